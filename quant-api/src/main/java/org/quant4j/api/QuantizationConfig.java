@@ -1,0 +1,254 @@
+package org.quant4j.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything that decides how a model is quantized. Immutable; build with {@link #builder()}.
+ *
+ * <p>Node selection: a node is quantized when its op type is quantizable, it is not excluded by
+ * name or op type, and, if an include list is given, it is named in it. Exclusion wins over
+ * inclusion.
+ */
+public final class QuantizationConfig {
+
+    private final QuantizationMode mode;
+    private final CalibrationMethod calibrationMethod;
+    private final Map<String, String> calibrationOptions;
+    private final boolean perChannel;
+    private final QuantScheme activationScheme;
+    private final Precision weightPrecision;
+    private final Set<String> includeNodes;
+    private final Set<String> excludeNodes;
+    private final Set<String> includeOpTypes;
+    private final Set<String> excludeOpTypes;
+    private final Map<String, TensorOverride> tensorOverrides;
+    private final long seed;
+
+    private QuantizationConfig(Builder b) {
+        this.mode = b.mode;
+        this.calibrationMethod = b.calibrationMethod;
+        this.calibrationOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.calibrationOptions));
+        this.perChannel = b.perChannel;
+        this.activationScheme = b.activationScheme;
+        this.weightPrecision = b.weightPrecision;
+        this.includeNodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.includeNodes));
+        this.excludeNodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeNodes));
+        this.includeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.includeOpTypes));
+        this.excludeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeOpTypes));
+        this.tensorOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.tensorOverrides));
+        this.seed = b.seed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public QuantizationMode mode() {
+        return mode;
+    }
+
+    public CalibrationMethod calibrationMethod() {
+        return calibrationMethod;
+    }
+
+    /** Options passed to the calibrator, e.g. {@code percentile=99.9}. */
+    public Map<String, String> calibrationOptions() {
+        return calibrationOptions;
+    }
+
+    /** Per-channel weight quantization when true, per-tensor otherwise. */
+    public boolean perChannel() {
+        return perChannel;
+    }
+
+    /** Per-tensor scheme of activations (uint8 asymmetric or int8 symmetric). */
+    public QuantScheme activationScheme() {
+        return activationScheme;
+    }
+
+    /** Integer precision of weights (signed int8 symmetric narrow-range by default). */
+    public Precision weightPrecision() {
+        return weightPrecision;
+    }
+
+    /** Weight scheme for a weight whose channels lie along {@code channelAxis}. */
+    public QuantScheme weightScheme(int channelAxis) {
+        QuantScheme.Builder b = QuantScheme.builder().precision(weightPrecision).symmetric(true).narrowRange(true);
+        return perChannel ? b.perChannel(channelAxis).build() : b.build();
+    }
+
+    public Set<String> includeNodes() {
+        return includeNodes;
+    }
+
+    public Set<String> excludeNodes() {
+        return excludeNodes;
+    }
+
+    public Set<String> includeOpTypes() {
+        return includeOpTypes;
+    }
+
+    public Set<String> excludeOpTypes() {
+        return excludeOpTypes;
+    }
+
+    public Map<String, TensorOverride> tensorOverrides() {
+        return tensorOverrides;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * Why a node with this name and op type is not selected, or {@code null} when it is. Used by
+     * quantizers so that every skip carries a reason a user can read.
+     */
+    public String exclusionReason(String nodeName, String opType) {
+        if (excludeNodes.contains(nodeName)) {
+            return "excluded by node name";
+        }
+        if (excludeOpTypes.contains(opType)) {
+            return "excluded by op type " + opType;
+        }
+        if (!includeNodes.isEmpty() && !includeNodes.contains(nodeName)) {
+            return "not in the include list of nodes";
+        }
+        if (!includeOpTypes.isEmpty() && !includeOpTypes.contains(opType)) {
+            return "op type " + opType + " not in the include list of op types";
+        }
+        return null;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mode = mode;
+        b.calibrationMethod = calibrationMethod;
+        b.calibrationOptions.putAll(calibrationOptions);
+        b.perChannel = perChannel;
+        b.activationScheme = activationScheme;
+        b.weightPrecision = weightPrecision;
+        b.includeNodes.addAll(includeNodes);
+        b.excludeNodes.addAll(excludeNodes);
+        b.includeOpTypes.addAll(includeOpTypes);
+        b.excludeOpTypes.addAll(excludeOpTypes);
+        b.tensorOverrides.putAll(tensorOverrides);
+        b.seed = seed;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "QuantizationConfig[mode=" + mode + ", method=" + calibrationMethod.id() + ", perChannel=" + perChannel
+                + ", activations=" + activationScheme + ", weights=" + weightPrecision
+                + ", excludeNodes=" + excludeNodes + ", excludeOpTypes=" + excludeOpTypes + "]";
+    }
+
+    /**
+     * Builder of {@link QuantizationConfig}. Defaults: static mode, min-max calibration, per-channel
+     * int8 weights, uint8 asymmetric activations, seed 42.
+     */
+    public static final class Builder {
+        private QuantizationMode mode = QuantizationMode.STATIC;
+        private CalibrationMethod calibrationMethod = CalibrationMethod.MIN_MAX;
+        private final Map<String, String> calibrationOptions = new LinkedHashMap<>();
+        private boolean perChannel = true;
+        private QuantScheme activationScheme = QuantScheme.UINT8_ASYMMETRIC;
+        private Precision weightPrecision = Precision.INT8;
+        private final Set<String> includeNodes = new LinkedHashSet<>();
+        private final Set<String> excludeNodes = new LinkedHashSet<>();
+        private final Set<String> includeOpTypes = new LinkedHashSet<>();
+        private final Set<String> excludeOpTypes = new LinkedHashSet<>();
+        private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
+        private long seed = 42L;
+
+        private Builder() {
+        }
+
+        public Builder mode(QuantizationMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        public Builder calibrationMethod(CalibrationMethod method) {
+            this.calibrationMethod = Objects.requireNonNull(method, "calibrationMethod");
+            return this;
+        }
+
+        public Builder calibrationOption(String key, String value) {
+            this.calibrationOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder perChannel(boolean perChannel) {
+            this.perChannel = perChannel;
+            return this;
+        }
+
+        public Builder activationScheme(QuantScheme scheme) {
+            this.activationScheme = Objects.requireNonNull(scheme, "activationScheme");
+            return this;
+        }
+
+        public Builder weightPrecision(Precision precision) {
+            this.weightPrecision = Objects.requireNonNull(precision, "weightPrecision");
+            return this;
+        }
+
+        public Builder includeNode(String name) {
+            includeNodes.add(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        public Builder excludeNode(String name) {
+            excludeNodes.add(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        public Builder includeOpType(String opType) {
+            includeOpTypes.add(Objects.requireNonNull(opType, "opType"));
+            return this;
+        }
+
+        public Builder excludeOpType(String opType) {
+            excludeOpTypes.add(Objects.requireNonNull(opType, "opType"));
+            return this;
+        }
+
+        public Builder tensorOverride(String tensorName, TensorOverride override) {
+            tensorOverrides.put(Objects.requireNonNull(tensorName, "tensorName"),
+                    Objects.requireNonNull(override, "override"));
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public QuantizationConfig build() {
+            if (activationScheme.perChannel()) {
+                throw new InvalidInputException("Activations are quantized per tensor: give a per-tensor activation scheme");
+            }
+            if (activationScheme.precision().bits() != 8) {
+                throw new InvalidInputException("Activations must be int8 or uint8, got " + activationScheme.precision());
+            }
+            if (!weightPrecision.isInteger() || !weightPrecision.isSigned()) {
+                throw new InvalidInputException("Weights are quantized to a signed integer type (int8), got "
+                        + weightPrecision);
+            }
+            for (String n : includeNodes) {
+                if (excludeNodes.contains(n)) {
+                    throw new InvalidInputException("Node '" + n + "' is both included and excluded: remove it from one list");
+                }
+            }
+            return new QuantizationConfig(this);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.quant4j.api.calibration;
+
+import java.util.Set;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.provider.NamedProvider;
+
+/** Makes {@link Calibrator}s of one method; listed in {@code META-INF/services}. */
+public interface CalibratorProvider extends NamedProvider {
+
+    /** The method; {@link #name()} defaults to its id. */
+    CalibrationMethod method();
+
+    @Override
+    default String name() {
+        return method().id();
+    }
+
+    /** Option keys {@link #create} understands. */
+    Set<String> supportedOptions();
+
+    /**
+     * A new calibrator. Options are validated here: an unknown key or a bad value throws
+     * {@link org.quant4j.api.InvalidInputException}.
+     */
+    Calibrator create(CalibratorOptions options);
+}

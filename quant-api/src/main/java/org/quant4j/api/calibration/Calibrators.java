@@ -1,0 +1,57 @@
+package org.quant4j.api.calibration;
+
+import java.util.List;
+import java.util.Map;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.provider.ProviderRegistry;
+
+/** Look-up of calibrators by name, e.g. {@code Calibrators.create("entropy", options)}. */
+public final class Calibrators {
+
+    private static final String ARTIFACT = "org.quant4j:quant-calibration";
+
+    private Calibrators() {
+    }
+
+    private static final class Holder {
+        static final ProviderRegistry<CalibratorProvider> REGISTRY = ProviderRegistry.load(CalibratorProvider.class,
+                Calibrators.class.getClassLoader(), "calibrator", Map.of(
+                        CalibrationMethod.MIN_MAX.id(), ARTIFACT,
+                        CalibrationMethod.MOVING_AVERAGE_MIN_MAX.id(), ARTIFACT,
+                        CalibrationMethod.ENTROPY.id(), ARTIFACT,
+                        CalibrationMethod.PERCENTILE.id(), ARTIFACT,
+                        CalibrationMethod.MSE.id(), ARTIFACT));
+    }
+
+    /** The registry of calibrator providers on this class loader. */
+    public static ProviderRegistry<CalibratorProvider> registry() {
+        return Holder.REGISTRY;
+    }
+
+    /** Names of the calibrators on the classpath. */
+    public static List<String> names() {
+        return registry().names();
+    }
+
+    /** The provider named {@code name}. */
+    public static CalibratorProvider provider(String name) {
+        return registry().get(name);
+    }
+
+    /** A new calibrator named {@code name} with the given options. */
+    public static Calibrator create(String name, CalibratorOptions options) {
+        CalibratorProvider p = registry().get(name);
+        options.requireOnly(p.supportedOptions(), p.name());
+        return p.create(options);
+    }
+
+    /** A new calibrator named {@code name} with default options. */
+    public static Calibrator create(String name) {
+        return create(name, CalibratorOptions.empty());
+    }
+
+    /** A new calibrator for {@code method}. */
+    public static Calibrator create(CalibrationMethod method, CalibratorOptions options) {
+        return create(method.id(), options);
+    }
+}

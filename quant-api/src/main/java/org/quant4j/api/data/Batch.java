@@ -1,0 +1,62 @@
+package org.quant4j.api.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A batch of samples as one NCHW (or N x sampleShape) float array, with optional class labels.
+ *
+ * @param data        {@code size * prod(sampleShape)} floats, sample after sample
+ * @param size        number of samples N
+ * @param sampleShape shape of one sample, e.g. {@code [1, 28, 28]}
+ * @param labels      one label per sample, or empty for unlabelled data
+ */
+public record Batch(float[] data, int size, int[] sampleShape, Optional<int[]> labels) {
+
+    public Batch {
+        Objects.requireNonNull(data, "data");
+        sampleShape = sampleShape.clone();
+        labels = labels == null ? Optional.empty() : labels;
+        long per = sampleElements(sampleShape);
+        if (size < 0 || (long) size * per != data.length) {
+            throw new IllegalArgumentException("Batch of " + size + " samples of shape " + Arrays.toString(sampleShape)
+                    + " needs " + ((long) size * per) + " floats, got " + data.length);
+        }
+        if (labels.isPresent() && labels.get().length != size) {
+            throw new IllegalArgumentException("Batch of " + size + " samples has " + labels.get().length + " labels");
+        }
+    }
+
+    /** Number of elements of one sample of this shape. */
+    public static long sampleElements(int[] sampleShape) {
+        long n = 1;
+        for (int d : sampleShape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("Sample dimensions must be > 0, got " + Arrays.toString(sampleShape));
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Full shape {@code [N, ...sampleShape]} as ONNX Runtime wants it. */
+    public long[] shape() {
+        long[] s = new long[sampleShape.length + 1];
+        s[0] = size;
+        for (int i = 0; i < sampleShape.length; i++) {
+            s[i + 1] = sampleShape[i];
+        }
+        return s;
+    }
+
+    @Override
+    public int[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[size=" + size + ", sampleShape=" + Arrays.toString(sampleShape) + ", labelled=" + labels.isPresent() + "]";
+    }
+}

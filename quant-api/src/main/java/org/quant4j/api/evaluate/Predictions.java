@@ -1,0 +1,105 @@
+package org.quant4j.api.evaluate;
+
+import java.util.Arrays;
+
+/**
+ * Top-k predictions of a classifier for N samples, with the true labels and the softmax
+ * probability of the top-1 class (for calibration-error statistics).
+ */
+public final class Predictions {
+
+    private final int k;
+    private final int[] labels;
+    private final int[] topK;
+    private final float[] confidence;
+
+    /**
+     * @param k          predictions kept per sample
+     * @param labels     true label per sample
+     * @param topK       {@code N * k} class indices, best first for each sample
+     * @param confidence softmax probability of the best class per sample
+     */
+    public Predictions(int k, int[] labels, int[] topK, float[] confidence) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be > 0, got " + k);
+        }
+        if ((long) labels.length * k != topK.length || labels.length != confidence.length) {
+            throw new IllegalArgumentException("Inconsistent sizes: " + labels.length + " labels, " + topK.length
+                    + " top-k entries for k=" + k + ", " + confidence.length + " confidences");
+        }
+        this.k = k;
+        this.labels = labels.clone();
+        this.topK = topK.clone();
+        this.confidence = confidence.clone();
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** The best class of sample {@code i}. */
+    public int top1(int i) {
+        return topK[i * k];
+    }
+
+    /** The {@code rank}-th best class of sample {@code i} (0 = best). */
+    public int ranked(int i, int rank) {
+        return topK[i * k + rank];
+    }
+
+    public float confidence(int i) {
+        return confidence[i];
+    }
+
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    /** Best class per sample. */
+    public int[] top1() {
+        int[] t = new int[labels.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = top1(i);
+        }
+        return t;
+    }
+
+    /** Fraction of samples whose label is among the best {@code n} classes ({@code n <= k}). */
+    public double topAccuracy(int n) {
+        if (n <= 0 || n > k) {
+            throw new IllegalArgumentException("Top-" + n + " accuracy needs 1 <= n <= k=" + k);
+        }
+        if (labels.length == 0) {
+            return Double.NaN;
+        }
+        int hits = 0;
+        for (int i = 0; i < labels.length; i++) {
+            for (int r = 0; r < n; r++) {
+                if (topK[i * k + r] == labels[i]) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        return (double) hits / labels.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Predictions p && k == p.k && Arrays.equals(labels, p.labels)
+                && Arrays.equals(topK, p.topK) && Arrays.equals(confidence, p.confidence);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(topK) + Arrays.hashCode(labels);
+    }
+}

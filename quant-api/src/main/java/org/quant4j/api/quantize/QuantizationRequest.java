@@ -1,0 +1,134 @@
+package org.quant4j.api.quantize;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.data.Dataset;
+
+/** One quantization job: model in, output path, config and (for static mode) calibration data. */
+public final class QuantizationRequest {
+
+    private final Path model;
+    private final Path output;
+    private final QuantizationConfig config;
+    private final Dataset calibrationData;
+    private final int batchSize;
+    private final boolean overwriteOutput;
+    private final ProgressListener listener;
+
+    private QuantizationRequest(Builder b) {
+        this.model = b.model;
+        this.output = b.output;
+        this.config = b.config;
+        this.calibrationData = b.calibrationData;
+        this.batchSize = b.batchSize;
+        this.overwriteOutput = b.overwriteOutput;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Path model() {
+        return model;
+    }
+
+    public Path output() {
+        return output;
+    }
+
+    public QuantizationConfig config() {
+        return config;
+    }
+
+    public Optional<Dataset> calibrationData() {
+        return Optional.ofNullable(calibrationData);
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** When false (the default) an existing output file is an error rather than replaced. */
+    public boolean overwriteOutput() {
+        return overwriteOutput;
+    }
+
+    public ProgressListener listener() {
+        return listener;
+    }
+
+    /** Builder of {@link QuantizationRequest}; model, output and config are required. */
+    public static final class Builder {
+        private Path model;
+        private Path output;
+        private QuantizationConfig config = QuantizationConfig.builder().build();
+        private Dataset calibrationData;
+        private int batchSize = 32;
+        private boolean overwriteOutput;
+        private ProgressListener listener = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        public Builder model(Path model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder output(Path output) {
+            this.output = output;
+            return this;
+        }
+
+        public Builder config(QuantizationConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        public Builder calibrationData(Dataset data) {
+            this.calibrationData = data;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder overwriteOutput(boolean overwrite) {
+            this.overwriteOutput = overwrite;
+            return this;
+        }
+
+        public Builder listener(ProgressListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public QuantizationRequest build() {
+            if (model == null) {
+                throw new InvalidInputException("No model given: set the path of the float ONNX model to quantize");
+            }
+            if (output == null) {
+                throw new InvalidInputException("No output path given: set where the quantized model is written");
+            }
+            if (model.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+                throw new InvalidInputException("Output " + output + " is the input model: choose another output path,"
+                        + " the input is never overwritten");
+            }
+            if (batchSize <= 0) {
+                throw new InvalidInputException("Batch size must be > 0, got " + batchSize);
+            }
+            if (config.mode() == QuantizationMode.STATIC && calibrationData == null) {
+                throw new InvalidInputException("Static quantization needs calibration data: give a dataset, or use"
+                        + " dynamic or FP16 mode which need none");
+            }
+            return new QuantizationRequest(this);
+        }
+    }
+}
