@@ -292,10 +292,7 @@ public final class CalibrationTable {
 
     /** Writes the table over its {@link #source()}, on purpose; throws when it has none. */
     public void writeToSource() {
-        if (source == null) {
-            throw new IllegalStateException("This calibration table was not read from a file: use write(Path)");
-        }
-        TextFiles.writeAtomically(source, toJson(), source(), true, WHAT);
+        TextFiles.replaceSource(source(), toJson(), WHAT);
         LOG.debug("Replaced calibration table {} ({} tensors)", source, entries.size());
     }
 
@@ -326,7 +323,12 @@ public final class CalibrationTable {
         return value;
     }
 
-    /** The version in quant4j's jar manifest data, or {@value #UNKNOWN_VERSION} outside the jar. */
+    /** The running quant4j version, read once. */
+    private static final class RunningVersion {
+        static final String VALUE = detectVersion();
+    }
+
+    /** The version in the jar's Maven metadata, or {@value #UNKNOWN_VERSION} when run from classes. */
     private static String detectVersion() {
         try (InputStream in = CalibrationTable.class.getResourceAsStream(
                 "/META-INF/maven/org.quant4j/quant-calibration/pom.properties")) {
@@ -354,7 +356,7 @@ public final class CalibrationTable {
         private String dataFingerprint;
         private long numSamples = -1;
         private Long seed;
-        private String quant4jVersion = detectVersion();
+        private String quant4jVersion = RunningVersion.VALUE;
         private Provenance provenance = Provenance.builder().build();
         private final Map<String, Entry> entries = new TreeMap<>();
         private Path source;

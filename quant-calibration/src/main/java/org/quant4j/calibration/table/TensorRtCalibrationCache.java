@@ -294,10 +294,7 @@ public final class TensorRtCalibrationCache {
 
     /** Writes the cache over its {@link #source()}, on purpose; throws when it has none. */
     public void writeToSource() {
-        if (source == null) {
-            throw new IllegalStateException("This TensorRT calibration cache was not read from a file: use write(Path)");
-        }
-        TextFiles.writeAtomically(source, toText(), source(), true, WHAT);
+        TextFiles.replaceSource(source(), toText(), WHAT);
         LOG.debug("Replaced TensorRT calibration cache {} ({} tensors)", source, scales.size());
     }
 

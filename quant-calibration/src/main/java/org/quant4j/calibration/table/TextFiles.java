@@ -81,6 +81,13 @@ final class TextFiles {
         }
     }
 
+    /** Writes {@code text} over {@code source} on purpose; a value without a source cannot. */
+    static void replaceSource(Optional<Path> source, String text, String what) {
+        Path file = source.orElseThrow(() -> new IllegalStateException("This " + what
+                + " was not read from a file: use write(Path)"));
+        writeAtomically(file, text, source, true, what);
+    }
+
     private static boolean sameFile(Path absoluteTarget, Path source) {
         Path absoluteSource = source.toAbsolutePath().normalize();
         if (absoluteTarget.equals(absoluteSource)) {
