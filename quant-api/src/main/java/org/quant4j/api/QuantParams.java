@@ -35,7 +35,7 @@ public final class QuantParams {
             if (!(scales[i] > 0) || !Float.isFinite(scales[i])) {
                 throw new CalibrationException("Scale " + i + " must be finite and > 0, got " + scales[i]);
             }
-            if (zeroPoints[i] < scheme.precision().qmin() || zeroPoints[i] > scheme.precision().qmax()) {
+            if (zeroPoints[i] < scheme.qmin() || zeroPoints[i] > scheme.qmax()) {
                 throw new CalibrationException("Zero point " + zeroPoints[i] + " outside " + scheme.precision());
             }
         }
@@ -96,6 +96,10 @@ public final class QuantParams {
     }
 
     private static float positiveScale(double scale) {
+        if (scale > Float.MAX_VALUE) {
+            throw new CalibrationException("A range this wide has a scale of " + scale + ", beyond float32: check the"
+                    + " calibration data for huge values, or set a fixed range for this tensor");
+        }
         float f = (float) scale;
         // A range so small that its scale underflows float32 still needs a usable, positive scale.
         return f >= Float.MIN_NORMAL ? f : Float.MIN_NORMAL;

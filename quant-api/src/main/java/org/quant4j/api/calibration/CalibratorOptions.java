@@ -41,7 +41,7 @@ public final class CalibratorOptions {
         if (text != null && !text.isBlank()) {
             for (String part : text.split(",")) {
                 int eq = part.indexOf('=');
-                if (eq <= 0) {
+                if (eq < 0 || part.substring(0, eq).isBlank()) {
                     throw new InvalidInputException("Calibrator option '" + part.trim()
                             + "' is not of the form key=value (e.g. percentile=99.9)");
                 }
@@ -57,7 +57,11 @@ public final class CalibratorOptions {
 
     public CalibratorOptions with(String key, String value) {
         Map<String, String> copy = new TreeMap<>(values);
-        copy.put(key, value);
+        String k = Objects.requireNonNull(key, "key").trim();
+        if (k.isEmpty()) {
+            throw new InvalidInputException("Calibrator option keys must not be empty");
+        }
+        copy.put(k, Objects.requireNonNull(value, "value").trim());
         return new CalibratorOptions(copy);
     }
 

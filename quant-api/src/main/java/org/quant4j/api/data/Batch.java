@@ -6,6 +6,8 @@ import java.util.Optional;
 
 /**
  * A batch of samples as one NCHW (or N x sampleShape) float array, with optional class labels.
+ * The arrays are shared, not copied, so that batches cost no extra memory: do not modify them
+ * after handing a batch over.
  *
  * @param data        {@code size * prod(sampleShape)} floats, sample after sample
  * @param size        number of samples N

@@ -81,7 +81,15 @@ public final class ProviderRegistry<P extends NamedProvider> {
                 }
                 continue;
             }
-            String name = normalize(provider.name());
+            String name;
+            try {
+                name = normalize(provider.name());
+            } catch (RuntimeException | LinkageError e) {
+                broken.put(provider.getClass().getName(), e);
+                LOG.warn("The {} provider {} has no usable name and is ignored: {}", kind,
+                        provider.getClass().getName(), e.toString());
+                continue;
+            }
             if (found.containsKey(name)) {
                 LOG.debug("{} provider '{}' from {} is shadowed by {}", kind, name,
                         provider.getClass().getName(), found.get(name).getClass().getName());
@@ -121,7 +129,7 @@ public final class ProviderRegistry<P extends NamedProvider> {
 
     /** True when a provider of that name is on the classpath (usable or not). */
     public boolean contains(String name) {
-        return name != null && providers.containsKey(name.toLowerCase(Locale.ROOT));
+        return name != null && providers.containsKey(name.trim().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -165,10 +173,12 @@ public final class ProviderRegistry<P extends NamedProvider> {
             }
         }
         if (usable.isEmpty()) {
+            StringBuilder brokenText = new StringBuilder();
+            broken.forEach((label, cause) -> brokenText.append("; ").append(label).append(" failed to load: ").append(cause));
             throw new UnknownProviderException("No usable " + kind + " on the classpath (found " + names() + reasons
-                    + "). Add one of: " + String.join(", ", new java.util.TreeSet<>(knownArtifacts.values())));
+                    + brokenText + "). Add one of: " + String.join(", ", new java.util.TreeSet<>(knownArtifacts.values())));
         }
-        usable.sort(Comparator.comparingInt((P p) -> -p.priority()));
+        usable.sort(Comparator.comparingInt((P p) -> p.priority()).reversed());
         return usable.get(0);
     }
 

@@ -3,15 +3,12 @@ package org.quant4j.calibration.table;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.QuantException;
+import org.quant4j.api.io.AtomicFiles;
 
 /**
  * Reads and atomically writes the UTF-8 text files of this package, and keeps a value from being
@@ -44,41 +41,11 @@ final class TextFiles {
      *               {@code replaceSource} is true
      */
     static void writeAtomically(Path target, String text, Optional<Path> source, boolean replaceSource, String what) {
-        Path absolute = target.toAbsolutePath().normalize();
-        if (!replaceSource && source.isPresent() && sameFile(absolute, source.get())) {
+        if (!replaceSource && source.isPresent() && AtomicFiles.isSameFile(target, source.get())) {
             throw new InvalidInputException("Refusing to write " + what + " to " + target + ": it is the file this "
                     + what + " was read from. Write to another path, or call writeToSource() to replace it on purpose");
         }
-        Path dir = absolute.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new InvalidInputException("Cannot write " + what + " to " + target + ": directory " + dir
-                    + " does not exist; create it first");
-        }
-        if (Files.isDirectory(absolute)) {
-            throw new InvalidInputException("Cannot write " + what + " to " + target + ": it is a directory; give a"
-                    + " file name");
-        }
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-            Files.writeString(temp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-        } catch (IOException e) {
-            throw new QuantException("Cannot write " + what + " to " + target + ": " + e, e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    // The write already failed with the more useful error; a stale temp file is secondary.
-                }
-            }
-        }
+        AtomicFiles.writeString(target, what, text);
     }
 
     /** Writes {@code text} over {@code source} on purpose; a value without a source cannot. */
@@ -86,19 +53,5 @@ final class TextFiles {
         Path file = source.orElseThrow(() -> new IllegalStateException("This " + what
                 + " was not read from a file: use write(Path)"));
         writeAtomically(file, text, source, true, what);
-    }
-
-    private static boolean sameFile(Path absoluteTarget, Path source) {
-        Path absoluteSource = source.toAbsolutePath().normalize();
-        if (absoluteTarget.equals(absoluteSource)) {
-            return true;
-        }
-        try {
-            // Catches links and other spellings of the same file.
-            return Files.exists(absoluteTarget) && Files.exists(absoluteSource)
-                    && Files.isSameFile(absoluteTarget, absoluteSource);
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

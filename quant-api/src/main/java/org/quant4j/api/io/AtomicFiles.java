@@ -1,0 +1,104 @@
+package org.quant4j.api.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantException;
+
+/**
+ * Atomic file output, the one implementation every module uses: content goes to a temporary file
+ * in the target's directory that is then moved into place, so a reader sees the old file or the
+ * complete new one, never a partial write, and a failed write leaves nothing behind.
+ */
+public final class AtomicFiles {
+
+    /** Writes content to a stream; may throw {@link IOException}. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Writes {@code target} atomically through {@code writer}.
+     *
+     * @param what names the kind of file in error messages, e.g. "calibration table"
+     */
+    public static void write(Path target, String what, StreamWriter writer) {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path dir = absolute.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new InvalidInputException("Cannot write " + what + " to " + target + ": directory " + dir
+                    + " does not exist; create it first");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new InvalidInputException("Cannot write " + what + " to " + target + ": it is a directory; give a file name");
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                writer.writeTo(out);
+            }
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        } catch (IOException e) {
+            throw new QuantException("Cannot write " + what + " to " + target + ": " + e, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // The write already failed with the more useful error; a stale temp file is secondary.
+                }
+            }
+        }
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    public static void writeString(Path target, String what, String text) {
+        write(target, what, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically. */
+    public static void writeBytes(Path target, String what, byte[] bytes) {
+        write(target, what, out -> out.write(bytes));
+    }
+
+    /**
+     * Throws when {@code output} is the same file as {@code input} (by path, link or other
+     * spelling): the input a user gave is never overwritten.
+     */
+    public static void requireNotInput(Path output, Path input, String what) {
+        if (isSameFile(output, input)) {
+            throw new InvalidInputException("Refusing to write " + what + " to " + output + ": it is the input "
+                    + input + ". Choose another output path; inputs are never overwritten");
+        }
+    }
+
+    /** True when both paths name the same file. */
+    public static boolean isSameFile(Path a, Path b) {
+        Path x = a.toAbsolutePath().normalize();
+        Path y = b.toAbsolutePath().normalize();
+        if (x.equals(y)) {
+            return true;
+        }
+        try {
+            return Files.exists(x) && Files.exists(y) && Files.isSameFile(x, y);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
