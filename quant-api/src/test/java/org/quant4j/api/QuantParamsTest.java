@@ -231,4 +231,17 @@ class QuantParamsTest {
         assertNotEquals(a, unitScale(QuantScheme.UINT8_ASYMMETRIC, 64));
         assertNotEquals(a, new QuantParams(new float[] {(float) (4.0 / 255.0)}, new int[] {64}, INT8_ASYMMETRIC));
     }
+
+    @Test
+    void narrowRangeSchemesRefuseTheUnusedMostNegativeLevelAsZeroPoint() {
+        QuantScheme narrow = QuantScheme.int8WeightsPerTensor();
+        assertThrows(CalibrationException.class, () -> new QuantParams(new float[] {1f}, new int[] {-128}, narrow));
+    }
+
+    @Test
+    void aRangeWhoseScaleOverflowsFloat32IsAnErrorNamingTheFix() {
+        CalibrationException e = assertThrows(CalibrationException.class,
+                () -> QuantParams.forRange(new TensorRange(-1e41, 1e41), QuantScheme.INT8_SYMMETRIC));
+        assertTrue(e.getMessage().contains("fixed range"), e.getMessage());
+    }
 }

@@ -221,4 +221,30 @@ class ProviderRegistryTest {
         assertTrue(noCause.cause().isEmpty());
         assertThrows(NullPointerException.class, () -> new Availability(true, null, null));
     }
+
+    @Test
+    void aProviderWithAnUnusableNameIsRecordedAsBrokenAndHidesNoOther() {
+        Fake good = Fake.of("good");
+        ProviderRegistry<Fake> r = registry(Fake.of("bad name"), good);
+        assertSame(good, r.get("good"));
+        assertEquals(List.of("good"), r.names());
+        assertEquals(1, r.broken().size());
+    }
+
+    @Test
+    void bestPrefersPriorityZeroOverTheMostNegativePriority() {
+        Fake low = Fake.of("low", Integer.MIN_VALUE);
+        Fake normal = Fake.of("normal", 0);
+        assertSame(normal, registry(low, normal).best());
+    }
+
+    @Test
+    void bestWithNothingUsableNamesTheProvidersThatFailedToLoad() {
+        ProviderRegistry<Fake> r = ProviderRegistry.load(providers(() -> {
+            throw new ServiceConfigurationError("libcuda.so.1 not found");
+        }), "quantizer", ARTIFACTS);
+        UnknownProviderException e = assertThrows(UnknownProviderException.class, r::best);
+        assertTrue(e.getMessage().contains("libcuda.so.1 not found"), e.getMessage());
+        assertTrue(e.getMessage().contains("org.quant4j:quant-onnxruntime"), e.getMessage());
+    }
 }
