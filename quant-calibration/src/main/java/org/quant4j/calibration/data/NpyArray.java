@@ -1,0 +1,204 @@
+package org.quant4j.calibration.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.quant4j.api.InvalidInputException;
+
+/**
+ * The header of a NumPy {@code .npy} file (format versions 1.0, 2.0 and 3.0) and where its data
+ * starts. Format: the magic {@code \x93NUMPY}, major and minor version bytes, the header length
+ * (little-endian uint16 in 1.0, uint32 in 2.0/3.0), then a Python dict literal with the keys
+ * {@code descr}, {@code fortran_order} and {@code shape}; the data follows in C order.
+ */
+final class NpyArray {
+
+    /** Element types this reader supports: little-endian, or single-byte. */
+    enum DType {
+        FLOAT32(4), FLOAT64(8), UINT8(1), INT32(4), INT64(8);
+
+        final int bytes;
+
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final int PREFIX_BYTES = MAGIC.length + 2;
+    private static final int MAX_HEADER = 1 << 20;
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    final Path file;
+    final String descr;
+    final DType dtype;
+    final long[] shape;
+    final long dataOffset;
+    final long fileSize;
+
+    private NpyArray(Path file, String descr, DType dtype, long[] shape, long dataOffset, long fileSize) {
+        this.file = file;
+        this.descr = descr;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.dataOffset = dataOffset;
+        this.fileSize = fileSize;
+    }
+
+    /**
+     * Reads and checks the header of {@code file}, and that the file holds all the data it declares.
+     *
+     * @param role names the file in messages, e.g. "data" or "labels"
+     */
+    static NpyArray open(Path file, String role) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(".npy " + role + " file not found: " + file + "; check the path");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer prefix = readFully(channel, 0, (int) Math.min(size, PREFIX_BYTES + 4));
+            byte[] magic = new byte[Math.min(MAGIC.length, prefix.remaining())];
+            prefix.get(0, magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new InvalidInputException(".npy " + role + " file " + file + " has a bad magic string: read "
+                        + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(magic)
+                        + ", expected 93 4E 55 4D 50 59 (\\x93NUMPY); save it with numpy.save()");
+            }
+            if (prefix.remaining() < PREFIX_BYTES + 2) {
+                throw truncatedHeader(file, role);
+            }
+            int major = prefix.get(6) & 0xFF;
+            int minor = prefix.get(7) & 0xFF;
+            long headerLength;
+            int lengthBytes;
+            if (major == 1) {
+                headerLength = prefix.order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xFFFF;
+                lengthBytes = 2;
+            } else if (major == 2 || major == 3) {
+                if (prefix.remaining() < PREFIX_BYTES + 4) {
+                    throw truncatedHeader(file, role);
+                }
+                headerLength = prefix.order(ByteOrder.LITTLE_ENDIAN).getInt(8) & 0xFFFFFFFFL;
+                lengthBytes = 4;
+            } else {
+                throw new InvalidInputException(".npy " + role + " file " + file + " has format version " + major + "."
+                        + minor + "; this reader supports 1.0, 2.0 and 3.0");
+            }
+            long headerStart = PREFIX_BYTES + lengthBytes;
+            if (headerLength > MAX_HEADER || headerStart + headerLength > size) {
+                throw truncatedHeader(file, role);
+            }
+            ByteBuffer headerBytes = readFully(channel, headerStart, (int) headerLength);
+            byte[] text = new byte[(int) headerLength];
+            headerBytes.get(text);
+            // Versions 1.0 and 2.0 write the dict in latin-1, 3.0 in UTF-8.
+            String header = new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            return parse(file, role, header, headerStart + headerLength, size);
+        } catch (IOException e) {
+            throw new InvalidInputException("Cannot read .npy " + role + " file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static NpyArray parse(Path file, String role, String header, long dataOffset, long size) {
+        Matcher descr = DESCR.matcher(header);
+        Matcher fortran = FORTRAN.matcher(header);
+        Matcher shapeMatch = SHAPE.matcher(header);
+        if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
+            throw new InvalidInputException(".npy " + role + " file " + file + " has a header without a plain 'descr',"
+                    + " 'fortran_order' or 'shape' entry: " + header.strip()
+                    + "; structured dtypes are not supported, save a plain numeric array");
+        }
+        DType dtype = dtype(descr.group(1));
+        if (dtype == null) {
+            throw new InvalidInputException(".npy " + role + " file " + file + " has dtype '" + descr.group(1)
+                    + "', which is not supported; supported: '<f4' (float32), '<f8' (float64), '|u1' (uint8),"
+                    + " '<i4' (int32), '<i8' (int64); convert with arr.astype('<f4')");
+        }
+        if (fortran.group(1).equals("True")) {
+            throw new InvalidInputException(".npy " + role + " file " + file + " is in Fortran (column-major) order;"
+                    + " only C order is supported: save numpy.ascontiguousarray(arr) instead");
+        }
+        long[] shape = parseShape(file, role, shapeMatch.group(1));
+        long elements = 1;
+        for (long d : shape) {
+            elements = Math.multiplyExact(elements, d);
+        }
+        long dataBytes = Math.multiplyExact(elements, dtype.bytes);
+        if (size - dataOffset < dataBytes) {
+            throw new InvalidInputException(".npy " + role + " file " + file + " is truncated: shape "
+                    + Arrays.toString(shape) + " of " + descr.group(1) + " needs " + dataBytes
+                    + " data bytes after the "
+                    + dataOffset + "-byte header, the file has " + (size - dataOffset) + "; write the file again");
+        }
+        return new NpyArray(file, descr.group(1), dtype, shape, dataOffset, size);
+    }
+
+    private static DType dtype(String descr) {
+        switch (descr) {
+            case "<f4":
+                return DType.FLOAT32;
+            case "<f8":
+                return DType.FLOAT64;
+            case "|u1":
+            case "<u1":
+                return DType.UINT8;
+            case "<i4":
+                return DType.INT32;
+            case "<i8":
+                return DType.INT64;
+            default:
+                return null;
+        }
+    }
+
+    private static long[] parseShape(Path file, String role, String text) {
+        String[] parts = text.split(",");
+        int n = 0;
+        long[] shape = new long[parts.length];
+        for (String part : parts) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                shape[n] = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(".npy " + role + " file " + file + " has an unreadable shape ("
+                        + text + ")", e);
+            }
+            if (shape[n] < 0) {
+                throw new InvalidInputException(".npy " + role + " file " + file + " has a negative dimension in"
+                        + " its shape (" + text + ")");
+            }
+            n++;
+        }
+        return Arrays.copyOf(shape, n);
+    }
+
+    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                break;
+            }
+        }
+        return buffer.flip();
+    }
+
+    private static InvalidInputException truncatedHeader(Path file, String role) {
+        return new InvalidInputException(".npy " + role + " file " + file + " is truncated: it ends inside its header;"
+                + " write the file again");
+    }
+}

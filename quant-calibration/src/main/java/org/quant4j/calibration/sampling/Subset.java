@@ -1,0 +1,105 @@
+package org.quant4j.calibration.sampling;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import org.quant4j.api.data.Dataset;
+import org.quant4j.calibration.data.Fingerprint;
+
+/**
+ * A view of chosen samples of a parent dataset: sample {@code i} of the subset is sample
+ * {@code indices()[i]} of the parent. Nothing is copied; reads go to the parent. The fingerprint
+ * combines the parent's fingerprint with a description of the selection. Thread-safe when the
+ * parent is.
+ */
+public final class Subset implements Dataset {
+
+    private final Dataset parent;
+    private final int[] indices;
+    private final String selection;
+    private final Supplier<String> fingerprint = Fingerprint.lazy(this::computeFingerprint);
+
+    Subset(Dataset parent, int[] indices, String selection) {
+        this.parent = Objects.requireNonNull(parent, "parent");
+        this.indices = indices.clone();
+        this.selection = selection;
+        int n = parent.size();
+        for (int i = 0; i < this.indices.length; i++) {
+            if (this.indices[i] < 0 || this.indices[i] >= n) {
+                throw new IndexOutOfBoundsException("Subset index " + i + " is " + this.indices[i]
+                        + ", outside the parent's 0.." + (n - 1));
+            }
+        }
+    }
+
+    /**
+     * The samples of {@code parent} at {@code indices}, in that order. The fingerprint includes a
+     * digest of the indices.
+     *
+     * @throws IndexOutOfBoundsException when an index is outside the parent
+     */
+    public static Subset of(Dataset parent, int[] indices) {
+        int[] copy = indices.clone();
+        StringBuilder text = new StringBuilder();
+        for (int index : copy) {
+            text.append(index).append(',');
+        }
+        return new Subset(parent, copy, "indices sha256=" + Fingerprint.sha256Hex(text.toString()));
+    }
+
+    /** The dataset this is a view of. */
+    public Dataset parent() {
+        return parent;
+    }
+
+    /** Parent index of every sample, in subset order. */
+    public int[] indices() {
+        return indices.clone();
+    }
+
+    /** How the samples were chosen, e.g. {@code "stratified n=500 seed=42"}. */
+    public String selection() {
+        return selection;
+    }
+
+    @Override
+    public int size() {
+        return indices.length;
+    }
+
+    @Override
+    public int[] sampleShape() {
+        return parent.sampleShape();
+    }
+
+    @Override
+    public int numClasses() {
+        return parent.numClasses();
+    }
+
+    @Override
+    public void read(int index, float[] dest, int offset) {
+        parent.read(indices[Objects.checkIndex(index, indices.length)], dest, offset);
+    }
+
+    @Override
+    public int label(int index) {
+        return parent.label(indices[Objects.checkIndex(index, indices.length)]);
+    }
+
+    /** SHA-256 of the parent's fingerprint and the selection. */
+    @Override
+    public String fingerprint() {
+        return fingerprint.get();
+    }
+
+    private String computeFingerprint() {
+        return Fingerprint.of("subset").add("parent", parent.fingerprint()).add("selection", selection)
+                .add("size", indices.length).hex();
+    }
+
+    @Override
+    public String toString() {
+        return "Subset[" + indices.length + " of " + parent + ", " + selection + "]";
+    }
+}
