@@ -1,9 +1,12 @@
 package org.quant4j.calibration.cache;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,16 +51,16 @@ final class CacheFile {
         }
     }
 
-    /** Writes every sample of {@code source} under {@code key} to {@code file}, reading one sample at a time. */
-    static void write(Path file, Dataset source, String key) throws IOException {
+    /** Writes every sample of {@code source} under {@code key} to {@code stream}, reading one chunk at a time. */
+    static void write(OutputStream stream, Dataset source, String key) throws IOException {
         int[] shape = source.sampleShape();
         int count = source.size();
         int elements = source.sampleElements();
         boolean labelled = source.numClasses() > 0;
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.CREATE)) {
+        WritableByteChannel out = Channels.newChannel(stream);
+        {
             ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 4 * (5 + shape.length) + keyBytes.length)
                     .order(ByteOrder.LITTLE_ENDIAN);
             header.put(MAGIC).putInt(FORMAT_VERSION).putInt(keyBytes.length).put(keyBytes).putInt(shape.length);
@@ -90,7 +93,6 @@ final class CacheFile {
             ByteBuffer trailer = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             trailer.putInt((int) crc.getValue()).flip();
             writeFully(out, trailer);
-            out.force(true);
         }
     }
 
@@ -186,12 +188,12 @@ final class CacheFile {
         }
     }
 
-    private static void writeChecked(FileChannel out, ByteBuffer buffer, CRC32C crc) throws IOException {
+    private static void writeChecked(WritableByteChannel out, ByteBuffer buffer, CRC32C crc) throws IOException {
         crc.update(buffer.duplicate());
         writeFully(out, buffer);
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+    private static void writeFully(WritableByteChannel out, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             out.write(buffer);
         }

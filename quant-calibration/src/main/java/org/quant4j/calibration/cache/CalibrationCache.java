@@ -1,13 +1,12 @@
 package org.quant4j.calibration.cache;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 
 import org.quant4j.api.QuantException;
+import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.Fingerprint;
 import org.slf4j.Logger;
@@ -85,33 +84,13 @@ public final class CalibrationCache {
 
     private void build(Dataset source, String key, Path file) {
         LOG.info("Caching {} preprocessed samples of {} in {}", source.size(), source, file);
-        Path temp = null;
         try {
             Files.createDirectories(directory);
-            temp = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
-            CacheFile.write(temp, source, key);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
         } catch (IOException e) {
-            throw new QuantException("Cannot write calibration cache entry " + file + ": " + e.getMessage()
-                    + "; check that " + directory + " is writable and has free space", e);
-        } finally {
-            if (temp != null) {
-                deleteQuietly(temp);
-            }
+            throw new QuantException("Cannot create calibration cache directory " + directory + ": " + e.getMessage()
+                    + "; check that its parent is writable", e);
         }
-    }
-
-    /** Removes a leftover temporary file; failing to is not worth hiding the build's own outcome. */
-    private static void deleteQuietly(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            LOG.warn("Cannot delete temporary calibration cache file {}: {}", temp, e.getMessage());
-        }
+        AtomicFiles.write(file, "calibration cache entry", out -> CacheFile.write(out, source, key));
     }
 
     private static void delete(Path file) {
