@@ -1,0 +1,61 @@
+package org.quant4j.calibration.method;
+
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.TensorRange;
+import org.quant4j.calibration.histogram.FiniteExtrema;
+
+/**
+ * Calibrators whose state is a minimum and a maximum updated once per batch from the batch's finite
+ * extremes. The range is {@code [min, max]}, or {@code [-amax, amax]} with
+ * {@code amax = max(|min|, |max|)} when symmetric.
+ */
+abstract class AbstractMinMaxCalibrator extends AbstractRangeCalibrator {
+
+    double min;
+    double max;
+    private long count;
+    private long nonFiniteCount;
+
+    AbstractMinMaxCalibrator(CalibrationMethod method, boolean symmetric) {
+        super(method, symmetric);
+        reset();
+    }
+
+    @Override
+    public final void observe(float[] values, int offset, int length) {
+        FiniteExtrema e = FiniteExtrema.of(values, offset, length);
+        nonFiniteCount += e.nonFiniteCount();
+        if (e.finiteCount() == 0) {
+            return;
+        }
+        update(e.min(), e.max(), count == 0);
+        count += e.finiteCount();
+    }
+
+    /** Folds one batch's finite extremes into {@link #min} and {@link #max}; {@code first} for the first such batch. */
+    abstract void update(double batchMin, double batchMax, boolean first);
+
+    @Override
+    public final long count() {
+        return count;
+    }
+
+    @Override
+    public final long nonFiniteCount() {
+        return nonFiniteCount;
+    }
+
+    @Override
+    final TensorRange computeRange() {
+        return symmetric() ? TensorRange.symmetric(Math.max(Math.abs(min), Math.abs(max)))
+                : new TensorRange(Math.min(min, max), max);
+    }
+
+    @Override
+    public final void reset() {
+        min = Double.POSITIVE_INFINITY;
+        max = Double.NEGATIVE_INFINITY;
+        count = 0;
+        nonFiniteCount = 0;
+    }
+}

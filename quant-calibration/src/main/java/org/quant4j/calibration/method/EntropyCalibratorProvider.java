@@ -1,0 +1,38 @@
+package org.quant4j.calibration.method;
+
+import java.util.Set;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.calibration.Calibrator;
+import org.quant4j.api.calibration.CalibratorOptions;
+import org.quant4j.api.calibration.CalibratorProvider;
+import org.quant4j.calibration.histogram.AbsHistogram;
+
+/**
+ * Provides {@link EntropyCalibrator} as {@code "entropy"}. Options: {@code bins} (default 2048),
+ * {@code startBin} (default 128), {@code stride} (default 1), {@code levels} (default 128),
+ * {@code symmetric} (default false); the calibrator's constructor documents their ranges.
+ */
+public final class EntropyCalibratorProvider implements CalibratorProvider {
+
+    @Override
+    public CalibrationMethod method() {
+        return CalibrationMethod.ENTROPY;
+    }
+
+    @Override
+    public Set<String> supportedOptions() {
+        return Set.of(MethodOptions.BINS, MethodOptions.START_BIN, MethodOptions.STRIDE, MethodOptions.LEVELS,
+                MethodOptions.SYMMETRIC);
+    }
+
+    @Override
+    public Calibrator create(CalibratorOptions options) {
+        options.requireOnly(supportedOptions(), name());
+        return new EntropyCalibrator(
+                options.getInt(MethodOptions.BINS, AbsHistogram.DEFAULT_BINS),
+                options.getInt(MethodOptions.START_BIN, EntropyCalibrator.DEFAULT_START_BIN),
+                options.getInt(MethodOptions.STRIDE, 1),
+                options.getInt(MethodOptions.LEVELS, EntropyCalibrator.DEFAULT_LEVELS),
+                options.getBoolean(MethodOptions.SYMMETRIC, false));
+    }
+}
