@@ -17,7 +17,8 @@ import org.quant4j.api.QuantException;
 /**
  * Atomic file output, the one implementation every module uses: content goes to a temporary file
  * in the target's directory that is then moved into place, so a reader sees the old file or the
- * complete new one, never a partial write, and a failed write leaves nothing behind.
+ * complete new one, never a partial write, and a failed write leaves nothing behind. Missing
+ * parent directories are created.
  */
 public final class AtomicFiles {
 
@@ -38,12 +39,17 @@ public final class AtomicFiles {
     public static void write(Path target, String what, StreamWriter writer) {
         Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new InvalidInputException("Cannot write " + what + " to " + target + ": directory " + dir
-                    + " does not exist; create it first");
+        if (dir == null) {
+            throw new InvalidInputException("Cannot write " + what + " to " + target + ": give a file path, not a root");
         }
         if (Files.isDirectory(absolute)) {
             throw new InvalidInputException("Cannot write " + what + " to " + target + ": it is a directory; give a file name");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InvalidInputException("Cannot write " + what + " to " + target + ": cannot create directory "
+                    + dir + " (" + e + "); check the path and its permissions", e);
         }
         Path temp = null;
         try {

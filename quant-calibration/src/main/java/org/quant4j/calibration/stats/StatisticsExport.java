@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.quant4j.api.QuantException;
+import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.TensorRange;
 
 /**
@@ -167,12 +167,7 @@ public final class StatisticsExport {
         return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
-    private static void write(Path file, String kind, AtomicFiles.Content content) {
-        try {
-            AtomicFiles.write(file, content);
-        } catch (IOException e) {
-            throw new QuantException("Cannot write tensor statistics " + kind + " to " + file + ": " + e
-                    + ". Check that the directory is writable and the disk has space", e);
-        }
+    private static void write(Path file, String kind, AtomicFiles.StreamWriter content) {
+        AtomicFiles.write(file, "tensor statistics " + kind, content);
     }
 }

@@ -305,11 +305,20 @@ class CalibrationTableTest {
     }
 
     @Test
-    void writeIntoMissingDirectoryFailsWithoutLeftovers() throws IOException {
+    void writeCreatesAMissingDirectory() throws IOException {
         Path file = dir.resolve("missing/out.json");
+        awkwardTable().write(file);
+        assertEquals(awkwardTable(), CalibrationTable.read(file));
+    }
+
+    @Test
+    void writeBelowARegularFileFailsWithoutLeftovers() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        java.nio.file.Files.writeString(blocker, "x");
+        Path file = blocker.resolve("out.json");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> awkwardTable().write(file));
-        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-        assertEquals(List.of(), listDir());
+        assertTrue(e.getMessage().contains("cannot create directory"), e.getMessage());
+        assertEquals(List.of(blocker), listDir());
     }
 
     @Test
