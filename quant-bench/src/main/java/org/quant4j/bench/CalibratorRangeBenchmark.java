@@ -34,6 +34,10 @@ public class CalibratorRangeBenchmark {
     @Param({"minmax", "moving-average-minmax", "entropy", "percentile", "mse"})
     public String method;
 
+    /** Gaussian data fills a few hundred bins; uniform data fills all 2048, the slowest search. */
+    @Param({"gaussian", "uniform"})
+    public String distribution;
+
     private Calibrator calibrator;
 
     @Setup(Level.Trial)
@@ -43,7 +47,9 @@ public class CalibratorRangeBenchmark {
         float[] batch = new float[1 << 16];
         for (int b = 0; b < 16; b++) {
             for (int i = 0; i < batch.length; i++) {
-                batch[i] = (float) HistogramBenchmark.gaussian(random);
+                batch[i] = distribution.equals("uniform")
+                        ? (float) (random.nextDouble() * 2 - 1)
+                        : (float) HistogramBenchmark.gaussian(random);
             }
             calibrator.observe(batch);
         }
