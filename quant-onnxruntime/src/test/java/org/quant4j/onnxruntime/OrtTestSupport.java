@@ -42,6 +42,17 @@ public final class OrtTestSupport {
         return new FloatTensor(shape, v);
     }
 
+    /**
+     * Asserts that two single-output models give outputs within {@code tolerance} (max abs) on
+     * {@code input}, run with ONNX Runtime's own optimisations disabled.
+     */
+    public static void assertSameOutputs(ModelProto expected, ModelProto actual, FloatTensor input, double tolerance) {
+        double diff = maxAbsDiff(runOnly(expected, input), runOnly(actual, input));
+        if (!(diff <= tolerance)) {
+            throw new AssertionError("Outputs differ by up to " + diff + ", more than " + tolerance);
+        }
+    }
+
     /** Largest absolute difference between two tensors of the same shape. */
     public static double maxAbsDiff(FloatTensor a, FloatTensor b) {
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {

@@ -81,7 +81,7 @@ public final class OnnxModel {
 
     /** Validates a model built in memory. */
     public static OnnxModel of(ModelProto proto) {
-        validate(proto, "model '" + proto.getGraph().getName() + "'");
+        validate(proto, "'" + proto.getGraph().getName() + "'");
         return new OnnxModel(proto, null);
     }
 

@@ -24,31 +24,55 @@ public final class TensorProtos {
         for (int i = 0; i < tensor.size(); i++) {
             buf.putFloat(tensor.get(i));
         }
-        buf.flip();
-        return TensorProto.newBuilder()
-                .setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addAllDims(asList(tensor.shape()))
-                .setRawData(ByteString.copyFrom(buf))
-                .build();
+        return raw(name, TensorProto.DataType.FLOAT_VALUE, tensor.shape(), buf.array(), Float.BYTES);
     }
 
     /** An INT64 tensor proto named {@code name} of shape {@code dims} holding {@code values}. */
     public static TensorProto int64s(String name, long[] dims, long... values) {
-        if (FloatTensor.elementCount(dims) != values.length) {
-            throw new IllegalArgumentException("Shape " + Arrays.toString(dims) + " needs "
-                    + FloatTensor.elementCount(dims) + " values, got " + values.length);
-        }
         ByteBuffer buf = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
             buf.putLong(v);
         }
-        buf.flip();
+        return raw(name, TensorProto.DataType.INT64_VALUE, dims, buf.array(), Long.BYTES);
+    }
+
+    /** An INT8 tensor proto (e.g. quantized weights or a zero point) of shape {@code dims}. */
+    public static TensorProto int8s(String name, long[] dims, byte... values) {
+        return raw(name, TensorProto.DataType.INT8_VALUE, dims, values, 1);
+    }
+
+    /** A UINT8 tensor proto of shape {@code dims}; each value must be in [0, 255]. */
+    public static TensorProto uint8s(String name, long[] dims, int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] > 255) {
+                throw new IllegalArgumentException("UINT8 values are in [0, 255], got " + values[i] + " at " + i);
+            }
+            b[i] = (byte) values[i];
+        }
+        return raw(name, TensorProto.DataType.UINT8_VALUE, dims, b, 1);
+    }
+
+    /** An INT32 tensor proto (e.g. a quantized bias) of shape {@code dims}. */
+    public static TensorProto int32s(String name, long[] dims, int... values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            buf.putInt(v);
+        }
+        return raw(name, TensorProto.DataType.INT32_VALUE, dims, buf.array(), Integer.BYTES);
+    }
+
+    private static TensorProto raw(String name, int dataType, long[] dims, byte[] littleEndian, int width) {
+        long n = FloatTensor.elementCount(dims);
+        if (n * width != littleEndian.length) {
+            throw new IllegalArgumentException("Tensor '" + name + "' of shape " + Arrays.toString(dims) + " needs " + n
+                    + " values, got " + littleEndian.length / width);
+        }
         return TensorProto.newBuilder()
                 .setName(name)
-                .setDataType(TensorProto.DataType.INT64_VALUE)
+                .setDataType(dataType)
                 .addAllDims(asList(dims))
-                .setRawData(ByteString.copyFrom(buf))
+                .setRawData(ByteString.copyFrom(littleEndian))
                 .build();
     }
 

@@ -27,7 +27,7 @@ public final class LatencyMeter {
         this.iterations = iterations;
     }
 
-    /** Times {@code runner} on {@code batch}. */
+    /** Times {@code runner} on {@code batch}, including the copies of inputs and outputs between Java and native memory. */
     public LatencyReport measure(OrtRunner runner, Batch batch) {
         return measure(batch.size(), () -> runner.run(batch));
     }

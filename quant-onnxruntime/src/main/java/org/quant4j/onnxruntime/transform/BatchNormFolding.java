@@ -92,7 +92,7 @@ public final class BatchNormFolding implements GraphTransform {
         double eps = bn.floatAttribute("epsilon", 1e-5f);
         double[] s = new double[channels];
         for (int c = 0; c < channels; c++) {
-            s[c] = gamma.get(c) / Math.sqrt(var.get(c) + (double) eps);
+            s[c] = gamma.get(c) / Math.sqrt(var.get(c) + eps);
         }
         Node rewritten = producer.is("Conv")
                 ? foldIntoConv(graph, producer, s, beta, mean)

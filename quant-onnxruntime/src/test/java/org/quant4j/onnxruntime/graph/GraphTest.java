@@ -149,6 +149,19 @@ class GraphTest {
     }
 
     @Test
+    void integerTensorsAreLittleEndianRawData() {
+        TensorProto i8 = TensorProtos.int8s("w", new long[] {2}, (byte) -1, (byte) 127);
+        assertEquals(TensorProto.DataType.INT8_VALUE, i8.getDataType());
+        assertArrayEquals(new byte[] {(byte) 0xFF, 0x7F}, i8.getRawData().toByteArray());
+        assertArrayEquals(new byte[] {0, (byte) 255},
+                TensorProtos.uint8s("z", new long[] {2}, 0, 255).getRawData().toByteArray());
+        // 258 = 0x00000102
+        assertArrayEquals(new byte[] {2, 1, 0, 0}, TensorProtos.int32s("b", new long[0], 258).getRawData().toByteArray());
+        assertThrows(IllegalArgumentException.class, () -> TensorProtos.uint8s("z", new long[] {1}, 256));
+        assertThrows(IllegalArgumentException.class, () -> TensorProtos.int32s("b", new long[] {3}, 1, 2));
+    }
+
+    @Test
     void initializerListedAsInputIsRemovedFromInputsToo() {
         Graph built = Graph.create("legacy", 13);
         built.putInitializer("w", FloatTensor.vector(1));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quant4j.onnxruntime.OrtTestSupport.maxAbsDiff;
+import static org.quant4j.onnxruntime.OrtTestSupport.assertSameOutputs;
 import static org.quant4j.onnxruntime.OrtTestSupport.random;
 import static org.quant4j.onnxruntime.OrtTestSupport.runOnly;
 
@@ -44,8 +44,7 @@ class BatchNormFoldingTest {
         assertEquals(2, count(g, "Conv"));
         assertTrue(g.initializers().keySet().stream().noneMatch(n -> n.contains("BatchNormalization")));
 
-        FloatTensor x = random(5, 4, 1, 28, 28);
-        assertTrue(maxAbsDiff(runOnly(original, x), runOnly(g.toProto(), x)) < 1e-4);
+        assertSameOutputs(original, g.toProto(), random(5, 4, 1, 28, 28), 1e-4);
     }
 
     @Test
@@ -95,8 +94,7 @@ class BatchNormFoldingTest {
             List<NodeDecision> d = new BatchNormFolding().apply(g);
             assertEquals(Action.FOLDED, d.get(0).action(), d.get(0).reason());
             assertEquals(0, count(g, "BatchNormalization"));
-            FloatTensor in = random(8, 7, 6);
-            assertTrue(maxAbsDiff(runOnly(original, in), runOnly(g.toProto(), in)) < 1e-4, "transB=" + transB);
+            assertSameOutputs(original, g.toProto(), random(8, 7, 6), 1e-4);
         }
     }
 
@@ -112,8 +110,7 @@ class BatchNormFoldingTest {
         new BatchNormFolding().apply(g);
         assertEquals("features", g.outputs().get(0).name());
         assertEquals("Conv", g.producer("features").orElseThrow().opType());
-        FloatTensor in = random(2, 2, 2, 4, 4);
-        assertTrue(maxAbsDiff(runOnly(original, in), runOnly(g.toProto(), in)) < 1e-4);
+        assertSameOutputs(original, g.toProto(), random(2, 2, 2, 4, 4), 1e-4);
     }
 
     @Test
@@ -169,11 +166,11 @@ class BatchNormFoldingTest {
         assertEquals(20, d.stream().filter(x -> x.action() == Action.FOLDED).count());
         assertEquals(0, count(g, "BatchNormalization"));
         FloatTensor in = random(3, 1, 3, 64, 64);
-        FloatTensor before = runOnly(original, in);
         double scale = 0;
-        for (int i = 0; i < before.size(); i++) {
-            scale = Math.max(scale, Math.abs(before.get(i)));
+        for (float v : runOnly(original, in).data()) {
+            scale = Math.max(scale, Math.abs(v));
         }
-        assertTrue(maxAbsDiff(before, runOnly(g.toProto(), in)) < 1e-4 * Math.max(1, scale));
+        // 18 layers of float32 rounding: compare relative to the size of the logits.
+        assertSameOutputs(original, g.toProto(), in, 1e-4 * Math.max(1, scale));
     }
 }
