@@ -1,0 +1,169 @@
+package org.quant4j.onnxruntime.runtime;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.Provenance;
+import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.evaluate.EvaluationRequest;
+import org.quant4j.api.evaluate.EvaluationResult;
+import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+
+/**
+ * Evaluates a classifier on ONNX Runtime: streams the request's data batch by batch, takes the
+ * model's first output as class scores {@code [N, classes]}, and records the top-k classes and
+ * the softmax probability of the best one per sample. When that output is produced by a Softmax
+ * node, its values are taken as probabilities as they are. Ties rank the lower class first.
+ */
+public final class OrtEvaluator implements Evaluator {
+
+    /** The provider name. */
+    public static final String NAME = "onnxruntime";
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public EvaluationResult evaluate(EvaluationRequest request) {
+        if (closed.get()) {
+            throw new IllegalStateException("OrtEvaluator is closed");
+        }
+        OnnxModel model = OnnxModel.read(request.model());
+        Graph graph = model.graph();
+        if (graph.outputs().isEmpty()) {
+            throw new ModelException("Model " + request.model() + " has no outputs");
+        }
+        String scoresName = graph.outputs().get(0).name();
+        boolean probabilities = graph.producer(scoresName).map(n -> n.is("Softmax")).orElse(false);
+        Dataset data = request.data();
+        int n = data.size();
+        int k = request.topK();
+        int[] labels = new int[n];
+        int[] topK = new int[Math.multiplyExact(n, k)];
+        float[] confidence = new float[n];
+        RunnerOptions options = RunnerOptions.builder().intraOpThreads(request.threads()).build();
+        try (OrtRunner runner = OrtRunner.open(request.model(), options)) {
+            int done = 0;
+            Iterator<Batch> batches = data.batches(request.batchSize());
+            while (batches.hasNext()) {
+                Batch batch = batches.next();
+                FloatTensor scores = runner.run(batch).get(scoresName);
+                if (scores == null) {
+                    throw new ModelException("Output '" + scoresName + "' of model " + request.model()
+                            + " is not a float32 tensor, so it cannot hold class scores");
+                }
+                int classes = checkScores(scores, batch.size(), k, data.numClasses(), request);
+                int[] batchLabels = batch.labels().orElseThrow(() -> new InvalidInputException(
+                        "Evaluation data " + data.fingerprint() + " gave a batch without labels"));
+                float[] row = new float[classes];
+                for (int i = 0; i < batch.size(); i++) {
+                    for (int c = 0; c < classes; c++) {
+                        row[c] = scores.get(i * classes + c);
+                    }
+                    int sample = done + i;
+                    labels[sample] = batchLabels[i];
+                    rankTopK(row, k, topK, sample * k);
+                    int best = topK[sample * k];
+                    confidence[sample] = probabilities ? row[best] : softmaxOf(row, best);
+                }
+                done += batch.size();
+                request.listener().onProgress("evaluation", done, n);
+            }
+            if (done != n) {
+                throw new InvalidInputException("Evaluation data " + data.fingerprint() + " reports " + n
+                        + " samples but its batches held " + done);
+            }
+        }
+        Predictions predictions = new Predictions(k, labels, topK, confidence);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("top1", predictions.topAccuracy(1));
+        if (k > 1) {
+            metrics.put("top" + k, predictions.topAccuracy(k));
+        }
+        metrics.put("samples", (double) n);
+        Provenance provenance = Provenance.builder()
+                .put("evaluator", NAME)
+                .backend("onnxruntime", OrtRuntime.version())
+                .put("model", request.model().toAbsolutePath().normalize().toString())
+                .put("data", data.fingerprint())
+                .platform()
+                .build();
+        return new EvaluationResult(predictions, metrics, provenance);
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    private static int checkScores(FloatTensor scores, int batchSize, int k, int numClasses, EvaluationRequest request) {
+        long[] shape = scores.shape();
+        if (shape.length != 2 || shape[0] != batchSize) {
+            throw new ModelException("Model " + request.model() + " gives class scores of shape "
+                    + Arrays.toString(shape) + " for a batch of " + batchSize + "; a classifier gives ["
+                    + batchSize + ", classes]");
+        }
+        int classes = Math.toIntExact(shape[1]);
+        if (k > classes) {
+            throw new InvalidInputException("Top-" + k + " needs at least " + k + " classes, but model "
+                    + request.model() + " scores " + classes + ": lower top-k");
+        }
+        if (classes < numClasses) {
+            throw new InvalidInputException("Model " + request.model() + " scores " + classes + " classes but the data"
+                    + " has " + numClasses + " (labels " + classes + " and above could never be predicted): use data"
+                    + " labelled for this model");
+        }
+        return classes;
+    }
+
+    /** Writes the indices of the {@code k} largest values, best first (lower index on ties), at {@code offset}. */
+    static void rankTopK(float[] row, int k, int[] out, int offset) {
+        for (int r = 0; r < k; r++) {
+            int best = -1;
+            for (int c = 0; c < row.length; c++) {
+                if (isRanked(out, offset, r, c)) {
+                    continue;
+                }
+                if (best < 0 || row[c] > row[best] || (Float.isNaN(row[best]) && !Float.isNaN(row[c]))) {
+                    best = c;
+                }
+            }
+            out[offset + r] = best;
+        }
+    }
+
+    private static boolean isRanked(int[] out, int offset, int ranked, int c) {
+        for (int i = 0; i < ranked; i++) {
+            if (out[offset + i] == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Softmax probability of class {@code index}: {@code 1 / sum_j exp(x_j - x_index)}, computed stably. */
+    static float softmaxOf(float[] row, int index) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : row) {
+            sum += Math.exp(v - max);
+        }
+        return (float) (Math.exp(row[index] - max) / sum);
+    }
+}

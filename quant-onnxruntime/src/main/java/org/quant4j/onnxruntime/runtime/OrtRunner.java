@@ -1,0 +1,290 @@
+package org.quant4j.onnxruntime.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.data.Batch;
+import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a model on ONNX Runtime with float32 inputs and outputs. Owns one {@code OrtSession} (the
+ * environment is the process-wide one of {@link OrtRuntime}); every tensor and result of a run is
+ * closed before {@link #run} returns. Inputs are checked against the model's declared shapes
+ * before they reach the runtime. Closing twice is harmless; use after close throws
+ * {@link IllegalStateException}. A session may be run from several threads at once, as ONNX
+ * Runtime allows.
+ */
+public final class OrtRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrtRunner.class);
+
+    private final OrtSession session;
+    private final String description;
+    private final Map<String, TensorInfo> inputs;
+    private final Map<String, TensorInfo> outputs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OrtRunner(OrtSession session, String description) throws OrtException {
+        this.session = session;
+        this.description = description;
+        this.inputs = tensorInfos(session.getInputInfo(), "input");
+        this.outputs = tensorInfos(session.getOutputInfo(), "output");
+    }
+
+    /**
+     * Opens the model file {@code model}.
+     *
+     * @throws InvalidInputException when the file is missing or the options would overwrite it
+     * @throws ModelException        when ONNX Runtime cannot load the model
+     */
+    public static OrtRunner open(Path model, RunnerOptions options) {
+        Path abs = model.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs)) {
+            throw new InvalidInputException("Model file " + abs + " does not exist: check the path");
+        }
+        if (options.optimizedModelPath().map(p -> p.toAbsolutePath().normalize().equals(abs)).orElse(false)) {
+            throw new InvalidInputException("The optimised model path is the input model " + abs
+                    + ": choose another path, the input is never overwritten");
+        }
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            return wrap(OrtRuntime.environment().createSession(abs.toString(), so), abs.toString());
+        } catch (OrtException e) {
+            throw new ModelException("ONNX Runtime cannot load model " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens an in-memory model.
+     *
+     * @throws ModelException when ONNX Runtime cannot load the model
+     */
+    public static OrtRunner open(OnnxModel model, RunnerOptions options) {
+        String name = model.source().map(Path::toString).orElse("'" + model.proto().getGraph().getName() + "'");
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            return wrap(OrtRuntime.environment().createSession(model.toBytes(), so), name);
+        } catch (OrtException e) {
+            throw new ModelException("ONNX Runtime cannot load model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Owns {@code session}, closing it when the runner cannot be made. */
+    private static OrtRunner wrap(OrtSession session, String description) throws OrtException {
+        try {
+            return new OrtRunner(session, description);
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(RunnerOptions options) throws OrtException {
+        OrtRuntime.environment();
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            so.setOptimizationLevel(switch (options.optimization()) {
+                case DISABLED -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                case LAYOUT -> OrtSession.SessionOptions.OptLevel.LAYOUT_OPT;
+                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+            });
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            if (options.interOpThreads() > 0) {
+                so.setInterOpNumThreads(options.interOpThreads());
+            }
+            if (options.optimizedModelPath().isPresent()) {
+                so.setOptimizedModelFilePath(options.optimizedModelPath().get().toAbsolutePath().toString());
+            }
+            return so;
+        } catch (OrtException | RuntimeException e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    /** Names of the model's inputs, in model order. */
+    public List<String> inputNames() {
+        requireOpen();
+        return List.copyOf(inputs.keySet());
+    }
+
+    /** Names of the model's outputs, in model order. */
+    public List<String> outputNames() {
+        requireOpen();
+        return List.copyOf(outputs.keySet());
+    }
+
+    /** Declared shape of input {@code name}; {@code -1} marks a dynamic dimension. */
+    public long[] inputShape(String name) {
+        requireOpen();
+        TensorInfo info = inputs.get(name);
+        if (info == null) {
+            throw new InvalidInputException("Model " + description + " has no input '" + name + "'; its inputs are "
+                    + inputs.keySet());
+        }
+        return info.getShape();
+    }
+
+    /**
+     * Runs a batch through a single-input model.
+     *
+     * @return every float32 output by name
+     * @throws InvalidInputException when the model has several inputs or the batch has the wrong shape
+     */
+    public Map<String, FloatTensor> run(Batch batch) {
+        requireOpen();
+        if (inputs.size() != 1) {
+            throw new InvalidInputException("Model " + description + " has " + inputs.size() + " inputs " + inputs.keySet()
+                    + ": give each one with run(Map)");
+        }
+        return execute(Map.of(inputs.keySet().iterator().next(), new Feed(batch.data(), batch.shape())));
+    }
+
+    /**
+     * Runs the model on named float32 inputs.
+     *
+     * @return every float32 output by name, in model order
+     * @throws InvalidInputException when an input is missing, unknown or of the wrong shape
+     */
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> feeds) {
+        requireOpen();
+        Map<String, Feed> raw = new LinkedHashMap<>();
+        feeds.forEach((name, t) -> raw.put(name, new Feed(t.data(), t.shape())));
+        return execute(raw);
+    }
+
+    /** Values and shape of one input, without the copies a {@link FloatTensor} makes. */
+    private record Feed(float[] data, long[] shape) {
+    }
+
+    private Map<String, FloatTensor> execute(Map<String, Feed> feeds) {
+        validate(feeds);
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Feed> e : feeds.entrySet()) {
+                Feed f = e.getValue();
+                tensors.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(f.data()),
+                        f.shape()));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                Map<String, FloatTensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    if (e.getValue() instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
+                        FloatBuffer fb = tensor.getFloatBuffer();
+                        float[] values = new float[fb.remaining()];
+                        fb.get(values);
+                        out.put(e.getKey(), new FloatTensor(tensor.getInfo().getShape(), values));
+                    } else {
+                        LOG.debug("Output '{}' of {} is not a float32 tensor and is not returned", e.getKey(), description);
+                    }
+                }
+                return Collections.unmodifiableMap(out);
+            }
+        } catch (OrtException e) {
+            throw new ModelException("ONNX Runtime failed to run model " + description + ": " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.warn("Closing the ONNX Runtime session of {} failed: {}", description, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OrtRunner[" + description + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("OrtRunner for " + description + " is closed");
+        }
+    }
+
+    private void validate(Map<String, Feed> feeds) {
+        for (String name : feeds.keySet()) {
+            if (!inputs.containsKey(name)) {
+                throw new InvalidInputException("Model " + description + " has no input '" + name + "'; its inputs are "
+                        + inputs.keySet());
+            }
+        }
+        for (Map.Entry<String, TensorInfo> e : inputs.entrySet()) {
+            Feed given = feeds.get(e.getKey());
+            if (given == null) {
+                throw new InvalidInputException("Model " + description + " needs input '" + e.getKey() + "' "
+                        + shapeText(e.getValue()) + ", which was not given");
+            }
+            if (e.getValue().type != OnnxJavaType.FLOAT) {
+                throw new ModelException("Input '" + e.getKey() + "' of model " + description + " is "
+                        + e.getValue().type + "; OrtRunner feeds float32 inputs only");
+            }
+            long[] expected = e.getValue().getShape();
+            long[] actual = given.shape();
+            boolean matches = expected.length == actual.length;
+            for (int i = 0; matches && i < expected.length; i++) {
+                matches = expected[i] < 0 || expected[i] == actual[i];
+            }
+            if (!matches) {
+                throw new InvalidInputException("Input '" + e.getKey() + "' of model " + description + " expects shape "
+                        + shapeText(e.getValue()) + ", got " + Arrays.toString(actual)
+                        + ": resize or reshape the data to match the model");
+            }
+        }
+    }
+
+    /** The declared shape with symbolic names for dynamic dimensions, e.g. {@code [N, 1, 28, 28]}. */
+    private static String shapeText(TensorInfo info) {
+        long[] shape = info.getShape();
+        String[] names = info.getDimensionNames();
+        List<String> parts = new ArrayList<>(shape.length);
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] >= 0) {
+                parts.add(Long.toString(shape[i]));
+            } else {
+                parts.add(names != null && i < names.length && !names[i].isEmpty() ? names[i] : "?");
+            }
+        }
+        return parts.toString();
+    }
+
+    private static Map<String, TensorInfo> tensorInfos(Map<String, NodeInfo> infos, String what) {
+        Map<String, TensorInfo> map = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> e : infos.entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo t)) {
+                throw new ModelException("Model " + what + " '" + e.getKey() + "' is " + e.getValue().getInfo()
+                        + ", not a tensor; OrtRunner handles tensors only");
+            }
+            map.put(e.getKey(), t);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+}

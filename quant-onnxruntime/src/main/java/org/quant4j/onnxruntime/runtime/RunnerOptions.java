@@ -1,0 +1,110 @@
+package org.quant4j.onnxruntime.runtime;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.quant4j.api.InvalidInputException;
+
+/**
+ * Settings of an {@link OrtRunner}: thread counts, graph optimisation level and, optionally, where
+ * ONNX Runtime writes the graph it actually runs. Defaults: ONNX Runtime's thread counts (0) and
+ * {@link OptimizationLevel#ALL}.
+ */
+public final class RunnerOptions {
+
+    private final int intraOpThreads;
+    private final int interOpThreads;
+    private final OptimizationLevel optimization;
+    private final Path optimizedModelPath;
+
+    private RunnerOptions(Builder b) {
+        this.intraOpThreads = b.intraOpThreads;
+        this.interOpThreads = b.interOpThreads;
+        this.optimization = b.optimization;
+        this.optimizedModelPath = b.optimizedModelPath;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults. */
+    public static RunnerOptions defaults() {
+        return builder().build();
+    }
+
+    /** Threads inside one operator; 0 lets ONNX Runtime choose. */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    /** Threads across independent operators; 0 lets ONNX Runtime choose. */
+    public int interOpThreads() {
+        return interOpThreads;
+    }
+
+    public OptimizationLevel optimization() {
+        return optimization;
+    }
+
+    /** Where ONNX Runtime writes the optimised model when a session is created. */
+    public Optional<Path> optimizedModelPath() {
+        return Optional.ofNullable(optimizedModelPath);
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.intraOpThreads = intraOpThreads;
+        b.interOpThreads = interOpThreads;
+        b.optimization = optimization;
+        b.optimizedModelPath = optimizedModelPath;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "RunnerOptions[intraOp=" + intraOpThreads + ", interOp=" + interOpThreads + ", optimization="
+                + optimization + (optimizedModelPath == null ? "" : ", optimizedModel=" + optimizedModelPath) + "]";
+    }
+
+    /** Builder of {@link RunnerOptions}. */
+    public static final class Builder {
+        private int intraOpThreads;
+        private int interOpThreads;
+        private OptimizationLevel optimization = OptimizationLevel.ALL;
+        private Path optimizedModelPath;
+
+        private Builder() {
+        }
+
+        public Builder intraOpThreads(int threads) {
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        public Builder interOpThreads(int threads) {
+            this.interOpThreads = threads;
+            return this;
+        }
+
+        public Builder optimization(OptimizationLevel level) {
+            this.optimization = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
+        /** Where ONNX Runtime writes the optimised model; null for nowhere. */
+        public Builder optimizedModelPath(Path path) {
+            this.optimizedModelPath = path;
+            return this;
+        }
+
+        public RunnerOptions build() {
+            if (intraOpThreads < 0 || interOpThreads < 0) {
+                throw new InvalidInputException("Thread counts must be >= 0 (0 lets ONNX Runtime choose), got intra-op "
+                        + intraOpThreads + ", inter-op " + interOpThreads);
+            }
+            return new RunnerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.quant4j.onnxruntime.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.evaluate.EvaluationRequest;
+import org.quant4j.api.evaluate.EvaluationResult;
+import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.onnxruntime.builder.GraphBuilder;
+import org.quant4j.onnxruntime.graph.FloatTensor;
+
+class OrtEvaluatorTest {
+
+    @TempDir
+    Path dir;
+
+    /** Ten-dimensional samples given as rows, with labels. */
+    private record Rows(float[][] rows, int[] labels) implements Dataset {
+        @Override
+        public int size() {
+            return rows.length;
+        }
+
+        @Override
+        public int[] sampleShape() {
+            return new int[] {10};
+        }
+
+        @Override
+        public int numClasses() {
+            return 10;
+        }
+
+        @Override
+        public void read(int index, float[] dest, int offset) {
+            System.arraycopy(rows[index], 0, dest, offset, 10);
+        }
+
+        @Override
+        public int label(int index) {
+            return labels[index];
+        }
+
+        @Override
+        public String fingerprint() {
+            return "rows-" + rows.length;
+        }
+    }
+
+    /** Logits: ascending (best 9), descending (best 0), one peak at 4 with ties elsewhere, a peak of ln 9 at 2. */
+    private static Rows rows() {
+        float[][] r = new float[4][10];
+        for (int c = 0; c < 10; c++) {
+            r[0][c] = c;
+            r[1][c] = 9 - c;
+        }
+        r[2][4] = 5;
+        r[3][2] = (float) Math.log(9);
+        return new Rows(r, new int[] {9, 3, 7, 2});
+    }
+
+    /** Gemm with identity weights, so the logits are the inputs; optionally followed by Softmax. */
+    private Path identityClassifier(boolean softmax) {
+        float[] eye = new float[100];
+        for (int i = 0; i < 10; i++) {
+            eye[i * 11] = 1;
+        }
+        GraphBuilder b = GraphBuilder.create("identity");
+        String logits = b.gemm(b.input("x", -1, 10), new FloatTensor(new long[] {10, 10}, eye), null, true);
+        b.output(softmax ? b.softmax(logits, 1) : logits, "scores");
+        Path file = dir.resolve(softmax ? "softmax.onnx" : "logits.onnx");
+        b.buildModel().write(file);
+        return file;
+    }
+
+    private static EvaluationRequest request(Path model, List<long[]> progress) {
+        return EvaluationRequest.builder().model(model).data(rows()).batchSize(3).topK(5).threads(1)
+                .listener((stage, done, total) -> progress.add(new long[] {done, total})).build();
+    }
+
+    @Test
+    void topKAccuracyAndConfidenceMatchHandComputedValues() {
+        List<long[]> progress = new ArrayList<>();
+        EvaluationResult result;
+        try (Evaluator evaluator = new OrtEvaluator()) {
+            result = evaluator.evaluate(request(identityClassifier(false), progress));
+        }
+        Predictions p = result.predictions();
+        assertArrayEquals(new int[] {9, 0, 4, 2}, p.top1());
+        assertArrayEquals(new int[] {9, 8, 7, 6, 5}, ranks(p, 0));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, ranks(p, 1));
+        // Ties rank the lower class first.
+        assertArrayEquals(new int[] {4, 0, 1, 2, 3}, ranks(p, 2));
+        // Hits: sample 0 and 3 at top-1; samples 0, 1 and 3 in the top 5.
+        assertEquals(0.5, result.metrics().get("top1"));
+        assertEquals(0.75, result.metrics().get("top5"));
+        assertEquals(0.5, result.top1());
+        // exp(ln 9) / (exp(ln 9) + 9 * exp(0)) = 1/2
+        assertEquals(0.5f, p.confidence(3), 1e-6f);
+        assertEquals(List.of(3L, 4L), progress.stream().map(d -> d[0]).toList());
+        assertTrue(progress.stream().allMatch(d -> d[1] == 4));
+        assertEquals("onnxruntime", result.provenance().get("backend"));
+        assertEquals("rows-4", result.provenance().get("data"));
+    }
+
+    @Test
+    void softmaxOutputsAreTakenAsProbabilities() {
+        EvaluationResult result;
+        try (Evaluator evaluator = new OrtEvaluator()) {
+            result = evaluator.evaluate(request(identityClassifier(true), new ArrayList<>()));
+        }
+        assertEquals(0.5f, result.predictions().confidence(3), 1e-6f);
+        assertArrayEquals(new int[] {9, 0, 4, 2}, result.predictions().top1());
+    }
+
+    @Test
+    void topKBeyondTheClassCountIsRejected() {
+        EvaluationRequest r = EvaluationRequest.builder().model(identityClassifier(false)).data(rows()).topK(11)
+                .build();
+        try (Evaluator evaluator = new OrtEvaluator()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> evaluator.evaluate(r));
+            assertTrue(e.getMessage().contains("Top-11"), e.getMessage());
+        }
+    }
+
+    @Test
+    void closedEvaluatorRefusesWork() {
+        Evaluator evaluator = new OrtEvaluator();
+        evaluator.close();
+        evaluator.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> evaluator.evaluate(request(identityClassifier(false), new ArrayList<>())));
+        assertTrue(e.getMessage().contains("OrtEvaluator"), e.getMessage());
+    }
+
+    @Test
+    void serviceLoaderFindsTheOnnxRuntimeEvaluator() {
+        assertTrue(Evaluators.names().contains("onnxruntime"), Evaluators.names().toString());
+        assertTrue(Evaluators.registry().find("onnxruntime").availability().available());
+        try (Evaluator e = Evaluators.get("onnxruntime")) {
+            assertInstanceOf(OrtEvaluator.class, e);
+            assertEquals("onnxruntime", e.name());
+        }
+    }
+
+    @Test
+    void softmaxOfHandPickedLogits() {
+        assertEquals(0.75f, OrtEvaluator.softmaxOf(new float[] {0, (float) Math.log(3)}, 1), 1e-6f);
+        int[] out = new int[3];
+        OrtEvaluator.rankTopK(new float[] {1, Float.NaN, 3, 3}, 3, out, 0);
+        assertArrayEquals(new int[] {2, 3, 0}, out);
+    }
+
+    private static int[] ranks(Predictions p, int sample) {
+        int[] r = new int[p.k()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = p.ranked(sample, i);
+        }
+        return r;
+    }
+}
