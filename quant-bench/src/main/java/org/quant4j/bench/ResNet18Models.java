@@ -1,0 +1,53 @@
+package org.quant4j.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
+import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+
+/** The ResNet-18-shaped graph at 3x224x224 the inference benchmarks run, in FP32 and static INT8. */
+final class ResNet18Models {
+
+    static final int[] SAMPLE_SHAPE = {3, 224, 224};
+    static final long SEED = 18;
+
+    private ResNet18Models() {
+    }
+
+    /** Writes the He-initialised FP32 ResNet-18 into {@code dir}. */
+    static Path fp32(Path dir) {
+        Path file = dir.resolve("resnet18-fp32.onnx");
+        OnnxModel.of(ReferenceGraphs.resNet18(SEED)).write(file);
+        return file;
+    }
+
+    /** Quantizes {@code fp32} statically (per-channel, given method) with {@code samples} calibration images. */
+    static QuantizationResult int8(Path fp32, Path output, CalibrationMethod method, int samples) {
+        try (Quantizer quantizer = Quantizers.get("onnxruntime")) {
+            return quantizer.quantize(QuantizationRequest.builder()
+                    .model(fp32)
+                    .output(output)
+                    .overwriteOutput(true)
+                    .config(QuantizationConfig.builder().calibrationMethod(method).perChannel(true).build())
+                    .calibrationData(new RandomImages(samples, SAMPLE_SHAPE, SEED))
+                    .batchSize(16)
+                    .build());
+        }
+    }
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("quant4j-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
