@@ -53,6 +53,25 @@ public final class OrtTestSupport {
         }
     }
 
+    /**
+     * Signal-to-quantization-noise ratio of {@code actual} against {@code reference} in dB:
+     * {@code 10 log10(sum(ref^2) / sum((ref - actual)^2))}; infinite when they are equal.
+     */
+    public static double sqnrDb(FloatTensor reference, FloatTensor actual) {
+        if (!java.util.Arrays.equals(reference.shape(), actual.shape())) {
+            throw new AssertionError("Shapes differ: " + reference + " vs " + actual);
+        }
+        double signal = 0;
+        double noise = 0;
+        for (int i = 0; i < reference.size(); i++) {
+            double r = reference.get(i);
+            double e = r - actual.get(i);
+            signal += r * r;
+            noise += e * e;
+        }
+        return 10 * Math.log10(signal / noise);
+    }
+
     /** Largest absolute difference between two tensors of the same shape. */
     public static double maxAbsDiff(FloatTensor a, FloatTensor b) {
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {

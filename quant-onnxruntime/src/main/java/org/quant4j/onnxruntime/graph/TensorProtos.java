@@ -62,6 +62,18 @@ public final class TensorProtos {
         return raw(name, TensorProto.DataType.INT32_VALUE, dims, buf.array(), Integer.BYTES);
     }
 
+    /**
+     * A FLOAT16 tensor proto of shape {@code dims} from IEEE 754 binary16 bit patterns (see
+     * {@code org.quant4j.onnxruntime.quantize.Float16} for the conversion from float32).
+     */
+    public static TensorProto float16s(String name, long[] dims, short... bits) {
+        ByteBuffer buf = ByteBuffer.allocate(bits.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (short b : bits) {
+            buf.putShort(b);
+        }
+        return raw(name, TensorProto.DataType.FLOAT16_VALUE, dims, buf.array(), Short.BYTES);
+    }
+
     private static TensorProto raw(String name, int dataType, long[] dims, byte[] littleEndian, int width) {
         long n = FloatTensor.elementCount(dims);
         if (n * width != littleEndian.length) {
