@@ -1,0 +1,202 @@
+package org.quant4j.onnxruntime.quantize;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.Provenance;
+import org.quant4j.api.QuantException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
+import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.runtime.OrtRuntime;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code "onnxruntime"} quantizer: reads an ONNX model, applies the inference transforms
+ * (Identity/Dropout removal, BatchNormalization folding), raises the opset to 13 where that
+ * changes no node, hands the graph to the {@link GraphQuantizer} of the requested mode and writes
+ * the result atomically. The input file is never modified; when anything fails, nothing is written.
+ */
+public final class OnnxRuntimeQuantizer implements Quantizer {
+
+    /** The provider name. */
+    public static final String NAME = "onnxruntime";
+
+    /** Opset every mode's output needs (DequantizeLinear with a per-channel axis). */
+    static final int REQUIRED_OPSET = StaticQdqQuantizer.REQUIRED_OPSET;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeQuantizer.class);
+
+    private final Map<QuantizationMode, GraphQuantizer> quantizers;
+    private final RunnerOptions runnerOptions;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A quantizer offering static QDQ quantization. */
+    public OnnxRuntimeQuantizer() {
+        this(List.of(new StaticQdqQuantizer()));
+    }
+
+    /** A quantizer offering the modes of {@code quantizers}, one each. */
+    public OnnxRuntimeQuantizer(List<GraphQuantizer> quantizers) {
+        this(quantizers, RunnerOptions.defaults());
+    }
+
+    /**
+     * A quantizer offering the modes of {@code quantizers}, one each.
+     *
+     * @param runnerOptions threads of the ONNX Runtime sessions used for calibration
+     */
+    public OnnxRuntimeQuantizer(List<GraphQuantizer> quantizers, RunnerOptions runnerOptions) {
+        Map<QuantizationMode, GraphQuantizer> map = new EnumMap<>(QuantizationMode.class);
+        for (GraphQuantizer q : quantizers) {
+            GraphQuantizer previous = map.put(q.mode(), q);
+            if (previous != null) {
+                throw new IllegalArgumentException("Two graph quantizers for mode " + q.mode() + ": "
+                        + previous.getClass().getName() + " and " + q.getClass().getName());
+            }
+        }
+        this.quantizers = map;
+        this.runnerOptions = Objects.requireNonNull(runnerOptions, "runnerOptions");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public QuantizationResult quantize(QuantizationRequest request) {
+        if (closed.get()) {
+            throw new IllegalStateException("OnnxRuntimeQuantizer is closed");
+        }
+        long start = System.nanoTime();
+        QuantizationConfig config = request.config();
+        GraphQuantizer quantizer = quantizers.get(config.mode());
+        if (quantizer == null) {
+            throw new QuantException("Quantization mode " + config.mode() + " is not available in the " + NAME
+                    + " quantizer; it offers " + quantizers.keySet());
+        }
+        Path output = request.output();
+        checkOutput(request);
+        OnnxModel model = OnnxModel.read(request.model());
+        long inputBytes = size(request.model());
+
+        Graph graph = model.graph();
+        Map<String, NodeDecision> transformDecisions = new HashMap<>();
+        List<NodeDecision> decisions = new ArrayList<>();
+        for (NodeDecision d : TransformPipeline.inference().apply(graph)) {
+            if (d.action() == NodeDecision.Action.FOLDED) {
+                decisions.add(d);
+            } else {
+                transformDecisions.put(d.nodeName(), d);
+            }
+        }
+        graph.requireOpset(REQUIRED_OPSET);
+        QuantizationContext context = new QuantizationContext(config, request.calibrationData(), request.batchSize(),
+                request.listener(), runnerOptions);
+        GraphQuantization result = quantizer.quantize(graph, context);
+        for (NodeDecision d : result.decisions()) {
+            NodeDecision before = transformDecisions.get(d.nodeName());
+            decisions.add(before == null || d.action() != NodeDecision.Action.SKIPPED ? d
+                    : new NodeDecision(d.nodeName(), d.opType(), d.action(), d.reason() + "; " + before.reason()));
+        }
+        OnnxModel quantized = graph.toModel();
+        // Calibration may take minutes: check again that no file appeared at the output meanwhile.
+        checkOutput(request);
+        quantized.write(output);
+        long outputBytes = size(output);
+        Duration total = Duration.ofNanos(System.nanoTime() - start);
+
+        QuantizationResult.Builder b = QuantizationResult.builder()
+                .output(output)
+                .mode(config.mode())
+                .sizes(inputBytes, outputBytes)
+                .calibrationTime(result.calibrationTime())
+                .totalTime(total)
+                .provenance(provenance(request));
+        decisions.forEach(b::decision);
+        result.ranges().forEach(b::range);
+        QuantizationResult r = b.build();
+        LOG.info("Quantized {} to {} ({}): {} -> {} bytes in {} ms", request.model(), output, config.mode(),
+                inputBytes, outputBytes, total.toMillis());
+        return r;
+    }
+
+    /** Refuses to overwrite the input, or an existing output unless the request allows it. */
+    private static void checkOutput(QuantizationRequest request) {
+        AtomicFiles.requireNotInput(request.output(), request.model(), "the quantized model");
+        Path output = request.output();
+        if (Files.isDirectory(output)) {
+            throw new InvalidInputException("Output " + output + " is a directory: give the path of the .onnx file"
+                    + " to write");
+        }
+        if (Files.exists(output) && !request.overwriteOutput()) {
+            throw new InvalidInputException("Output " + output + " already exists: choose another path, or allow"
+                    + " replacing it with overwriteOutput(true)");
+        }
+    }
+
+    private static Provenance provenance(QuantizationRequest request) {
+        QuantizationConfig config = request.config();
+        Provenance.Builder p = Provenance.builder()
+                .put("quantizer", NAME)
+                .tool("quant4j", quant4jVersion())
+                .backend("onnxruntime", OrtRuntime.version())
+                .put("mode", config.mode().name().toLowerCase(Locale.ROOT));
+        if (config.mode() == QuantizationMode.STATIC) {
+            p.calibration(config.calibrationMethod().id(),
+                    request.calibrationData().map(d -> d.fingerprint()).orElse("none"));
+            p.put("calibration.options", config.calibrationOptions().toString());
+            p.put("calibration.samples", request.calibrationData().map(d -> Integer.toString(d.size())).orElse("0"));
+        }
+        return p.seed(config.seed())
+                .put("perChannel", Boolean.toString(config.perChannel()))
+                .put("activationScheme", config.activationScheme().toString())
+                .put("weightPrecision", config.weightPrecision().name().toLowerCase(Locale.ROOT))
+                .platform()
+                .build();
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new QuantException("Cannot read the size of " + file + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxRuntimeQuantizer[modes=" + quantizers.keySet() + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** The quant4j version from the manifest of this module's jar; "unknown" when run from classes. */
+    static String quant4jVersion() {
+        String v = OnnxRuntimeQuantizer.class.getPackage().getImplementationVersion();
+        return v == null || v.isBlank() ? "unknown" : v;
+    }
+}

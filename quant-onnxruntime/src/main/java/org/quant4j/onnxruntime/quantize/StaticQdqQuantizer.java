@@ -1,0 +1,95 @@
+package org.quant4j.onnxruntime.quantize;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.Precision;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Static post-training quantization in QDQ form: calibrates activation ranges on the calibration
+ * data ({@link ActivationCalibration}), decides what to quantize ({@link QdqPlan}) and inserts
+ * QuantizeLinear/DequantizeLinear pairs, int8 weights and int32 biases ({@link QdqRewriter}).
+ * ONNX Runtime fuses the result into integer kernels (QLinearConv, QGemm, QLinearAdd, ...).
+ *
+ * <p>Weights are signed int8, symmetric, narrow range ({@code [-127, 127]}), per channel along the
+ * output channels (Conv axis 0, ConvTranspose axis 1, Gemm axis 0 with {@code transB} else 1,
+ * MatMul axis 1) or per tensor. Biases are int32 at scale {@code inputScale * weightScale}; where a
+ * channel's weights are so close to zero that its bias would not fit, that channel's weight range
+ * is widened until it does. Activations follow the config's scheme (uint8 asymmetric by default,
+ * or int8 symmetric).
+ *
+ * <p>What ONNX Runtime 1.29 (CPU, x86-64) makes of the output, as the tests check:
+ * <ul>
+ *   <li>uint8 asymmetric activations: Relu and Clip(0, b) after a quantized op are removed, their
+ *       QuantizeLinear clips instead, and every quantized op becomes an integer kernel (QLinearConv,
+ *       QGemm, QLinearMatMul, QLinearAdd, QLinearGlobalAveragePool; MaxPool and Flatten run on
+ *       uint8). This is the form to use on x86.</li>
+ *   <li>int8 symmetric activations: a Relu cannot be absorbed (zero point 0 is not the lowest level
+ *       -128) and stays in float between DequantizeLinear and QuantizeLinear; the Conv before it is
+ *       still fused to QLinearConv (ONNX Runtime turns the int8 QuantizeLinear/DequantizeLinear
+ *       pairs into uint8 ones, which it fuses). A tensor read by two ops (a residual branch) keeps
+ *       one int8 QuantizeLinear feeding two DequantizeLinear nodes, which ONNX Runtime does not
+ *       convert, so its readers run in float there.</li>
+ *   <li>A float Conv, ConvTranspose or Gemm whose input comes from a DequantizeLinear and whose
+ *       output reaches a QuantizeLinear is quantized by ONNX Runtime itself (with its own per-tensor
+ *       weights and a bias that can overflow). So the output of a node left in float (excluded, or
+ *       skipped) gets no QuantizeLinear, and the ops reading it run in float too; their decisions
+ *       say so.</li>
+ * </ul>
+ */
+public final class StaticQdqQuantizer implements GraphQuantizer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StaticQdqQuantizer.class);
+
+    /** Opset that DequantizeLinear needs for per-channel ({@code axis}) parameters. */
+    static final int REQUIRED_OPSET = 13;
+
+    @Override
+    public QuantizationMode mode() {
+        return QuantizationMode.STATIC;
+    }
+
+    @Override
+    public GraphQuantization quantize(Graph graph, QuantizationContext context) {
+        QuantizationConfig config = context.config();
+        if (config.weightPrecision() != Precision.INT8) {
+            throw new InvalidInputException("Static QDQ quantization stores weights as int8; weight precision "
+                    + config.weightPrecision() + " is not supported by the onnxruntime quantizer: use int8");
+        }
+        Dataset data = context.calibrationData().orElseThrow(() -> new InvalidInputException(
+                "Static quantization needs calibration data: give a dataset, or use dynamic or FP16 mode"));
+        ActivationCalibration.requireMatchingInput(graph, data);
+        graph.requireOpset(REQUIRED_OPSET);
+        QdqPlan.checkQuantizable(graph, config);
+
+        Set<String> candidates = QdqPlan.candidateTensors(graph, config);
+        ActivationCalibration.Result calibration = ActivationCalibration.calibrate(graph, candidates,
+                t -> QdqPlan.activationScheme(config, t), context);
+        QdqPlan plan = QdqPlan.build(graph, config, calibration.ranges());
+        Map<String, String> notes = QdqRewriter.apply(graph, plan);
+
+        List<NodeDecision> decisions = new ArrayList<>();
+        for (NodeDecision d : plan.decisions()) {
+            String note = notes.get(d.nodeName());
+            decisions.add(note == null ? d
+                    : new NodeDecision(d.nodeName(), d.opType(), d.action(), d.reason() + "; " + note));
+        }
+        for (NodeDecision d : decisions) {
+            LOG.debug("{} {} '{}': {}", d.action(), d.opType(), d.nodeName(), d.reason());
+        }
+        long quantized = decisions.stream().filter(d -> d.action() == NodeDecision.Action.QUANTIZED).count();
+        LOG.info("Quantized {} of {} nodes of graph '{}' (static QDQ, {} weights per {}, {} activations)", quantized,
+                decisions.size(), graph.name(), config.weightPrecision(), config.perChannel() ? "channel" : "tensor",
+                config.activationScheme());
+        return new GraphQuantization(decisions, plan.ranges(), calibration.time());
+    }
+}

@@ -1,0 +1,129 @@
+package org.quant4j.onnxruntime.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantScheme;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.TensorRange;
+import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.onnxruntime.builder.ConvOptions;
+import org.quant4j.onnxruntime.builder.GraphBuilder;
+import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnxruntime.graph.Attributes;
+import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+
+class ActivationCalibrationTest {
+
+    private static final QuantizationConfig MIN_MAX = QuantizationConfig.builder().build();
+
+    /** input [N, 1, 4, 4] -> Conv 1x1 computing 2x - 1 -> Relu -> out. */
+    private static Graph convRelu() {
+        GraphBuilder b = GraphBuilder.create("conv_relu");
+        String x = b.input("input", -1, 1, 4, 4);
+        String conv = b.conv(x, FloatTensor.filled(2f, 1, 1, 1, 1), FloatTensor.vector(-1f), ConvOptions.DEFAULT);
+        b.output(b.relu(conv), "out");
+        return b.graph();
+    }
+
+    private static QuantizationContext context(QuantizationConfig config, Dataset data, int batch,
+            ProgressListener listener) {
+        return new QuantizationContext(config, Optional.of(data), batch, listener, RunnerOptions.defaults());
+    }
+
+    /** Smallest and largest value of all samples, computed directly from the data. */
+    private static float[] dataMinMax(Dataset data) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        Iterator<Batch> it = data.batches(16);
+        while (it.hasNext()) {
+            for (float v : it.next().data()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        return new float[] {min, max};
+    }
+
+    @Test
+    void observesConvOutputBeforeTheReluThatOnnxRuntimeCouldFuse() {
+        Graph g = convRelu();
+        Dataset data = new QuantizationTestSupport.RandomData(64, new int[] {1, 4, 4}, 3, 0f, 1f);
+        ActivationCalibration.Result r = ActivationCalibration.calibrate(g, List.of("input", "Conv_out", "out"),
+                t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 16, ProgressListener.NONE));
+        float[] x = dataMinMax(data);
+        assertEquals(new TensorRange(x[0], x[1]), r.ranges().get("input"));
+        TensorRange conv = r.ranges().get("Conv_out");
+        // Fused into FusedConv with the Relu, the pre-activation would have no negative values.
+        assertEquals(2.0 * x[0] - 1, conv.min(), 1e-6);
+        assertEquals(2.0 * x[1] - 1, conv.max(), 1e-6);
+        assertTrue(conv.min() < -0.9, "pre-activation keeps its negative values: " + conv);
+        TensorRange relu = r.ranges().get("out");
+        assertEquals(0.0, relu.min());
+        assertEquals(conv.max(), relu.max(), 1e-6);
+        assertEquals(64, r.samples());
+        assertFalse(r.time().isNegative());
+    }
+
+    @Test
+    void symmetricSchemeGivesSymmetricRanges() {
+        Dataset data = new QuantizationTestSupport.RandomData(32, new int[] {1, 4, 4}, 5, 0f, 1f);
+        ActivationCalibration.Result r = ActivationCalibration.calibrate(convRelu(), List.of("Conv_out"),
+                t -> QuantScheme.INT8_SYMMETRIC, context(MIN_MAX, data, 8, ProgressListener.NONE));
+        TensorRange conv = r.ranges().get("Conv_out");
+        float[] x = dataMinMax(data);
+        double amax = Math.max(Math.abs(2.0 * x[0] - 1), Math.abs(2.0 * x[1] - 1));
+        assertEquals(-amax, conv.min(), 1e-6);
+        assertEquals(amax, conv.max(), 1e-6);
+    }
+
+    @Test
+    void progressCountsSamplesAfterEachBatch() {
+        Dataset data = new QuantizationTestSupport.RandomData(10, new int[] {1, 4, 4}, 1, 0f, 1f);
+        List<String> events = new ArrayList<>();
+        ActivationCalibration.calibrate(convRelu(), List.of("out"), t -> QuantScheme.UINT8_ASYMMETRIC,
+                context(MIN_MAX, data, 4, (stage, done, total) -> events.add(stage + " " + done + "/" + total)));
+        assertEquals(List.of("calibration 0/10", "calibration 4/10", "calibration 8/10", "calibration 10/10"), events);
+    }
+
+    @Test
+    void sampleShapeMismatchIsRejectedBeforeAnyRun() {
+        Graph g = OnnxModel.of(ReferenceGraphs.smallCnn(1)).graph();
+        Dataset data = new QuantizationTestSupport.RandomData(8, new int[] {3, 32, 32}, 1, 0f, 1f);
+        List<String> events = new ArrayList<>();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ActivationCalibration.calibrate(g, List.of("input"), t -> QuantScheme.UINT8_ASYMMETRIC,
+                        context(MIN_MAX, data, 4, (stage, done, total) -> events.add(stage))));
+        assertTrue(e.getMessage().startsWith("Calibration data has samples of shape [3, 32, 32] but model input"
+                + " 'input' expects [N, 1, 28, 28]"), e.getMessage());
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void tensorsThatAreNotFloatGetNoRange() {
+        GraphBuilder b = GraphBuilder.create("shape_and_conv");
+        String x = b.input("input", -1, 1, 4, 4);
+        String shape = b.op("Shape", List.of(x));
+        b.output(b.op("Cast", List.of(shape), Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)), "dims");
+        b.output(b.conv(x, FloatTensor.filled(1f, 1, 1, 1, 1), null, ConvOptions.DEFAULT), "out");
+        Dataset data = new QuantizationTestSupport.RandomData(4, new int[] {1, 4, 4}, 2, 0f, 1f);
+        Map<String, TensorRange> ranges = ActivationCalibration.calibrate(b.graph(), List.of(shape, "out"),
+                t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE)).ranges();
+        assertEquals(List.of("out"), List.copyOf(ranges.keySet()));
+    }
+}

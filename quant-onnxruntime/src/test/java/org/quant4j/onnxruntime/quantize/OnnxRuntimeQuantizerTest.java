@@ -1,0 +1,241 @@
+package org.quant4j.onnxruntime.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.write;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.Provenance;
+import org.quant4j.api.QuantException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.TensorOverride;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.NodeDecision.Action;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
+import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.api.quantize.QuantizerProvider;
+import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.onnxruntime.builder.ConvOptions;
+import org.quant4j.onnxruntime.builder.GraphBuilder;
+import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnxruntime.graph.Attributes;
+import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.runtime.OrtRuntime;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
+
+class OnnxRuntimeQuantizerTest {
+
+    @TempDir
+    Path dir;
+
+    private static Dataset images(int count) {
+        return new QuantizationTestSupport.RandomData(count, new int[] {1, 28, 28}, 5, 0f, 1f);
+    }
+
+    private static QuantizationRequest.Builder request(Path model, Path output, Dataset data) {
+        return QuantizationRequest.builder().model(model).output(output).calibrationData(data).batchSize(16);
+    }
+
+    private static QuantizationResult run(QuantizationRequest request) {
+        try (Quantizer q = new OnnxRuntimeQuantizer()) {
+            return q.quantize(request);
+        }
+    }
+
+    /** Names of the files in the test directory: a failed run leaves no output and no temporary file. */
+    private Set<String> files() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private <T extends Throwable> T assertFailsWithoutOutput(Class<T> type, QuantizationRequest request)
+            throws IOException {
+        Set<String> before = files();
+        T e = assertThrows(type, () -> run(request));
+        assertFalse(Files.exists(request.output()), "no output after: " + e.getMessage());
+        assertEquals(before, files());
+        return e;
+    }
+
+    @Test
+    void truncatedModelIsRejectedAndNothingIsWritten() throws IOException {
+        byte[] bytes = OnnxModel.of(ReferenceGraphs.smallCnn(1)).toBytes();
+        Path model = dir.resolve("truncated.onnx");
+        Files.write(model, Arrays.copyOf(bytes, bytes.length / 2));
+        InvalidInputException e = assertFailsWithoutOutput(InvalidInputException.class,
+                request(model, dir.resolve("out.onnx"), images(8)).build());
+        assertTrue(e.getMessage().contains("truncated or corrupt"), e.getMessage());
+    }
+
+    @Test
+    void opsetThatCannotBeUpgradedTo13IsRefused() throws IOException {
+        GraphBuilder b = GraphBuilder.create("old", 9);
+        String x = b.input("input", -1, 1, 4, 4);
+        String conv = b.conv(x, FloatTensor.filled(1f, 1, 1, 1, 1), null, ConvOptions.DEFAULT);
+        b.output(b.op("Unsqueeze", List.of(conv), Attributes.ints("axes", 0)), "out");
+        Path model = write(b.build(), dir.resolve("opset9.onnx"));
+        ModelException e = assertFailsWithoutOutput(ModelException.class, request(model, dir.resolve("out.onnx"),
+                new QuantizationTestSupport.RandomData(4, new int[] {1, 4, 4}, 1, 0f, 1f)).build());
+        assertTrue(e.getMessage().contains("from opset 9 to 13") && e.getMessage().contains("(Unsqueeze)"),
+                e.getMessage());
+    }
+
+    @Test
+    void modelWithoutQuantizableOpIsRefused() throws IOException {
+        GraphBuilder b = GraphBuilder.create("softmax_only");
+        b.output(b.softmax(b.input("input", -1, 10), 1), "probabilities");
+        Path model = write(b.build(), dir.resolve("softmax.onnx"));
+        ModelException e = assertFailsWithoutOutput(ModelException.class, request(model, dir.resolve("out.onnx"),
+                new QuantizationTestSupport.RandomData(4, new int[] {10}, 1, 0f, 1f)).build());
+        assertTrue(e.getMessage().contains("has no op that static quantization can quantize: its ops are [Softmax]"),
+                e.getMessage());
+    }
+
+    @Test
+    void calibrationDataOfAnotherShapeIsRefusedBeforeCalibrating() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        List<String> progress = new ArrayList<>();
+        InvalidInputException e = assertFailsWithoutOutput(InvalidInputException.class, request(model,
+                dir.resolve("out.onnx"), new QuantizationTestSupport.RandomData(8, new int[] {3, 32, 32}, 1, 0f, 1f))
+                .listener((stage, done, total) -> progress.add(stage)).build());
+        assertTrue(e.getMessage().contains("has samples of shape [3, 32, 32] but model input 'input' expects"
+                + " [N, 1, 28, 28]"), e.getMessage());
+        assertEquals(List.of(), progress);
+    }
+
+    @Test
+    void outputThatIsTheInputIsRefusedAndTheInputIsUnchanged() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        byte[] original = Files.readAllBytes(model);
+        assertThrows(InvalidInputException.class, () -> request(model, model, images(8)).build());
+        Path link = Files.createSymbolicLink(dir.resolve("link.onnx"), model);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> run(request(model, link, images(8)).overwriteOutput(true).build()));
+        assertTrue(e.getMessage().contains("it is the input"), e.getMessage());
+        assertArrayEquals(original, Files.readAllBytes(model));
+        assertEquals(Set.of("cnn.onnx", "link.onnx"), files());
+    }
+
+    @Test
+    void existingOutputIsKeptUnlessOverwritingIsAllowed() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        Path out = Files.writeString(dir.resolve("out.onnx"), "earlier result");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> run(request(model, out, images(8)).build()));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertEquals("earlier result", Files.readString(out, StandardCharsets.UTF_8));
+        assertEquals(Set.of("cnn.onnx", "out.onnx"), files());
+        run(request(model, out, images(8)).overwriteOutput(true).build());
+        assertTrue(OnnxModel.read(out).graph().nodes().stream().anyMatch(n -> n.is("QuantizeLinear")));
+    }
+
+    @Test
+    void tensorOverrideOfAnUnknownTensorIsRejectedBeforeCalibrating() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        List<String> progress = new ArrayList<>();
+        InvalidInputException e = assertFailsWithoutOutput(InvalidInputException.class, request(model,
+                dir.resolve("out.onnx"), images(8)).listener((stage, done, total) -> progress.add(stage))
+                .config(QuantizationConfig.builder().tensorOverride("conv1_out", TensorOverride.floatOnly()).build())
+                .build());
+        assertTrue(e.getMessage().contains("names 'conv1_out', which is no tensor of model graph 'small_cnn'"),
+                e.getMessage());
+        assertEquals(List.of(), progress);
+    }
+
+    @Test
+    void quantizedModelIsNotQuantizedAgain() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        Path once = dir.resolve("once.onnx");
+        run(request(model, once, images(8)).build());
+        ModelException e = assertFailsWithoutOutput(ModelException.class,
+                request(once, dir.resolve("twice.onnx"), images(8)).build());
+        assertTrue(e.getMessage().contains("is already quantized"), e.getMessage());
+    }
+
+    @Test
+    void modeWithoutGraphQuantizerIsNotAvailable() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        QuantException e = assertFailsWithoutOutput(QuantException.class, request(model, dir.resolve("out.onnx"),
+                null).config(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build()).build());
+        assertEquals("Quantization mode DYNAMIC is not available in the onnxruntime quantizer; it offers [STATIC]",
+                e.getMessage());
+    }
+
+    @Test
+    void quantizersFindsTheProviderByItsName() {
+        QuantizerProvider provider = Quantizers.registry().find("onnxruntime");
+        assertInstanceOf(OnnxRuntimeQuantizerProvider.class, provider);
+        assertEquals(100, provider.priority());
+        assertTrue(provider.availability().available());
+        assertEquals(OrtRuntime.version(), provider.backendVersion());
+        try (Quantizer q = Quantizers.get("onnxruntime")) {
+            assertInstanceOf(OnnxRuntimeQuantizer.class, q);
+            assertEquals("onnxruntime", q.name());
+        }
+    }
+
+    @Test
+    void sameSeedAndDataGiveByteIdenticalModels() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(3), dir.resolve("cnn.onnx"));
+        QuantizationConfig config = QuantizationConfig.builder().seed(9).build();
+        run(request(model, dir.resolve("a.onnx"), images(48)).config(config).build());
+        run(request(model, dir.resolve("b.onnx"), images(48)).config(config).build());
+        assertEquals(-1, Files.mismatch(dir.resolve("a.onnx"), dir.resolve("b.onnx")));
+    }
+
+    @Test
+    void resultHasADecisionPerNodeAndTheSizesRangesAndProvenance() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(3), dir.resolve("cnn.onnx"));
+        Path out = dir.resolve("out.onnx");
+        Dataset data = images(32);
+        QuantizationResult r = run(request(model, out, data).build());
+        assertEquals(out, r.output());
+        assertEquals(QuantizationMode.STATIC, r.mode());
+        assertEquals(Files.size(model), r.inputBytes());
+        assertEquals(Files.size(out), r.outputBytes());
+        Graph original = OnnxModel.read(model).graph();
+        List<String> everyNode = original.nodes().stream().map(n -> n.name()).sorted().toList();
+        assertEquals(everyNode, r.decisions().stream().map(NodeDecision::nodeName).sorted().toList());
+        Graph transformed = OnnxModel.read(model).graph();
+        long folded = TransformPipeline.inference().apply(transformed).stream()
+                .filter(d -> d.action() == Action.FOLDED).count();
+        assertEquals(2, folded);
+        assertEquals(4, r.decisions(Action.FOLDED).size(), "2 BatchNormalization and 2 Relu");
+        assertEquals(Set.of("input", "Relu_out", "Relu_1_out", "Add_out", "GlobalAveragePool_out", "Flatten_out",
+                "logits"), r.ranges().keySet());
+        assertFalse(r.calibrationTime().isZero());
+        assertTrue(r.totalTime().compareTo(r.calibrationTime()) >= 0);
+        Provenance p = r.provenance();
+        assertEquals("onnxruntime", p.get("quantizer"));
+        assertEquals(OrtRuntime.version(), p.get("backend.version"));
+        assertEquals("minmax", p.get("calibration.method"));
+        assertEquals(data.fingerprint(), p.get("calibration.data"));
+        assertEquals("42", p.get("seed"));
+        assertEquals("true", p.get("perChannel"));
+        assertEquals("uint8 asymmetric per-tensor", p.get("activationScheme"));
+        assertEquals(System.getProperty("os.arch"), p.get("os.arch"));
+    }
+}
