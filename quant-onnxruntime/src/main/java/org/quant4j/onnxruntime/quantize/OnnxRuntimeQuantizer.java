@@ -52,7 +52,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
 
     /** A quantizer offering static QDQ quantization. */
     public OnnxRuntimeQuantizer() {
-        this(List.of(new StaticQdqQuantizer()));
+        this(List.of(new StaticQdqQuantizer(), new DynamicQuantizer(), new Fp16Converter()));
     }
 
     /** A quantizer offering the modes of {@code quantizers}, one each. */

@@ -178,10 +178,52 @@ class OnnxRuntimeQuantizerTest {
     @Test
     void modeWithoutGraphQuantizerIsNotAvailable() throws IOException {
         Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
-        QuantException e = assertFailsWithoutOutput(QuantException.class, request(model, dir.resolve("out.onnx"),
-                null).config(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build()).build());
+        QuantizationRequest request = request(model, dir.resolve("out.onnx"), null)
+                .config(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build()).build();
+        QuantException e;
+        try (Quantizer staticOnly = new OnnxRuntimeQuantizer(List.of(new StaticQdqQuantizer()))) {
+            e = assertThrows(QuantException.class, () -> staticOnly.quantize(request));
+        }
+        assertFalse(Files.exists(request.output()));
         assertEquals("Quantization mode DYNAMIC is not available in the onnxruntime quantizer; it offers [STATIC]",
                 e.getMessage());
+    }
+
+    @Test
+    void providerQuantizesDynamicallyWithoutCalibrationData() throws IOException {
+        Path model = write(ReferenceGraphs.mlp(4), dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("mlp-dynamic.onnx");
+        QuantizationResult r;
+        try (Quantizer q = Quantizers.get("onnxruntime")) {
+            r = q.quantize(QuantizationRequest.builder().model(model).output(out)
+                    .config(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build()).build());
+        }
+        assertEquals(QuantizationMode.DYNAMIC, r.mode());
+        // MatMul 784x64 and Gemm 64x10 both become int8: the file shrinks to about a quarter.
+        assertEquals(2, r.decisions(Action.QUANTIZED).size(), r.decisions().toString());
+        assertTrue(r.outputBytes() * 3 < r.inputBytes(), r.inputBytes() + " -> " + r.outputBytes());
+        assertTrue(org.quant4j.onnxruntime.runtime.OptimizedOps.list(out,
+                org.quant4j.onnxruntime.runtime.RunnerOptions.defaults()).contains("DynamicQuantizeMatMul"));
+    }
+
+    @Test
+    void providerConvertsToFp16WithoutCalibrationData() throws IOException {
+        Path model = write(ReferenceGraphs.smallCnn(4), dir.resolve("cnn.onnx"));
+        Path out = dir.resolve("cnn-fp16.onnx");
+        QuantizationResult r;
+        try (Quantizer q = Quantizers.get("onnxruntime")) {
+            r = q.quantize(QuantizationRequest.builder().model(model).output(out)
+                    .config(QuantizationConfig.builder().mode(QuantizationMode.FP16).build()).build());
+        }
+        assertEquals(QuantizationMode.FP16, r.mode());
+        assertFalse(r.decisions(Action.QUANTIZED).isEmpty());
+        // Weights are half the bytes; headers and graph structure keep the ratio a little above 1/2.
+        assertTrue(r.outputBytes() < 0.6 * r.inputBytes(), r.inputBytes() + " -> " + r.outputBytes());
+        try (var runner = org.quant4j.onnxruntime.runtime.OrtRunner.open(out,
+                org.quant4j.onnxruntime.runtime.RunnerOptions.defaults())) {
+            var outputs = runner.run(images(4).batches(4).next());
+            assertEquals(40, outputs.get(ReferenceGraphs.OUTPUT).data().length);
+        }
     }
 
     @Test
