@@ -20,6 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.quantize.QuantizationResult;
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
@@ -45,13 +46,13 @@ public class CalibrationBenchmark {
     private Path dir;
     private Path fp32;
     private OrtRunner runner;
-    private RandomImages images;
+    private UniformNoiseDataset images;
 
     @Setup(Level.Trial)
     public void setUp() {
         dir = ResNet18Models.tempDir();
         fp32 = ResNet18Models.fp32(dir);
-        images = new RandomImages(SAMPLES, ResNet18Models.SAMPLE_SHAPE, ResNet18Models.SEED);
+        images = new UniformNoiseDataset(SAMPLES, ResNet18Models.SAMPLE_SHAPE, ResNet18Models.SEED, -2f, 2f);
         if (task.equals("fp32-pass")) {
             runner = OrtRunner.open(fp32, RunnerOptions.builder()
                     .intraOpThreads(2)

@@ -1,7 +1,6 @@
 package org.quant4j.bench;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,6 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.data.Batch;
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import org.quant4j.onnxruntime.graph.FloatTensor;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
@@ -59,9 +59,8 @@ public class InferenceBenchmark {
                 .interOpThreads(1)
                 .optimization(OptimizationLevel.ALL)
                 .build());
-        RandomImages images = new RandomImages(batch, ResNet18Models.SAMPLE_SHAPE, 99);
+        UniformNoiseDataset images = new UniformNoiseDataset(batch, ResNet18Models.SAMPLE_SHAPE, 99, -2f, 2f);
         input = images.batches(batch).next();
-        input = new Batch(input.data(), input.size(), input.sampleShape(), Optional.empty());
     }
 
     @Benchmark

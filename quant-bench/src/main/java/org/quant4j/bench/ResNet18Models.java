@@ -10,6 +10,7 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import org.quant4j.onnxruntime.builder.ReferenceGraphs;
 import org.quant4j.onnxruntime.graph.OnnxModel;
 
@@ -37,7 +38,7 @@ final class ResNet18Models {
                     .output(output)
                     .overwriteOutput(true)
                     .config(QuantizationConfig.builder().calibrationMethod(method).perChannel(true).build())
-                    .calibrationData(new RandomImages(samples, SAMPLE_SHAPE, SEED))
+                    .calibrationData(new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f))
                     .batchSize(16)
                     .build());
         }

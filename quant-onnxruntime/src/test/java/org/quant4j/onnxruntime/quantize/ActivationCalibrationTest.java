@@ -1,5 +1,6 @@
 package org.quant4j.onnxruntime.quantize;
 
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,7 +64,7 @@ class ActivationCalibrationTest {
     @Test
     void observesConvOutputBeforeTheReluThatOnnxRuntimeCouldFuse() {
         Graph g = convRelu();
-        Dataset data = new QuantizationTestSupport.RandomData(64, new int[] {1, 4, 4}, 3, 0f, 1f);
+        Dataset data = new UniformNoiseDataset(64, new int[] {1, 4, 4}, 3, 0f, 1f);
         ActivationCalibration.Result r = ActivationCalibration.calibrate(g, List.of("input", "Conv_out", "out"),
                 t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 16, ProgressListener.NONE));
         float[] x = dataMinMax(data);
@@ -82,7 +83,7 @@ class ActivationCalibrationTest {
 
     @Test
     void symmetricSchemeGivesSymmetricRanges() {
-        Dataset data = new QuantizationTestSupport.RandomData(32, new int[] {1, 4, 4}, 5, 0f, 1f);
+        Dataset data = new UniformNoiseDataset(32, new int[] {1, 4, 4}, 5, 0f, 1f);
         ActivationCalibration.Result r = ActivationCalibration.calibrate(convRelu(), List.of("Conv_out"),
                 t -> QuantScheme.INT8_SYMMETRIC, context(MIN_MAX, data, 8, ProgressListener.NONE));
         TensorRange conv = r.ranges().get("Conv_out");
@@ -94,7 +95,7 @@ class ActivationCalibrationTest {
 
     @Test
     void progressCountsSamplesAfterEachBatch() {
-        Dataset data = new QuantizationTestSupport.RandomData(10, new int[] {1, 4, 4}, 1, 0f, 1f);
+        Dataset data = new UniformNoiseDataset(10, new int[] {1, 4, 4}, 1, 0f, 1f);
         List<String> events = new ArrayList<>();
         ActivationCalibration.calibrate(convRelu(), List.of("out"), t -> QuantScheme.UINT8_ASYMMETRIC,
                 context(MIN_MAX, data, 4, (stage, done, total) -> events.add(stage + " " + done + "/" + total)));
@@ -104,7 +105,7 @@ class ActivationCalibrationTest {
     @Test
     void sampleShapeMismatchIsRejectedBeforeAnyRun() {
         Graph g = OnnxModel.of(ReferenceGraphs.smallCnn(1)).graph();
-        Dataset data = new QuantizationTestSupport.RandomData(8, new int[] {3, 32, 32}, 1, 0f, 1f);
+        Dataset data = new UniformNoiseDataset(8, new int[] {3, 32, 32}, 1, 0f, 1f);
         List<String> events = new ArrayList<>();
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> ActivationCalibration.calibrate(g, List.of("input"), t -> QuantScheme.UINT8_ASYMMETRIC,
@@ -121,7 +122,7 @@ class ActivationCalibrationTest {
         String shape = b.op("Shape", List.of(x));
         b.output(b.op("Cast", List.of(shape), Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)), "dims");
         b.output(b.conv(x, FloatTensor.filled(1f, 1, 1, 1, 1), null, ConvOptions.DEFAULT), "out");
-        Dataset data = new QuantizationTestSupport.RandomData(4, new int[] {1, 4, 4}, 2, 0f, 1f);
+        Dataset data = new UniformNoiseDataset(4, new int[] {1, 4, 4}, 2, 0f, 1f);
         Map<String, TensorRange> ranges = ActivationCalibration.calibrate(b.graph(), List.of(shape, "out"),
                 t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE)).ranges();
         assertEquals(List.of("out"), List.copyOf(ranges.keySet()));

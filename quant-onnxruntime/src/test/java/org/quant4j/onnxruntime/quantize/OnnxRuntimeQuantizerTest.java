@@ -1,5 +1,6 @@
 package org.quant4j.onnxruntime.quantize;
 
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +52,7 @@ class OnnxRuntimeQuantizerTest {
     Path dir;
 
     private static Dataset images(int count) {
-        return new QuantizationTestSupport.RandomData(count, new int[] {1, 28, 28}, 5, 0f, 1f);
+        return new UniformNoiseDataset(count, new int[] {1, 28, 28}, 5, 0f, 1f);
     }
 
     private static QuantizationRequest.Builder request(Path model, Path output, Dataset data) {
@@ -98,7 +99,7 @@ class OnnxRuntimeQuantizerTest {
         b.output(b.op("Unsqueeze", List.of(conv), Attributes.ints("axes", 0)), "out");
         Path model = write(b.build(), dir.resolve("opset9.onnx"));
         ModelException e = assertFailsWithoutOutput(ModelException.class, request(model, dir.resolve("out.onnx"),
-                new QuantizationTestSupport.RandomData(4, new int[] {1, 4, 4}, 1, 0f, 1f)).build());
+                new UniformNoiseDataset(4, new int[] {1, 4, 4}, 1, 0f, 1f)).build());
         assertTrue(e.getMessage().contains("from opset 9 to 13") && e.getMessage().contains("(Unsqueeze)"),
                 e.getMessage());
     }
@@ -109,7 +110,7 @@ class OnnxRuntimeQuantizerTest {
         b.output(b.softmax(b.input("input", -1, 10), 1), "probabilities");
         Path model = write(b.build(), dir.resolve("softmax.onnx"));
         ModelException e = assertFailsWithoutOutput(ModelException.class, request(model, dir.resolve("out.onnx"),
-                new QuantizationTestSupport.RandomData(4, new int[] {10}, 1, 0f, 1f)).build());
+                new UniformNoiseDataset(4, new int[] {10}, 1, 0f, 1f)).build());
         assertTrue(e.getMessage().contains("has no op that static quantization can quantize: its ops are [Softmax]"),
                 e.getMessage());
     }
@@ -119,7 +120,7 @@ class OnnxRuntimeQuantizerTest {
         Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
         List<String> progress = new ArrayList<>();
         InvalidInputException e = assertFailsWithoutOutput(InvalidInputException.class, request(model,
-                dir.resolve("out.onnx"), new QuantizationTestSupport.RandomData(8, new int[] {3, 32, 32}, 1, 0f, 1f))
+                dir.resolve("out.onnx"), new UniformNoiseDataset(8, new int[] {3, 32, 32}, 1, 0f, 1f))
                 .listener((stage, done, total) -> progress.add(stage)).build());
         assertTrue(e.getMessage().contains("has samples of shape [3, 32, 32] but model input 'input' expects"
                 + " [N, 1, 28, 28]"), e.getMessage());

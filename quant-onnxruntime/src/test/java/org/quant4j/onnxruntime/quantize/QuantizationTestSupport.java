@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -26,39 +25,6 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
 final class QuantizationTestSupport {
 
     private QuantizationTestSupport() {
-    }
-
-    /** Seeded uniform values in [lo, hi) of a fixed sample shape; unlabelled. */
-    record RandomData(int size, int[] shape, long seed, float lo, float hi) implements Dataset {
-
-        @Override
-        public int[] sampleShape() {
-            return shape.clone();
-        }
-
-        @Override
-        public int numClasses() {
-            return 0;
-        }
-
-        @Override
-        public void read(int index, float[] dest, int offset) {
-            SplittableRandom r = new SplittableRandom(seed * 1_000_003L + index);
-            int n = sampleElements();
-            for (int i = 0; i < n; i++) {
-                dest[offset + i] = (float) (lo + (hi - lo) * r.nextDouble());
-            }
-        }
-
-        @Override
-        public int label(int index) {
-            return -1;
-        }
-
-        @Override
-        public String fingerprint() {
-            return "random-" + size + "-" + java.util.Arrays.toString(shape) + "-" + seed;
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.quant4j.onnxruntime.quantize;
 
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.assertCount;
@@ -106,10 +107,10 @@ class StaticQdqAccuracyTest {
     void resNet18RunsEveryConvAsQLinearConv() {
         Path model = write(ReferenceGraphs.resNet18(5, 10, 32), dir.resolve("resnet18.onnx"));
         Path out = dir.resolve("resnet18-int8.onnx");
-        Dataset calibration = new QuantizationTestSupport.RandomData(64, new int[] {3, 32, 32}, 1, 0f, 1f);
+        Dataset calibration = new UniformNoiseDataset(64, new int[] {3, 32, 32}, 1, 0f, 1f);
         quantize(model, out, QuantizationConfig.builder().build(), calibration);
         OptimizedOps ops = optimizedOps(out, OptimizationLevel.EXTENDED);
-        double db = sqnr(model, out, new QuantizationTestSupport.RandomData(64, new int[] {3, 32, 32}, 2, 0f, 1f));
+        double db = sqnr(model, out, new UniformNoiseDataset(64, new int[] {3, 32, 32}, 2, 0f, 1f));
         LOG.info(String.format(java.util.Locale.ROOT, "ResNet-18 (32x32, 10 classes, random weights), ONNX Runtime"
                 + " EXTENDED: %s; logits SQNR %.2f dB on 64 held-out random images", ops.counts(), db));
         assertCount(ops, 20, "QLinearConv");

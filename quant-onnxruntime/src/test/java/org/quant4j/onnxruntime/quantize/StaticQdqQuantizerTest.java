@@ -1,5 +1,6 @@
 package org.quant4j.onnxruntime.quantize;
 
+import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,7 @@ class StaticQdqQuantizerTest {
     Path dir;
 
     private static Dataset images(int count, long seed) {
-        return new QuantizationTestSupport.RandomData(count, new int[] {1, 28, 28}, seed, 0f, 1f);
+        return new UniformNoiseDataset(count, new int[] {1, 28, 28}, seed, 0f, 1f);
     }
 
     private static NodeDecision decision(QuantizationResult r, String node) {
@@ -61,7 +62,7 @@ class StaticQdqQuantizerTest {
     private QuantizationResult quantize8x8(GraphBuilder b, QuantizationConfig config) {
         Path model = write(b.build(), dir.resolve(b.graph().name() + ".onnx"));
         return quantize(model, dir.resolve(b.graph().name() + "-int8.onnx"), config,
-                new QuantizationTestSupport.RandomData(32, new int[] {1, 8, 8}, 9, -1f, 1f));
+                new UniformNoiseDataset(32, new int[] {1, 8, 8}, 9, -1f, 1f));
     }
 
     private QuantizationResult quantizeSmallCnn(QuantizationConfig config, Dataset data) {
@@ -135,7 +136,7 @@ class StaticQdqQuantizerTest {
     @Test
     void perChannelWeightsAndBiasMatchHandComputedLevels() {
         QuantizationResult r = quantize(handCheckableConv(), dir.resolve("q.onnx"), fixedInputRange().build(),
-                new QuantizationTestSupport.RandomData(16, new int[] {1, 3, 3}, 4, 0f, 1f));
+                new UniformNoiseDataset(16, new int[] {1, 3, 3}, 4, 0f, 1f));
         Graph g = OnnxModel.read(r.output()).graph();
         Node conv = first(g, "Conv");
         // Channel amax 1.0 and 0.3: scale amax / 127, levels round(w / scale).
@@ -170,7 +171,7 @@ class StaticQdqQuantizerTest {
     void perTensorWeightsShareOneScale() {
         QuantizationResult r = quantize(handCheckableConv(), dir.resolve("q.onnx"),
                 fixedInputRange().perChannel(false).build(),
-                new QuantizationTestSupport.RandomData(16, new int[] {1, 3, 3}, 4, 0f, 1f));
+                new UniformNoiseDataset(16, new int[] {1, 3, 3}, 4, 0f, 1f));
         Graph g = OnnxModel.read(r.output()).graph();
         Node conv = first(g, "Conv");
         Node dqW = g.producer(conv.input(1)).orElseThrow();
@@ -185,7 +186,7 @@ class StaticQdqQuantizerTest {
     void schemeOverrideQuantizesOneTensorWithItsOwnScheme() {
         QuantizationResult r = quantize(handCheckableConv(), dir.resolve("q.onnx"), fixedInputRange()
                         .tensorOverride("out", TensorOverride.withScheme(QuantScheme.INT8_SYMMETRIC)).build(),
-                new QuantizationTestSupport.RandomData(16, new int[] {1, 3, 3}, 4, 0f, 1f));
+                new UniformNoiseDataset(16, new int[] {1, 3, 3}, 4, 0f, 1f));
         Graph g = OnnxModel.read(r.output()).graph();
         Node dq = g.producer("out").orElseThrow();
         TensorProto zeroPoint = g.initializer(dq.input(2)).orElseThrow();
@@ -208,7 +209,7 @@ class StaticQdqQuantizerTest {
         b.output(b.matMul(hidden, OrtWeights.dense(3, 2)), "out");
         Path model = write(b.build(), dir.resolve("dense.onnx"));
         QuantizationResult r = quantize(model, dir.resolve("q.onnx"), QuantizationConfig.builder().build(),
-                new QuantizationTestSupport.RandomData(32, new int[] {4}, 2, -1f, 1f));
+                new UniformNoiseDataset(32, new int[] {4}, 2, -1f, 1f));
         Graph g = OnnxModel.read(r.output()).graph();
         for (String op : List.of("Gemm", "MatMul")) {
             Node node = first(g, op);
@@ -231,7 +232,7 @@ class StaticQdqQuantizerTest {
         b.output(b.conv(x, w, FloatTensor.vector(1f), ConvOptions.DEFAULT), "out");
         Path model = write(b.build(), dir.resolve("tiny.onnx"));
         QuantizationResult r = quantize(model, dir.resolve("q.onnx"), fixedInputRange().build(),
-                new QuantizationTestSupport.RandomData(8, new int[] {1, 3, 3}, 4, 0f, 1f));
+                new UniformNoiseDataset(8, new int[] {1, 3, 3}, 4, 0f, 1f));
         NodeDecision conv = decision(r, "Conv");
         assertEquals(Action.QUANTIZED, conv.action());
         assertTrue(conv.reason().contains("widened"), conv.reason());
