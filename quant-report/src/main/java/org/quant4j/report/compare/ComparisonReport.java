@@ -1,0 +1,343 @@
+package org.quant4j.report.compare;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.Provenance;
+import org.quant4j.report.stats.ConfidenceInterval;
+import org.quant4j.report.stats.StatisticsOptions;
+
+/**
+ * A comparison of quantization methods on one model and one labelled dataset: one
+ * {@link MethodResult} per method, the first being the unquantized reference, with the
+ * {@link Recommendations} and {@link TargetCheck}s derived from their numbers. Immutable; build
+ * with {@link #builder()}. Ratios against the reference (speedup, size reduction, accuracy change)
+ * are computed here, once, for every consumer.
+ */
+public final class ComparisonReport {
+
+    /** Default largest tolerated top-1 loss (a fraction: 0.01 = 1 percentage point). */
+    public static final double DEFAULT_TOLERANCE = 0.01;
+    /** Default significance level of McNemar warnings. */
+    public static final double DEFAULT_SIGNIFICANCE = 0.05;
+
+    private final String title;
+    private final String model;
+    private final String dataset;
+    private final StatisticsOptions statistics;
+    private final List<MethodResult> methods;
+    private final double accuracyTolerance;
+    private final double significanceLevel;
+    private final Targets targets;
+    private final List<String> measurementNotes;
+    private final Provenance provenance;
+    private final Recommendations recommendations;
+    private final List<TargetCheck> targetChecks;
+
+    private ComparisonReport(Builder b) {
+        this.title = b.title;
+        this.model = b.model;
+        this.dataset = b.dataset;
+        this.statistics = b.statistics;
+        List<MethodResult> all = new ArrayList<>();
+        all.add(b.reference);
+        all.addAll(b.methods);
+        this.methods = Collections.unmodifiableList(all);
+        this.accuracyTolerance = b.accuracyTolerance;
+        this.significanceLevel = b.significanceLevel;
+        this.targets = b.targets;
+        this.measurementNotes = List.copyOf(b.measurementNotes);
+        this.provenance = b.provenance;
+        // Derived last, from the fully initialised report.
+        this.recommendations = Recommendations.derive(this);
+        this.targetChecks = targets.check(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The model compared, e.g. its file name. */
+    public String model() {
+        return model;
+    }
+
+    /** The labelled data the accuracy was measured on. */
+    public String dataset() {
+        return dataset;
+    }
+
+    /** The settings the accuracy statistics were computed with. */
+    public StatisticsOptions statistics() {
+        return statistics;
+    }
+
+    /** Every row, the reference first, then the methods in the order they were added. */
+    public List<MethodResult> methods() {
+        return methods;
+    }
+
+    /** The unquantized reference row. */
+    public MethodResult reference() {
+        return methods.get(0);
+    }
+
+    /** Every row except the reference. */
+    public List<MethodResult> candidates() {
+        return methods.subList(1, methods.size());
+    }
+
+    public MethodResult method(String name) {
+        for (MethodResult m : methods) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new InvalidInputException("No method named '" + name + "' in this comparison; it has "
+                + methods.stream().map(MethodResult::name).toList());
+    }
+
+    public boolean isReference(MethodResult m) {
+        return m == reference();
+    }
+
+    /** Class names, from the reference's statistics. */
+    public List<String> classNames() {
+        return reference().accuracy().classification().classNames();
+    }
+
+    /** Samples every row was evaluated on. */
+    public int sampleCount() {
+        return reference().accuracy().classification().sampleCount();
+    }
+
+    /** Largest tolerated top-1 loss as a fraction, applied to the upper confidence bound of the loss. */
+    public double accuracyTolerance() {
+        return accuracyTolerance;
+    }
+
+    /** McNemar p-values below this are reported as significant differences. */
+    public double significanceLevel() {
+        return significanceLevel;
+    }
+
+    public Targets targets() {
+        return targets;
+    }
+
+    /** How the measurements were made, e.g. "timings interleaved over 7 rounds, 2 threads". */
+    public List<String> measurementNotes() {
+        return measurementNotes;
+    }
+
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    public Recommendations recommendations() {
+        return recommendations;
+    }
+
+    public List<TargetCheck> targetChecks() {
+        return targetChecks;
+    }
+
+    /**
+     * Top-1 accuracy of {@code m} minus that of the reference, with its paired interval; a
+     * degenerate interval at 0 for the reference itself.
+     */
+    public ConfidenceInterval top1Change(MethodResult m) {
+        return m.accuracy().versusReference().map(p -> p.difference())
+                .orElseGet(() -> new ConfidenceInterval(0, 0, 0, statistics.confidenceLevel()));
+    }
+
+    /** True when the interval of the top-1 change lies above {@code -accuracyTolerance}. */
+    public boolean withinTolerance(MethodResult m) {
+        return top1Change(m).lower() >= -accuracyTolerance - 1e-12;
+    }
+
+    /** Median throughput at batch 32 over the reference's; empty if either was not measured. */
+    public OptionalDouble throughputSpeedup(MethodResult m) {
+        if (m.throughputBatch32PerSecond().isEmpty() || reference().throughputBatch32PerSecond().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(m.throughputBatch32PerSecond().get().median()
+                / reference().throughputBatch32PerSecond().get().median());
+    }
+
+    /** Reference median latency at batch 1 over this one's (above 1 = faster); empty if not measured. */
+    public OptionalDouble latencySpeedup(MethodResult m) {
+        if (m.latencyBatch1Millis().isEmpty() || reference().latencyBatch1Millis().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(reference().latencyBatch1Millis().get().median()
+                / m.latencyBatch1Millis().get().median());
+    }
+
+    /** Reference model file size over this one's (above 1 = smaller); empty if either is unknown. */
+    public OptionalDouble sizeReduction(MethodResult m) {
+        if (m.modelFileBytes().isEmpty() || reference().modelFileBytes().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of((double) reference().modelFileBytes().getAsLong() / m.modelFileBytes().getAsLong());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ComparisonReport r && title.equals(r.title) && model.equals(r.model)
+                && dataset.equals(r.dataset) && statistics.equals(r.statistics) && methods.equals(r.methods)
+                && accuracyTolerance == r.accuracyTolerance && significanceLevel == r.significanceLevel
+                && targets.equals(r.targets) && measurementNotes.equals(r.measurementNotes)
+                && provenance.equals(r.provenance);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(title, model, dataset, methods);
+    }
+
+    @Override
+    public String toString() {
+        return "ComparisonReport[" + model + " on " + dataset + ", " + methods.size() + " methods]";
+    }
+
+    /** Builder of {@link ComparisonReport}; model, dataset, statistics and reference are required. */
+    public static final class Builder {
+        private String title = "Quantization comparison";
+        private String model;
+        private String dataset;
+        private StatisticsOptions statistics;
+        private MethodResult reference;
+        private final List<MethodResult> methods = new ArrayList<>();
+        private double accuracyTolerance = DEFAULT_TOLERANCE;
+        private double significanceLevel = DEFAULT_SIGNIFICANCE;
+        private Targets targets = Targets.defaults();
+        private final List<String> measurementNotes = new ArrayList<>();
+        private Provenance provenance = Provenance.builder().build();
+
+        private Builder() {
+        }
+
+        public Builder title(String title) {
+            this.title = Objects.requireNonNull(title, "title");
+            return this;
+        }
+
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder dataset(String dataset) {
+            this.dataset = dataset;
+            return this;
+        }
+
+        /** The options the rows' accuracy statistics were computed with. */
+        public Builder statistics(StatisticsOptions statistics) {
+            this.statistics = statistics;
+            return this;
+        }
+
+        /** The unquantized model every other row is compared with. */
+        public Builder reference(MethodResult reference) {
+            this.reference = reference;
+            return this;
+        }
+
+        public Builder method(MethodResult method) {
+            methods.add(Objects.requireNonNull(method, "method"));
+            return this;
+        }
+
+        public Builder methods(List<MethodResult> methods) {
+            methods.forEach(this::method);
+            return this;
+        }
+
+        /** Largest tolerated top-1 loss as a fraction (default 0.01 = 1 percentage point). */
+        public Builder accuracyTolerance(double tolerance) {
+            this.accuracyTolerance = tolerance;
+            return this;
+        }
+
+        public Builder significanceLevel(double alpha) {
+            this.significanceLevel = alpha;
+            return this;
+        }
+
+        public Builder targets(Targets targets) {
+            this.targets = Objects.requireNonNull(targets, "targets");
+            return this;
+        }
+
+        public Builder measurementNote(String note) {
+            measurementNotes.add(Objects.requireNonNull(note, "note"));
+            return this;
+        }
+
+        public Builder provenance(Provenance provenance) {
+            this.provenance = Objects.requireNonNull(provenance, "provenance");
+            return this;
+        }
+
+        public ComparisonReport build() {
+            requireText(model, "model", "the model file name");
+            requireText(dataset, "dataset", "e.g. \"Fashion-MNIST test set\"");
+            if (statistics == null) {
+                throw new InvalidInputException("The comparison needs the StatisticsOptions its accuracy statistics "
+                        + "were computed with: pass them to statistics(...)");
+            }
+            if (reference == null) {
+                throw new InvalidInputException("The comparison needs a reference (the FP32 model): pass it to reference(...)");
+            }
+            if (reference.accuracy().versusReference().isPresent()) {
+                throw new InvalidInputException("Reference '" + reference.name() + "' carries a comparison with another "
+                        + "reference: compute its statistics with AccuracyStatistics.ofReference(...)");
+            }
+            if (!(accuracyTolerance >= 0 && accuracyTolerance < 1)) {
+                throw new InvalidInputException("Accuracy tolerance must be a fraction in [0, 1), got "
+                        + accuracyTolerance + "; use 0.01 for one percentage point");
+            }
+            if (!(significanceLevel > 0 && significanceLevel < 1)) {
+                throw new InvalidInputException("Significance level must be in (0, 1), got " + significanceLevel);
+            }
+            Set<String> names = new HashSet<>();
+            names.add(reference.name());
+            var referenceStats = reference.accuracy().classification();
+            for (MethodResult m : methods) {
+                if (!names.add(m.name())) {
+                    throw new InvalidInputException("Two methods are named '" + m.name() + "': give each a unique name");
+                }
+                if (m.accuracy().versusReference().isEmpty()) {
+                    throw new InvalidInputException("Method '" + m.name() + "' has no comparison with the reference: "
+                            + "compute its statistics with AccuracyStatistics.of(candidate, reference, ...)");
+                }
+                var stats = m.accuracy().classification();
+                if (stats.sampleCount() != referenceStats.sampleCount()
+                        || !stats.classNames().equals(referenceStats.classNames())) {
+                    throw new InvalidInputException("Method '" + m.name() + "' was evaluated on " + stats.sampleCount()
+                            + " samples of " + stats.classCount() + " classes, the reference on "
+                            + referenceStats.sampleCount() + " samples of " + referenceStats.classCount()
+                            + ": evaluate every method on the same data with the same class names");
+                }
+            }
+            return new ComparisonReport(this);
+        }
+
+        private static void requireText(String value, String what, String hint) {
+            if (value == null || value.isBlank()) {
+                throw new InvalidInputException("The comparison needs a " + what + ": " + hint);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.quant4j.report.compare;
+
+import static org.quant4j.report.compare.ReportNumbers.bytes;
+import static org.quant4j.report.compare.ReportNumbers.level;
+import static org.quant4j.report.compare.ReportNumbers.percent;
+import static org.quant4j.report.compare.ReportNumbers.points;
+import static org.quant4j.report.compare.ReportNumbers.rate;
+import static org.quant4j.report.compare.ReportNumbers.ratio;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.quant4j.report.stats.ConfidenceInterval;
+import org.quant4j.report.stats.McNemarTest;
+import org.quant4j.report.stats.PairedComparison;
+
+/**
+ * Recommendations derived from a comparison's numbers, never from knowledge about particular
+ * methods:
+ * <ul>
+ *   <li>{@code DEPLOY}: among methods whose whole top-1 change interval lies above
+ *       {@code -tolerance} (the reference always qualifies), the one with the highest median
+ *       throughput at batch 32; ties go to the name that sorts first.</li>
+ *   <li>{@code SMALLEST}: among the same methods, the smallest model file.</li>
+ *   <li>{@code NONE_WITHIN_TOLERANCE}: no quantized method qualifies; names the most accurate.</li>
+ *   <li>{@code NOT_RANKED}: a qualifying method without a throughput measurement.</li>
+ *   <li>{@code SIGNIFICANT_DIFFERENCE}: McNemar's exact p below the significance level.</li>
+ * </ul>
+ */
+public final class Recommendations {
+
+    private final List<Recommendation> all;
+
+    private Recommendations(List<Recommendation> all) {
+        this.all = List.copyOf(all);
+    }
+
+    /** Derives the recommendations of {@code report}. */
+    static Recommendations derive(ComparisonReport report) {
+        List<Recommendation> out = new ArrayList<>();
+        MethodResult reference = report.reference();
+        List<MethodResult> within = report.methods().stream().filter(report::withinTolerance).toList();
+        String bound = points(-report.accuracyTolerance());
+        String confidence = level(report.statistics().confidenceLevel());
+
+        Comparator<MethodResult> byName = Comparator.comparing(MethodResult::name);
+        Optional<MethodResult> fastest = within.stream()
+                .filter(m -> m.throughputBatch32PerSecond().isPresent())
+                .min(Comparator.comparingDouble((MethodResult m) -> -m.throughputBatch32PerSecond().get().median())
+                        .thenComparing(byName));
+        fastest.ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.DEPLOY, Optional.of(m.name()),
+                deployText(report, m, bound, confidence))));
+        for (MethodResult m : within) {
+            if (m.throughputBatch32PerSecond().isEmpty()) {
+                out.add(new Recommendation(Recommendation.Kind.NOT_RANKED, Optional.of(m.name()), "'" + m.name()
+                        + "' is within tolerance but was not ranked for speed: its throughput at batch 32 was not measured."));
+            }
+        }
+
+        within.stream().filter(m -> m.modelFileBytes().isPresent())
+                .min(Comparator.comparingLong((MethodResult m) -> m.modelFileBytes().getAsLong()).thenComparing(byName))
+                .ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.SMALLEST, Optional.of(m.name()),
+                        smallestText(report, m, bound, confidence))));
+
+        List<MethodResult> candidates = report.candidates();
+        if (!candidates.isEmpty() && candidates.stream().noneMatch(report::withinTolerance)) {
+            MethodResult best = candidates.stream()
+                    .min(Comparator.comparingDouble((MethodResult m) -> -m.accuracy().top1().estimate())
+                            .thenComparing(byName))
+                    .orElseThrow();
+            ConfidenceInterval change = report.top1Change(best);
+            out.add(new Recommendation(Recommendation.Kind.NONE_WITHIN_TOLERANCE, Optional.of(best.name()),
+                    "No quantized method keeps its top-1 change versus '" + reference.name() + "' above " + bound
+                            + " at " + confidence + " confidence. The most accurate is '" + best.name() + "': top-1 "
+                            + percent(best.accuracy().top1().estimate()) + " versus "
+                            + percent(reference.accuracy().top1().estimate()) + ", change " + changeText(change) + "."));
+        }
+
+        for (MethodResult m : candidates) {
+            PairedComparison paired = m.accuracy().versusReference().orElseThrow();
+            McNemarTest test = paired.mcnemar();
+            if (test.pValue() < report.significanceLevel()) {
+                out.add(new Recommendation(Recommendation.Kind.SIGNIFICANT_DIFFERENCE, Optional.of(m.name()),
+                        "'" + m.name() + "' classifies significantly differently from '" + reference.name()
+                                + "' (McNemar exact " + ReportNumbers.pEquals(test.pValue()) + ", below "
+                                + report.significanceLevel() + "): " + test.b() + " samples only '" + reference.name()
+                                + "' got right, " + test.c() + " only '" + m.name() + "'; top-1 change "
+                                + points(paired.difference().estimate()) + "."));
+            }
+        }
+        out.sort(Comparator.comparing(Recommendation::kind));
+        return new Recommendations(out);
+    }
+
+    private static String deployText(ComparisonReport report, MethodResult m, String bound, String confidence) {
+        MethodResult reference = report.reference();
+        double throughput = m.throughputBatch32PerSecond().orElseThrow().median();
+        if (report.isReference(m)) {
+            return "Keep '" + m.name() + "': no method whose top-1 change stays above " + bound + " at " + confidence
+                    + " confidence has a higher median throughput at batch 32 (" + rate(throughput) + " samples/s).";
+        }
+        StringBuilder text = new StringBuilder("Deploy '").append(m.name())
+                .append("': the highest median throughput at batch 32 (").append(rate(throughput)).append(" samples/s");
+        report.throughputSpeedup(m).ifPresent(s -> text.append(", ").append(ratio(s)).append(" '")
+                .append(reference.name()).append("'"));
+        text.append(") among the methods whose top-1 change versus '").append(reference.name())
+                .append("' stays above ").append(bound).append(" at ").append(confidence).append(" confidence (top-1 ")
+                .append(percent(m.accuracy().top1().estimate())).append(", change ")
+                .append(changeText(report.top1Change(m))).append(")");
+        if (m.modelFileBytes().isPresent()) {
+            text.append("; model file ").append(bytes(m.modelFileBytes().getAsLong()));
+            report.sizeReduction(m).ifPresent(r -> text.append(", ").append(ratio(r)).append(" smaller"));
+        }
+        return text.append('.').toString();
+    }
+
+    private static String smallestText(ComparisonReport report, MethodResult m, String bound, String confidence) {
+        long size = m.modelFileBytes().getAsLong();
+        if (report.isReference(m)) {
+            return "Smallest model whose top-1 change stays above " + bound + " at " + confidence + " confidence: '"
+                    + m.name() + "' itself (" + bytes(size) + "); no quantized model within tolerance is smaller.";
+        }
+        StringBuilder text = new StringBuilder("Smallest model whose top-1 change stays above ").append(bound)
+                .append(" at ").append(confidence).append(" confidence: '").append(m.name()).append("', ")
+                .append(bytes(size));
+        report.sizeReduction(m).ifPresent(r -> text.append(" (").append(ratio(r)).append(" smaller than '")
+                .append(report.reference().name()).append("')"));
+        return text.append(", top-1 change ").append(changeText(report.top1Change(m))).append('.').toString();
+    }
+
+    /** e.g. "-0.31 pp (95% CI -0.62 to +0.01 pp)". */
+    static String changeText(ConfidenceInterval change) {
+        return points(change.estimate()) + " (" + level(change.level()) + " CI " + ReportNumbers.signedPoints(change.lower())
+                + " to " + points(change.upper()) + ")";
+    }
+
+    /** All recommendations and warnings, in {@link Recommendation.Kind} order. */
+    public List<Recommendation> all() {
+        return all;
+    }
+
+    /** The deployment recommendation, if any method qualified and had its throughput measured. */
+    public Optional<Recommendation> deploy() {
+        return first(Recommendation.Kind.DEPLOY);
+    }
+
+    /** The smallest-model recommendation, if any qualifying method had its file size recorded. */
+    public Optional<Recommendation> smallest() {
+        return first(Recommendation.Kind.SMALLEST);
+    }
+
+    /** The warnings among {@link #all()}. */
+    public List<Recommendation> warnings() {
+        return all.stream().filter(Recommendation::isWarning).toList();
+    }
+
+    private Optional<Recommendation> first(Recommendation.Kind kind) {
+        return all.stream().filter(r -> r.kind() == kind).findFirst();
+    }
+}

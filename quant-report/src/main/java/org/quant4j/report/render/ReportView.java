@@ -1,0 +1,256 @@
+package org.quant4j.report.render;
+
+import static org.quant4j.report.compare.ReportNumbers.bytes;
+import static org.quant4j.report.compare.ReportNumbers.fraction4;
+import static org.quant4j.report.compare.ReportNumbers.millis;
+import static org.quant4j.report.compare.ReportNumbers.pValue;
+import static org.quant4j.report.compare.ReportNumbers.percentNumber;
+import static org.quant4j.report.compare.ReportNumbers.rate;
+import static org.quant4j.report.compare.ReportNumbers.ratio;
+import static org.quant4j.report.compare.ReportNumbers.seconds;
+import static org.quant4j.report.compare.ReportNumbers.signedPoints;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.report.chart.ChartSet;
+import org.quant4j.report.chart.RenderedChart;
+import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.MethodResult;
+import org.quant4j.report.compare.Recommendation;
+import org.quant4j.report.compare.ReportNumbers;
+import org.quant4j.report.compare.TargetCheck;
+import org.quant4j.report.compare.TimingSummary;
+import org.quant4j.report.stats.ClassStatistics;
+import org.quant4j.report.stats.ConfidenceInterval;
+import org.quant4j.report.stats.PairedComparison;
+
+/**
+ * The data both templates render: every number already formatted, every text passed through the
+ * output format's escaper (the HTML template engine escapes on its own, so its escaper is the
+ * identity). Keys are documented by the templates that use them.
+ */
+final class ReportView {
+
+    private static final String NOT_MEASURED = "n/m";
+    private static final String DASH = "–";
+    private static final Pattern RAW_HTML_START = Pattern.compile("<(?=[A-Za-z/!?])");
+
+    private final ComparisonReport report;
+    private final UnaryOperator<String> escape;
+
+    private ReportView(ComparisonReport report, UnaryOperator<String> escape) {
+        this.report = report;
+        this.escape = escape;
+    }
+
+    /** The context of the Markdown template: table cells escaped for Markdown. */
+    static Map<String, Object> markdown(ComparisonReport report) {
+        return new ReportView(report, ReportView::markdownText).context(null);
+    }
+
+    /** The context of the HTML template, with the charts as data URIs. */
+    static Map<String, Object> html(ComparisonReport report, ChartSet charts) {
+        return new ReportView(report, UnaryOperator.identity()).context(charts);
+    }
+
+    /** Escapes text for a Markdown table cell or list item: pipes and backslashes escaped, no raw HTML, one line. */
+    static String markdownText(String text) {
+        String escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+        // Only a '<' that could open a tag or comment is raw HTML in Markdown; "p < 0.05" stays readable.
+        return RAW_HTML_START.matcher(escaped).replaceAll("&lt;");
+    }
+
+    private Map<String, Object> context(ChartSet charts) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        MethodResult reference = report.reference();
+        c.put("title", escape.apply(report.title()));
+        c.put("model", escape.apply(report.model()));
+        c.put("dataset", escape.apply(report.dataset()));
+        c.put("samples", String.format(Locale.ROOT, "%,d", report.sampleCount()));
+        c.put("classCount", report.classNames().size());
+        c.put("reference", escape.apply(reference.name()));
+        c.put("level", ReportNumbers.level(report.statistics().confidenceLevel()));
+        c.put("resamples", report.statistics().bootstrapResamples());
+        c.put("seed", report.statistics().seed());
+        c.put("bins", report.statistics().calibrationBins());
+        c.put("tolerance", percentNumber(report.accuracyTolerance()));
+        c.put("alpha", String.valueOf(report.significanceLevel()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (MethodResult m : report.methods()) {
+            rows.add(row(m));
+        }
+        c.put("rows", rows);
+        c.put("hasTop5", report.methods().stream().anyMatch(m -> m.accuracy().classification().top5().isPresent()));
+
+        List<Map<String, Object>> recommendations = new ArrayList<>();
+        for (Recommendation r : report.recommendations().all()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("text", escape.apply(r.text()));
+            item.put("warning", r.isWarning());
+            item.put("deploy", r.kind() == Recommendation.Kind.DEPLOY);
+            recommendations.add(item);
+        }
+        c.put("recommendations", recommendations);
+        c.put("hasRecommendations", !recommendations.isEmpty());
+
+        List<Map<String, Object>> targets = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        for (TargetCheck t : report.targetChecks()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("target", escape.apply(t.target()));
+            item.put("method", escape.apply(t.method().orElse(DASH)));
+            item.put("measured", t.measured().isPresent() ? targetValue(t.kind(), t.measured().getAsDouble()) : NOT_MEASURED);
+            item.put("required", (t.kind() == TargetCheck.Kind.TOP1_DROP ? "≤ " : "≥ ") + targetValue(t.kind(), t.required()));
+            item.put("status", switch (t.status()) {
+                case MET -> "met";
+                case MISSED -> "MISSED";
+                case NOT_MEASURED -> "not checked";
+            });
+            item.put("statusClass", t.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            item.put("statement", escape.apply(t.statement()));
+            targets.add(item);
+            if (t.missed()) {
+                missed.add(escape.apply(t.statement()));
+            }
+        }
+        c.put("targets", targets);
+        c.put("hasTargets", !targets.isEmpty());
+        c.put("missedTargets", missed);
+        c.put("anyMissed", !missed.isEmpty());
+
+        c.put("perClassMethods", report.methods().stream().map(m -> escape.apply(m.name())).toList());
+        c.put("perClassRows", perClassRows());
+        c.put("memory", memoryDescriptions());
+        c.put("measurementNotes", report.measurementNotes().stream().map(escape).toList());
+        c.put("hasMeasurementNotes", !report.measurementNotes().isEmpty());
+        List<Map<String, Object>> provenance = new ArrayList<>();
+        report.provenance().entries().forEach((k, v) -> provenance.add(Map.of("key", escape.apply(k), "value", escape.apply(v))));
+        c.put("provenance", provenance);
+        c.put("hasProvenance", !provenance.isEmpty());
+        if (charts != null) {
+            List<Map<String, Object>> chartItems = new ArrayList<>();
+            for (RenderedChart chart : charts.charts()) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("id", chart.id());
+                item.put("title", chart.title());
+                item.put("caption", chart.caption());
+                item.put("dataUri", chart.dataUri());
+                chartItems.add(item);
+            }
+            c.put("charts", chartItems);
+            c.put("omittedCharts", charts.omitted());
+        }
+        return c;
+    }
+
+    private Map<String, Object> row(MethodResult m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        var accuracy = m.accuracy();
+        boolean isReference = report.isReference(m);
+        r.put("name", escape.apply(m.name()));
+        r.put("reference", isReference);
+        r.put("precision", m.precisionLabel());
+        r.put("granularity", m.granularityLabel().isEmpty() ? DASH : m.granularityLabel());
+        r.put("calibration", m.calibration().map(CalibrationMethod::id).orElse(DASH));
+        r.put("top1", percentNumber(accuracy.top1().estimate()));
+        r.put("top1Ci", percentInterval(accuracy.top1()));
+        OptionalDouble top5 = accuracy.classification().top5();
+        r.put("top5", top5.isPresent() ? percentNumber(top5.getAsDouble()) : DASH);
+        Optional<PairedComparison> paired = accuracy.versusReference();
+        r.put("change", paired.map(p -> signedPoints(p.difference().estimate())).orElse(DASH));
+        r.put("changeCi", paired.map(p -> signedPoints(p.difference().lower()) + " to " + signedPoints(p.difference().upper()))
+                .orElse(DASH));
+        r.put("pValue", paired.map(p -> pValue(p.mcnemar().pValue())).orElse(DASH));
+        r.put("significant", paired.map(p -> p.mcnemar().pValue() < report.significanceLevel()).orElse(false));
+        r.put("mcnemarCounts", paired.map(p -> p.mcnemar().b() + " / " + p.mcnemar().c()).orElse(DASH));
+        r.put("agreement", paired.map(p -> percentNumber(p.agreement())).orElse(DASH));
+        r.put("ece", fraction4(accuracy.calibration().expected()));
+        r.put("size", m.modelFileBytes().isPresent() ? bytes(m.modelFileBytes().getAsLong()) : NOT_MEASURED);
+        r.put("sizeReduction", ratioOrDash(report.sizeReduction(m)));
+        r.put("latency", m.latencyBatch1Millis().map(t -> millis(t.median())).orElse(NOT_MEASURED));
+        r.put("latencySpread", m.latencyBatch1Millis().map(t -> spread(t, ReportNumbers::millis)).orElse(DASH));
+        r.put("latencySpeedup", ratioOrDash(report.latencySpeedup(m)));
+        r.put("throughput", m.throughputBatch32PerSecond().map(t -> rate(t.median())).orElse(NOT_MEASURED));
+        r.put("throughputSpread", m.throughputBatch32PerSecond().map(t -> spread(t, ReportNumbers::rate)).orElse(DASH));
+        r.put("speedup", ratioOrDash(report.throughputSpeedup(m)));
+        r.put("memory", m.peakMemory().map(p -> bytes(p.peakBytes())).orElse(NOT_MEASURED));
+        r.put("calibrationTime", m.calibrationSeconds().isPresent() ? seconds(m.calibrationSeconds().getAsDouble()) : DASH);
+        r.put("quantizationTime", m.quantizationSeconds().isPresent() ? seconds(m.quantizationSeconds().getAsDouble()) : DASH);
+        List<String> notes = new ArrayList<>();
+        report.recommendations().deploy().flatMap(Recommendation::method).filter(m.name()::equals)
+                .ifPresent(name -> notes.add("recommended"));
+        for (TargetCheck t : report.targetChecks()) {
+            if (t.missed() && t.method().filter(m.name()::equals).isPresent()) {
+                notes.add("target missed: " + t.target());
+            }
+        }
+        notes.addAll(m.notes());
+        r.put("notes", escape.apply(notes.isEmpty() ? "" : String.join("; ", notes)));
+        r.put("recommended", !notes.isEmpty() && notes.get(0).equals("recommended"));
+        r.put("missed", notes.stream().anyMatch(n -> n.startsWith("target missed")));
+        return r;
+    }
+
+    private List<Map<String, Object>> perClassRows() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<String> classes = report.classNames();
+        List<ClassStatistics> reference = report.reference().accuracy().classification().perClass();
+        for (int c = 0; c < classes.size(); c++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", escape.apply(classes.get(c)));
+            row.put("support", reference.get(c).support());
+            List<Map<String, Object>> cells = new ArrayList<>();
+            for (MethodResult m : report.methods()) {
+                ClassStatistics s = m.accuracy().classification().forClass(c);
+                double change = s.accuracy() - reference.get(c).accuracy();
+                Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("accuracy", percentNumber(s.accuracy()));
+                cell.put("change", report.isReference(m) || Double.isNaN(change) ? "" : " (" + signedPoints(change) + ")");
+                cell.put("worse", change < 0);
+                cells.add(cell);
+            }
+            row.put("cells", cells);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** Each distinct description of the memory measurement, with the methods it applies to. */
+    private List<Map<String, Object>> memoryDescriptions() {
+        Map<String, List<String>> byDescription = new LinkedHashMap<>();
+        for (MethodResult m : report.methods()) {
+            m.peakMemory().ifPresent(p -> byDescription.computeIfAbsent(p.description(), k -> new ArrayList<>()).add(m.name()));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean all = byDescription.size() == 1
+                && byDescription.values().iterator().next().size() == report.methods().size();
+        byDescription.forEach((description, methods) -> out.add(Map.of(
+                "description", escape.apply(description),
+                "methods", escape.apply(all ? "all methods" : String.join(", ", methods)))));
+        return out;
+    }
+
+    private static String percentInterval(ConfidenceInterval ci) {
+        return percentNumber(ci.lower()) + " to " + percentNumber(ci.upper());
+    }
+
+    private static String spread(TimingSummary t, java.util.function.DoubleFunction<String> format) {
+        return format.apply(t.p10()) + " to " + format.apply(t.p90());
+    }
+
+    private static String ratioOrDash(OptionalDouble value) {
+        return value.isPresent() ? ratio(value.getAsDouble()) : DASH;
+    }
+
+    private static String targetValue(TargetCheck.Kind kind, double value) {
+        return kind == TargetCheck.Kind.TOP1_DROP ? percentNumber(value) + " pp" : ratio(value);
+    }
+}

@@ -1,0 +1,37 @@
+package org.quant4j.report.render;
+
+import java.nio.file.Path;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.report.compare.ComparisonReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a comparison into a directory as {@code results.json}, {@code report.md} and
+ * {@code report.html}, each atomically (a reader sees the old file or the complete new one). The
+ * same report gives byte-identical files.
+ */
+public final class ReportWriter {
+
+    /** File name of the Markdown report. */
+    public static final String MARKDOWN = "report.md";
+    /** File name of the HTML report. */
+    public static final String HTML = "report.html";
+    /** File name of the JSON results. */
+    public static final String JSON = "results.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+    private ReportWriter() {
+    }
+
+    /** Writes the three files into {@code directory}, creating it if needed, replacing older ones. */
+    public static ReportFiles write(ComparisonReport report, Path directory) {
+        ReportFiles files = new ReportFiles(directory.resolve(MARKDOWN), directory.resolve(HTML), directory.resolve(JSON));
+        AtomicFiles.writeString(files.json(), "comparison results", ResultsJson.write(report));
+        AtomicFiles.writeString(files.markdown(), "Markdown report", MarkdownReport.render(report));
+        AtomicFiles.writeString(files.html(), "HTML report", HtmlReport.render(report));
+        LOG.info("Wrote {}, {} and {} to {}", JSON, MARKDOWN, HTML, directory);
+        return files;
+    }
+}

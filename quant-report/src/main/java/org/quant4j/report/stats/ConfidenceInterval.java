@@ -1,0 +1,38 @@
+package org.quant4j.report.stats;
+
+import org.quant4j.api.InvalidInputException;
+
+/**
+ * A point estimate with a two-sided confidence interval at {@code level} (e.g. 0.95).
+ *
+ * @param estimate the statistic on the observed sample
+ * @param lower    lower bound of the interval
+ * @param upper    upper bound of the interval
+ * @param level    coverage the interval was built for, in (0, 1)
+ */
+public record ConfidenceInterval(double estimate, double lower, double upper, double level) {
+
+    public ConfidenceInterval {
+        if (!Double.isFinite(estimate) || !Double.isFinite(lower) || !Double.isFinite(upper)) {
+            throw new InvalidInputException("Confidence interval needs finite numbers, got estimate " + estimate
+                    + " in [" + lower + ", " + upper + "]");
+        }
+        if (lower > upper) {
+            throw new InvalidInputException("Confidence interval lower bound " + lower + " exceeds upper bound "
+                    + upper + ": pass the bounds in order");
+        }
+        if (!(level > 0 && level < 1)) {
+            throw new InvalidInputException("Confidence level must be in (0, 1), got " + level + "; use e.g. 0.95");
+        }
+    }
+
+    /** Upper bound minus lower bound. */
+    public double width() {
+        return upper - lower;
+    }
+
+    /** True when {@code value} lies in the closed interval. */
+    public boolean contains(double value) {
+        return value >= lower && value <= upper;
+    }
+}

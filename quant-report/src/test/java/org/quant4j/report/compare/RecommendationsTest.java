@@ -1,0 +1,99 @@
+package org.quant4j.report.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quant4j.report.Fixtures.changePoints;
+import static org.quant4j.report.Fixtures.stats;
+import static org.quant4j.report.Fixtures.timing;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.report.stats.StatisticsOptions;
+
+class RecommendationsTest {
+
+    private static MethodResult reference(double throughput, long bytes) {
+        return MethodResult.builder("FP32").accuracy(stats(1000, 900, null, 0, 0))
+                .throughputBatch32PerSecond(timing(throughput)).modelFileBytes(bytes).build();
+    }
+
+    private static MethodResult.Builder staticRow(String name, int correct, double change, double lower, double upper,
+                                                  int b, int c) {
+        return MethodResult.builder(name).mode(QuantizationMode.STATIC).calibration(CalibrationMethod.ENTROPY)
+                .perChannel(true).accuracy(stats(1000, correct, changePoints(change, lower, upper), b, c));
+    }
+
+    private static ComparisonReport report(MethodResult reference, MethodResult... methods) {
+        return ComparisonReport.builder().model("m.onnx").dataset("d").statistics(StatisticsOptions.withSeed(1))
+                .reference(reference).methods(List.of(methods)).targets(Targets.none()).build();
+    }
+
+    @Test
+    void deploysFastestMethodWhoseDropIsWithinToleranceAndNamesSmallest() {
+        // "fast" is fastest of all but its change interval reaches -2.5 pp: excluded.
+        MethodResult fast = staticRow("fast", 880, -2.0, -2.5, -1.5, 25, 5).throughputBatch32PerSecond(timing(5000))
+                .modelFileBytes(240).build();
+        MethodResult good = staticRow("good", 897, -0.3, -0.8, 0.2, 5, 2).throughputBatch32PerSecond(timing(3000))
+                .modelFileBytes(300).build();
+        MethodResult small = staticRow("small", 896, -0.4, -0.9, 0.1, 6, 2).throughputBatch32PerSecond(timing(2500))
+                .modelFileBytes(250).build();
+        ComparisonReport r = report(reference(1000, 1000), fast, good, small);
+
+        Recommendation deploy = r.recommendations().deploy().orElseThrow();
+        assertEquals(Optional.of("good"), deploy.method());
+        assertTrue(deploy.text().startsWith("Deploy 'good': the highest median throughput at batch 32 (3,000 samples/s, 3.00x 'FP32')"),
+                deploy.text());
+        assertTrue(deploy.text().contains("change -0.30 pp (95% CI -0.80 to +0.20 pp)"), deploy.text());
+        assertEquals(Optional.of("small"), r.recommendations().smallest().orElseThrow().method());
+
+        List<Recommendation> warnings = r.recommendations().warnings();
+        assertEquals(1, warnings.size(), "only 'fast' differs significantly: " + warnings);
+        assertEquals(Optional.of("fast"), warnings.get(0).method());
+        assertTrue(warnings.get(0).text().contains("25 samples only 'FP32' got right, 5 only 'fast'"), warnings.get(0).text());
+    }
+
+    @Test
+    void keepsReferenceWhenNoMethodWithinToleranceIsFaster() {
+        MethodResult slow = staticRow("slow", 899, -0.1, -0.4, 0.2, 2, 1).throughputBatch32PerSecond(timing(800)).build();
+        ComparisonReport r = report(reference(1000, 1000), slow);
+        Recommendation deploy = r.recommendations().deploy().orElseThrow();
+        assertEquals(Optional.of("FP32"), deploy.method());
+        assertTrue(deploy.text().startsWith("Keep 'FP32'"), deploy.text());
+    }
+
+    @Test
+    void saysSoWhenNoQuantizedMethodIsWithinTolerance() {
+        MethodResult a = staticRow("a", 850, -5.0, -6.0, -4.0, 60, 10).throughputBatch32PerSecond(timing(3000)).build();
+        MethodResult b = staticRow("b", 870, -3.0, -4.0, -2.0, 40, 10).throughputBatch32PerSecond(timing(3000)).build();
+        ComparisonReport r = report(reference(1000, 1000), a, b);
+        Recommendation none = r.recommendations().all().stream()
+                .filter(x -> x.kind() == Recommendation.Kind.NONE_WITHIN_TOLERANCE).findFirst().orElseThrow();
+        assertEquals(Optional.of("b"), none.method(), "the most accurate is named");
+        assertTrue(none.text().contains("top-1 87.00% versus 90.00%"), none.text());
+        assertEquals(Optional.of("FP32"), r.recommendations().deploy().orElseThrow().method());
+    }
+
+    @Test
+    void toleranceIsConfigurable() {
+        MethodResult a = staticRow("a", 880, -2.0, -2.5, -1.5, 25, 5).throughputBatch32PerSecond(timing(3000)).build();
+        ComparisonReport strict = report(reference(1000, 1000), a);
+        ComparisonReport loose = ComparisonReport.builder().model("m").dataset("d").statistics(StatisticsOptions.withSeed(1))
+                .reference(reference(1000, 1000)).method(a).accuracyTolerance(0.03).targets(Targets.none()).build();
+        assertEquals(Optional.of("FP32"), strict.recommendations().deploy().orElseThrow().method());
+        assertEquals(Optional.of("a"), loose.recommendations().deploy().orElseThrow().method());
+        assertTrue(loose.recommendations().deploy().get().text().contains("stays above -3.00 pp"));
+    }
+
+    @Test
+    void methodWithoutThroughputIsNotRankedAndSaysWhy() {
+        MethodResult unmeasured = staticRow("unmeasured", 899, -0.1, -0.4, 0.2, 2, 1).build();
+        ComparisonReport r = report(MethodResult.builder("FP32").accuracy(stats(1000, 900, null, 0, 0)).build(), unmeasured);
+        assertFalse(r.recommendations().deploy().isPresent());
+        assertTrue(r.recommendations().all().stream().anyMatch(x -> x.kind() == Recommendation.Kind.NOT_RANKED
+                && x.method().equals(Optional.of("unmeasured")) && x.text().contains("was not measured")));
+    }
+}

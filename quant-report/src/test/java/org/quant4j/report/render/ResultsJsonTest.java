@@ -1,0 +1,84 @@
+package org.quant4j.report.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.report.Fixtures;
+import org.quant4j.report.compare.ComparisonReport;
+
+class ResultsJsonTest {
+
+    private static ComparisonReport report;
+    private static String json;
+
+    @BeforeAll
+    static void write() {
+        report = Fixtures.sampleComparison();
+        json = ResultsJson.write(report);
+    }
+
+    @Test
+    void isValidJsonWithFieldsInDocumentedOrder() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(json);
+        List<String> fields = new ArrayList<>();
+        root.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("format", "version", "title", "model", "dataset", "samples", "classes", "reference",
+                "statistics", "accuracyTolerance", "significanceLevel", "targets", "methods", "recommendations",
+                "targetChecks", "measurementNotes", "provenance"), fields);
+        assertEquals(11, root.get("methods").size());
+        assertEquals(600, root.get("samples").asInt());
+        JsonNode fp32 = root.get("methods").get(0);
+        assertTrue(fp32.get("reference").asBoolean());
+        assertTrue(fp32.get("versusReference").isNull());
+        assertEquals(10, fp32.get("confusionMatrix").size());
+        assertTrue(json.endsWith("}\n") && !json.contains("\r"), "LF line ends");
+    }
+
+    @Test
+    void numbersInTheFileAreTheReportsNumbers() throws Exception {
+        JsonNode method = new ObjectMapper().readTree(json).get("methods").get(3);
+        var row = report.methods().get(3);
+        assertEquals(row.name(), method.get("name").asText());
+        assertEquals(row.accuracy().top1().lower(), method.get("top1").get("lower").asDouble(), 0);
+        var mcnemar = row.accuracy().versusReference().orElseThrow().mcnemar();
+        assertEquals(mcnemar.b(), method.get("versusReference").get("mcnemar").get("b").asInt());
+        assertEquals(mcnemar.pValue(), method.get("versusReference").get("mcnemar").get("pValue").asDouble(), 0);
+        assertEquals(row.throughputBatch32PerSecond().orElseThrow().median(),
+                method.get("throughputBatch32PerSecond").get("median").asDouble(), 0);
+        assertEquals(report.throughputSpeedup(row).getAsDouble(), method.get("throughputSpeedup").asDouble(), 0);
+    }
+
+    @Test
+    void readingBackGivesTheSameReportAndTheSameBytes() {
+        ComparisonReport back = ResultsJson.read(json, "results.json");
+        assertEquals(report, back);
+        assertEquals(json, ResultsJson.write(back));
+        assertEquals(report.recommendations().all(), back.recommendations().all());
+    }
+
+    @Test
+    void undefinedNumbersAreNull() throws Exception {
+        JsonNode fp16 = new ObjectMapper().readTree(json).get("methods").get(1);
+        assertTrue(fp16.get("calibrationSeconds").isNull(), "FP16 needs no calibration");
+        assertTrue(fp16.get("calibration").isNull());
+    }
+
+    @Test
+    void readingSomethingElseSaysWhatIsWrong() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ResultsJson.read("{\"a\":1}", "x.json"));
+        assertTrue(e.getMessage().contains("x.json is not a quant4j comparison"), e.getMessage());
+        InvalidInputException broken = assertThrows(InvalidInputException.class, () -> ResultsJson.read("{", "y.json"));
+        assertTrue(broken.getMessage().startsWith("Results file y.json is not valid JSON at line 1"), broken.getMessage());
+        String missing = json.replaceFirst("\"seed\" : 42,", "");
+        InvalidInputException field = assertThrows(InvalidInputException.class, () -> ResultsJson.read(missing, "z.json"));
+        assertTrue(field.getMessage().contains("statistics.seed is missing"), field.getMessage());
+    }
+}
