@@ -37,6 +37,14 @@ public final class OrtEvaluator implements Evaluator {
     }
 
     @Override
+    public org.quant4j.api.evaluate.TimedSession openTimed(java.nio.file.Path model, int threads) {
+        if (closed.get()) {
+            throw new IllegalStateException("OrtEvaluator is closed");
+        }
+        return OrtTimedSession.open(model, threads);
+    }
+
+    @Override
     public EvaluationResult evaluate(EvaluationRequest request) {
         if (closed.get()) {
             throw new IllegalStateException("OrtEvaluator is closed");
