@@ -1,0 +1,466 @@
+package org.quant4j.report.compare;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.Provenance;
+import org.quant4j.api.QuantException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.evaluate.EvaluationRequest;
+import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.evaluate.TimedSession;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
+import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.report.measure.ProcessMemory;
+import org.quant4j.report.stats.AccuracyStatistics;
+import org.quant4j.report.stats.StatisticsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a method comparison on one model and one labelled dataset and returns the
+ * {@link ComparisonReport}: each method's model is made through the {@link Quantizers} SPI,
+ * evaluated on the whole test set through the {@link Evaluators} SPI, then timed.
+ *
+ * <p>How the costs are measured, as the report also states:
+ * <ul>
+ *   <li>Latency (batch 1) and throughput (batch 32) come from {@link TimedSession}s of all models
+ *       open at once and timed in interleaved rounds (round 1: every method, round 2: every
+ *       method, ...), so drift of the machine's speed affects every method alike; the median and
+ *       the 10th/90th percentiles of all timed runs are reported.</li>
+ *   <li>Peak memory is measured for one model at a time, before the timing rounds: the rise of
+ *       the process's peak resident set above its level before the model was opened, while it is
+ *       opened and runs two batch-32 inferences.</li>
+ *   <li>Calibration and quantization times are the quantizer's own wall-time figures.</li>
+ * </ul>
+ */
+public final class MethodComparison {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MethodComparison.class);
+
+    /** Stage names reported to the listener. */
+    public static final String QUANTIZE = "quantize";
+    public static final String EVALUATE = "evaluate";
+    public static final String TIME = "timing";
+
+    /**
+     * One method to compare: the FP32 reference ({@link #reference()}), a quantization config, or
+     * a model made elsewhere (for example by quantization-aware training).
+     *
+     * @param name     unique row name
+     * @param config   how to quantize the reference model; empty for the reference or a prebuilt model
+     * @param prebuilt a model made elsewhere; empty otherwise
+     */
+    public record Method(String name, Optional<QuantizationConfig> config, Optional<Path> prebuilt) {
+
+        public Method {
+            Objects.requireNonNull(name, "name");
+            config = config == null ? Optional.empty() : config;
+            prebuilt = prebuilt == null ? Optional.empty() : prebuilt;
+            if (config.isPresent() && prebuilt.isPresent()) {
+                throw new IllegalArgumentException("Method '" + name + "' has both a config and a prebuilt model");
+            }
+        }
+
+        /** The unquantized model itself. */
+        public static Method reference() {
+            return new Method("FP32", Optional.empty(), Optional.empty());
+        }
+
+        /** A method made by quantizing the reference with {@code config}. */
+        public static Method quantized(String name, QuantizationConfig config) {
+            return new Method(name, Optional.of(config), Optional.empty());
+        }
+
+        /** A model made elsewhere, e.g. QAT, compared as a static INT8 method without calibrator. */
+        public static Method prebuilt(String name, Path model) {
+            return new Method(name, Optional.empty(), Optional.of(model));
+        }
+
+        boolean isReference() {
+            return config.isEmpty() && prebuilt.isEmpty();
+        }
+    }
+
+    /**
+     * The usual set: FP32, FP16, dynamic INT8, and static INT8 with min-max, entropy, percentile
+     * and MSE calibration, each per tensor and per channel.
+     */
+    public static List<Method> standardMethods(long seed) {
+        List<Method> methods = new ArrayList<>();
+        methods.add(Method.reference());
+        methods.add(Method.quantized("FP16", QuantizationConfig.builder().mode(QuantizationMode.FP16).seed(seed).build()));
+        methods.add(Method.quantized("dynamic INT8", QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC)
+                .perChannel(true).seed(seed).build()));
+        for (CalibrationMethod c : List.of(CalibrationMethod.MIN_MAX, CalibrationMethod.ENTROPY,
+                CalibrationMethod.PERCENTILE, CalibrationMethod.MSE)) {
+            for (boolean perChannel : new boolean[] {false, true}) {
+                methods.add(Method.quantized("static INT8 " + c.id() + (perChannel ? " per-channel" : " per-tensor"),
+                        QuantizationConfig.builder().calibrationMethod(c).perChannel(perChannel).seed(seed).build()));
+            }
+        }
+        return methods;
+    }
+
+    private final Builder b;
+
+    private MethodComparison(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs every method; a method that fails is left out with the reason in the report's notes. */
+    public ComparisonReport run() {
+        try {
+            Files.createDirectories(b.workDirectory);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("Cannot create work directory " + b.workDirectory + ": " + e.getMessage(), e);
+        }
+        List<String> notes = new ArrayList<>();
+        Map<Method, Made> made = new LinkedHashMap<>();
+        int done = 0;
+        for (Method m : b.methods) {
+            b.listener.onProgress(QUANTIZE, done++, b.methods.size());
+            try {
+                made.put(m, make(m));
+            } catch (QuantException e) {
+                LOG.warn("Method '{}' failed and is left out: {}", m.name(), e.getMessage());
+                notes.add("Method '" + m.name() + "' failed and is left out: " + e.getMessage());
+            }
+        }
+        b.listener.onProgress(QUANTIZE, done, b.methods.size());
+
+        Map<Method, Predictions> predictions = new LinkedHashMap<>();
+        try (Evaluator evaluator = Evaluators.get(b.evaluator)) {
+            for (Map.Entry<Method, Made> e : made.entrySet()) {
+                LOG.info("Evaluating '{}' on {} samples", e.getKey().name(), b.testData.size());
+                predictions.put(e.getKey(), evaluator.evaluate(EvaluationRequest.builder()
+                        .model(e.getValue().model)
+                        .data(b.testData)
+                        .batchSize(256)
+                        .topK(Math.min(5, b.testData.numClasses()))
+                        .threads(b.threads)
+                        .listener((stage, d, t) -> b.listener.onProgress(EVALUATE + " " + e.getKey().name(), d, t))
+                        .build()).predictions());
+            }
+            Method referenceMethod = made.keySet().stream().filter(Method::isReference).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("The comparison needs the FP32 reference method"));
+            Map<Method, MemoryMeasurement> memory = measureMemory(evaluator, made);
+            Map<Method, double[][]> timings = time(evaluator, made);
+
+            Predictions reference = predictions.get(referenceMethod);
+            ComparisonReport.Builder report = ComparisonReport.builder()
+                    .title(b.title)
+                    .model(b.modelName)
+                    .dataset(b.datasetName)
+                    .statistics(b.statistics)
+                    .targets(b.targets)
+                    .provenance(provenance());
+            for (String note : notes) {
+                report.measurementNote(note);
+            }
+            report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
+                    + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
+                    + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
+                    b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
+            if (memory.isEmpty()) {
+                report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
+                        + " /proc/self/clear_refs.");
+            }
+            for (Map.Entry<Method, Made> e : made.entrySet()) {
+                Method m = e.getKey();
+                AccuracyStatistics accuracy = m == referenceMethod
+                        ? AccuracyStatistics.ofReference(reference, b.classNames, b.statistics)
+                        : AccuracyStatistics.of(predictions.get(m), reference, b.classNames, b.statistics);
+                MethodResult.Builder row = MethodResult.builder(m.name()).accuracy(accuracy)
+                        .modelFileBytes(e.getValue().bytes);
+                m.config().ifPresent(c -> {
+                    row.mode(c.mode()).perChannel(c.perChannel() && c.mode() != QuantizationMode.FP16);
+                    if (c.mode() == QuantizationMode.STATIC) {
+                        row.calibration(c.calibrationMethod());
+                    }
+                });
+                if (m.prebuilt().isPresent()) {
+                    row.mode(QuantizationMode.STATIC).perChannel(true).note("model made outside this comparison: "
+                            + m.prebuilt().get().getFileName());
+                }
+                e.getValue().result.ifPresent(r -> {
+                    row.quantizationSeconds(r.totalTime().toNanos() / 1e9);
+                    if (!r.calibrationTime().isZero()) {
+                        row.calibrationSeconds(r.calibrationTime().toNanos() / 1e9);
+                    }
+                });
+                double[][] t = timings.get(m);
+                row.latencyBatch1Millis(TimingSummary.of(t[0]));
+                row.throughputBatch32PerSecond(TimingSummary.of(t[1]));
+                if (memory.containsKey(m)) {
+                    row.peakMemory(memory.get(m));
+                }
+                if (m == referenceMethod) {
+                    report.reference(row.build());
+                } else {
+                    report.method(row.build());
+                }
+            }
+            return report.build();
+        }
+    }
+
+    private record Made(Path model, long bytes, Optional<QuantizationResult> result) {
+    }
+
+    private Made make(Method m) {
+        if (m.isReference()) {
+            return new Made(b.model, size(b.model), Optional.empty());
+        }
+        if (m.prebuilt().isPresent()) {
+            return new Made(m.prebuilt().get(), size(m.prebuilt().get()), Optional.empty());
+        }
+        QuantizationConfig config = m.config().orElseThrow();
+        Path output = b.workDirectory.resolve(slug(m.name()) + ".onnx");
+        QuantizationRequest.Builder request = QuantizationRequest.builder()
+                .model(b.model)
+                .output(output)
+                .overwriteOutput(true)
+                .config(config)
+                .batchSize(32)
+                .listener((stage, d, t) -> b.listener.onProgress(stage + " " + m.name(), d, t));
+        if (config.mode() == QuantizationMode.STATIC) {
+            request.calibrationData(b.calibrationData);
+        }
+        LOG.info("Making '{}'", m.name());
+        try (Quantizer quantizer = Quantizers.get(b.quantizer)) {
+            QuantizationResult result = quantizer.quantize(request.build());
+            return new Made(output, result.outputBytes(), Optional.of(result));
+        }
+    }
+
+    private Map<Method, MemoryMeasurement> measureMemory(Evaluator evaluator, Map<Method, Made> made) {
+        Map<Method, MemoryMeasurement> memory = new LinkedHashMap<>();
+        if (!ProcessMemory.supported()) {
+            return memory;
+        }
+        for (Map.Entry<Method, Made> e : made.entrySet()) {
+            System.gc();
+            OptionalLong before = ProcessMemory.current();
+            if (!ProcessMemory.resetPeak() || before.isEmpty()) {
+                return Map.of();
+            }
+            try (TimedSession session = evaluator.openTimed(e.getValue().model, b.threads)) {
+                session.time(32, 0, 2);
+            }
+            OptionalLong peak = ProcessMemory.peak();
+            if (peak.isPresent()) {
+                memory.put(e.getKey(), new MemoryMeasurement(Math.max(0, peak.getAsLong() - before.getAsLong()),
+                        "rise of the process's peak resident set (Linux VmHWM, reset before) above its size before"
+                                + " the model was opened, while opening it and running two batch-32 inferences;"
+                                + " includes native runtime memory and any JVM heap growth meanwhile"));
+            }
+        }
+        return memory;
+    }
+
+    /** Per method: [0] batch-1 latencies in ms, [1] batch-32 throughputs in samples/s. */
+    private Map<Method, double[][]> time(Evaluator evaluator, Map<Method, Made> made) {
+        Map<Method, TimedSession> sessions = new LinkedHashMap<>();
+        Map<Method, double[][]> timings = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Method, Made> e : made.entrySet()) {
+                sessions.put(e.getKey(), evaluator.openTimed(e.getValue().model, b.threads));
+                timings.put(e.getKey(), new double[][] {
+                    new double[b.rounds * b.latencyIterations], new double[b.rounds * b.throughputIterations]});
+            }
+            int total = b.rounds * sessions.size();
+            int step = 0;
+            for (int round = 0; round < b.rounds; round++) {
+                for (Map.Entry<Method, TimedSession> e : sessions.entrySet()) {
+                    b.listener.onProgress(TIME, step++, total);
+                    double[][] t = timings.get(e.getKey());
+                    double[] latency = e.getValue().time(1, round == 0 ? 5 : 1, b.latencyIterations);
+                    System.arraycopy(latency, 0, t[0], round * b.latencyIterations, latency.length);
+                    double[] batch = e.getValue().time(32, 1, b.throughputIterations);
+                    for (int i = 0; i < batch.length; i++) {
+                        t[1][round * b.throughputIterations + i] = 32 * 1000.0 / batch[i];
+                    }
+                }
+            }
+            b.listener.onProgress(TIME, total, total);
+            return timings;
+        } finally {
+            sessions.values().forEach(TimedSession::close);
+        }
+    }
+
+    private Provenance provenance() {
+        return Provenance.builder()
+                .put("quantizer", b.quantizer)
+                .put("quantizer.version", Quantizers.registry().find(b.quantizer).backendVersion())
+                .put("evaluator", b.evaluator)
+                .put("model", b.modelName)
+                .calibration("per method", b.calibrationData == null ? "none" : b.calibrationData.fingerprint())
+                .put("test.data", b.testData.fingerprint())
+                .seed(b.statistics.seed())
+                .put("threads", Integer.toString(b.threads))
+                .platform()
+                .build();
+    }
+
+    private static long size(Path model) {
+        try {
+            return Files.size(model);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("Cannot read model " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String slug(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    /**
+     * Builder of {@link MethodComparison}. Required: model, test data, work directory; calibration
+     * data when a static method is compared. Defaults: {@link #standardMethods} with seed 42, 2
+     * threads, 5 timing rounds of 20 batch-1 and 3 batch-32 runs, backends {@code onnxruntime}.
+     */
+    public static final class Builder {
+        private Path model;
+        private String modelName;
+        private Dataset calibrationData;
+        private Dataset testData;
+        private String datasetName;
+        private List<String> classNames = List.of();
+        private Path workDirectory;
+        private List<Method> methods = standardMethods(42);
+        private int threads = 2;
+        private int rounds = 5;
+        private int latencyIterations = 20;
+        private int throughputIterations = 3;
+        private String quantizer = "onnxruntime";
+        private String evaluator = "onnxruntime";
+        private StatisticsOptions statistics = StatisticsOptions.builder().build();
+        private Targets targets = Targets.defaults();
+        private String title = "Quantization comparison";
+        private ProgressListener listener = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        public Builder model(Path model, String name) {
+            this.model = model;
+            this.modelName = name;
+            return this;
+        }
+
+        public Builder calibrationData(Dataset data) {
+            this.calibrationData = data;
+            return this;
+        }
+
+        public Builder testData(Dataset data, String name) {
+            this.testData = data;
+            this.datasetName = name;
+            return this;
+        }
+
+        public Builder classNames(List<String> names) {
+            this.classNames = List.copyOf(names);
+            return this;
+        }
+
+        public Builder workDirectory(Path dir) {
+            this.workDirectory = dir;
+            return this;
+        }
+
+        public Builder methods(List<Method> methods) {
+            this.methods = List.copyOf(methods);
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder timing(int rounds, int latencyIterations, int throughputIterations) {
+            this.rounds = rounds;
+            this.latencyIterations = latencyIterations;
+            this.throughputIterations = throughputIterations;
+            return this;
+        }
+
+        public Builder backends(String quantizer, String evaluator) {
+            this.quantizer = Objects.requireNonNull(quantizer);
+            this.evaluator = Objects.requireNonNull(evaluator);
+            return this;
+        }
+
+        public Builder statistics(StatisticsOptions statistics) {
+            this.statistics = Objects.requireNonNull(statistics);
+            return this;
+        }
+
+        public Builder targets(Targets targets) {
+            this.targets = Objects.requireNonNull(targets);
+            return this;
+        }
+
+        public Builder title(String title) {
+            this.title = Objects.requireNonNull(title);
+            return this;
+        }
+
+        public Builder listener(ProgressListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        public MethodComparison build() {
+            if (model == null || !Files.isRegularFile(model)) {
+                throw new InvalidInputException("Model " + model + " does not exist: give the FP32 ONNX model to compare");
+            }
+            if (testData == null || testData.numClasses() <= 0) {
+                throw new InvalidInputException("The comparison needs labelled test data");
+            }
+            if (workDirectory == null) {
+                throw new InvalidInputException("Give a work directory for the quantized models");
+            }
+            if (methods.stream().noneMatch(Method::isReference)) {
+                throw new InvalidInputException("The methods must include the FP32 reference (Method.reference())");
+            }
+            if (calibrationData == null && methods.stream().anyMatch(m -> m.config()
+                    .map(c -> c.mode() == QuantizationMode.STATIC).orElse(false))) {
+                throw new InvalidInputException("Static methods need calibration data");
+            }
+            if (threads < 0 || rounds <= 0 || latencyIterations <= 0 || throughputIterations <= 0) {
+                throw new InvalidInputException("Threads must be >= 0 and timing rounds/iterations > 0");
+            }
+            if (modelName == null) {
+                modelName = model.getFileName().toString();
+            }
+            if (datasetName == null) {
+                datasetName = testData.fingerprint();
+            }
+            return new MethodComparison(this);
+        }
+    }
+}
