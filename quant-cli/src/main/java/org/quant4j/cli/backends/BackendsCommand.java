@@ -1,0 +1,150 @@
+package org.quant4j.cli.backends;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.quant4j.api.calibration.Calibrators;
+import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.provider.Availability;
+import org.quant4j.api.provider.NamedProvider;
+import org.quant4j.api.provider.ProviderRegistry;
+import org.quant4j.api.quantize.QuantizerProvider;
+import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.console.TextTable;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code quant4j backends}: every quantizer, evaluator and calibrator provider found on the
+ * classpath through the registries, whether it works on this machine and, when not, why; backends
+ * quant4j offers in modules that are not on the classpath are listed with the artifact to add.
+ */
+@Command(name = "backends", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j backends [--json]",
+        description = "List the quantizer, evaluator and calibrator backends on the classpath and whether each"
+                + " works here.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  quant4j backends",
+            "  quant4j backends --json"
+        })
+public final class BackendsCommand extends CliCommand {
+
+    /**
+     * Backends of quant4j that live in modules this command line may not include, with the artifact
+     * that provides each. The registries know these artifacts too but do not expose them.
+     */
+    static final Map<String, String> OPTIONAL_BACKENDS = Map.of("tensorrt", "org.quant4j:quant-tensorrt");
+
+    /** Status of a backend that works here. */
+    static final String AVAILABLE = "available";
+    /** Status of a backend that is on the classpath but cannot work here. */
+    static final String UNAVAILABLE = "unavailable";
+    /** Status of a backend that is not on the classpath. */
+    static final String MISSING = "missing";
+    /** Status of a provider that failed to load. */
+    static final String BROKEN = "broken";
+
+    /**
+     * One line of the listing.
+     *
+     * @param name     provider name, or the label of a provider that failed to load
+     * @param status   {@value #AVAILABLE}, {@value #UNAVAILABLE}, {@value #MISSING} or {@value #BROKEN}
+     * @param details  the version and priority of a usable backend, else what is wrong and what to do
+     * @param priority the provider's priority (0 when it is not on the classpath)
+     * @param provider the provider class, empty when it is not on the classpath
+     */
+    record Backend(String name, String status, String details, int priority, String provider) {
+    }
+
+    @Override
+    protected int run() {
+        Map<String, List<Backend>> sections = new LinkedHashMap<>();
+        sections.put("quantizers", list(Quantizers.registry(), OPTIONAL_BACKENDS, QuantizerProvider::backendVersion));
+        sections.put("evaluators", list(Evaluators.registry(), OPTIONAL_BACKENDS, p -> ""));
+        sections.put("calibrators", list(Calibrators.registry(), Map.of(), p -> ""));
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            sections.forEach((kind, backends) -> {
+                List<Map<String, Object>> entries = new ArrayList<>();
+                for (Backend b : backends) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("name", b.name());
+                    e.put("status", b.status());
+                    e.put("available", b.status().equals(AVAILABLE));
+                    e.put("details", b.details());
+                    e.put("priority", b.priority());
+                    e.put("provider", b.provider());
+                    entries.add(e);
+                }
+                doc.put(kind, entries);
+            });
+            printJson(doc);
+            return Quant4jCli.OK;
+        }
+        PrintWriter out = out();
+        boolean first = true;
+        for (Map.Entry<String, List<Backend>> section : sections.entrySet()) {
+            if (!first) {
+                out.println();
+            }
+            first = false;
+            out.println(Character.toUpperCase(section.getKey().charAt(0)) + section.getKey().substring(1) + ":");
+            TextTable table = TextTable.plain();
+            for (Backend b : section.getValue()) {
+                table.row(b.name(), b.status(), b.details());
+            }
+            table.print(out);
+        }
+        out.flush();
+        return Quant4jCli.OK;
+    }
+
+    /**
+     * The providers of {@code registry} with their availability, then the {@code optional} names
+     * it lacks, then the providers that failed to load.
+     */
+    static <P extends NamedProvider> List<Backend> list(ProviderRegistry<P> registry, Map<String, String> optional,
+            Function<P, String> version) {
+        List<Backend> backends = new ArrayList<>();
+        for (P p : registry.all()) {
+            Availability a = availability(p);
+            String details;
+            if (a.available()) {
+                String v = version.apply(p);
+                List<String> parts = new ArrayList<>();
+                if (v != null && !v.isBlank()) {
+                    parts.add("version " + v);
+                }
+                if (p.priority() != 0) {
+                    parts.add("priority " + p.priority());
+                }
+                details = String.join(", ", parts);
+            } else {
+                details = a.reason();
+            }
+            backends.add(new Backend(p.name(), a.available() ? AVAILABLE : UNAVAILABLE, details, p.priority(),
+                    p.getClass().getName()));
+        }
+        optional.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .filter(e -> !registry.contains(e.getKey()))
+                .forEach(e -> backends.add(new Backend(e.getKey(), MISSING, "not on the classpath: add "
+                        + e.getValue(), 0, "")));
+        registry.broken().forEach((label, cause) -> backends.add(new Backend(label, BROKEN,
+                "failed to load: " + cause, 0, "")));
+        return backends;
+    }
+
+    /** The provider's availability; a provider whose check itself fails is unavailable for that reason. */
+    private static Availability availability(NamedProvider p) {
+        try {
+            return p.availability();
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("its availability check failed: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package org.quant4j.cli.calibrate;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.Provenance;
+import org.quant4j.api.QuantScheme;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.TensorRange;
+import org.quant4j.api.calibration.CalibratorOptions;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.calibration.data.Fingerprint;
+import org.quant4j.calibration.table.CalibrationTable;
+import org.quant4j.calibration.table.TensorRtCalibrationCache;
+import org.quant4j.calibration.table.TensorRtCalibrationCache.Algorithm;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.VersionProvider;
+import org.quant4j.cli.console.Formats;
+import org.quant4j.cli.console.JsonOutput;
+import org.quant4j.cli.console.ProgressBar;
+import org.quant4j.cli.console.TextTable;
+import org.quant4j.cli.data.DataOptions;
+import org.quant4j.cli.data.DataSources;
+import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.ActivationSchemeConverter;
+import org.quant4j.cli.options.CalibrationOptions;
+import org.quant4j.cli.options.ModelOption;
+import org.quant4j.cli.options.NameConverter;
+import org.quant4j.cli.options.OutputOptions;
+import org.quant4j.cli.options.RuntimeOptions;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.Node;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnxruntime.quantize.ActivationCalibration;
+import org.quant4j.onnxruntime.quantize.QuantizationContext;
+import org.quant4j.onnxruntime.runtime.OrtRuntime;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quant4j calibrate}: runs the calibration data through the model on ONNX Runtime
+ * ({@link ActivationCalibration}, the calibration step of static quantization, without quantizing)
+ * and writes the range of every float tensor the model computes, and of its input, as a JSON
+ * calibration table and, on request, a TensorRT calibration cache. Tensor names are the model's
+ * own, as TensorRT sees them when it parses the model.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j calibrate -m FILE -d PATH [-o FILE] [--trt-cache FILE] [OPTIONS]",
+        description = {
+            "Calibrate the activation ranges of an ONNX model on --data; write a JSON calibration table and, with"
+                    + " --trt-cache, a TensorRT calibration cache.",
+            "The table goes beside the model unless --output says otherwise: MODEL.calibration.json."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Entropy calibration on 500 Fashion-MNIST training images, written as",
+            "  a JSON table and a TensorRT cache:",
+            "    quant4j calibrate -m model.onnx -d /usr/share/datasets/fashion-mnist \\",
+            "        --method entropy -o model.calibration.json --trt-cache model.cache",
+            "  Percentile ranges of the samples in a .npy file, every range printed:",
+            "    quant4j calibrate -m model.onnx -d samples.npy --method percentile \\",
+            "        --method-option percentile=99.9 --details"
+        })
+public final class CalibrateCommand extends CliCommand {
+
+    @Mixin
+    private ModelOption model;
+
+    @Mixin
+    private DataOptions data;
+
+    @Mixin
+    private CalibrationOptions calibration;
+
+    @Mixin
+    private RuntimeOptions runtime;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Option(names = "--trt-cache", paramLabel = "FILE",
+            description = "Also write the ranges as a TensorRT calibration cache (int8 symmetric scales).")
+    private Path trtCache;
+
+    @Option(names = "--trt-version", paramLabel = "N", defaultValue = "100100",
+            description = "TensorRT version in the cache header, as TensorRT writes it: 8601 for 8.6.1, 100100 for"
+                    + " 10.1.0 (default: ${DEFAULT-VALUE}).")
+    private int trtVersion;
+
+    @Option(names = "--trt-algorithm", paramLabel = "NAME", converter = AlgorithmConverter.class,
+            completionCandidates = AlgorithmConverter.class,
+            description = "Calibrator named in the cache header, which must match the TensorRT calibrator that reads"
+                    + " it: ${COMPLETION-CANDIDATES} (default: MinMaxCalibration for the min-max methods, else"
+                    + " EntropyCalibration2).")
+    private Algorithm trtAlgorithm;
+
+    @Option(names = "--details", description = "Print the range of every tensor.")
+    private boolean details;
+
+    @Override
+    protected int run() {
+        Path modelPath = model.path();
+        OnnxModel onnx = model.read();
+        Path tablePath = output.output(defaultTable(modelPath));
+        output.checkWritable(tablePath, modelPath, "the calibration table");
+        if (trtCache != null) {
+            output.checkWritable(trtCache, modelPath, "the TensorRT calibration cache");
+            if (AtomicFiles.isSameFile(trtCache, tablePath)) {
+                throw new InvalidInputException("--trt-cache " + trtCache + " is the calibration table's path too:"
+                        + " give the two files different names");
+            }
+        }
+        if (!data.given()) {
+            throw usageError("Calibration runs the model on data: give it with --data");
+        }
+        // TensorRT quantizes activations symmetrically, so its cache defaults to symmetric ranges.
+        QuantScheme scheme = calibration.activations(
+                trtCache != null ? QuantScheme.INT8_SYMMETRIC : QuantScheme.UINT8_ASYMMETRIC);
+        QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder().activationScheme(scheme)).build();
+        RunnerOptions runnerOptions = RunnerOptions.builder().intraOpThreads(runtime.threads()).build();
+        OpenedData opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
+        Dataset samples = calibration.select(opened.dataset());
+
+        Graph graph = onnx.graph();
+        ActivationCalibration.Result result;
+        try (ProgressBar bar = progressBar()) {
+            QuantizationContext context = new QuantizationContext(config, Optional.of(samples),
+                    calibration.batchSize(), bar, runnerOptions);
+            result = ActivationCalibration.calibrate(graph, activationTensors(graph), t -> scheme, context);
+        }
+        CalibrationTable table = table(modelPath, config, scheme, samples, result);
+        table.write(tablePath);
+        TensorRtCalibrationCache cache = null;
+        if (trtCache != null) {
+            Algorithm algorithm = trtAlgorithm != null ? trtAlgorithm : defaultAlgorithm(config.calibrationMethod());
+            cache = TensorRtCalibrationCache.fromTable(table, trtVersion, algorithm);
+            cache.write(trtCache);
+        }
+        if (json()) {
+            printJson(document(modelPath, tablePath, opened, table, cache, result));
+        } else {
+            printSummary(modelPath, tablePath, opened, table, cache, result, scheme);
+        }
+        return Quant4jCli.OK;
+    }
+
+    /** {@code model.calibration.json} beside the model. */
+    static Path defaultTable(Path model) {
+        return ModelOption.sibling(model, ".calibration.json");
+    }
+
+    /** The graph's data inputs and every node output: all the tensors an engine may quantize. */
+    static List<String> activationTensors(Graph graph) {
+        List<String> tensors = graph.inputs().stream().map(TensorInfo::name).filter(n -> !graph.isInitializer(n))
+                .collect(Collectors.toList());
+        for (Node node : graph.nodes()) {
+            for (String out : node.outputs()) {
+                if (!out.isEmpty() && !tensors.contains(out)) {
+                    tensors.add(out);
+                }
+            }
+        }
+        return tensors;
+    }
+
+    /** MinMaxCalibration for the min-max methods; TensorRT's recommended EntropyCalibration2 otherwise. */
+    static Algorithm defaultAlgorithm(CalibrationMethod method) {
+        return method == CalibrationMethod.MIN_MAX || method == CalibrationMethod.MOVING_AVERAGE_MIN_MAX
+                ? Algorithm.MIN_MAX_CALIBRATION : Algorithm.ENTROPY_CALIBRATION_2;
+    }
+
+    private static CalibrationTable table(Path modelPath, QuantizationConfig config, QuantScheme scheme,
+            Dataset samples, ActivationCalibration.Result result) {
+        String method = config.calibrationMethod().id();
+        // The options each tensor's calibrator ran with: the user's, plus symmetry from the scheme.
+        CalibratorOptions options = CalibratorOptions.of(config.calibrationOptions())
+                .with(CalibratorOptions.SYMMETRIC, Boolean.toString(scheme.symmetric()));
+        CalibrationTable.Builder table = CalibrationTable.builder()
+                .calibrationMethod(method)
+                .dataFingerprint(samples.fingerprint())
+                .numSamples(result.samples())
+                .seed(config.seed())
+                .provenance(Provenance.builder()
+                        .tool("quant4j", VersionProvider.quant4jVersion())
+                        .backend("onnxruntime", OrtRuntime.version())
+                        .put("model", modelPath.getFileName().toString())
+                        .put("model.sha256", Fingerprint.sha256Hex(modelPath))
+                        .calibration(method, samples.fingerprint())
+                        .put("calibration.options", options.toString())
+                        .put("activations", scheme.toString())
+                        .seed(config.seed())
+                        .platform()
+                        .build());
+        result.ranges().forEach((tensor, range) -> table.put(tensor,
+                new CalibrationTable.Entry(range, method, options, Optional.of(scheme))));
+        return table.build();
+    }
+
+    private void printSummary(Path modelPath, Path tablePath, OpenedData opened, CalibrationTable table,
+            TensorRtCalibrationCache cache, ActivationCalibration.Result result, QuantScheme scheme) {
+        PrintWriter out = out();
+        out.println("Calibrated " + table.size() + " tensors of " + modelPath + " (" + table.calibrationMethod() + ", "
+                + ActivationSchemeConverter.name(scheme) + " activations, " + Formats.count(result.samples())
+                + " samples)");
+        TextTable summary = TextTable.plain()
+                .row("time", Formats.duration(result.time()))
+                .row("data", opened.description())
+                .row("table", tablePath.toAbsolutePath().normalize());
+        if (cache != null) {
+            summary.row("TensorRT", trtCache.toAbsolutePath().normalize() + " (" + cache.header() + ")");
+        }
+        summary.print(out);
+        if (details) {
+            out.println();
+            TextTable ranges = TextTable.withHeader("TENSOR", "MIN", "MAX");
+            table.entries().forEach((tensor, entry) -> ranges.row(tensor, number(entry.range().min()),
+                    number(entry.range().max())));
+            ranges.print(out);
+        }
+        out.flush();
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private Map<String, Object> document(Path modelPath, Path tablePath, OpenedData opened, CalibrationTable table,
+            TensorRtCalibrationCache cache, ActivationCalibration.Result result) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", modelPath.toAbsolutePath().normalize().toString());
+        doc.put("method", table.calibrationMethod());
+        doc.put("data", opened.description());
+        doc.put("samples", result.samples());
+        doc.put("seed", table.seed());
+        doc.put("millis", Formats.millis(result.time()));
+        doc.put("table", tablePath.toAbsolutePath().normalize().toString());
+        if (cache != null) {
+            doc.put("tensorRtCache", trtCache.toAbsolutePath().normalize().toString());
+            doc.put("tensorRtHeader", cache.header());
+        }
+        Map<String, Object> ranges = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorRange> e : table.ranges().entrySet()) {
+            ranges.put(e.getKey(), JsonOutput.range(e.getValue()));
+        }
+        doc.put("ranges", ranges);
+        return doc;
+    }
+
+    /** A TensorRT calibrator by its cache-header name, e.g. {@code EntropyCalibration2}. */
+    public static final class AlgorithmConverter extends NameConverter<Algorithm> {
+        public AlgorithmConverter() {
+            super("TensorRT calibrator", named(List.of(Algorithm.values()), Algorithm::headerName));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.quant4j.cli.inspect;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.console.Formats;
+import org.quant4j.cli.console.TextTable;
+import org.quant4j.cli.options.ModelOption;
+import org.quant4j.cli.options.NameConverter;
+import org.quant4j.cli.options.RuntimeOptions;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnxruntime.graph.TensorProtos;
+import org.quant4j.onnxruntime.runtime.OptimizationLevel;
+import org.quant4j.onnxruntime.runtime.OptimizedOps;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quant4j inspect}: what a model file holds (size, opset, inputs and outputs, nodes per
+ * operator, parameters per element type) and what ONNX Runtime executes after its graph
+ * optimisations ({@link OptimizedOps}), which shows whether a quantized model runs integer kernels
+ * such as {@code QLinearConv}.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j inspect -m FILE [OPTIONS]",
+        description = "Show what an ONNX model holds and what ONNX Runtime executes for it after optimisation.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Operators, parameters, and the integer kernels ONNX Runtime runs:",
+            "    quant4j inspect -m model-int8.onnx",
+            "  The graph at ONNX Runtime's basic level, as JSON:",
+            "    quant4j inspect -m model.onnx --level basic --json"
+        })
+public final class InspectCommand extends CliCommand {
+
+    @Mixin
+    private ModelOption model;
+
+    @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "all", converter = LevelConverter.class,
+            completionCandidates = LevelConverter.class,
+            description = "ONNX Runtime optimisation level to show the executed graph at: ${COMPLETION-CANDIDATES}"
+                    + " (default: ${DEFAULT-VALUE}, what 'evaluate' runs).")
+    private OptimizationLevel level;
+
+    @Option(names = "--runtime", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show what ONNX Runtime executes (--no-runtime: the file only, without loading ONNX"
+                    + " Runtime).")
+    private boolean runtime;
+
+    @Mixin
+    private RuntimeOptions threads;
+
+    @Override
+    protected int run() {
+        Path path = model.path();
+        OnnxModel onnx = model.read();
+        ModelSummary summary = ModelSummary.of(onnx);
+        long fileBytes = fileSize(path);
+        Map<String, Long> executed = null;
+        if (runtime) {
+            RunnerOptions options = RunnerOptions.builder().optimization(level).intraOpThreads(threads.threads())
+                    .build();
+            executed = ModelSummary.byFrequency(OptimizedOps.list(path, options).counts());
+        }
+        if (json()) {
+            printJson(document(path, onnx, summary, fileBytes, executed));
+            return Quant4jCli.OK;
+        }
+        PrintWriter out = out();
+        TextTable head = TextTable.plain()
+                .row("model", path.toAbsolutePath().normalize() + " (" + Formats.bytes(fileBytes) + ")")
+                .row("graph", onnx.proto().getGraph().getName() + ": " + Formats.count(summary.nodes())
+                        + " nodes, opset " + opsets(onnx) + ", IR version " + onnx.proto().getIrVersion()
+                        + producer(onnx));
+        for (TensorInfo in : summary.inputs()) {
+            head.row("input", in.name() + "  " + TensorProtos.typeName(in.elementType()) + " " + in.shapeText());
+        }
+        for (TensorInfo o : summary.outputs()) {
+            head.row("output", o.name() + "  " + TensorProtos.typeName(o.elementType()) + " " + o.shapeText());
+        }
+        head.print(out);
+
+        out.println();
+        out.println("Operators in the file (" + Formats.count(summary.nodes()) + " nodes):");
+        printCounts(out, summary.operators());
+
+        ModelSummary.Parameters total = summary.totalParameters();
+        out.println();
+        out.println("Parameters: " + Formats.count(total.elements()) + " in " + Formats.count(total.tensors())
+                + " initializers, " + Formats.bytes(total.bytes()));
+        if (!summary.parameters().isEmpty()) {
+            TextTable params = TextTable.withHeader("TYPE", "VALUES", "SIZE", "INITIALIZERS");
+            summary.parameters().forEach((type, p) -> params.row(type, Formats.count(p.elements()),
+                    Formats.bytes(p.bytes()), Formats.count(p.tensors())));
+            params.print(out);
+        }
+        if (executed != null) {
+            out.println();
+            out.println("ONNX Runtime executes after optimisation (level " + levelName(level) + ", "
+                    + Formats.count(executed.values().stream().mapToLong(Long::longValue).sum()) + " nodes):");
+            printCounts(out, executed);
+        }
+        out.flush();
+        return Quant4jCli.OK;
+    }
+
+    private static void printCounts(PrintWriter out, Map<String, Long> counts) {
+        TextTable table = TextTable.plain();
+        counts.forEach((op, n) -> table.row(op, n));
+        table.print(out);
+    }
+
+    private static String opsets(OnnxModel onnx) {
+        List<String> parts = new ArrayList<>();
+        parts.add(Long.toString(onnx.opset()));
+        onnx.proto().getOpsetImportList().stream()
+                .filter(o -> !o.getDomain().isEmpty() && !o.getDomain().equals("ai.onnx"))
+                .forEach(o -> parts.add(o.getDomain() + " " + o.getVersion()));
+        return parts.size() == 1 ? parts.get(0)
+                : parts.get(0) + " (" + String.join(", ", parts.subList(1, parts.size())) + ")";
+    }
+
+    private static String producer(OnnxModel onnx) {
+        String name = onnx.proto().getProducerName();
+        String version = onnx.proto().getProducerVersion();
+        return name.isEmpty() ? "" : ", made by " + name + (version.isEmpty() ? "" : " " + version);
+    }
+
+    private static long fileSize(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            throw new InvalidInputException("Cannot read the size of " + path + ": " + e, e);
+        }
+    }
+
+    private Map<String, Object> document(Path path, OnnxModel onnx, ModelSummary summary, long fileBytes,
+            Map<String, Long> executed) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", path.toAbsolutePath().normalize().toString());
+        doc.put("fileBytes", fileBytes);
+        doc.put("graph", onnx.proto().getGraph().getName());
+        doc.put("opset", onnx.opset());
+        Map<String, Long> imports = new LinkedHashMap<>();
+        onnx.proto().getOpsetImportList().forEach(o -> imports.put(o.getDomain(), o.getVersion()));
+        doc.put("opsetImports", imports);
+        doc.put("irVersion", onnx.proto().getIrVersion());
+        doc.put("producer", onnx.proto().getProducerName());
+        doc.put("inputs", summary.inputs().stream().map(InspectCommand::tensor).collect(Collectors.toList()));
+        doc.put("outputs", summary.outputs().stream().map(InspectCommand::tensor).collect(Collectors.toList()));
+        doc.put("nodes", summary.nodes());
+        doc.put("operators", summary.operators());
+        Map<String, Object> params = new LinkedHashMap<>();
+        summary.parameters().forEach((type, p) -> params.put(type, parameters(p)));
+        doc.put("parameters", params);
+        doc.put("totalParameters", parameters(summary.totalParameters()));
+        if (executed != null) {
+            Map<String, Object> rt = new LinkedHashMap<>();
+            rt.put("level", levelName(level));
+            rt.put("nodes", executed.values().stream().mapToLong(Long::longValue).sum());
+            rt.put("operators", executed);
+            doc.put("runtime", rt);
+        }
+        return doc;
+    }
+
+    private static Map<String, Object> tensor(TensorInfo info) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", info.name());
+        m.put("type", TensorProtos.typeName(info.elementType()));
+        m.put("shape", info.shape().map(s -> Arrays.stream(s).boxed().collect(Collectors.toList())).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> parameters(ModelSummary.Parameters p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("initializers", p.tensors());
+        m.put("values", p.elements());
+        m.put("bytes", p.bytes());
+        return m;
+    }
+
+    private static String levelName(OptimizationLevel level) {
+        return level.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** An ONNX Runtime optimisation level by its lower-case name, e.g. {@code extended}. */
+    public static final class LevelConverter extends NameConverter<OptimizationLevel> {
+        public LevelConverter() {
+            super("optimisation level", lowerCase(OptimizationLevel.values()));
+        }
+    }
+}

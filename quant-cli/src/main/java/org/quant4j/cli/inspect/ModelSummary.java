@@ -1,0 +1,119 @@
+package org.quant4j.cli.inspect;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.google.protobuf.ByteString;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnxruntime.graph.TensorProtos;
+import org.quant4j.onnxruntime.runtime.OptimizedOps;
+
+/**
+ * What a model holds, read from its protobuf: its data inputs and outputs, the number of nodes per
+ * operator type, and its parameters (initializers) per element type with their element count and
+ * size in bytes (elements times the element size, whatever the encoding in the file).
+ *
+ * @param inputs     the graph inputs that are not initializers
+ * @param outputs    the graph outputs
+ * @param operators  nodes per qualified operator type ({@code Conv}, {@code com.microsoft:QLinearConv}),
+ *                   most frequent first, ties by name
+ * @param parameters parameters per element type name ({@code FLOAT}, {@code INT8}), by name
+ */
+public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, Long> operators,
+        Map<String, Parameters> parameters) {
+
+    /**
+     * Initializers of one element type.
+     *
+     * @param tensors  number of initializers
+     * @param elements number of values in all of them
+     * @param bytes    their size: elements times the element size (strings: their UTF-8 bytes)
+     */
+    public record Parameters(long tensors, long elements, long bytes) {
+
+        Parameters plus(Parameters other) {
+            return new Parameters(tensors + other.tensors, elements + other.elements, bytes + other.bytes);
+        }
+    }
+
+    /** The summary of {@code model}. */
+    public static ModelSummary of(OnnxModel model) {
+        Graph graph = model.graph();
+        List<TensorInfo> inputs = graph.inputs().stream().filter(i -> !graph.isInitializer(i.name()))
+                .collect(Collectors.toList());
+        GraphProto proto = model.proto().getGraph();
+        Map<String, Long> counts = new TreeMap<>();
+        for (NodeProto n : proto.getNodeList()) {
+            String domain = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
+            counts.merge(new OptimizedOps.OpType(domain, n.getOpType()).qualifiedName(), 1L, Long::sum);
+        }
+        Map<String, Parameters> parameters = new TreeMap<>();
+        for (TensorProto t : proto.getInitializerList()) {
+            long elements = 1;
+            for (long d : t.getDimsList()) {
+                elements *= d;
+            }
+            parameters.merge(TensorProtos.typeName(t.getDataType()), new Parameters(1, elements, bytes(t, elements)),
+                    Parameters::plus);
+        }
+        return new ModelSummary(List.copyOf(inputs), List.copyOf(graph.outputs()), byFrequency(counts),
+                parameters);
+    }
+
+    /** Total of all parameters. */
+    public Parameters totalParameters() {
+        return parameters.values().stream().reduce(new Parameters(0, 0, 0), Parameters::plus);
+    }
+
+    /** Number of nodes. */
+    public long nodes() {
+        return operators.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** {@code counts} ordered most frequent first, ties by name. */
+    static Map<String, Long> byFrequency(Map<String, Long> counts) {
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
+    }
+
+    private static long bytes(TensorProto t, long elements) {
+        if (t.getDataType() == DataType.STRING_VALUE) {
+            return t.getStringDataList().stream().mapToLong(ByteString::size).sum();
+        }
+        int bits = elementBits(t.getDataType());
+        if (bits == 0) {
+            return t.getRawData().size();
+        }
+        return (elements * bits + 7) / 8;
+    }
+
+    /** Bits of one element of an ONNX element type; 0 when unknown. */
+    static int elementBits(int dataType) {
+        DataType type = DataType.forNumber(dataType);
+        if (type == null) {
+            return 0;
+        }
+        return switch (type) {
+            case BOOL, INT8, UINT8, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ -> 8;
+            case INT4, UINT4 -> 4;
+            case INT16, UINT16, FLOAT16, BFLOAT16 -> 16;
+            case INT32, UINT32, FLOAT -> 32;
+            case INT64, UINT64, DOUBLE, COMPLEX64 -> 64;
+            case COMPLEX128 -> 128;
+            default -> 0;
+        };
+    }
+}

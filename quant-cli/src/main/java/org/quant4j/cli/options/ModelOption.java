@@ -1,0 +1,36 @@
+package org.quant4j.cli.options;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import picocli.CommandLine.Option;
+
+/** {@code --model FILE}: the ONNX model a command works on. */
+public final class ModelOption {
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "The ONNX model (.onnx).")
+    private Path model;
+
+    /** The path as given. */
+    public Path path() {
+        return model;
+    }
+
+    /**
+     * The file beside {@code model} named after it: its name without {@code .onnx}, then
+     * {@code suffix}; e.g. {@code net.onnx} and {@code -int8.onnx} give {@code net-int8.onnx}.
+     */
+    public static Path sibling(Path model, String suffix) {
+        String name = model.getFileName().toString();
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return model.resolveSibling(stem + suffix);
+    }
+
+    /**
+     * Reads and validates the model, so that a missing, corrupt or unsupported file is reported
+     * before any data is loaded.
+     */
+    public OnnxModel read() {
+        return OnnxModel.read(model);
+    }
+}

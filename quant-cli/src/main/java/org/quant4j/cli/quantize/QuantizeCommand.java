@@ -1,0 +1,229 @@
+package org.quant4j.cli.quantize;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.quant4j.api.QuantScheme;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
+import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.console.Formats;
+import org.quant4j.cli.console.JsonOutput;
+import org.quant4j.cli.console.ProgressBar;
+import org.quant4j.cli.console.TextTable;
+import org.quant4j.cli.data.DataOptions;
+import org.quant4j.cli.data.DataSources;
+import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.ActivationSchemeConverter;
+import org.quant4j.cli.options.CalibrationOptions;
+import org.quant4j.cli.options.ModelOption;
+import org.quant4j.cli.options.OutputOptions;
+import org.quant4j.cli.options.QuantizationModeConverter;
+import org.quant4j.cli.options.QuantizationOptions;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quant4j quantize}: quantizes a model with a quantizer backend ({@code onnxruntime} by
+ * default), drawing a progress bar while it calibrates, and prints what it did: node counts,
+ * sizes, times and where the model went; with {@code --details} every node's decision and reason.
+ */
+@Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j quantize -m FILE [-d PATH] [-o FILE] [OPTIONS]",
+        description = {
+            "Quantize an ONNX model: static INT8 calibrated on --data, dynamic INT8 or FP16.",
+            "The output goes beside the model unless --output says otherwise: MODEL-int8.onnx, MODEL-int8-dynamic.onnx"
+                    + " or MODEL-fp16.onnx."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Static INT8 calibrated on 500 Fashion-MNIST training images,",
+            "  written to model-int8.onnx:",
+            "    quant4j quantize -m model.onnx -d /usr/share/datasets/fashion-mnist",
+            "  Percentile calibration, per-tensor weights, the classifier head in float:",
+            "    quant4j quantize -m model.onnx -d images/ --method percentile \\",
+            "        --method-option percentile=99.99 --no-per-channel \\",
+            "        --exclude-op Gemm -o model-p9999.onnx",
+            "  Dynamic INT8 (no data needed), with every node's decision:",
+            "    quant4j quantize -m model.onnx --mode dynamic --details"
+        })
+public final class QuantizeCommand extends CliCommand {
+
+    @Mixin
+    private ModelOption model;
+
+    @Mixin
+    private QuantizationOptions quantization;
+
+    @Mixin
+    private DataOptions data;
+
+    @Mixin
+    private CalibrationOptions calibration;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
+            description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}).")
+    private String backend;
+
+    @Option(names = "--details", description = "List every node: quantized, skipped or folded, and why.")
+    private boolean details;
+
+    @Override
+    protected int run() {
+        Path modelPath = model.path();
+        OnnxModel onnx = model.read();
+        QuantizationMode mode = quantization.mode();
+        Path out = output.output(defaultOutput(modelPath, mode));
+        output.checkWritable(out, modelPath, "the quantized model");
+        QuantizationConfig.Builder builder = QuantizationConfig.builder()
+                .activationScheme(calibration.activations(QuantScheme.UINT8_ASYMMETRIC));
+        quantization.applyTo(builder);
+        calibration.applyTo(builder);
+        QuantizationConfig config = builder.build();
+
+        Dataset calibrationData = null;
+        OpenedData opened = null;
+        if (mode == QuantizationMode.STATIC) {
+            if (!data.given()) {
+                throw usageError("Static quantization calibrates on data: give it with --data, or use --mode dynamic"
+                        + " or --mode fp16, which need none");
+            }
+            opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
+            calibrationData = calibration.select(opened.dataset());
+        }
+        QuantizationResult result;
+        try (Quantizer quantizer = Quantizers.get(backend); ProgressBar bar = progressBar()) {
+            result = quantizer.quantize(QuantizationRequest.builder()
+                    .model(modelPath)
+                    .output(out)
+                    .config(config)
+                    .calibrationData(calibrationData)
+                    .batchSize(calibration.batchSize())
+                    .overwriteOutput(output.overwrite())
+                    .listener(bar)
+                    .build());
+        }
+        if (json()) {
+            printJson(document(modelPath, config, opened, calibrationData, result));
+        } else {
+            printSummary(modelPath, config, opened, calibrationData, result);
+        }
+        return Quant4jCli.OK;
+    }
+
+    /** {@code model-int8.onnx}, {@code model-int8-dynamic.onnx} or {@code model-fp16.onnx} beside the model. */
+    static Path defaultOutput(Path model, QuantizationMode mode) {
+        return ModelOption.sibling(model, switch (mode) {
+            case STATIC -> "-int8.onnx";
+            case DYNAMIC -> "-int8-dynamic.onnx";
+            case FP16 -> "-fp16.onnx";
+        });
+    }
+
+    private static String settings(QuantizationConfig config, Dataset calibrationData) {
+        String weights = (config.perChannel() ? "per-channel" : "per-tensor") + " int8 weights";
+        return switch (config.mode()) {
+            case STATIC -> "static: " + config.calibrationMethod().id() + " calibration on "
+                    + Formats.count(calibrationData.size()) + " samples, " + weights + ", "
+                    + ActivationSchemeConverter.name(config.activationScheme()) + " activations";
+            case DYNAMIC -> "dynamic: " + weights + ", activations quantized at run time";
+            case FP16 -> "fp16: float16 weights and compute";
+        };
+    }
+
+    /** {@code 3.53x smaller}, or {@code 1.14x larger} for a model too small to outweigh the added QDQ nodes. */
+    static String sizeChange(double ratio) {
+        return ratio >= 1 ? String.format(Locale.ROOT, "%.2fx smaller", ratio)
+                : String.format(Locale.ROOT, "%.2fx larger", 1 / ratio);
+    }
+
+    private void printSummary(Path modelPath, QuantizationConfig config, OpenedData opened, Dataset calibrationData,
+            QuantizationResult result) {
+        PrintWriter out = out();
+        int quantized = result.decisions(NodeDecision.Action.QUANTIZED).size();
+        int skipped = result.decisions(NodeDecision.Action.SKIPPED).size();
+        int folded = result.decisions(NodeDecision.Action.FOLDED).size();
+        out.println("Quantized " + modelPath + " (" + settings(config, calibrationData) + ")");
+        TextTable summary = TextTable.plain()
+                .row("nodes", quantized + " quantized, " + skipped + " skipped, " + folded + " folded"
+                        + (skipped > 0 && !details ? " (--details says why)" : ""))
+                .row("size", Formats.bytes(result.inputBytes()) + " -> " + Formats.bytes(result.outputBytes())
+                        + " (" + sizeChange(result.compressionRatio()) + ")")
+                .row("time", Formats.duration(result.totalTime())
+                        + (config.mode() == QuantizationMode.STATIC
+                                ? " (calibration " + Formats.duration(result.calibrationTime()) + ")" : ""));
+        if (opened != null) {
+            summary.row("data", opened.description());
+        }
+        summary.row("output", result.output().toAbsolutePath().normalize());
+        summary.print(out);
+        if (details) {
+            out.println();
+            TextTable table = TextTable.withHeader("ACTION", "OP", "NODE", "REASON");
+            for (NodeDecision d : result.decisions()) {
+                table.row(d.action().name().toLowerCase(Locale.ROOT), d.opType(), d.nodeName(), d.reason());
+            }
+            table.print(out);
+        }
+        out.flush();
+    }
+
+    private Map<String, Object> document(Path modelPath, QuantizationConfig config, OpenedData opened,
+            Dataset calibrationData, QuantizationResult result) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", modelPath.toAbsolutePath().normalize().toString());
+        doc.put("output", result.output().toAbsolutePath().normalize().toString());
+        doc.put("backend", backend);
+        doc.put("mode", QuantizationModeConverter.name(config.mode()));
+        doc.put("perChannel", config.perChannel());
+        if (config.mode() == QuantizationMode.STATIC) {
+            doc.put("method", config.calibrationMethod().id());
+            doc.put("methodOptions", config.calibrationOptions());
+            doc.put("activations", ActivationSchemeConverter.name(config.activationScheme()));
+            doc.put("data", opened.description());
+            doc.put("calibrationSamples", calibrationData.size());
+            doc.put("seed", config.seed());
+        }
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (NodeDecision.Action a : NodeDecision.Action.values()) {
+            counts.put(a.name().toLowerCase(Locale.ROOT), result.decisions(a).size());
+        }
+        doc.put("nodes", counts);
+        doc.put("inputBytes", result.inputBytes());
+        doc.put("outputBytes", result.outputBytes());
+        doc.put("compressionRatio", result.compressionRatio());
+        doc.put("calibrationMillis", Formats.millis(result.calibrationTime()));
+        doc.put("totalMillis", Formats.millis(result.totalTime()));
+        List<Map<String, Object>> decisions = new ArrayList<>();
+        for (NodeDecision d : result.decisions()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("node", d.nodeName());
+            entry.put("opType", d.opType());
+            entry.put("action", d.action().name().toLowerCase(Locale.ROOT));
+            entry.put("reason", d.reason());
+            decisions.add(entry);
+        }
+        doc.put("decisions", decisions);
+        Map<String, Object> ranges = new LinkedHashMap<>();
+        result.ranges().forEach((tensor, range) -> ranges.put(tensor, JsonOutput.range(range)));
+        doc.put("ranges", ranges);
+        doc.put("provenance", result.provenance().entries());
+        return doc;
+    }
+}

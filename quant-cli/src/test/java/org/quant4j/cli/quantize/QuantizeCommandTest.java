@@ -1,0 +1,141 @@
+package org.quant4j.cli.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.calibration.data.FashionMnist;
+import org.quant4j.cli.CliRun;
+import org.quant4j.cli.Samples;
+import org.quant4j.cli.TestFiles;
+import org.quant4j.cli.console.Formats;
+import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+
+class QuantizeCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void staticQuantizationWritesTheModelAndReportsItsSizes() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+        Path data = Samples.images(dir, 40);
+        Path labels = Samples.labels(dir, 40);
+
+        CliRun run = CliRun.of("quantize", "--model", model, "--data", data, "--labels", labels,
+                "--calibration-samples", 32);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        Path output = dir.resolve("cnn-int8.onnx");
+        assertTrue(Files.isRegularFile(output), run::toString);
+        String sizes = Formats.bytes(Files.size(model)) + " -> " + Formats.bytes(Files.size(output));
+        assertTrue(run.out().contains(sizes), "sizes '" + sizes + "' in\n" + run);
+        assertTrue(run.out().contains("32 samples"), run::toString);
+        assertTrue(run.out().contains(output.toString()), run::toString);
+        assertEquals("", run.err(), run::toString);
+    }
+
+    @Test
+    void jsonCountsTheFoldedNodesAndMatchesTheFileSizes() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(2), dir.resolve("cnn.onnx"));
+        Path output = dir.resolve("out.onnx");
+
+        CliRun run = CliRun.of("quantize", "-m", model, "-d", Samples.images(dir, 16), "-o", output,
+                "--method", "percentile", "--method-option", "percentile=99.9", "--no-per-channel", "--json");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode doc = JSON.readTree(run.out());
+        assertEquals(Files.size(model), doc.get("inputBytes").asLong());
+        assertEquals(Files.size(output), doc.get("outputBytes").asLong());
+        // smallCnn has two Conv-BatchNormalization-Relu blocks: each normalisation folds into its Conv and,
+        // with uint8 activations, each Relu is absorbed by the QuantizeLinear after the Conv.
+        assertEquals(4, doc.get("nodes").get("folded").asInt(), run::toString);
+        assertEquals(2, decisions(doc).stream().filter(d -> d.get("opType").asText().equals("BatchNormalization")
+                && d.get("action").asText().equals("folded")).count(), run::toString);
+        assertEquals(16, doc.get("calibrationSamples").asInt());
+        assertEquals("percentile", doc.get("method").asText());
+        assertEquals("99.9", doc.get("methodOptions").get("percentile").asText());
+        assertFalse(doc.get("perChannel").asBoolean());
+        assertTrue(decisions(doc).stream().anyMatch(d -> d.get("opType").asText().equals("Conv")
+                && d.get("action").asText().equals("quantized")), run::toString);
+    }
+
+    @Test
+    void excludedOpTypesStayInFloatWithTheirReason() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(3), dir.resolve("cnn.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "-d", Samples.images(dir, 8), "--exclude-op", "Gemm",
+                "--json");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode gemm = decisions(JSON.readTree(run.out())).stream()
+                .filter(d -> d.get("opType").asText().equals("Gemm")).findFirst().orElseThrow();
+        assertEquals("skipped", gemm.get("action").asText());
+        assertTrue(gemm.get("reason").asText().contains("excluded by op type Gemm"), gemm::toString);
+    }
+
+    @Test
+    void dynamicModeNeedsNoDataAndDetailsListEveryNode() {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(4), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "--mode", "dynamic", "--details");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(Files.isRegularFile(dir.resolve("mlp-int8-dynamic.onnx")), run::toString);
+        assertTrue(run.outLines().stream().anyMatch(l -> l.matches("\\s+quantized\\s+MatMul\\s+.*")), run::toString);
+        assertTrue(run.outLines().stream().anyMatch(l -> l.matches("\\s+quantized\\s+Gemm\\s+.*")), run::toString);
+    }
+
+    @Test
+    void staticModeWithoutDataIsAUsageError() {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model);
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().startsWith("quant4j: Static quantization calibrates on data: give it with --data"),
+                run::toString);
+        assertFalse(Files.exists(dir.resolve("mlp-int8.onnx")));
+    }
+
+    @Test
+    void calibratesOnFashionMnistTestImagesFromTheDatasetDirectory() {
+        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
+        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
+                + "): apt-get install dataset-fashion-mnist");
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(6), dir.resolve("cnn.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "-d", FashionMnist.directory(), "--split", "test",
+                "--calibration-samples", 32, "--mean", 0.2860, "--std", 0.3530);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains(FashionMnist.TEST_IMAGES), run::toString);
+        assertTrue(run.out().contains("(test split)"), run::toString);
+    }
+
+    @Test
+    void defaultOutputNamesTellTheMode() {
+        Path model = Path.of("models", "net.onnx");
+        assertEquals(Path.of("models", "net-int8.onnx"), QuantizeCommand.defaultOutput(model, QuantizationMode.STATIC));
+        assertEquals(Path.of("models", "net-int8-dynamic.onnx"),
+                QuantizeCommand.defaultOutput(model, QuantizationMode.DYNAMIC));
+        assertEquals(Path.of("models", "net-fp16.onnx"), QuantizeCommand.defaultOutput(model, QuantizationMode.FP16));
+    }
+
+    private static List<JsonNode> decisions(JsonNode doc) {
+        return StreamSupport.stream(doc.get("decisions").spliterator(), false).toList();
+    }
+}
