@@ -17,6 +17,7 @@ public final class QuantizationRequest {
     private final Dataset calibrationData;
     private final int batchSize;
     private final boolean overwriteOutput;
+    private final int threads;
     private final ProgressListener listener;
 
     private QuantizationRequest(Builder b) {
@@ -26,6 +27,7 @@ public final class QuantizationRequest {
         this.calibrationData = b.calibrationData;
         this.batchSize = b.batchSize;
         this.overwriteOutput = b.overwriteOutput;
+        this.threads = b.threads;
         this.listener = b.listener;
     }
 
@@ -58,6 +60,11 @@ public final class QuantizationRequest {
         return overwriteOutput;
     }
 
+    /** Threads the backend may use while calibrating; 0 (the default) lets it choose. */
+    public int threads() {
+        return threads;
+    }
+
     public ProgressListener listener() {
         return listener;
     }
@@ -70,6 +77,7 @@ public final class QuantizationRequest {
         private Dataset calibrationData;
         private int batchSize = 32;
         private boolean overwriteOutput;
+        private int threads;
         private ProgressListener listener = ProgressListener.NONE;
 
         private Builder() {
@@ -105,6 +113,11 @@ public final class QuantizationRequest {
             return this;
         }
 
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
         public Builder listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -123,6 +136,9 @@ public final class QuantizationRequest {
             }
             if (batchSize <= 0) {
                 throw new InvalidInputException("Batch size must be > 0, got " + batchSize);
+            }
+            if (threads < 0) {
+                throw new InvalidInputException("Threads must be >= 0 (0 lets the backend choose), got " + threads);
             }
             if (config.mode() == QuantizationMode.STATIC && calibrationData == null) {
                 throw new InvalidInputException("Static quantization needs calibration data: give a dataset, or use"

@@ -31,6 +31,7 @@ import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.QuantizationModeConverter;
 import org.quant4j.cli.options.QuantizationOptions;
+import org.quant4j.cli.options.RuntimeOptions;
 import org.quant4j.onnxruntime.graph.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +78,9 @@ public final class QuantizeCommand extends CliCommand {
     @Mixin
     private OutputOptions output;
 
+    @Mixin
+    private RuntimeOptions runtime;
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
             description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}).")
     private String backend;
@@ -116,6 +120,7 @@ public final class QuantizeCommand extends CliCommand {
                     .calibrationData(calibrationData)
                     .batchSize(calibration.batchSize())
                     .overwriteOutput(output.overwrite())
+                    .threads(runtime.threads())
                     .listener(bar)
                     .build());
         }

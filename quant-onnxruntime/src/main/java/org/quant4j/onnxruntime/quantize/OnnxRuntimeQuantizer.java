@@ -112,7 +112,8 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         }
         graph.requireOpset(REQUIRED_OPSET);
         QuantizationContext context = new QuantizationContext(config, request.calibrationData(), request.batchSize(),
-                request.listener(), runnerOptions);
+                request.listener(), request.threads() > 0
+                        ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions);
         GraphQuantization result = quantizer.quantize(graph, context);
         for (NodeDecision d : result.decisions()) {
             NodeDecision before = transformDecisions.get(d.nodeName());

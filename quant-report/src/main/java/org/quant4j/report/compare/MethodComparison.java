@@ -243,6 +243,7 @@ public final class MethodComparison {
                 .overwriteOutput(true)
                 .config(config)
                 .batchSize(32)
+                .threads(b.threads)
                 .listener((stage, d, t) -> b.listener.onProgress(stage + " " + m.name(), d, t));
         if (config.mode() == QuantizationMode.STATIC) {
             request.calibrationData(b.calibrationData);
