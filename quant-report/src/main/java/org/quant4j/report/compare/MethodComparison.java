@@ -175,6 +175,9 @@ public final class MethodComparison {
                     .statistics(b.statistics)
                     .targets(b.targets)
                     .provenance(provenance());
+            for (String note : b.measurementNotes) {
+                report.measurementNote(note);
+            }
             for (String note : notes) {
                 report.measurementNote(note);
             }
@@ -361,6 +364,7 @@ public final class MethodComparison {
         private Targets targets = Targets.defaults();
         private String title = "Quantization comparison";
         private ProgressListener listener = ProgressListener.NONE;
+        private final List<String> measurementNotes = new ArrayList<>();
 
         private Builder() {
         }
@@ -432,6 +436,12 @@ public final class MethodComparison {
 
         public Builder listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Adds a note on how the data was chosen or measured, shown first under "How it was measured". */
+        public Builder measurementNote(String note) {
+            this.measurementNotes.add(Objects.requireNonNull(note, "note"));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package org.quant4j.report.render;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.report.compare.ComparisonReport;
 import org.slf4j.Logger;
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a comparison into a directory as {@code results.json}, {@code report.md} and
  * {@code report.html}, each atomically (a reader sees the old file or the complete new one). The
- * same report gives byte-identical files.
+ * same report gives byte-identical files. {@link #writeSuite} does the same for several models.
  */
 public final class ReportWriter {
 
@@ -32,6 +33,26 @@ public final class ReportWriter {
         AtomicFiles.writeString(files.markdown(), "Markdown report", MarkdownReport.render(report));
         AtomicFiles.writeString(files.html(), "HTML report", HtmlReport.render(report));
         LOG.info("Wrote {}, {} and {} to {}", JSON, MARKDOWN, HTML, directory);
+        return files;
+    }
+
+    /**
+     * Writes a suite of comparisons (one per model) into {@code directory}: {@code results.json},
+     * {@code report.md} and {@code report.html} covering every model at the top, and each model's
+     * full report in the sub-folder {@link SuiteReport#slugs} names, e.g. {@code fashion-resnet/}.
+     *
+     * @return the three top-level files
+     */
+    public static ReportFiles writeSuite(List<ComparisonReport> reports, Path directory) {
+        List<String> slugs = SuiteReport.slugs(reports);
+        for (int i = 0; i < reports.size(); i++) {
+            write(reports.get(i), directory.resolve(slugs.get(i)));
+        }
+        ReportFiles files = new ReportFiles(directory.resolve(MARKDOWN), directory.resolve(HTML), directory.resolve(JSON));
+        AtomicFiles.writeString(files.json(), "suite results", SuiteReport.json(reports));
+        AtomicFiles.writeString(files.markdown(), "Markdown suite report", SuiteReport.markdown(reports));
+        AtomicFiles.writeString(files.html(), "HTML suite report", SuiteReport.html(reports));
+        LOG.info("Wrote the suite of {} models to {}", reports.size(), directory);
         return files;
     }
 }

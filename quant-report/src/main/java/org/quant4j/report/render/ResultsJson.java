@@ -58,13 +58,18 @@ public final class ResultsJson {
 
     /** The report as pretty-printed JSON ending in a newline. */
     public static String write(ComparisonReport report) {
+        return pretty(toTree(report), "the comparison");
+    }
+
+    /** {@code tree} pretty-printed with two-space indents and LF line ends, ending in a newline. */
+    static String pretty(JsonNode tree, String what) {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("  ", "\n"));
         try {
-            return MAPPER.writer(printer).writeValueAsString(toTree(report)) + "\n";
+            return MAPPER.writer(printer).writeValueAsString(tree) + "\n";
         } catch (JsonProcessingException e) {
-            throw new QuantException("Cannot serialise the comparison to JSON: " + e.getOriginalMessage(), e);
+            throw new QuantException("Cannot serialise " + what + " to JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -16,6 +16,19 @@ final class Templates {
     }
 
     /**
+     * Opens the partial {@code {{> name}}} of a template: the resource {@code name.mustache}, so
+     * the single-model and the suite reports render their shared sections from one source.
+     */
+    private static Reader partial(String name) {
+        InputStream in = Templates.class.getResourceAsStream(name + ".mustache");
+        if (in == null) {
+            throw new QuantException("Report template partial " + name + ".mustache is missing from the quant-report"
+                    + " jar: rebuild quant-report");
+        }
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
+
+    /**
      * Compiles {@code name}, e.g. {@code report.md.mustache}. A variable missing from the context
      * fails rendering rather than printing nothing, so a template and its view cannot drift apart.
      *
@@ -28,7 +41,7 @@ final class Templates {
                         + "rebuild quant-report");
             }
             try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                return Mustache.compiler().escapeHTML(escapeHtml).compile(reader);
+                return Mustache.compiler().escapeHTML(escapeHtml).withLoader(Templates::partial).compile(reader);
             }
         } catch (IOException e) {
             throw new QuantException("Cannot read report template " + name + ": " + e, e);
