@@ -3,9 +3,12 @@ package org.quant4j.cli;
 import java.util.concurrent.Callable;
 import org.quant4j.cli.backends.BackendsCommand;
 import org.quant4j.cli.calibrate.CalibrateCommand;
+import org.quant4j.cli.compare.CompareCommand;
+import org.quant4j.cli.demo.DemoCommand;
 import org.quant4j.cli.evaluate.EvaluateCommand;
 import org.quant4j.cli.inspect.InspectCommand;
 import org.quant4j.cli.quantize.QuantizeCommand;
+import org.quant4j.cli.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,12 +32,15 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "INT8 quantization for the JVM: calibrate activation ranges, quantize ONNX models, check their "
-                + "accuracy and see what ONNX Runtime runs.",
+                + "accuracy, compare every method in a report and see what ONNX Runtime runs.",
         commandListHeading = "%nCommands:%n",
         subcommands = {
             QuantizeCommand.class,
             CalibrateCommand.class,
             EvaluateCommand.class,
+            CompareCommand.class,
+            ReportCommand.class,
+            DemoCommand.class,
             InspectCommand.class,
             BackendsCommand.class
         },
@@ -50,6 +56,8 @@ import picocli.CommandLine.Spec;
             "  quant4j quantize --model model.onnx --data /usr/share/datasets/fashion-mnist",
             "  quant4j calibrate -m model.onnx -d images/ --trt-cache model.cache",
             "  quant4j evaluate -m model-int8.onnx -d /usr/share/datasets/fashion-mnist",
+            "  quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist",
+            "  quant4j demo",
             "  quant4j inspect -m model-int8.onnx",
             "  quant4j backends",
             "",

@@ -1,0 +1,158 @@
+package org.quant4j.cli.compare;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.calibration.data.FashionMnist;
+import org.quant4j.calibration.data.ImageFolderDataset;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.console.ProgressBar;
+import org.quant4j.cli.data.DataOptions;
+import org.quant4j.cli.data.DataSources;
+import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.ModelOption;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.MethodComparison;
+import org.quant4j.report.render.ReportFiles;
+import org.quant4j.report.render.ReportWriter;
+import org.quant4j.report.render.ResultsJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quant4j compare}: every quantization method on one model and dataset (accuracy with
+ * confidence intervals, size, latency, throughput, memory), written as {@code report.md},
+ * {@code report.html} and {@code results.json}.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j compare -m FILE -d PATH [OPTIONS]",
+        description = {"Compare FP32, FP16, dynamic INT8 and static INT8 with each calibrator (per tensor and per"
+                + " channel) on one model: accuracy with confidence intervals, size, latency, throughput and memory.",
+            "An IDX or CIFAR-10 directory is calibrated on its train split and evaluated on its test split; other data"
+                + " is used for both (the report says so)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Every method on Fashion-MNIST, report in compare-report/:",
+            "    quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist",
+            "  Two methods on 1,000 test images, with a QAT model:",
+            "    quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist --test-samples 1000 \\",
+            "        --methods \"FP32,static INT8 entropy per-channel\" --qat model-qat.onnx -o out/"
+        })
+public final class CompareCommand extends CliCommand {
+
+    @Mixin
+    private ModelOption model;
+
+    @Mixin
+    private DataOptions data;
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
+            description = "Calibrate on N samples chosen with --seed in proportion to the classes (default:"
+                    + " ${DEFAULT-VALUE}).")
+    private int calibrationSamples;
+
+    @Option(names = "--test-samples", paramLabel = "N",
+            description = "Evaluate on N samples chosen with --seed in proportion to the classes (default: all).")
+    private Integer testSamples;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed of the sample choices, calibrators and bootstrap (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = "--methods", paramLabel = "NAMES", split = ",",
+            description = "Comma-separated methods to compare (default: all): FP32, FP16, dynamic INT8, static INT8"
+                    + " {minmax,entropy,percentile,mse} {per-tensor,per-channel}. FP32 is always included.")
+    private List<String> methods;
+
+    @Option(names = "--qat", paramLabel = "MODEL",
+            description = "Also compare this model made by quantization-aware training, as \"" + MethodSelection.QAT
+                    + "\".")
+    private Path qat;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+            description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "compare-report",
+            description = "Directory of the report (default: ${DEFAULT-VALUE}); its models/ holds the quantized"
+                    + " models.")
+    private Path output;
+
+    @Override
+    protected int run() {
+        List<MethodComparison.Method> chosen = MethodSelection.select(methods, seed, qat);
+        if (threads < 0) {
+            throw new InvalidInputException("--threads must be >= 0 (0 lets ONNX Runtime choose), got " + threads);
+        }
+        OnnxModel onnx = model.read();
+        if (!data.given()) {
+            throw usageError("The comparison needs labelled data: give it with --data");
+        }
+        var shape = DataSources.inputShape(onnx);
+        OpenedData test = DataSources.open(data, DataOptions.Split.TEST, shape);
+        OpenedData calibration = DataSources.open(data, DataOptions.Split.TRAIN, shape);
+        if (test.dataset().numClasses() <= 0) {
+            throw new InvalidInputException("Data " + data.path() + " has no labels, so accuracy cannot be compared:"
+                    + " give the labels file with --labels");
+        }
+        List<String> notes = new ArrayList<>();
+        if (calibration.description().equals(test.description())) {
+            notes.add("Calibration samples were drawn from the evaluation data itself (" + test.description()
+                    + "), which has no separate train split: accuracy may be slightly optimistic for static methods.");
+        } else {
+            notes.add("Calibration: " + calibration.description() + "; evaluation: " + test.description() + ".");
+        }
+        Dataset testSet = StratifiedSubset.of(test.dataset(), testSamples, seed, "--test-samples");
+        Dataset calibrationSet = StratifiedSubset.of(calibration.dataset(), calibrationSamples, seed,
+                "--calibration-samples");
+        ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
+                classNames(test), chosen, threads, rounds, output.resolve("models"), notes);
+        ComparisonReport report;
+        try (ProgressBar bar = progressBar()) {
+            report = run.run(bar);
+        }
+        ReportFiles files = ReportWriter.write(report, output);
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("report", files.html().toString());
+            doc.put("markdown", files.markdown().toString());
+            doc.put("results", ResultsJson.toTree(report));
+            printJson(doc);
+        } else {
+            PrintWriter out = out();
+            out.println("Compared " + report.methods().size() + " methods on " + model.path() + " ("
+                    + testSet.size() + " test samples, " + calibrationSet.size() + " calibration samples)");
+            ComparisonTable.print(report, out);
+            out.println("Report: " + files.html() + " (also " + files.markdown().getFileName() + ", "
+                    + files.json().getFileName() + ")");
+            out.flush();
+        }
+        return Quant4jCli.OK;
+    }
+
+    /** The class names of the data: an image folder's sub-folders, Fashion-MNIST's names, else the class numbers. */
+    static List<String> classNames(OpenedData data) {
+        Dataset dataset = data.dataset();
+        if (dataset instanceof ImageFolderDataset folder) {
+            return folder.classNames();
+        }
+        if (dataset.numClasses() == FashionMnist.CLASS_NAMES.size() && data.format().equals("idx")
+                && data.description().contains(FashionMnist.directory().toString())) {
+            return FashionMnist.CLASS_NAMES;
+        }
+        return IntStream.range(0, dataset.numClasses()).mapToObj(Integer::toString).toList();
+    }
+}

@@ -1,0 +1,55 @@
+package org.quant4j.cli.compare;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.MethodComparison;
+import org.quant4j.report.compare.MethodComparison.Method;
+
+/**
+ * What {@code compare} and {@code demo} run for one model: a {@link MethodComparison} with the
+ * command-line settings, the quantized models kept in {@code workDirectory}.
+ *
+ * @param model         the FP32 ONNX model
+ * @param calibration   calibration samples
+ * @param test          evaluation samples
+ * @param datasetName   names the evaluation data in the report
+ * @param classNames    one name per class
+ * @param methods       the methods to compare, the FP32 reference included
+ * @param threads       ONNX Runtime intra-op threads
+ * @param rounds        interleaved timing rounds
+ * @param workDirectory where the quantized models are written
+ * @param notes         notes on how the data was chosen, shown in the report
+ */
+public record ComparisonRun(Path model, Dataset calibration, Dataset test, String datasetName, List<String> classNames,
+        List<Method> methods, int threads, int rounds, Path workDirectory, List<String> notes) {
+
+    /** Timed batch-1 runs per method and round: enough for a stable median on a small model. */
+    static final int LATENCY_ITERATIONS = 20;
+    /** Timed batch-32 runs per method and round. */
+    static final int THROUGHPUT_ITERATIONS = 3;
+
+    public ComparisonRun {
+        classNames = List.copyOf(classNames);
+        methods = List.copyOf(methods);
+        notes = List.copyOf(notes);
+    }
+
+    /** Runs the comparison, reporting progress to {@code listener}. */
+    public ComparisonReport run(ProgressListener listener) {
+        MethodComparison.Builder builder = MethodComparison.builder()
+                .model(model, model.getFileName().toString())
+                .calibrationData(calibration)
+                .testData(test, datasetName)
+                .classNames(classNames)
+                .workDirectory(workDirectory)
+                .methods(methods)
+                .threads(threads)
+                .timing(rounds, LATENCY_ITERATIONS, THROUGHPUT_ITERATIONS)
+                .listener(listener);
+        notes.forEach(builder::measurementNote);
+        return builder.build().run();
+    }
+}

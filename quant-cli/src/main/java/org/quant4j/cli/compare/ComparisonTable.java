@@ -1,0 +1,46 @@
+package org.quant4j.cli.compare;
+
+import java.io.PrintWriter;
+import java.util.OptionalDouble;
+import org.quant4j.cli.console.TextTable;
+import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.MethodResult;
+import org.quant4j.report.compare.Recommendation;
+import org.quant4j.report.compare.ReportNumbers;
+
+/** The compact console summary of a comparison: one row per method, then the recommendation. */
+public final class ComparisonTable {
+
+    private static final String DASH = "-";
+
+    private ComparisonTable() {
+    }
+
+    /** Prints the table of {@code report} and its deployment recommendation, if any. */
+    public static void print(ComparisonReport report, PrintWriter out) {
+        String level = ReportNumbers.level(report.statistics().confidenceLevel());
+        TextTable table = TextTable.withHeader("method", "top-1 %", "change pp (" + level + " CI)", "size", "latency b1 ms",
+                "throughput b32 /s", "speedup");
+        for (MethodResult m : report.methods()) {
+            String change = m.accuracy().versusReference()
+                    .map(p -> ReportNumbers.signedPoints(p.difference().estimate()) + " ("
+                            + ReportNumbers.signedPoints(p.difference().lower()) + " to "
+                            + ReportNumbers.signedPoints(p.difference().upper()) + ")")
+                    .orElse(DASH);
+            table.row(m.name(),
+                    ReportNumbers.percentNumber(m.accuracy().top1().estimate()),
+                    change,
+                    m.modelFileBytes().isPresent() ? ReportNumbers.bytes(m.modelFileBytes().getAsLong()) : DASH,
+                    m.latencyBatch1Millis().map(t -> ReportNumbers.millis(t.median())).orElse(DASH),
+                    m.throughputBatch32PerSecond().map(t -> ReportNumbers.rate(t.median())).orElse(DASH),
+                    ratio(report.throughputSpeedup(m)));
+        }
+        table.print(out);
+        report.recommendations().deploy().map(Recommendation::text).ifPresent(text -> out.println(text));
+        report.targetChecks().stream().filter(t -> t.missed()).forEach(t -> out.println(t.statement()));
+    }
+
+    private static String ratio(OptionalDouble value) {
+        return value.isPresent() ? ReportNumbers.ratio(value.getAsDouble()) : DASH;
+    }
+}

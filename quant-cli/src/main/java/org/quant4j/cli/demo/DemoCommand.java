@@ -1,0 +1,168 @@
+package org.quant4j.cli.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.calibration.data.FashionMnist;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.compare.ComparisonRun;
+import org.quant4j.cli.compare.ComparisonTable;
+import org.quant4j.cli.compare.MethodSelection;
+import org.quant4j.cli.compare.StratifiedSubset;
+import org.quant4j.cli.console.Formats;
+import org.quant4j.cli.console.ProgressBar;
+import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.render.ReportFiles;
+import org.quant4j.report.render.ReportWriter;
+import org.quant4j.report.render.SuiteReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quant4j demo}: the whole comparison on the Fashion-MNIST reference models, one command on
+ * a fresh machine. Installs Fashion-MNIST when it may, compares every method on each
+ * {@code fashion-*.onnx} of {@code --models} (with its {@code -qat.onnx} sibling when present) and
+ * writes one suite report.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j demo [OPTIONS]",
+        description = {"Compare every quantization method on the Fashion-MNIST reference models (fashion-*.onnx in"
+                + " --models): 500 calibration samples from the train split, the 10,000 test images, 2 threads.",
+            "Installs Fashion-MNIST (Debian package " + FashionMnistInstaller.PACKAGE + ") when it is missing and"
+                + " quant4j may; writes report.html, report.md and results.json to --output."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  quant4j demo",
+            "  A quick run on 1,000 test images and one timing round:",
+            "    quant4j demo --test-samples 1000 --rounds 1 -o quick-report"
+        })
+public final class DemoCommand extends CliCommand {
+
+    /** Seed of the sample choices, calibrators and bootstrap. */
+    static final long SEED = 42;
+
+    @Option(names = "--models", paramLabel = "DIR", defaultValue = "models/reference",
+            description = "Folder of the reference models fashion-*.onnx (default: ${DEFAULT-VALUE}, from the current"
+                    + " directory).")
+    private Path models;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "demo-report",
+            description = "Directory of the report (default: ${DEFAULT-VALUE}).")
+    private Path output;
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
+            description = "Calibration samples, stratified from the train split (default: ${DEFAULT-VALUE}).")
+    private int calibrationSamples;
+
+    @Option(names = "--test-samples", paramLabel = "N",
+            description = "Evaluate on N stratified test images, for a quick run (default: all 10,000).")
+    private Integer testSamples;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+            description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Override
+    protected int run() {
+        long start = System.nanoTime();
+        List<Path> referenceModels = referenceModels(models.toAbsolutePath().normalize());
+        if (threads < 0) {
+            throw new InvalidInputException("--threads must be >= 0 (0 lets ONNX Runtime choose), got " + threads);
+        }
+        FashionMnistInstaller.ensureInstalled(err());
+        Dataset calibration = StratifiedSubset.of(FashionMnist.train(), calibrationSamples, SEED,
+                "--calibration-samples");
+        Dataset test = StratifiedSubset.of(FashionMnist.test(), testSamples, SEED, "--test-samples");
+        String datasetName = test.size() == FashionMnist.test().size()
+                ? "Fashion-MNIST test set"
+                : String.format(Locale.ROOT, "Fashion-MNIST test set (%,d stratified images, seed %d)", test.size(), SEED);
+        String note = String.format(Locale.ROOT, "Calibration: %,d images stratified from the Fashion-MNIST train"
+                + " split (seed %d); evaluation: %s; pixels scaled to [0, 1].", calibration.size(), SEED, datasetName);
+        PrintWriter out = out();
+        List<ComparisonReport> reports = new ArrayList<>();
+        for (int i = 0; i < referenceModels.size(); i++) {
+            Path model = referenceModels.get(i);
+            Path qat = qatSibling(model);
+            String slug = model.getFileName().toString().replaceFirst("\\.onnx$", "");
+            if (!json()) {
+                out.println("Model " + (i + 1) + " of " + referenceModels.size() + ": " + model.getFileName()
+                        + (Files.isRegularFile(qat) ? " (with " + qat.getFileName() + ")" : ""));
+                out.flush();
+            }
+            ComparisonRun run = new ComparisonRun(model, calibration, test, datasetName, FashionMnist.CLASS_NAMES,
+                    MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null), threads, rounds,
+                    output.resolve("models").resolve(slug), List.of(note));
+            ComparisonReport report;
+            try (ProgressBar bar = progressBar()) {
+                report = run.run(bar);
+            }
+            reports.add(report);
+            if (!json()) {
+                ComparisonTable.print(report, out);
+                out.println();
+                out.flush();
+            }
+        }
+        ReportFiles files = ReportWriter.writeSuite(reports, output);
+        long nanos = System.nanoTime() - start;
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("report", files.html().toString());
+            doc.put("markdown", files.markdown().toString());
+            doc.put("results", files.json().toString());
+            doc.put("models", SuiteReport.slugs(reports));
+            doc.put("seconds", nanos / 1e9);
+            printJson(doc);
+        } else {
+            out.println("Report: " + files.html() + " (also " + files.markdown().getFileName() + ", "
+                    + files.json().getFileName() + ", one folder per model)");
+            out.println("Total time: " + Formats.duration(nanos));
+            out.flush();
+        }
+        return Quant4jCli.OK;
+    }
+
+    /** The {@code fashion-*.onnx} models of {@code dir} other than QAT models, by name. */
+    static List<Path> referenceModels(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidInputException("Reference model folder " + dir + " does not exist: run the demo from the"
+                    + " quant4j repository root or give the folder with --models");
+        }
+        List<Path> found;
+        try (Stream<Path> files = Files.list(dir)) {
+            found = files.filter(Files::isRegularFile)
+                    .filter(f -> {
+                        String name = f.getFileName().toString();
+                        return name.startsWith("fashion-") && name.endsWith(".onnx") && !name.endsWith("-qat.onnx");
+                    })
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new InvalidInputException("Cannot list reference model folder " + dir + ": " + e, e);
+        }
+        if (found.isEmpty()) {
+            throw new InvalidInputException("Reference model folder " + dir + " holds no fashion-*.onnx model: add the"
+                    + " reference models (fashion-resnet.onnx, ...) or give another folder with --models");
+        }
+        return found;
+    }
+
+    /** {@code fashion-X-qat.onnx} beside {@code fashion-X.onnx}. */
+    static Path qatSibling(Path model) {
+        return model.resolveSibling(model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-qat.onnx");
+    }
+}

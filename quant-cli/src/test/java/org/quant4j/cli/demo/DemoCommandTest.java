@@ -1,0 +1,78 @@
+package org.quant4j.cli.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.calibration.data.FashionMnist;
+import org.quant4j.cli.CliRun;
+import org.quant4j.cli.TestFiles;
+import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesTheSuiteReportForEveryReferenceModelInTheFolder() throws IOException {
+        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
+        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
+                + "): apt-get install dataset-fashion-mnist");
+        Path models = Files.createDirectories(dir.resolve("models"));
+        TestFiles.model(ReferenceGraphs.smallCnn(12), models.resolve("fashion-tiny.onnx"));
+        Files.writeString(models.resolve("notes.txt"), "not a model");
+        Path output = dir.resolve("demo-report");
+
+        CliRun run = CliRun.of("demo", "--models", models, "-o", output, "--test-samples", 100,
+                "--calibration-samples", 16, "--rounds", 1);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(Files.isRegularFile(output.resolve("report.html")), run::toString);
+        assertTrue(Files.isRegularFile(output.resolve("report.md")), run::toString);
+        assertTrue(Files.isRegularFile(output.resolve("fashion-tiny").resolve("report.html")), run::toString);
+        JsonNode suite = new ObjectMapper().readTree(Files.readString(output.resolve("results.json")));
+        assertEquals(1, suite.get("models").size());
+        assertEquals("fashion-tiny.onnx", suite.get("models").get(0).get("model").asText());
+        assertEquals(100, suite.get("models").get(0).get("results").get("samples").asInt());
+        assertTrue(run.out().contains("fashion-tiny.onnx"), run::toString);
+        assertTrue(run.out().contains("Total time"), run::toString);
+    }
+
+    @Test
+    void missingModelFolderFailsWithOneLineNamingIt() {
+        Path absent = dir.resolve("no-models-here");
+
+        CliRun run = CliRun.of("demo", "--models", absent, "-o", dir.resolve("out"));
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.errLines().get(0).contains(absent.toString()), run::toString);
+        assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
+    }
+
+    @Test
+    void folderWithoutReferenceModelsFailsWithOneLineNamingIt() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        TestFiles.model(ReferenceGraphs.smallCnn(13), empty.resolve("fashion-tiny-qat.onnx"));
+
+        CliRun run = CliRun.of("demo", "--models", empty);
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.errLines().get(0).contains(empty.toString()), run::toString);
+    }
+
+    @Test
+    void qatModelIsTheSiblingWithTheQatSuffix() {
+        assertEquals(Path.of("m", "fashion-vgg-qat.onnx"), DemoCommand.qatSibling(Path.of("m", "fashion-vgg.onnx")));
+    }
+}
