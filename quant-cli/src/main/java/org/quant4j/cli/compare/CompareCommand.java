@@ -12,6 +12,7 @@ import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.data.ImageFolderDataset;
 import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.options.ComparisonOptions;
 import org.quant4j.cli.Quant4jCli;
 import org.quant4j.cli.console.ProgressBar;
 import org.quant4j.cli.data.DataOptions;
@@ -55,22 +56,12 @@ public final class CompareCommand extends CliCommand {
     @Mixin
     private DataOptions data;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
-            description = "Calibrate on N samples chosen with --seed in proportion to the classes (default:"
-                    + " ${DEFAULT-VALUE}).")
-    private int calibrationSamples;
-
-    @Option(names = "--test-samples", paramLabel = "N",
-            description = "Evaluate on N samples chosen with --seed in proportion to the classes (default: all).")
-    private Integer testSamples;
+    @Mixin
+    private ComparisonOptions comparison;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the sample choices, calibrators and bootstrap (default: ${DEFAULT-VALUE}).")
     private long seed;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
-    private int threads;
 
     @Option(names = "--methods", paramLabel = "NAMES", split = ",",
             description = "Comma-separated methods to compare (default: all): FP32, FP16, dynamic INT8, static INT8"
@@ -82,10 +73,6 @@ public final class CompareCommand extends CliCommand {
                     + "\".")
     private Path qat;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
-            description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
-    private int rounds;
-
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "compare-report",
             description = "Directory of the report (default: ${DEFAULT-VALUE}); its models/ holds the quantized"
                     + " models.")
@@ -94,9 +81,6 @@ public final class CompareCommand extends CliCommand {
     @Override
     protected int run() {
         List<MethodComparison.Method> chosen = MethodSelection.select(methods, seed, qat);
-        if (threads < 0) {
-            throw new InvalidInputException("--threads must be >= 0 (0 lets ONNX Runtime choose), got " + threads);
-        }
         OnnxModel onnx = model.read();
         if (!data.given()) {
             throw usageError("The comparison needs labelled data: give it with --data");
@@ -115,11 +99,11 @@ public final class CompareCommand extends CliCommand {
         } else {
             notes.add("Calibration: " + calibration.description() + "; evaluation: " + test.description() + ".");
         }
-        Dataset testSet = StratifiedSubset.of(test.dataset(), testSamples, seed, "--test-samples");
-        Dataset calibrationSet = StratifiedSubset.of(calibration.dataset(), calibrationSamples, seed,
+        Dataset testSet = StratifiedSubset.of(test.dataset(), comparison.testSamples(), seed, "--test-samples");
+        Dataset calibrationSet = StratifiedSubset.of(calibration.dataset(), comparison.calibrationSamples(), seed,
                 "--calibration-samples");
         ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
-                classNames(test), chosen, threads, rounds, output.resolve("models"), notes);
+                classNames(test), chosen, comparison.threads(), comparison.rounds(), output.resolve("models"), notes);
         ComparisonReport report;
         try (ProgressBar bar = progressBar()) {
             report = run.run(bar);

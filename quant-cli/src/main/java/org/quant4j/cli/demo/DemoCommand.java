@@ -14,6 +14,7 @@ import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.options.ComparisonOptions;
 import org.quant4j.cli.Quant4jCli;
 import org.quant4j.cli.compare.ComparisonRun;
 import org.quant4j.cli.compare.ComparisonTable;
@@ -26,6 +27,7 @@ import org.quant4j.report.render.ReportFiles;
 import org.quant4j.report.render.ReportWriter;
 import org.quant4j.report.render.SuiteReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,33 +62,17 @@ public final class DemoCommand extends CliCommand {
             description = "Directory of the report (default: ${DEFAULT-VALUE}).")
     private Path output;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
-            description = "Calibration samples, stratified from the train split (default: ${DEFAULT-VALUE}).")
-    private int calibrationSamples;
-
-    @Option(names = "--test-samples", paramLabel = "N",
-            description = "Evaluate on N stratified test images, for a quick run (default: all 10,000).")
-    private Integer testSamples;
-
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
-            description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
-    private int rounds;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
-    private int threads;
+    @Mixin
+    private ComparisonOptions comparison;
 
     @Override
     protected int run() {
         long start = System.nanoTime();
         List<Path> referenceModels = referenceModels(models.toAbsolutePath().normalize());
-        if (threads < 0) {
-            throw new InvalidInputException("--threads must be >= 0 (0 lets ONNX Runtime choose), got " + threads);
-        }
         FashionMnistInstaller.ensureInstalled(err());
-        Dataset calibration = StratifiedSubset.of(FashionMnist.train(), calibrationSamples, SEED,
+        Dataset calibration = StratifiedSubset.of(FashionMnist.train(), comparison.calibrationSamples(), SEED,
                 "--calibration-samples");
-        Dataset test = StratifiedSubset.of(FashionMnist.test(), testSamples, SEED, "--test-samples");
+        Dataset test = StratifiedSubset.of(FashionMnist.test(), comparison.testSamples(), SEED, "--test-samples");
         String datasetName = test.size() == FashionMnist.test().size()
                 ? "Fashion-MNIST test set"
                 : String.format(Locale.ROOT, "Fashion-MNIST test set (%,d stratified images, seed %d)", test.size(), SEED);
@@ -104,8 +90,8 @@ public final class DemoCommand extends CliCommand {
                 out.flush();
             }
             ComparisonRun run = new ComparisonRun(model, calibration, test, datasetName, FashionMnist.CLASS_NAMES,
-                    MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null), threads, rounds,
-                    output.resolve("models").resolve(slug), List.of(note));
+                    MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null),
+                    comparison.threads(), comparison.rounds(), output.resolve("models").resolve(slug), List.of(note));
             ComparisonReport report;
             try (ProgressBar bar = progressBar()) {
                 report = run.run(bar);

@@ -1,0 +1,46 @@
+package org.quant4j.cli.options;
+
+import org.quant4j.api.InvalidInputException;
+import picocli.CommandLine.Option;
+
+/** The sample counts, timing rounds and threads of a method comparison ({@code compare}, {@code demo}). */
+public final class ComparisonOptions {
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
+            description = "Calibrate on N samples chosen in proportion to the classes, seeded (default:"
+                    + " ${DEFAULT-VALUE}).")
+    private int calibrationSamples;
+
+    @Option(names = "--test-samples", paramLabel = "N",
+            description = "Evaluate on N samples chosen in proportion to the classes, seeded (default: all).")
+    private Integer testSamples;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+            description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    public int calibrationSamples() {
+        return calibrationSamples;
+    }
+
+    /** The test sample count, or null for all. */
+    public Integer testSamples() {
+        return testSamples;
+    }
+
+    public int rounds() {
+        return rounds;
+    }
+
+    /** The thread count, validated: 0 lets ONNX Runtime choose. */
+    public int threads() {
+        if (threads < 0) {
+            throw new InvalidInputException("--threads must be >= 0 (0 lets ONNX Runtime choose), got " + threads);
+        }
+        return threads;
+    }
+}
