@@ -23,13 +23,13 @@ public enum ReferenceModel {
     /** ResNet-style, widths 16-32-64, two basic blocks per stage. */
     RESNET("resnet", 0.925,
             ResNetStyle.builder().stemWidth(16).widths(16, 32, 64).blocksPerStage(2).build(),
-            TrainingOptions.builder().epochs(12).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
+            TrainingOptions.builder().epochs(10).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
                     .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4)),
     /** VGG-style, widths 32-64-128, one Conv-BN-ReLU per stage, hidden layer of 256. */
     VGG("vgg", 0.925,
             VggStyle.builder().widths(32, 64, 128).convsPerStage(1).batchNorm(true).hiddenUnits(256).dropout(0.3f)
                     .build(),
-            TrainingOptions.builder().epochs(15).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.05f)
+            TrainingOptions.builder().epochs(12).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.05f)
                     .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4)),
     /** EfficientNet-style, stride-2 stem, four MBConv stages with squeeze-and-excitation. */
     EFFICIENTNET("efficientnet", 0.915,
@@ -37,7 +37,7 @@ public enum ReferenceModel {
                     .stages(List.of(new MbConvStage(1, 3, 1, 24, 1), new MbConvStage(4, 3, 2, 40, 2),
                             new MbConvStage(4, 3, 1, 64, 2), new MbConvStage(4, 3, 2, 96, 1)))
                     .headWidth(256).dropout(0.2f).build(),
-            TrainingOptions.builder().epochs(9).optimizer(OptimizerKind.ADAMW).learningRate(2e-3f)
+            TrainingOptions.builder().epochs(8).optimizer(OptimizerKind.ADAMW).learningRate(2e-3f)
                     .weightDecay(0.05f).cosineSchedule(1, 0).patience(4));
 
     /** Folder of the committed models and cards, relative to the repository root. */
