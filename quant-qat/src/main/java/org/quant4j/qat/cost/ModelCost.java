@@ -15,9 +15,9 @@ import org.quant4j.onnxruntime.graph.TensorProtos;
 
 /**
  * Size and compute of a convolutional classifier, counted from its ONNX graph for one image.
- * Parameters are the elements of the initializers except the running mean and variance of
- * BatchNormalization (statistics, not trained parameters), which is how published parameter counts
- * are given. MACs are the multiply-accumulates of Conv ({@code output elements x C_in/group x k_h x
+ * Parameters are the elements of the float initializers except the running mean and variance of
+ * BatchNormalization (statistics, not trained parameters) and the ratio of Dropout, which is how
+ * published parameter counts are given. MACs are the multiply-accumulates of Conv ({@code output elements x C_in/group x k_h x
  * k_w}), Gemm and MatMul, the usual convention; element-wise ops, pooling and normalisation are not
  * counted. Shapes are propagated from the input with the batch axis set to 1, through Conv,
  * BatchNormalization, Relu, Sigmoid, Add, Mul, MaxPool, AveragePool, GlobalAveragePool, Flatten,
@@ -53,12 +53,14 @@ public record ModelCost(long parameters, long macs) {
             }
             shapes.put(input.name(), shape);
         }
-        Set<String> statistics = new HashSet<>();
+        Set<String> notParameters = new HashSet<>();
         long macs = 0;
         for (Node node : graph.topologicalSort()) {
             if (node.is("BatchNormalization")) {
-                statistics.add(node.input(3));
-                statistics.add(node.input(4));
+                notParameters.add(node.input(3));
+                notParameters.add(node.input(4));
+            } else if (node.is("Dropout")) {
+                notParameters.addAll(node.inputs().subList(1, node.inputs().size()));
             }
             long[] in = shape(graph, shapes, node.input(0), node);
             long[] out;
@@ -112,7 +114,7 @@ public record ModelCost(long parameters, long macs) {
         }
         long parameters = 0;
         for (Map.Entry<String, TensorProto> e : graph.initializers().entrySet()) {
-            if (!statistics.contains(e.getKey()) && e.getValue().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+            if (!notParameters.contains(e.getKey()) && e.getValue().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
                 parameters += elements(TensorProtos.dims(e.getValue()));
             }
         }

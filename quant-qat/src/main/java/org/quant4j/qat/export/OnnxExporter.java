@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * input named {@value #INPUT} with a dynamic batch axis and one output named {@value #OUTPUT}.
  *
  * <p>DJL's {@code BatchNorm} exposes neither its axis nor its epsilon: the exporter assumes the
- * channel axis 1 and epsilon {@value #BATCH_NORM_EPSILON}, which every quant4j family uses.
+ * channel axis 1 and {@link Architecture#BATCH_NORM_EPSILON}, which every quant4j family uses.
  */
 public final class OnnxExporter {
 
@@ -44,9 +44,6 @@ public final class OnnxExporter {
     public static final String INPUT = "input";
     /** Name of the exported model's output (class scores before softmax). */
     public static final String OUTPUT = "logits";
-    /** Epsilon written into every BatchNormalization node. */
-    public static final float BATCH_NORM_EPSILON = 1e-5f;
-
     private final GraphBuilder builder;
 
     private OnnxExporter(GraphBuilder builder) {
@@ -95,7 +92,7 @@ public final class OnnxExporter {
         }
         if (block instanceof BatchNorm) {
             return builder.batchNorm(x, new BatchNormParams(tensor(block, "gamma", path), tensor(block, "beta", path),
-                    tensor(block, "runningMean", path), tensor(block, "runningVar", path)), BATCH_NORM_EPSILON);
+                    tensor(block, "runningMean", path), tensor(block, "runningVar", path)), Architecture.BATCH_NORM_EPSILON);
         }
         if (block instanceof Linear) {
             return builder.gemm(x, tensor(block, "weight", path), optionalTensor(block, "bias", path), true);

@@ -9,6 +9,12 @@ import ai.djl.nn.Block;
  */
 public interface Architecture {
 
+    /**
+     * Epsilon of every batch norm of the families. DJL's {@code BatchNorm} does not expose its
+     * epsilon, so the ONNX exporter writes this value; it is DJL's (and PyTorch's) default.
+     */
+    float BATCH_NORM_EPSILON = 1e-5f;
+
     /** The family the architecture belongs to. */
     ModelFamily family();
 

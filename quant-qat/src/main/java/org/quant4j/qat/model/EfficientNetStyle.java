@@ -14,11 +14,8 @@ import java.util.stream.Collectors;
  * projection Conv-BN, with an identity residual when stride is 1 and the width is unchanged; a 1x1
  * Conv-BN-SiLU head, global average pooling, Flatten, dropout and a linear classifier. Immutable.
  */
-public final class EfficientNetStyle implements Architecture {
+public final class EfficientNetStyle extends ImageClassifierArchitecture {
 
-    private final int inputChannels;
-    private final int imageSize;
-    private final int numClasses;
     private final int stemWidth;
     private final int stemStride;
     private final List<MbConvStage> stages;
@@ -26,9 +23,7 @@ public final class EfficientNetStyle implements Architecture {
     private final float dropout;
 
     private EfficientNetStyle(Builder b) {
-        this.inputChannels = b.inputChannels;
-        this.imageSize = b.imageSize;
-        this.numClasses = b.numClasses;
+        super(b);
         this.stemWidth = b.stemWidth;
         this.stemStride = b.stemStride;
         this.stages = List.copyOf(b.stages);
@@ -44,21 +39,6 @@ public final class EfficientNetStyle implements Architecture {
     @Override
     public ModelFamily family() {
         return ModelFamily.EFFICIENTNET;
-    }
-
-    @Override
-    public int inputChannels() {
-        return inputChannels;
-    }
-
-    @Override
-    public int imageSize() {
-        return imageSize;
-    }
-
-    @Override
-    public int numClasses() {
-        return numClasses;
     }
 
     /** The MBConv stages, in order. */
@@ -80,7 +60,7 @@ public final class EfficientNetStyle implements Architecture {
         net.add(Layers.convBn(headWidth, 1, 1, 1, FunctionLayer.silu()))
                 .add(FunctionLayer.globalAveragePool()).add(FunctionLayer.flatten())
                 .add(Dropout.builder().optRate(dropout).build())
-                .add(Linear.builder().setUnits(numClasses).build());
+                .add(Linear.builder().setUnits(numClasses()).build());
         return net;
     }
 
@@ -103,19 +83,11 @@ public final class EfficientNetStyle implements Architecture {
                 + stages.stream().map(s -> "(expand " + s.expandRatio() + ", k" + s.kernel() + ", stride " + s.stride()
                         + ", " + s.channels() + " ch x" + s.repeats() + ")").collect(Collectors.joining(" "))
                 + " with SE 0.25 and SiLU, 1x1 head of " + headWidth + ", global average pool, dropout " + dropout
-                + ", linear " + numClasses + "; input " + inputChannels + "x" + imageSize + "x" + imageSize;
-    }
-
-    @Override
-    public String toString() {
-        return describe();
+                + ", linear " + numClasses() + "; " + inputText();
     }
 
     /** Builder of {@link EfficientNetStyle}. */
-    public static final class Builder {
-        private int inputChannels = 1;
-        private int imageSize = 28;
-        private int numClasses = 10;
+    public static final class Builder extends ImageClassifierArchitecture.Builder<Builder> {
         private int stemWidth = 16;
         private int stemStride = 1;
         private List<MbConvStage> stages = List.of(new MbConvStage(1, 3, 1, 16, 1), new MbConvStage(4, 3, 2, 24, 2),
@@ -124,21 +96,6 @@ public final class EfficientNetStyle implements Architecture {
         private float dropout = 0.2f;
 
         private Builder() {
-        }
-
-        public Builder inputChannels(int value) {
-            this.inputChannels = value;
-            return this;
-        }
-
-        public Builder imageSize(int value) {
-            this.imageSize = value;
-            return this;
-        }
-
-        public Builder numClasses(int value) {
-            this.numClasses = value;
-            return this;
         }
 
         /** Width of the stem convolution. */
@@ -176,18 +133,14 @@ public final class EfficientNetStyle implements Architecture {
          *                                  rate is outside {@code [0, 1)}
          */
         public EfficientNetStyle build() {
-            Layers.requirePositive("Input channels", inputChannels);
-            Layers.requirePositive("Image size", imageSize);
-            Layers.requirePositive("Number of classes", numClasses);
+            validateInput();
             Layers.requirePositive("Stem width", stemWidth);
             Layers.requirePositive("Stem stride", stemStride);
             Layers.requirePositive("Head width", headWidth);
             if (stages.isEmpty()) {
                 throw new IllegalArgumentException("An EfficientNet needs at least one MBConv stage");
             }
-            if (!(dropout >= 0 && dropout < 1)) {
-                throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + dropout);
-            }
+            Layers.requireDropout(dropout);
             return new EfficientNetStyle(this);
         }
     }

@@ -6,14 +6,8 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 
-/** Convolution and batch-norm factories shared by the families; every batch norm uses {@link #BN_EPSILON}. */
+/** Convolution and batch-norm factories shared by the families; every batch norm uses {@link Architecture#BATCH_NORM_EPSILON}. */
 final class Layers {
-
-    /**
-     * Epsilon of every batch norm. DJL's {@code BatchNorm} does not expose its epsilon, so the
-     * exporter writes this value; it is DJL's (and PyTorch's) default.
-     */
-    static final float BN_EPSILON = 1e-5f;
 
     private Layers() {
     }
@@ -27,13 +21,19 @@ final class Layers {
     }
 
     static BatchNorm batchNorm() {
-        return BatchNorm.builder().optEpsilon(BN_EPSILON).build();
+        return BatchNorm.builder().optEpsilon(Architecture.BATCH_NORM_EPSILON).build();
     }
 
     /** Convolution without bias, then batch norm, then {@code activation} unless it is null. */
     static SequentialBlock convBn(int filters, int kernel, int stride, int groups, Block activation) {
         SequentialBlock b = new SequentialBlock().add(conv(filters, kernel, stride, groups, false)).add(batchNorm());
         return activation == null ? b : b.add(activation);
+    }
+
+    static void requireDropout(float rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + rate);
+        }
     }
 
     static void requirePositive(String what, int value) {

@@ -12,20 +12,15 @@ import java.util.Arrays;
  * projection shortcut, as does any width change), global average pooling, Flatten and a linear
  * classifier. Immutable.
  */
-public final class ResNetStyle implements Architecture {
+public final class ResNetStyle extends ImageClassifierArchitecture {
 
-    private final int inputChannels;
-    private final int imageSize;
-    private final int numClasses;
     private final int stemWidth;
     private final int stemStride;
     private final int[] widths;
     private final int blocksPerStage;
 
     private ResNetStyle(Builder b) {
-        this.inputChannels = b.inputChannels;
-        this.imageSize = b.imageSize;
-        this.numClasses = b.numClasses;
+        super(b);
         this.stemWidth = b.stemWidth;
         this.stemStride = b.stemStride;
         this.widths = b.widths.clone();
@@ -40,21 +35,6 @@ public final class ResNetStyle implements Architecture {
     @Override
     public ModelFamily family() {
         return ModelFamily.RESNET;
-    }
-
-    @Override
-    public int inputChannels() {
-        return inputChannels;
-    }
-
-    @Override
-    public int imageSize() {
-        return imageSize;
-    }
-
-    @Override
-    public int numClasses() {
-        return numClasses;
     }
 
     /** Width of each stage. */
@@ -80,7 +60,7 @@ public final class ResNetStyle implements Architecture {
             }
         }
         net.add(FunctionLayer.globalAveragePool()).add(FunctionLayer.flatten())
-                .add(Linear.builder().setUnits(numClasses).build());
+                .add(Linear.builder().setUnits(numClasses()).build());
         return net;
     }
 
@@ -95,41 +75,18 @@ public final class ResNetStyle implements Architecture {
     public String describe() {
         return "ResNet-style: 3x3 stem of " + stemWidth + " (stride " + stemStride + "), stages of width "
                 + Arrays.toString(widths) + " with " + blocksPerStage + " basic blocks each (stride 2 from stage 2,"
-                + " 1x1 projection shortcuts), global average pool, linear " + numClasses + "; input " + inputChannels
-                + "x" + imageSize + "x" + imageSize;
-    }
-
-    @Override
-    public String toString() {
-        return describe();
+                + " 1x1 projection shortcuts), global average pool, linear " + numClasses() + "; "
+                + inputText();
     }
 
     /** Builder of {@link ResNetStyle}. */
-    public static final class Builder {
-        private int inputChannels = 1;
-        private int imageSize = 28;
-        private int numClasses = 10;
+    public static final class Builder extends ImageClassifierArchitecture.Builder<Builder> {
         private int stemWidth = 16;
         private int stemStride = 1;
         private int[] widths = {16, 32, 64};
         private int blocksPerStage = 2;
 
         private Builder() {
-        }
-
-        public Builder inputChannels(int value) {
-            this.inputChannels = value;
-            return this;
-        }
-
-        public Builder imageSize(int value) {
-            this.imageSize = value;
-            return this;
-        }
-
-        public Builder numClasses(int value) {
-            this.numClasses = value;
-            return this;
         }
 
         /** Width of the stem convolution. */
@@ -160,9 +117,7 @@ public final class ResNetStyle implements Architecture {
          * @throws IllegalArgumentException when a size is below 1 or there is no stage
          */
         public ResNetStyle build() {
-            Layers.requirePositive("Input channels", inputChannels);
-            Layers.requirePositive("Image size", imageSize);
-            Layers.requirePositive("Number of classes", numClasses);
+            validateInput();
             Layers.requirePositive("Stem width", stemWidth);
             Layers.requirePositive("Stem stride", stemStride);
             Layers.requirePositive("Blocks per stage", blocksPerStage);

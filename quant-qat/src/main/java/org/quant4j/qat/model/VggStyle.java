@@ -12,11 +12,8 @@ import java.util.Arrays;
  * each stage closed by 2x2 max pooling; then Flatten, a hidden linear layer with ReLU and dropout,
  * and a linear classifier. Immutable.
  */
-public final class VggStyle implements Architecture {
+public final class VggStyle extends ImageClassifierArchitecture {
 
-    private final int inputChannels;
-    private final int imageSize;
-    private final int numClasses;
     private final int[] widths;
     private final int convsPerStage;
     private final boolean batchNorm;
@@ -24,9 +21,7 @@ public final class VggStyle implements Architecture {
     private final float dropout;
 
     private VggStyle(Builder b) {
-        this.inputChannels = b.inputChannels;
-        this.imageSize = b.imageSize;
-        this.numClasses = b.numClasses;
+        super(b);
         this.widths = b.widths.clone();
         this.convsPerStage = b.convsPerStage;
         this.batchNorm = b.batchNorm;
@@ -45,21 +40,6 @@ public final class VggStyle implements Architecture {
     }
 
     @Override
-    public int inputChannels() {
-        return inputChannels;
-    }
-
-    @Override
-    public int imageSize() {
-        return imageSize;
-    }
-
-    @Override
-    public int numClasses() {
-        return numClasses;
-    }
-
-    @Override
     public Block newBlock() {
         SequentialBlock net = new SequentialBlock();
         for (int width : widths) {
@@ -75,7 +55,7 @@ public final class VggStyle implements Architecture {
         net.add(FunctionLayer.flatten())
                 .add(Linear.builder().setUnits(hiddenUnits).build()).add(FunctionLayer.relu())
                 .add(Dropout.builder().optRate(dropout).build())
-                .add(Linear.builder().setUnits(numClasses).build());
+                .add(Linear.builder().setUnits(numClasses()).build());
         return net;
     }
 
@@ -83,20 +63,11 @@ public final class VggStyle implements Architecture {
     public String describe() {
         return "VGG-style: stages of width " + Arrays.toString(widths) + " with " + convsPerStage + " 3x3 Conv"
                 + (batchNorm ? "-BN" : "") + "-ReLU each and 2x2 max pooling, linear " + hiddenUnits
-                + " with ReLU and dropout " + dropout + ", linear " + numClasses + "; input " + inputChannels + "x"
-                + imageSize + "x" + imageSize;
-    }
-
-    @Override
-    public String toString() {
-        return describe();
+                + " with ReLU and dropout " + dropout + ", linear " + numClasses() + "; " + inputText();
     }
 
     /** Builder of {@link VggStyle}. */
-    public static final class Builder {
-        private int inputChannels = 1;
-        private int imageSize = 28;
-        private int numClasses = 10;
+    public static final class Builder extends ImageClassifierArchitecture.Builder<Builder> {
         private int[] widths = {32, 64, 128};
         private int convsPerStage = 1;
         private boolean batchNorm = true;
@@ -104,21 +75,6 @@ public final class VggStyle implements Architecture {
         private float dropout = 0.3f;
 
         private Builder() {
-        }
-
-        public Builder inputChannels(int value) {
-            this.inputChannels = value;
-            return this;
-        }
-
-        public Builder imageSize(int value) {
-            this.imageSize = value;
-            return this;
-        }
-
-        public Builder numClasses(int value) {
-            this.numClasses = value;
-            return this;
         }
 
         /** Width of each stage; each stage ends with 2x2 max pooling. */
@@ -156,22 +112,18 @@ public final class VggStyle implements Architecture {
          *                                  {@code [0, 1)}, or pooling would shrink the image below 1 pixel
          */
         public VggStyle build() {
-            Layers.requirePositive("Input channels", inputChannels);
-            Layers.requirePositive("Image size", imageSize);
-            Layers.requirePositive("Number of classes", numClasses);
+            validateInput();
             Layers.requirePositive("Convolutions per stage", convsPerStage);
             Layers.requirePositive("Hidden units", hiddenUnits);
-            if (!(dropout >= 0 && dropout < 1)) {
-                throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + dropout);
-            }
+            Layers.requireDropout(dropout);
             if (widths.length == 0) {
                 throw new IllegalArgumentException("A VGG network needs at least one stage width");
             }
             for (int w : widths) {
                 Layers.requirePositive("Stage width", w);
             }
-            if (imageSize >> widths.length < 1) {
-                throw new IllegalArgumentException(widths.length + " stages of 2x2 pooling shrink " + imageSize
+            if (imageSize() >> widths.length < 1) {
+                throw new IllegalArgumentException(widths.length + " stages of 2x2 pooling shrink " + imageSize()
                         + "-pixel images below one pixel; use fewer stages or larger images");
             }
             return new VggStyle(this);
