@@ -3,6 +3,7 @@ package org.quant4j.qat.reference;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.qat.model.Architecture;
@@ -23,13 +24,13 @@ public enum ReferenceModel {
     /** ResNet-style, widths 16-32-64, two basic blocks per stage. */
     RESNET("resnet", 0.925,
             ResNetStyle.builder().stemWidth(16).widths(16, 32, 64).blocksPerStage(2).build(),
-            TrainingOptions.builder().epochs(10).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
+            () -> TrainingOptions.builder().epochs(10).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
                     .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4)),
-    /** VGG-style, widths 32-64-128, one Conv-BN-ReLU per stage, hidden layer of 256. */
+    /** VGG-style, widths 24-48-96, two Conv-BN-ReLU per stage, hidden layer of 256. */
     VGG("vgg", 0.925,
-            VggStyle.builder().widths(32, 64, 128).convsPerStage(1).batchNorm(true).hiddenUnits(256).dropout(0.3f)
+            VggStyle.builder().widths(24, 48, 96).convsPerStage(2).batchNorm(true).hiddenUnits(256).dropout(0.2f)
                     .build(),
-            TrainingOptions.builder().epochs(12).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.05f)
+            () -> TrainingOptions.builder().epochs(10).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.05f)
                     .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4)),
     /** EfficientNet-style, stride-2 stem, four MBConv stages with squeeze-and-excitation. */
     EFFICIENTNET("efficientnet", 0.915,
@@ -37,7 +38,7 @@ public enum ReferenceModel {
                     .stages(List.of(new MbConvStage(1, 3, 1, 24, 1), new MbConvStage(4, 3, 2, 40, 2),
                             new MbConvStage(4, 3, 1, 64, 2), new MbConvStage(4, 3, 2, 96, 1)))
                     .headWidth(256).dropout(0.2f).build(),
-            TrainingOptions.builder().epochs(8).optimizer(OptimizerKind.ADAMW).learningRate(2e-3f)
+            () -> TrainingOptions.builder().epochs(8).optimizer(OptimizerKind.ADAMW).learningRate(2e-3f)
                     .weightDecay(0.05f).cosineSchedule(1, 0).patience(4));
 
     /** Folder of the committed models and cards, relative to the repository root. */
@@ -52,9 +53,9 @@ public enum ReferenceModel {
     private final String id;
     private final double target;
     private final Architecture architecture;
-    private final TrainingOptions.Builder options;
+    private final Supplier<TrainingOptions.Builder> options;
 
-    ReferenceModel(String id, double target, Architecture architecture, TrainingOptions.Builder options) {
+    ReferenceModel(String id, double target, Architecture architecture, Supplier<TrainingOptions.Builder> options) {
         this.id = id;
         this.target = target;
         this.architecture = architecture;
@@ -77,7 +78,7 @@ public enum ReferenceModel {
 
     /** The training options of the reference run: seed {@link #SEED}, 2 threads, the time budget. */
     public TrainingOptions options() {
-        return options.seed(SEED).threads(2).timeBudgetSeconds(TIME_BUDGET_SECONDS).build();
+        return options.get().seed(SEED).threads(2).timeBudgetSeconds(TIME_BUDGET_SECONDS).build();
     }
 
     /** File name of the ONNX model, e.g. {@code fashion-resnet.onnx}. */
