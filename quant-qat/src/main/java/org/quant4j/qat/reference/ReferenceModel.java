@@ -37,9 +37,9 @@ public enum ReferenceModel {
             EfficientNetStyle.builder().stemWidth(24).stemStride(2)
                     .stages(List.of(new MbConvStage(1, 3, 1, 24, 1), new MbConvStage(4, 3, 2, 40, 2),
                             new MbConvStage(4, 3, 1, 64, 2), new MbConvStage(4, 3, 2, 96, 1)))
-                    .headWidth(256).dropout(0.2f).build(),
-            () -> TrainingOptions.builder().epochs(8).optimizer(OptimizerKind.ADAMW).learningRate(2e-3f)
-                    .weightDecay(0.05f).cosineSchedule(1, 0).patience(4));
+                    .headWidth(256).dropout(0.1f).build(),
+            () -> TrainingOptions.builder().epochs(7).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
+                    .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4));
 
     /** Folder of the committed models and cards, relative to the repository root. */
     public static final String DIRECTORY = "models/reference";
