@@ -11,6 +11,7 @@ import org.quant4j.qat.model.EfficientNetStyle;
 import org.quant4j.qat.model.MbConvStage;
 import org.quant4j.qat.model.ResNetStyle;
 import org.quant4j.qat.model.VggStyle;
+import org.quant4j.qat.train.BatchAugmenter;
 import org.quant4j.qat.train.OptimizerKind;
 import org.quant4j.qat.train.TrainingOptions;
 
@@ -38,8 +39,8 @@ public enum ReferenceModel {
                     .stages(List.of(new MbConvStage(1, 3, 1, 24, 1), new MbConvStage(4, 3, 2, 40, 2),
                             new MbConvStage(4, 3, 1, 64, 2), new MbConvStage(4, 3, 2, 96, 1)))
                     .headWidth(256).dropout(0.1f).build(),
-            () -> TrainingOptions.builder().epochs(7).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
-                    .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4));
+            () -> TrainingOptions.builder().epochs(9).optimizer(OptimizerKind.SGD_MOMENTUM).learningRate(0.1f)
+                    .weightDecay(5e-4f).cosineSchedule(1, 0).patience(4).augmenter(new BatchAugmenter(2, false)));
 
     /** Folder of the committed models and cards, relative to the repository root. */
     public static final String DIRECTORY = "models/reference";
