@@ -115,7 +115,7 @@ public final class ReferenceGraphs {
         return b.relu(b.add(y, shortcut));
     }
 
-    private static String convBn(GraphBuilder b, HeInitializer init, String x, int in, int out, int kernel,
+    static String convBn(GraphBuilder b, HeInitializer init, String x, int in, int out, int kernel,
             int stride, int pad) {
         String c = b.conv(x, init.convWeights(out, in, kernel, kernel), null, ConvOptions.of(stride, pad));
         return b.batchNorm(c, init.batchNorm(out), BN_EPSILON);
