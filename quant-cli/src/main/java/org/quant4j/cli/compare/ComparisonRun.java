@@ -7,6 +7,7 @@ import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.MethodComparison;
 import org.quant4j.report.compare.MethodComparison.Method;
+import org.quant4j.report.stats.StatisticsOptions;
 
 /**
  * What {@code compare} and {@code demo} run for one model: a {@link MethodComparison} with the
@@ -27,14 +28,20 @@ public record ComparisonRun(Path model, Dataset calibration, Dataset test, Strin
         List<Method> methods, int threads, int rounds, Path workDirectory, List<String> notes) {
 
     /** Timed batch-1 runs per method and round: enough for a stable median on a small model. */
-    static final int LATENCY_ITERATIONS = 20;
-    /** Timed batch-32 runs per method and round. */
-    static final int THROUGHPUT_ITERATIONS = 3;
+    static final int LATENCY_ITERATIONS = 30;
+    /** Timed batch-32 runs per method and round: a batch of a reference model takes milliseconds. */
+    static final int THROUGHPUT_ITERATIONS = 10;
 
     public ComparisonRun {
         classNames = List.copyOf(classNames);
         methods = List.copyOf(methods);
         notes = List.copyOf(notes);
+    }
+
+    /** The seed the methods were configured with (--seed), also used for the bootstrap intervals. */
+    long seed() {
+        return methods.stream().flatMap(m -> m.config().stream()).findFirst()
+                .map(org.quant4j.api.QuantizationConfig::seed).orElse(42L);
     }
 
     /** Runs the comparison, reporting progress to {@code listener}. */
@@ -48,6 +55,7 @@ public record ComparisonRun(Path model, Dataset calibration, Dataset test, Strin
                 .methods(methods)
                 .threads(threads)
                 .timing(rounds, LATENCY_ITERATIONS, THROUGHPUT_ITERATIONS)
+                .statistics(StatisticsOptions.withSeed(seed()))
                 .listener(listener);
         notes.forEach(builder::measurementNote);
         return builder.build().run();
