@@ -113,6 +113,10 @@ public final class OrtRunner implements AutoCloseable {
             if (options.interOpThreads() > 0) {
                 so.setInterOpNumThreads(options.interOpThreads());
             }
+            if (!options.spinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+                so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
             if (options.optimizedModelPath().isPresent()) {
                 so.setOptimizedModelFilePath(options.optimizedModelPath().get().toAbsolutePath().toString());
             }

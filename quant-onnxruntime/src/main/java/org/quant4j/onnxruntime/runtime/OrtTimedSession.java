@@ -8,7 +8,8 @@ import org.quant4j.api.evaluate.TimedSession;
 import org.quant4j.calibration.data.UniformNoiseDataset;
 
 /**
- * A model opened on ONNX Runtime with all graph optimisations for timing. Inputs are seeded
+ * A model opened on ONNX Runtime with all graph optimisations for timing, its idle threads
+ * sleeping rather than spinning so that sessions timed in turn do not slow each other. Inputs are seeded
  * uniform noise in [0, 1) of the model's single input shape, made once per batch size.
  */
 public final class OrtTimedSession implements TimedSession {
@@ -30,6 +31,8 @@ public final class OrtTimedSession implements TimedSession {
                 .intraOpThreads(threads)
                 .interOpThreads(1)
                 .optimization(OptimizationLevel.ALL)
+                // Several sessions are timed in turn: spinning idle threads of one would slow the next.
+                .spinning(false)
                 .build());
         try {
             if (runner.inputNames().size() != 1) {

@@ -16,12 +16,14 @@ public final class RunnerOptions {
     private final int interOpThreads;
     private final OptimizationLevel optimization;
     private final Path optimizedModelPath;
+    private final boolean spinning;
 
     private RunnerOptions(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
         this.interOpThreads = b.interOpThreads;
         this.optimization = b.optimization;
         this.optimizedModelPath = b.optimizedModelPath;
+        this.spinning = b.spinning;
     }
 
     public static Builder builder() {
@@ -52,6 +54,14 @@ public final class RunnerOptions {
         return Optional.ofNullable(optimizedModelPath);
     }
 
+    /**
+     * Whether idle intra-op threads spin waiting for work (ONNX Runtime's default, fastest for one
+     * session alone). Off, they sleep, so sessions timed in turn do not steal each other's cores.
+     */
+    public boolean spinning() {
+        return spinning;
+    }
+
     /** A builder starting from these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -59,13 +69,14 @@ public final class RunnerOptions {
         b.interOpThreads = interOpThreads;
         b.optimization = optimization;
         b.optimizedModelPath = optimizedModelPath;
+        b.spinning = spinning;
         return b;
     }
 
     @Override
     public String toString() {
         return "RunnerOptions[intraOp=" + intraOpThreads + ", interOp=" + interOpThreads + ", optimization="
-                + optimization + (optimizedModelPath == null ? "" : ", optimizedModel=" + optimizedModelPath) + "]";
+                + optimization + (spinning ? "" : ", no spinning") + (optimizedModelPath == null ? "" : ", optimizedModel=" + optimizedModelPath) + "]";
     }
 
     /** Builder of {@link RunnerOptions}. */
@@ -74,6 +85,7 @@ public final class RunnerOptions {
         private int interOpThreads;
         private OptimizationLevel optimization = OptimizationLevel.ALL;
         private Path optimizedModelPath;
+        private boolean spinning = true;
 
         private Builder() {
         }
@@ -94,6 +106,11 @@ public final class RunnerOptions {
         }
 
         /** Where ONNX Runtime writes the optimised model; null for nowhere. */
+        public Builder spinning(boolean spinning) {
+            this.spinning = spinning;
+            return this;
+        }
+
         public Builder optimizedModelPath(Path path) {
             this.optimizedModelPath = path;
             return this;
