@@ -1,5 +1,6 @@
 package org.quant4j.cli;
 
+import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.quantize.QuantizerProvider;
 import org.quant4j.api.quantize.Quantizers;
 import picocli.CommandLine.IVersionProvider;
@@ -17,16 +18,10 @@ public final class VersionProvider implements IVersionProvider {
             backends.append(backends.length() == 0 ? "" : ", ").append(p.name()).append(' ').append(p.backendVersion());
         }
         return new String[] {
-            "quant4j " + quant4jVersion(),
+            "quant4j " + Quant4jVersion.get(),
             "backends: " + (backends.length() == 0 ? "none" : backends),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch")
         };
-    }
-
-    /** The version in the manifest of the CLI's jar; {@code "unknown"} when run from classes. */
-    public static String quant4jVersion() {
-        String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return v == null || v.isBlank() ? "unknown" : v;
     }
 }

@@ -122,6 +122,11 @@ public final class ProviderRegistry<P extends NamedProvider> {
         return List.copyOf(providers.values());
     }
 
+    /** Provider names quant4j knows, each with the Maven artifact that provides it. */
+    public Map<String, String> knownArtifacts() {
+        return knownArtifacts;
+    }
+
     /** Providers that failed to load, keyed by a label, with their cause. */
     public Map<String, Throwable> broken() {
         return broken;

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -31,6 +29,7 @@ import org.quant4j.api.Precision;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantParams;
+import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
 import org.quant4j.api.calibration.CalibratorOptions;
@@ -61,7 +60,7 @@ public final class CalibrationTable {
     /** The newest (and only) table file version this class reads and writes. */
     public static final int FORMAT_VERSION = 1;
     /** Version recorded when the quant4j version cannot be found (classes not run from the jar). */
-    public static final String UNKNOWN_VERSION = "unknown";
+    public static final String UNKNOWN_VERSION = Quant4jVersion.UNKNOWN;
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibrationTable.class);
     private static final String WHAT = "calibration table";
@@ -323,29 +322,6 @@ public final class CalibrationTable {
         return value;
     }
 
-    /** The running quant4j version, read once. */
-    private static final class RunningVersion {
-        static final String VALUE = detectVersion();
-    }
-
-    /** The version in the jar's Maven metadata, or {@value #UNKNOWN_VERSION} when run from classes. */
-    private static String detectVersion() {
-        try (InputStream in = CalibrationTable.class.getResourceAsStream(
-                "/META-INF/maven/org.quant4j/quant-calibration/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                String v = p.getProperty("version");
-                if (v != null && !v.isBlank()) {
-                    return v.trim();
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("Cannot read the quant4j version: {}", e.toString());
-        }
-        return UNKNOWN_VERSION;
-    }
-
     /**
      * Builder of {@link CalibrationTable}. Calibration method, data fingerprint, number of samples
      * and seed are required; the quant4j version defaults to the running one, the provenance to
@@ -356,7 +332,7 @@ public final class CalibrationTable {
         private String dataFingerprint;
         private long numSamples = -1;
         private Long seed;
-        private String quant4jVersion = RunningVersion.VALUE;
+        private String quant4jVersion = Quant4jVersion.get();
         private Provenance provenance = Provenance.builder().build();
         private final Map<String, Entry> entries = new TreeMap<>();
         private Path source;

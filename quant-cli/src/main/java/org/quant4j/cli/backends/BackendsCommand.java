@@ -34,12 +34,6 @@ import picocli.CommandLine.Command;
         })
 public final class BackendsCommand extends CliCommand {
 
-    /**
-     * Backends of quant4j that live in modules this command line may not include, with the artifact
-     * that provides each. The registries know these artifacts too but do not expose them.
-     */
-    static final Map<String, String> OPTIONAL_BACKENDS = Map.of("tensorrt", "org.quant4j:quant-tensorrt");
-
     /** Status of a backend that works here. */
     static final String AVAILABLE = "available";
     /** Status of a backend that is on the classpath but cannot work here. */
@@ -64,9 +58,9 @@ public final class BackendsCommand extends CliCommand {
     @Override
     protected int run() {
         Map<String, List<Backend>> sections = new LinkedHashMap<>();
-        sections.put("quantizers", list(Quantizers.registry(), OPTIONAL_BACKENDS, QuantizerProvider::backendVersion));
-        sections.put("evaluators", list(Evaluators.registry(), OPTIONAL_BACKENDS, p -> ""));
-        sections.put("calibrators", list(Calibrators.registry(), Map.of(), p -> ""));
+        sections.put("quantizers", list(Quantizers.registry(), QuantizerProvider::backendVersion));
+        sections.put("evaluators", list(Evaluators.registry(), p -> ""));
+        sections.put("calibrators", list(Calibrators.registry(), p -> ""));
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             sections.forEach((kind, backends) -> {
@@ -105,11 +99,10 @@ public final class BackendsCommand extends CliCommand {
     }
 
     /**
-     * The providers of {@code registry} with their availability, then the {@code optional} names
-     * it lacks, then the providers that failed to load.
+     * The providers of {@code registry} with their availability, then the names quant4j knows
+     * that it lacks (with the artifact to add), then the providers that failed to load.
      */
-    static <P extends NamedProvider> List<Backend> list(ProviderRegistry<P> registry, Map<String, String> optional,
-            Function<P, String> version) {
+    static <P extends NamedProvider> List<Backend> list(ProviderRegistry<P> registry, Function<P, String> version) {
         List<Backend> backends = new ArrayList<>();
         for (P p : registry.all()) {
             Availability a = availability(p);
@@ -130,7 +123,7 @@ public final class BackendsCommand extends CliCommand {
             backends.add(new Backend(p.name(), a.available() ? AVAILABLE : UNAVAILABLE, details, p.priority(),
                     p.getClass().getName()));
         }
-        optional.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        registry.knownArtifacts().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .filter(e -> !registry.contains(e.getKey()))
                 .forEach(e -> backends.add(new Backend(e.getKey(), MISSING, "not on the classpath: add "
                         + e.getValue(), 0, "")));

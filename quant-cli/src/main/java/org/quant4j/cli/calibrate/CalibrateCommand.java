@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
+import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorRange;
@@ -23,7 +24,6 @@ import org.quant4j.calibration.table.TensorRtCalibrationCache;
 import org.quant4j.calibration.table.TensorRtCalibrationCache.Algorithm;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
-import org.quant4j.cli.VersionProvider;
 import org.quant4j.cli.console.Formats;
 import org.quant4j.cli.console.JsonOutput;
 import org.quant4j.cli.console.ProgressBar;
@@ -193,7 +193,7 @@ public final class CalibrateCommand extends CliCommand {
                 .numSamples(result.samples())
                 .seed(config.seed())
                 .provenance(Provenance.builder()
-                        .tool("quant4j", VersionProvider.quant4jVersion())
+                        .tool("quant4j", Quant4jVersion.get())
                         .backend("onnxruntime", OrtRuntime.version())
                         .put("model", modelPath.getFileName().toString())
                         .put("model.sha256", Fingerprint.sha256Hex(modelPath))

@@ -56,10 +56,9 @@ class BackendsCommandTest {
             }
         };
         ProviderRegistry<NamedProvider> registry = ProviderRegistry.load(() -> List.of(gpu).iterator(), "quantizer",
-                Map.of());
+                Map.of("tensorrt", "org.quant4j:x"));
 
-        List<BackendsCommand.Backend> rows = BackendsCommand.list(registry, Map.of("tensorrt", "org.quant4j:x"),
-                p -> "");
+        List<BackendsCommand.Backend> rows = BackendsCommand.list(registry, p -> "");
 
         assertEquals(new BackendsCommand.Backend("gpu", "unavailable", "libcuda.so.1 not found: install the NVIDIA"
                 + " driver", 0, gpu.getClass().getName()), rows.get(0));

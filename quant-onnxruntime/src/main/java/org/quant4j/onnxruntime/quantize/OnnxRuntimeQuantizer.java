@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
+import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -160,7 +161,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         QuantizationConfig config = request.config();
         Provenance.Builder p = Provenance.builder()
                 .put("quantizer", NAME)
-                .tool("quant4j", quant4jVersion())
+                .tool("quant4j", Quant4jVersion.get())
                 .backend("onnxruntime", OrtRuntime.version())
                 .put("mode", config.mode().name().toLowerCase(Locale.ROOT));
         if (config.mode() == QuantizationMode.STATIC) {
@@ -193,11 +194,5 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
     @Override
     public String toString() {
         return "OnnxRuntimeQuantizer[modes=" + quantizers.keySet() + (closed.get() ? ", closed" : "") + "]";
-    }
-
-    /** The quant4j version from the manifest of this module's jar; "unknown" when run from classes. */
-    static String quant4jVersion() {
-        String v = OnnxRuntimeQuantizer.class.getPackage().getImplementationVersion();
-        return v == null || v.isBlank() ? "unknown" : v;
     }
 }

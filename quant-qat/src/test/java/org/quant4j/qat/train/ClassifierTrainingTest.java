@@ -37,15 +37,15 @@ class ClassifierTrainingTest {
     @Test
     void sameSeedGivesTheSameTraining() {
         TrainingOptions options = TinyModels.shortRun(4).augmenter(new BatchAugmenter(2, true)).build();
-        double[] a;
-        double[] b;
+        double[] firstRun = trainLosses(options);
+        double[] secondRun = trainLosses(options);
+        assertArrayEquals(firstRun, secondRun, 1e-6, Arrays.toString(firstRun) + " vs " + Arrays.toString(secondRun));
+    }
+
+    private static double[] trainLosses(TrainingOptions options) {
         try (TrainedModel m = ClassifierTraining.train(TinyModels.vgg(), TinyModels.train(), TinyModels.test(), options)) {
-            a = m.history().stream().mapToDouble(EpochRecord::trainLoss).toArray();
+            return m.history().stream().mapToDouble(EpochRecord::trainLoss).toArray();
         }
-        try (TrainedModel m = ClassifierTraining.train(TinyModels.vgg(), TinyModels.train(), TinyModels.test(), options)) {
-            b = m.history().stream().mapToDouble(EpochRecord::trainLoss).toArray();
-        }
-        assertArrayEquals(a, b, 1e-6, Arrays.toString(a) + " vs " + Arrays.toString(b));
     }
 
     @Test

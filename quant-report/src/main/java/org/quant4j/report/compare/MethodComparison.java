@@ -239,7 +239,7 @@ public final class MethodComparison {
             return new Made(m.prebuilt().get(), size(m.prebuilt().get()), Optional.empty());
         }
         QuantizationConfig config = m.config().orElseThrow();
-        Path output = b.workDirectory.resolve(slug(m.name()) + ".onnx");
+        Path output = b.workDirectory.resolve(Slugs.of(m.name()) + ".onnx");
         QuantizationRequest.Builder request = QuantizationRequest.builder()
                 .model(b.model)
                 .output(output)
@@ -334,10 +334,6 @@ public final class MethodComparison {
         } catch (java.io.IOException e) {
             throw new InvalidInputException("Cannot read model " + model + ": " + e.getMessage(), e);
         }
-    }
-
-    static String slug(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.report.chart.ReportCharts;
 import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.Slugs;
 import org.quant4j.report.compare.Recommendation;
 import org.quant4j.report.compare.ReportNumbers;
 import org.quant4j.report.compare.TargetCheck;
@@ -109,22 +110,15 @@ public final class SuiteReport {
     }
 
     /**
-     * The sub-folder name of each model: its file name without {@code .onnx}, lower case, runs of
-     * other characters than {@code a-z0-9._-} replaced by {@code -}; a repeated name gets
+     * The sub-folder name of each model: {@link Slugs#of} of its file name without {@code .onnx}; a
+     * repeated name gets
      * {@code -2}, {@code -3}, ... in list order, so the names are unique and stable.
      */
     public static List<String> slugs(List<ComparisonReport> reports) {
         Set<String> used = new HashSet<>();
         List<String> slugs = new ArrayList<>();
         for (ComparisonReport r : reports) {
-            String name = Path.of(r.model()).getFileName().toString().toLowerCase(Locale.ROOT);
-            if (name.endsWith(".onnx")) {
-                name = name.substring(0, name.length() - ".onnx".length());
-            }
-            String base = name.replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[-.]+|-+$", "");
-            if (base.isEmpty()) {
-                base = "model";
-            }
+            String base = Slugs.of(Path.of(r.model()).getFileName().toString().replaceFirst("(?i)\\.onnx$", ""));
             String slug = base;
             for (int n = 2; !used.add(slug); n++) {
                 slug = base + "-" + n;

@@ -93,7 +93,9 @@ class MethodComparisonTest {
 
     @Test
     void slugsAreFileNames() {
-        assertEquals("static-int8-minmax-per-channel", MethodComparison.slug("static INT8 minmax per-channel"));
-        assertEquals("fp16", MethodComparison.slug("FP16"));
+        assertEquals("static-int8-minmax-per-channel", Slugs.of("static INT8 minmax per-channel"));
+        assertEquals("fp16", Slugs.of("FP16"));
+        assertEquals("fashion-resnet", Slugs.of("--Fashion_ResNet--"));
+        assertEquals("item", Slugs.of("***"));
     }
 }
