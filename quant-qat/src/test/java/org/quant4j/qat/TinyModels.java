@@ -1,6 +1,10 @@
 package org.quant4j.qat;
 
 import java.util.List;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.qat.export.OnnxExporter;
+import org.quant4j.qat.train.ClassifierTraining;
+import org.quant4j.qat.train.TrainedModel;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.qat.model.Architecture;
@@ -17,6 +21,7 @@ public final class TinyModels {
 
     private static InMemoryImages train;
     private static InMemoryImages test;
+    private static OnnxModel exportedResNet;
 
     private TinyModels() {
     }
@@ -41,6 +46,20 @@ public final class TinyModels {
     /** The three tiny models. */
     public static List<Architecture> all() {
         return List.of(resNet(), vgg(), efficientNet());
+    }
+
+    /**
+     * The tiny ResNet after a few training steps (batch-norm statistics away from 0 and 1), exported
+     * to ONNX: Conv-BN-Relu, residual Adds with identity and projection shortcuts, global average
+     * pooling, Flatten and Gemm.
+     */
+    public static synchronized OnnxModel exportedResNet() {
+        if (exportedResNet == null) {
+            try (TrainedModel trained = ClassifierTraining.train(resNet(), train(), test(), shortRun(5).build())) {
+                exportedResNet = OnnxExporter.export(trained.block(), resNet(), "tiny_resnet");
+            }
+        }
+        return exportedResNet;
     }
 
     /** 1000 training images, class-stratified, seed 1. */

@@ -14,6 +14,7 @@ public final class Quantizers {
         static final ProviderRegistry<QuantizerProvider> REGISTRY = ProviderRegistry.load(QuantizerProvider.class,
                 Quantizers.class.getClassLoader(), "quantizer", Map.of(
                         "onnxruntime", "org.quant4j:quant-onnxruntime",
+                        "qat", "org.quant4j:quant-qat",
                         "tensorrt", "org.quant4j:quant-tensorrt"));
     }
 

@@ -47,6 +47,35 @@ public final class Subset implements Dataset {
         return new Subset(parent, copy, "indices sha256=" + Fingerprint.sha256Hex(text.toString()));
     }
 
+    /**
+     * The samples of {@code parent} that {@code chosen} (a subset of {@code parent}) leaves out, in
+     * index order: the training part when {@code chosen} is a validation split.
+     *
+     * @throws IllegalArgumentException when {@code chosen} is not a subset of {@code parent}
+     */
+    public static Subset complement(Dataset parent, Subset chosen) {
+        if (chosen.parent() != parent) {
+            throw new IllegalArgumentException("The complement needs a subset of " + parent + ", got one of "
+                    + chosen.parent());
+        }
+        boolean[] taken = new boolean[parent.size()];
+        for (int i : chosen.indices) {
+            taken[i] = true;
+        }
+        int count = 0;
+        for (boolean t : taken) {
+            count += t ? 0 : 1;
+        }
+        int[] rest = new int[count];
+        int at = 0;
+        for (int i = 0; i < taken.length; i++) {
+            if (!taken[i]) {
+                rest[at++] = i;
+            }
+        }
+        return of(parent, rest);
+    }
+
     /** The dataset this is a view of. */
     public Dataset parent() {
         return parent;

@@ -58,6 +58,8 @@ import picocli.CommandLine.Option;
             "    quant4j quantize -m model.onnx -d images/ --method percentile \\",
             "        --method-option percentile=99.99 --no-per-channel \\",
             "        --exclude-op Gemm -o model-p9999.onnx",
+            "  Quantization-aware training on the 60,000 Fashion-MNIST training images:",
+            "    quant4j quantize -m model.onnx -d /usr/share/datasets/fashion-mnist --backend qat",
             "  Dynamic INT8 (no data needed), with every node's decision:",
             "    quant4j quantize -m model.onnx --mode dynamic --details"
         })
@@ -81,8 +83,13 @@ public final class QuantizeCommand extends CliCommand {
     @Mixin
     private RuntimeOptions runtime;
 
+    /** The backend that trains: {@code org.quant4j.qat.quantize.QatQuantizer#NAME}. */
+    static final String QAT = "qat";
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
-            description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}).")
+            description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}). 'qat' fine-tunes"
+                    + " the model with simulated INT8 (quantization-aware training, 5 epochs) on all labelled"
+                    + " images of --data and exports the static INT8 model; it takes minutes, not seconds.")
     private String backend;
 
     @Option(names = "--details", description = "List every node: quantized, skipped or folded, and why.")
@@ -109,7 +116,8 @@ public final class QuantizeCommand extends CliCommand {
                         + " or --mode fp16, which need none");
             }
             opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
-            calibrationData = calibration.select(opened.dataset());
+            // Quantization-aware training trains on the whole labelled set and picks its own calibration part.
+            calibrationData = QAT.equals(backend) ? opened.dataset() : calibration.select(opened.dataset());
         }
         QuantizationResult result;
         try (Quantizer quantizer = Quantizers.get(backend); ProgressBar bar = progressBar()) {
@@ -164,7 +172,11 @@ public final class QuantizeCommand extends CliCommand {
         int quantized = result.decisions(NodeDecision.Action.QUANTIZED).size();
         int skipped = result.decisions(NodeDecision.Action.SKIPPED).size();
         int folded = result.decisions(NodeDecision.Action.FOLDED).size();
-        out.println("Quantized " + modelPath + " (" + settings(config, calibrationData) + ")");
+        out.println("Quantized " + modelPath + " (" + (QAT.equals(backend)
+                ? "quantization-aware training on " + Formats.count(calibrationData.size()) + " labelled samples, then"
+                        + " static INT8 with the trained ranges, " + (config.perChannel() ? "per-channel" : "per-tensor")
+                        + " int8 weights"
+                : settings(config, calibrationData)) + ")");
         TextTable summary = TextTable.plain()
                 .row("nodes", quantized + " quantized, " + skipped + " skipped, " + folded + " folded"
                         + (skipped > 0 && !details ? " (--details says why)" : ""))

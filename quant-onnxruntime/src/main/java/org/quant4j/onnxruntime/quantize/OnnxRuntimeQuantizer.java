@@ -143,8 +143,12 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         return r;
     }
 
-    /** Refuses to overwrite the input, or an existing output unless the request allows it. */
-    private static void checkOutput(QuantizationRequest request) {
+    /**
+     * Refuses to overwrite the input, or an existing output unless the request allows it.
+     *
+     * @throws InvalidInputException naming the output and what to do instead
+     */
+    public static void checkOutput(QuantizationRequest request) {
         AtomicFiles.requireNotInput(request.output(), request.model(), "the quantized model");
         Path output = request.output();
         if (Files.isDirectory(output)) {

@@ -251,6 +251,28 @@ final class QdqPlan {
         return r;
     }
 
+    /** Where the quantizers go, for simulation: the activation groups and the weight sites. */
+    QdqLayout layout() {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String t : quantizedTensors) {
+            groups.computeIfAbsent(find(t), k -> new ArrayList<>()).add(t);
+        }
+        List<QdqLayout.ActivationGroup> activations = new ArrayList<>();
+        for (List<String> members : groups.values()) {
+            activations.add(new QdqLayout.ActivationGroup(members, groupRange(find(members.get(0))),
+                    params.get(members.get(0))));
+        }
+        Map<String, QdqLayout.WeightSite> weights = new LinkedHashMap<>();
+        computeNodes.forEach((node, roles) -> {
+            if (roles.weight() != null && !roles.weight().isEmpty()) {
+                QuantScheme scheme = weightScheme(roles.weight(), roles.weightAxis());
+                weights.put(node, new QdqLayout.WeightSite(node, roles.weight(),
+                        scheme.perChannel() ? roles.weightAxis() : -1, scheme));
+            }
+        });
+        return new QdqLayout(activations, weights);
+    }
+
     /** The scheme for the weight {@code name} of a node with channels along {@code axis} (-1: none). */
     QuantScheme weightScheme(String name, int axis) {
         Optional<QuantScheme> forced = schemeOverride(name);
@@ -665,7 +687,14 @@ final class QdqPlan {
                 fixed = f.get();
             }
             TensorRange r = observed.get(t);
-            union = union == null ? r : new TensorRange(Math.min(union.min(), r.min()), Math.max(union.max(), r.max()));
+            if (r != null) {
+                union = union == null ? r
+                        : new TensorRange(Math.min(union.min(), r.min()), Math.max(union.max(), r.max()));
+            }
+        }
+        if (fixed == null && union == null) {
+            throw new IllegalStateException("No range for the group of tensor '" + root + "': it was neither"
+                    + " calibrated nor fixed by an override");
         }
         return fixed != null ? fixed : union;
     }

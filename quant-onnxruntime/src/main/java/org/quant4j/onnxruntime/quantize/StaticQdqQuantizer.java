@@ -1,6 +1,9 @@
 package org.quant4j.onnxruntime.quantize;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,6 +11,8 @@ import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Precision;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.TensorOverride;
+import org.quant4j.api.TensorRange;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnxruntime.graph.Graph;
@@ -61,19 +66,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
     @Override
     public GraphQuantization quantize(Graph graph, QuantizationContext context) {
         QuantizationConfig config = context.config();
-        if (config.weightPrecision() != Precision.INT8) {
-            throw new InvalidInputException("Static QDQ quantization stores weights as int8; weight precision "
-                    + config.weightPrecision() + " is not supported by the onnxruntime quantizer: use int8");
-        }
-        Dataset data = context.calibrationData().orElseThrow(() -> new InvalidInputException(
-                "Static quantization needs calibration data: give a dataset, or use dynamic or FP16 mode"));
-        ActivationCalibration.requireMatchingInput(graph, data);
-        graph.requireOpset(REQUIRED_OPSET);
-        QdqPlan.checkQuantizable(graph, config);
-
-        Set<String> candidates = QdqPlan.candidateTensors(graph, config);
-        ActivationCalibration.Result calibration = ActivationCalibration.calibrate(graph, candidates,
-                t -> QdqPlan.activationScheme(config, t), context);
+        ActivationCalibration.Result calibration = calibrateFor(graph, context);
         QdqPlan plan = QdqPlan.build(graph, config, calibration.ranges());
         Map<String, String> notes = QdqRewriter.apply(graph, plan);
 
@@ -91,5 +84,52 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
                 decisions.size(), graph.name(), config.weightPrecision(), config.perChannel() ? "channel" : "tensor",
                 config.activationScheme());
         return new GraphQuantization(decisions, plan.ranges(), calibration.time());
+    }
+
+    /**
+     * Calibrates {@code graph} and plans its quantization exactly as {@link #quantize} does, but
+     * returns where the quantizers go instead of rewriting the graph, which is left unchanged.
+     * {@code graph} is the graph as {@code quantize} sees it: after the inference transforms
+     * (BatchNormalization folding, Identity/Dropout removal).
+     */
+    public static QdqLayout layout(Graph graph, QuantizationContext context) {
+        ActivationCalibration.Result calibration = calibrateFor(graph, context);
+        return QdqPlan.build(graph, context.config(), calibration.ranges()).layout();
+    }
+
+    /**
+     * Checks the graph and config, then calibrates the candidate tensors that no override gives a
+     * fixed range; when every candidate has one, nothing runs and no data is needed.
+     */
+    private static ActivationCalibration.Result calibrateFor(Graph graph, QuantizationContext context) {
+        QuantizationConfig config = context.config();
+        if (config.weightPrecision() != Precision.INT8) {
+            throw new InvalidInputException("Static QDQ quantization stores weights as int8; weight precision "
+                    + config.weightPrecision() + " is not supported by the onnxruntime quantizer: use int8");
+        }
+        graph.requireOpset(REQUIRED_OPSET);
+        QdqPlan.checkQuantizable(graph, config);
+        Set<String> candidates = new LinkedHashSet<>(QdqPlan.candidateTensors(graph, config));
+        // A fixed range needs no calibration; the plan still needs it among the float tensors it knows.
+        Map<String, TensorRange> fixed = new LinkedHashMap<>();
+        for (String t : candidates) {
+            TensorOverride o = config.tensorOverrides().get(t);
+            if (o != null && o.range().isPresent()) {
+                fixed.put(t, o.range().get());
+            }
+        }
+        candidates.removeAll(fixed.keySet());
+        if (candidates.isEmpty() && context.calibrationData().isEmpty()) {
+            LOG.info("Every activation of graph '{}' has a fixed range: no calibration", graph.name());
+            return new ActivationCalibration.Result(fixed, 0, Duration.ZERO);
+        }
+        Dataset data = context.calibrationData().orElseThrow(() -> new InvalidInputException(
+                "Static quantization needs calibration data: give a dataset, or use dynamic or FP16 mode"));
+        ActivationCalibration.requireMatchingInput(graph, data);
+        ActivationCalibration.Result calibrated = ActivationCalibration.calibrate(graph, candidates,
+                t -> QdqPlan.activationScheme(config, t), context);
+        Map<String, TensorRange> ranges = new LinkedHashMap<>(calibrated.ranges());
+        ranges.putAll(fixed);
+        return new ActivationCalibration.Result(ranges, calibrated.samples(), calibrated.time());
     }
 }

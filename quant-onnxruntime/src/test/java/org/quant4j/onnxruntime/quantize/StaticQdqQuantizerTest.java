@@ -3,6 +3,7 @@ package org.quant4j.onnxruntime.quantize;
 import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.assertCount;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.optimizedOps;
@@ -13,11 +14,15 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorOverride;
@@ -25,6 +30,7 @@ import org.quant4j.api.TensorRange;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.NodeDecision.Action;
 import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.onnxruntime.builder.ConvOptions;
 import org.quant4j.onnxruntime.builder.GraphBuilder;
@@ -35,6 +41,8 @@ import org.quant4j.onnxruntime.graph.Node;
 import org.quant4j.onnxruntime.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -323,6 +331,66 @@ class StaticQdqQuantizerTest {
         assertEquals("output 'GlobalAveragePool_out' is kept in float32 by a tensor override", gap.reason());
         assertEquals(Action.SKIPPED, decision(r, "Flatten").action());
         assertEquals(Action.QUANTIZED, decision(r, "Gemm").action());
+    }
+
+    @Test
+    void layoutNamesTheQuantizedTensorsAndGroupsWithoutChangingTheGraph() {
+        GraphBuilder b = GraphBuilder.create("pooled");
+        String x = b.input("input", -1, 1, 8, 8);
+        String conv = b.relu(b.conv(x, OrtWeights.conv(4, 1, 3), FloatTensor.filled(0.1f, 4), ConvOptions.of(1, 1)));
+        String pooled = b.flatten(b.maxPool(conv, 2, 2, 0), 1);
+        b.output(b.gemm(pooled, OrtWeights.dense(3, 64), null, true), "out");
+        Graph g = Graph.of(OnnxModel.of(b.build()));
+        int nodes = g.nodeCount();
+        QdqLayout layout = StaticQdqQuantizer.layout(g, new QuantizationContext(QuantizationConfig.builder().build(),
+                Optional.of(new UniformNoiseDataset(16, new int[] {1, 8, 8}, 9, -1f, 1f)), 16, ProgressListener.NONE,
+                RunnerOptions.defaults()));
+        assertEquals(nodes, g.nodeCount(), "layout must not rewrite the graph");
+        // Relu's output (absorbed into the Conv), MaxPool's and Flatten's share one group; the Conv
+        // output before Relu disappears; the graph input and the Gemm output have their own.
+        QdqLayout.ActivationGroup pool = layout.groupOf("Relu_out").orElseThrow();
+        assertEquals(Set.of("Relu_out", first(g, "MaxPool").output(0), pooled), Set.copyOf(pool.tensors()));
+        assertTrue(layout.groupOf(first(g, "Conv").output(0)).isEmpty());
+        assertTrue(layout.groupOf("input").isPresent());
+        assertTrue(layout.groupOf(first(g, "Gemm").output(0)).isPresent());
+        assertEquals(3, layout.activations().size());
+        assertEquals(0, layout.weights().get(first(g, "Conv").name()).axis());
+        assertEquals(0, layout.weights().get(first(g, "Gemm").name()).axis(), "Gemm with transB: output rows");
+        // uint8 asymmetric after Relu: zero point 0, scale = max / 255.
+        assertEquals(0, pool.params().zeroPoint(0));
+        assertEquals(pool.range().max() / 255, pool.params().scale(0), 1e-6 * pool.params().scale(0));
+    }
+
+    @Test
+    void fixedRangesForEveryActivationNeedNoCalibrationData() {
+        Graph g = Graph.of(OnnxModel.of(ReferenceGraphs.smallCnn(7)));
+        TransformPipeline.inference().apply(g);
+        QdqLayout layout = StaticQdqQuantizer.layout(g, new QuantizationContext(QuantizationConfig.builder().build(),
+                Optional.of(images(16, 3)), 16, ProgressListener.NONE, RunnerOptions.defaults()));
+        QuantizationConfig.Builder fixed = QuantizationConfig.builder();
+        Set<String> candidates = QdqPlan.candidateTensors(g, QuantizationConfig.builder().build());
+        for (String t : candidates) {
+            // Ranges of tensors the plan does not quantize (a Conv output before its Relu) only tell it that they are float.
+            fixed.tensorOverride(t, TensorOverride.withRange(layout.groupOf(t).map(QdqLayout.ActivationGroup::range)
+                    .orElse(new TensorRange(-1, 1))));
+        }
+        GraphQuantization q = new StaticQdqQuantizer().quantize(g, QuantizationContext.withoutData(fixed.build()));
+        assertEquals(Duration.ZERO, q.calibrationTime());
+        for (QdqLayout.ActivationGroup group : layout.activations()) {
+            for (String t : group.tensors()) {
+                assertEquals(group.range(), q.ranges().get(t), t);
+            }
+        }
+    }
+
+    @Test
+    void missingDataIsStillAnErrorWhenSomeRangeIsNotFixed() {
+        Graph g = Graph.of(OnnxModel.of(ReferenceGraphs.smallCnn(7)));
+        TransformPipeline.inference().apply(g);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new StaticQdqQuantizer().quantize(g,
+                QuantizationContext.withoutData(QuantizationConfig.builder()
+                        .tensorOverride("input", TensorOverride.withRange(new TensorRange(0, 1))).build())));
+        assertTrue(e.getMessage().contains("needs calibration data"), e.getMessage());
     }
 
     private static float scaleOfDequantized(Graph g, String tensor) {

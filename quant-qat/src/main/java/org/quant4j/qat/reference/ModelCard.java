@@ -91,13 +91,7 @@ public record ModelCard(ReferenceModel model, String architecture, long paramete
                 .append(model.name()).append("`). Initialisation, data order, augmentation and dropout are seeded;"
                         + " PyTorch's CPU kernels are not bit-exact across thread counts and CPUs, so a rerun matches"
                         + " the accuracy within noise (a few tenths of a percent), not bit for bit.\n\n");
-        s.append("## Epochs\n\n| epoch | steps | train loss | train accuracy | validation accuracy | learning rate | seconds |\n")
-                .append("|---|---|---|---|---|---|---|\n");
-        for (EpochRecord r : history) {
-            s.append(String.format(Locale.ROOT, "| %d%s | %d | %.4f | %.4f | %.4f | %.5f | %.1f |%n", r.epoch(),
-                    r.epoch() == bestEpoch ? " (kept)" : "", r.steps(), r.trainLoss(), r.trainAccuracy(),
-                    r.validationAccuracy(), r.learningRate(), r.seconds()));
-        }
+        epochTable(s, history, bestEpoch);
         return s.toString();
     }
 
@@ -115,11 +109,22 @@ public record ModelCard(ReferenceModel model, String architecture, long paramete
         return Double.parseDouble(m.group(1));
     }
 
-    private static void row(StringBuilder s, String key, String value) {
+    /** The per-epoch table of a card. */
+    static void epochTable(StringBuilder s, List<EpochRecord> history, int bestEpoch) {
+        s.append("## Epochs\n\n| epoch | steps | train loss | train accuracy | validation accuracy | learning rate | seconds |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (EpochRecord r : history) {
+            s.append(String.format(Locale.ROOT, "| %d%s | %d | %.4f | %.4f | %.4f | %.5f | %.1f |%n", r.epoch(),
+                    r.epoch() == bestEpoch ? " (kept)" : "", r.steps(), r.trainLoss(), r.trainAccuracy(),
+                    r.validationAccuracy(), r.learningRate(), r.seconds()));
+        }
+    }
+
+    static void row(StringBuilder s, String key, String value) {
         s.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
     }
 
-    private static String percent(double value) {
+    static String percent(double value) {
         return String.format(Locale.ROOT, "%.2f%%", 100 * value);
     }
 }

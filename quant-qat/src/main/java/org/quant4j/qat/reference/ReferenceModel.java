@@ -87,6 +87,16 @@ public enum ReferenceModel {
         return "fashion-" + id + ".onnx";
     }
 
+    /** File name of the quantization-aware-trained INT8 model, e.g. {@code fashion-resnet-qat.onnx}. */
+    public String qatModelFileName() {
+        return "fashion-" + id + "-qat.onnx";
+    }
+
+    /** File name of the card of the QAT model, e.g. {@code fashion-resnet-qat.md}. */
+    public String qatCardFileName() {
+        return "fashion-" + id + "-qat.md";
+    }
+
     /** File name of the model card, e.g. {@code fashion-resnet.md}. */
     public String cardFileName() {
         return "fashion-" + id + ".md";

@@ -78,7 +78,7 @@ public final class TrainReference {
         Dataset train = FashionMnist.train(dataDirectory);
         Dataset test = FashionMnist.test(dataDirectory);
         Subset validation = CalibrationSampler.stratified(train, ReferenceModel.VALIDATION_SIZE, ReferenceModel.SEED);
-        Subset training = complement(train, validation);
+        Subset training = Subset.complement(train, validation);
         LOG.info("Reference model {}: {} training and {} validation images ({})", model.id(), training.size(),
                 validation.size(), validation.selection());
         Path onnx = outputDirectory.resolve(model.modelFileName());
@@ -111,23 +111,7 @@ public final class TrainReference {
         }
     }
 
-    /** The samples of {@code parent} that {@code chosen} leaves out, in index order. */
-    static Subset complement(Dataset parent, Subset chosen) {
-        boolean[] taken = new boolean[parent.size()];
-        for (int i : chosen.indices()) {
-            taken[i] = true;
-        }
-        int[] rest = new int[parent.size() - chosen.size()];
-        int at = 0;
-        for (int i = 0; i < taken.length; i++) {
-            if (!taken[i]) {
-                rest[at++] = i;
-            }
-        }
-        return Subset.of(parent, rest);
-    }
-
-    private static Map<String, String> machine() {
+    static Map<String, String> machine() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM, "
                 + memoryGiB() + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -154,7 +138,7 @@ public final class TrainReference {
         return "?";
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

@@ -99,7 +99,8 @@ public final class TrainedModel implements AutoCloseable {
         return block.forward(new ParameterStore(scope, false), new NDList(x), false).singletonOrThrow();
     }
 
-    static double accuracy(Block block, NDManager manager, InMemoryImages data, int batchSize) {
+    /** Top-1 accuracy of {@code block} in inference mode on {@code data}, in batches of {@code batchSize}. */
+    public static double accuracy(Block block, NDManager manager, InMemoryImages data, int batchSize) {
         int[] all = data.allIndices();
         long correct = 0;
         for (int from = 0; from < all.length; from += batchSize) {

@@ -10,6 +10,7 @@ import org.quant4j.onnxruntime.graph.OnnxModel;
 import org.quant4j.qat.TinyModels;
 import org.quant4j.qat.export.OnnxExporter;
 import org.quant4j.qat.train.ClassifierTraining;
+import org.quant4j.qat.train.TrainingLoop;
 import org.quant4j.qat.train.TrainedModel;
 
 class ModelCostTest {
@@ -39,7 +40,7 @@ class ModelCostTest {
         try (TrainedModel m = ClassifierTraining.train(TinyModels.resNet(), TinyModels.train(), TinyModels.test(),
                 TinyModels.shortRun(1).epochs(1).cosineSchedule(0, 0).build())) {
             ModelCost cost = ModelCost.of(OnnxExporter.export(m.block(), m.architecture(), "tiny"));
-            assertEquals(ClassifierTraining.parameterCount(m.block()), cost.parameters());
+            assertEquals(TrainingLoop.parameterCount(m.block()), cost.parameters());
             // stem 28*28*4*9; two 4->4 convs at 28x28, 28*28*4*36 each; at 14x14: 4->8 3x3 (14*14*8*36),
             // 8->8 3x3 (14*14*8*72), 1x1 shortcut (14*14*8*4); linear 8*10.
             long macs = 28 * 28 * 4 * 9 + 2 * 28 * 28 * 4 * 36 + 14 * 14 * 8 * 36 + 14 * 14 * 8 * 72 + 14 * 14 * 8 * 4

@@ -52,14 +52,14 @@ class ClassifierTrainingTest {
     void snapshotRestoreBringsBackEveryParameterAndStatistic() {
         try (TrainedModel m = ClassifierTraining.train(TinyModels.resNet(), TinyModels.train(), TinyModels.test(),
                 TinyModels.shortRun(2).build())) {
-            Map<String, float[]> saved = ClassifierTraining.snapshot(m.block());
+            Map<String, float[]> saved = TrainingLoop.snapshot(m.block());
             for (Pair<String, Parameter> p : m.block().getParameters()) {
                 float[] zeros = new float[Math.toIntExact(p.getValue().getArray().size())];
                 p.getValue().getArray().set(FloatBuffer.wrap(zeros));
             }
             assertNotEquals(saved.get(saved.keySet().iterator().next())[0],
                     m.block().getParameters().get(0).getValue().getArray().toFloatArray()[0]);
-            ClassifierTraining.restore(m.block(), saved);
+            TrainingLoop.restore(m.block(), saved);
             for (Pair<String, Parameter> p : m.block().getParameters()) {
                 assertArrayEquals(saved.get(p.getKey()), p.getValue().getArray().toFloatArray(), p.getKey());
             }
@@ -73,7 +73,7 @@ class ClassifierTrainingTest {
         long expected = 36 + 8 + 2 * (144 + 8) + (288 + 16 + 576 + 16 + 32 + 16) + 90;
         try (TrainedModel m = ClassifierTraining.train(TinyModels.resNet(), TinyModels.train(), TinyModels.test(),
                 TinyModels.shortRun(1).epochs(1).cosineSchedule(0, 0).build())) {
-            assertEquals(expected, ClassifierTraining.parameterCount(m.block()));
+            assertEquals(expected, TrainingLoop.parameterCount(m.block()));
         }
     }
 

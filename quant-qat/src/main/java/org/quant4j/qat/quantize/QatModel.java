@@ -1,0 +1,178 @@
+package org.quant4j.qat.quantize;
+
+import ai.djl.Model;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.TensorOverride;
+import org.quant4j.api.TensorRange;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.quantize.GraphQuantization;
+import org.quant4j.onnxruntime.quantize.QuantizationContext;
+import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.qat.simulate.QatGraph;
+import org.quant4j.qat.train.EpochRecord;
+import org.quant4j.qat.train.InMemoryImages;
+import org.quant4j.qat.train.TrainedModel;
+
+/**
+ * A model after quantization-aware training: the simulated-INT8 DJL block (holding the parameters and
+ * ranges of the best validation epoch) and the record of the run, with the export to a QDQ ONNX
+ * model. Owns the DJL model's native memory: close it. Closing twice is harmless; use after close
+ * throws {@link IllegalStateException}.
+ */
+public final class QatModel implements AutoCloseable {
+
+    /**
+     * The exported INT8 model.
+     *
+     * @param model     the QDQ model
+     * @param decisions what happened to every node (folding, quantization)
+     * @param ranges    the activation ranges the model was quantized with (the trained ones)
+     */
+    public record Export(OnnxModel model, List<NodeDecision> decisions, Map<String, TensorRange> ranges) {
+        public Export {
+            decisions = List.copyOf(decisions);
+            ranges = Map.copyOf(ranges);
+        }
+    }
+
+    private final Model model;
+    private final QatGraph block;
+    private final OnnxModel source;
+    private final QuantizationConfig config;
+    private final Dataset calibration;
+    private final QatOptions options;
+    private final List<EpochRecord> history;
+    private final int bestEpoch;
+    private final double seconds;
+    private final Duration calibrationTime;
+    private final double floatValidationAccuracy;
+    private final double calibratedValidationAccuracy;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    QatModel(Model model, QatGraph block, OnnxModel source, QuantizationConfig config, Dataset calibration,
+            QatOptions options,
+            List<EpochRecord> history, int bestEpoch, double seconds, Duration calibrationTime,
+            double floatValidationAccuracy, double calibratedValidationAccuracy) {
+        this.model = model;
+        this.block = block;
+        this.source = source;
+        this.config = config;
+        this.calibration = calibration;
+        this.options = options;
+        this.history = List.copyOf(history);
+        this.bestEpoch = bestEpoch;
+        this.seconds = seconds;
+        this.calibrationTime = calibrationTime;
+        this.floatValidationAccuracy = floatValidationAccuracy;
+        this.calibratedValidationAccuracy = calibratedValidationAccuracy;
+    }
+
+    /** The simulated-INT8 block. */
+    public QatGraph block() {
+        requireOpen();
+        return block;
+    }
+
+    public QatOptions options() {
+        return options;
+    }
+
+    /** One record per epoch run; validation accuracies are of the simulated-INT8 model. */
+    public List<EpochRecord> history() {
+        return history;
+    }
+
+    /** The 1-based epoch whose parameters and ranges the model holds. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** Wall-clock seconds of the training epochs, validation included. */
+    public double trainingSeconds() {
+        return seconds;
+    }
+
+    /** Wall time of the calibration that gave the initial ranges. */
+    public Duration calibrationTime() {
+        return calibrationTime;
+    }
+
+    /** Validation accuracy of the float model before training. */
+    public double floatValidationAccuracy() {
+        return floatValidationAccuracy;
+    }
+
+    /** Validation accuracy of the simulated-INT8 model with the calibrated ranges, before training (simulated PTQ). */
+    public double calibratedValidationAccuracy() {
+        return calibratedValidationAccuracy;
+    }
+
+    /** Validation accuracy of the simulated-INT8 model at {@link #bestEpoch()}. */
+    public double validationAccuracy() {
+        return history.get(bestEpoch - 1).validationAccuracy();
+    }
+
+    /** Top-1 accuracy of the simulated-INT8 model on {@code data}, in inference mode. */
+    public double accuracy(InMemoryImages data) {
+        requireOpen();
+        return TrainedModel.accuracy(block, model.getNDManager(), data, options.training().evaluationBatchSize());
+    }
+
+    /**
+     * The QDQ ONNX model of the trained network: the source model with the trained weights, biases
+     * and batch-norm statistics, quantized by the static QDQ quantizer with every activation range
+     * fixed to the trained one (the calibration images only show ONNX Runtime which tensors are
+     * float; their ranges are not used). Batch-norm folding and per-channel weight quantization in the
+     * quantizer reproduce the weights the simulation used.
+     */
+    public Export export() {
+        requireOpen();
+        Graph graph = Graph.of(source);
+        block.initializers().forEach(graph::putInitializer);
+        Map<String, TensorRange> ranges = block.activationRanges();
+        QuantizationConfig.Builder c = config.toBuilder();
+        ranges.forEach((tensor, range) -> {
+            TensorOverride user = config.tensorOverrides().get(tensor);
+            c.tensorOverride(tensor, new TensorOverride(false, user == null ? Optional.empty() : user.scheme(),
+                    Optional.of(range)));
+        });
+        List<NodeDecision> decisions = new ArrayList<>(TransformPipeline.inference().apply(graph).stream()
+                .filter(d -> d.action() == NodeDecision.Action.FOLDED).toList());
+        graph.requireOpset(QuantizationAwareTraining.REQUIRED_OPSET);
+        GraphQuantization q = new StaticQdqQuantizer().quantize(graph, new QuantizationContext(c.build(),
+                Optional.of(calibration), Math.min(64, calibration.size()), ProgressListener.NONE,
+                RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build()));
+        decisions.addAll(q.decisions());
+        return new Export(graph.toModel(), decisions, q.ranges());
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            model.close();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("QatModel is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "QatModel[best epoch " + bestEpoch + " of " + history.size() + (closed.get() ? ", closed" : "") + "]";
+    }
+}

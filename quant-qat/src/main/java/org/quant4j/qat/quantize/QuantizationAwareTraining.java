@@ -1,0 +1,112 @@
+package org.quant4j.qat.quantize;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.quantize.QdqLayout;
+import org.quant4j.onnxruntime.quantize.QuantizationContext;
+import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.qat.simulate.QatGraph;
+import org.quant4j.qat.train.InMemoryImages;
+import org.quant4j.qat.train.TorchRuntime;
+import org.quant4j.qat.train.TrainedModel;
+import org.quant4j.qat.train.TrainingLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quantization-aware training of a float ONNX classifier:
+ * <ol>
+ *   <li>the static QDQ quantizer plans the quantization of the folded graph and calibrates its
+ *       activation ranges on the calibration images ({@link StaticQdqQuantizer#layout}), with the
+ *       config's calibration method;</li>
+ *   <li>{@link QatGraph} runs the float model on DJL with fake quantizers exactly there, starting from
+ *       those ranges;</li>
+ *   <li>{@link TrainingLoop} fine-tunes it, freezing batch-norm statistics and then the ranges at
+ *       the configured epochs, choosing the epoch by the simulated-INT8 validation accuracy;</li>
+ *   <li>{@link QatModel#export()} writes the result as a QDQ model.</li>
+ * </ol>
+ */
+public final class QuantizationAwareTraining {
+
+    /** Opset of the exported QDQ model (per-channel DequantizeLinear). */
+    static final int REQUIRED_OPSET = 13;
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizationAwareTraining.class);
+
+    private QuantizationAwareTraining() {
+    }
+
+    /**
+     * Trains {@code model} with simulated INT8.
+     *
+     * @param config      static quantization config (per-channel, activation scheme, exclusions,
+     *                    calibration method of the initial ranges)
+     * @param calibration images whose calibration gives the initial ranges
+     * @throws InvalidInputException when the config is not static or the images do not fit the model
+     */
+    public static QatModel train(OnnxModel model, InMemoryImages train, InMemoryImages validation, Dataset calibration,
+            QuantizationConfig config, QatOptions options, ProgressListener listener) {
+        if (config.mode() != QuantizationMode.STATIC) {
+            throw new InvalidInputException("Quantization-aware training produces a static INT8 model; the config"
+                    + " asks for " + config.mode() + " mode: use STATIC");
+        }
+        Graph folded = Graph.of(model);
+        TransformPipeline.inference().apply(folded);
+        folded.requireOpset(REQUIRED_OPSET);
+        long start = System.nanoTime();
+        QdqLayout layout = StaticQdqQuantizer.layout(folded, new QuantizationContext(config, Optional.of(calibration),
+                Math.min(64, calibration.size()), listener,
+                RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build()));
+        Duration calibrationTime = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("Initial ranges of {} activation groups calibrated ({}) on {} samples in {} ms; {} weights quantized",
+                layout.activations().size(), config.calibrationMethod().id(), calibration.size(),
+                calibrationTime.toMillis(), layout.weights().size());
+
+        TrainingLoop.seededEngine(options.training());
+        Model djl = Model.newInstance("qat", Device.cpu(), TorchRuntime.ENGINE);
+        try {
+            QatGraph block = new QatGraph(model, layout, options.rangeMode(), options.averagingConstant(),
+                    djl.getNDManager());
+            djl.setBlock(block);
+            int batch = options.training().evaluationBatchSize();
+            block.setFakeQuantization(false);
+            double floatAccuracy = TrainedModel.accuracy(block, djl.getNDManager(), validation, batch);
+            block.setFakeQuantization(true);
+            double calibratedAccuracy = TrainedModel.accuracy(block, djl.getNDManager(), validation, batch);
+            LOG.info(String.format(Locale.ROOT, "Before QAT: validation accuracy %.4f float, %.4f simulated INT8 with"
+                    + " calibrated ranges", floatAccuracy, calibratedAccuracy));
+            int[] sample = train.sampleShape();
+            TrainingLoop.Outcome outcome = TrainingLoop.run(djl, new Shape(1, sample[0], sample[1], sample[2]), train,
+                    validation, options.training(), epoch -> {
+                        if (options.freezeBatchNormAfter() > 0 && epoch > options.freezeBatchNormAfter()
+                                && !block.batchNormFrozen()) {
+                            LOG.info("Epoch {}: batch-norm statistics frozen", epoch);
+                            block.setBatchNormFrozen(true);
+                        }
+                        if (options.freezeObserversAfter() > 0 && epoch > options.freezeObserversAfter()
+                                && !block.observersFrozen()) {
+                            LOG.info("Epoch {}: activation ranges frozen", epoch);
+                            block.setObserversFrozen(true);
+                        }
+                    });
+            return new QatModel(djl, block, model, config, calibration, options, outcome.history(), outcome.bestEpoch(),
+                    outcome.seconds(), calibrationTime, floatAccuracy, calibratedAccuracy);
+        } catch (RuntimeException | Error e) {
+            djl.close();
+            throw e;
+        }
+    }
+}

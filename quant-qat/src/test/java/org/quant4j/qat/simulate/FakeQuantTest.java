@@ -1,0 +1,96 @@
+package org.quant4j.qat.simulate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quant4j.api.QuantParams;
+import org.quant4j.api.QuantScheme;
+import org.quant4j.qat.train.TorchRuntime;
+
+class FakeQuantTest {
+
+    private static NDManager manager;
+
+    @BeforeAll
+    static void engine() {
+        manager = TorchRuntime.engine(1).newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @Test
+    void activationRoundsThenAddsTheZeroPointThenSaturates() {
+        QuantParams p = new QuantParams(new float[] {0.5f}, new int[] {10}, QuantScheme.UINT8_ASYMMETRIC);
+        NDArray x = manager.create(new float[] {-6f, 0.26f, 1.0f, 0.75f, 200f});
+        // -6/0.5 = -12, +10 = -2 -> 0 -> (0-10)*0.5 = -5; 0.52 -> 1 -> 11 -> 0.5; 2 -> 12 -> 1.0;
+        // 1.5 -> 2 (half to even) -> 1.0; 400 + 10 -> 255 -> 122.5
+        assertArrayEquals(new float[] {-5f, 0.5f, 1.0f, 1.0f, 122.5f}, FakeQuant.activation(x, p).toFloatArray());
+    }
+
+    @Test
+    void straightThroughEstimatorPassesTheGradientUnchanged() {
+        QuantParams p = new QuantParams(new float[] {0.1f}, new int[] {0}, QuantScheme.INT8_SYMMETRIC);
+        NDArray x = manager.create(new float[] {0.04f, 0.26f, -3f, 100f});
+        x.setRequiresGradient(true);
+        try (GradientCollector c = Engine.getEngine(TorchRuntime.ENGINE).newGradientCollector()) {
+            NDArray y = FakeQuant.activation(x, p).mul(manager.create(new float[] {1, 2, 3, 4}));
+            c.backward(y.sum());
+        }
+        // y = w * fq(x) with gradient dy/dx = w: rounding and saturation are invisible to the backward pass.
+        assertArrayEquals(new float[] {1, 2, 3, 4}, x.getGradient().toFloatArray());
+    }
+
+    @Test
+    void weightsGetOneSymmetricScalePerChannel() {
+        NDArray w = manager.create(new float[] {1f, -0.5f, 0.25f, 0.011f, 0.02f, -0.005f, 0f, 0f, 0f}, new Shape(3, 3));
+        float[] q = FakeQuant.weight(w, 0, QuantScheme.int8WeightsPerChannel(0)).toFloatArray();
+        float s0 = 1f / 127;
+        float s1 = 0.02f / 127;
+        // -0.5 / (1/127) = -63.5 rounds half to even to -64; 0.25 * 127 = 31.75 -> 32; 0.011 / (0.02/127) = 69.85 -> 70
+        assertEquals(1f, q[0], 1e-6);
+        assertEquals(-64 * s0, q[1], 1e-6);
+        assertEquals(32 * s0, q[2], 1e-6);
+        assertEquals(70 * s1, q[3], 1e-8);
+        assertEquals(0.02f, q[4], 1e-8);
+        assertEquals(-32 * s1, q[5], 1e-8);
+        // An all-zero channel stays zero (scale 1, as QuantParams gives it).
+        assertArrayEquals(new float[] {0, 0, 0}, new float[] {q[6], q[7], q[8]});
+    }
+
+    @Test
+    void perChannelAlongAnotherAxisUsesThatAxis() {
+        // Columns are the channels: column 0 spans 1.0, column 1 spans 0.1.
+        NDArray w = manager.create(new float[] {1f, 0.1f, 0.3f, 0.03f}, new Shape(2, 2));
+        float[] q = FakeQuant.weight(w, 1, QuantScheme.int8WeightsPerChannel(1)).toFloatArray();
+        assertEquals(Math.round(0.3f * 127) / 127f, q[2], 1e-6);
+        assertEquals(Math.round(0.03f / (0.1f / 127)) * (0.1f / 127), q[3], 1e-7);
+    }
+
+    @Test
+    void learnedScaleMatchesFixedScaleForwardAndGetsAGradient() {
+        QuantParams p = new QuantParams(new float[] {0.25f}, new int[] {3}, QuantScheme.UINT8_ASYMMETRIC);
+        NDArray x = manager.create(new float[] {-0.3f, 0.1f, 0.6f, 70f});
+        NDArray scale = manager.create(new float[] {0.25f}, new Shape(1));
+        scale.setRequiresGradient(true);
+        NDArray y;
+        try (GradientCollector c = Engine.getEngine(TorchRuntime.ENGINE).newGradientCollector()) {
+            y = FakeQuant.learnedScale(x, scale, 3, QuantScheme.UINT8_ASYMMETRIC, 1.0);
+            c.backward(y.sum());
+        }
+        assertArrayEquals(FakeQuant.quantizeDequantize(x, p).toFloatArray(), y.toFloatArray(), 1e-6f);
+        // LSQ: d y / d s = round(x/s) - x/s inside the range, qmax - z or qmin - z when saturated; here
+        // (-1 - (-1.2)) + (0 - 0.4) + (2 - 2.4) + (255 - 3) = 251.4
+        assertEquals(251.4f, scale.getGradient().getFloat(0), 1e-3f);
+    }
+}
