@@ -22,6 +22,7 @@ class BackendsCommandTest {
         assertEquals(0, run.exitCode(), run::toString);
         String quantizers = run.out().substring(run.out().indexOf("Quantizers:"), run.out().indexOf("Evaluators:"));
         assertTrue(quantizers.lines().anyMatch(l -> l.matches("\\s+onnxruntime\\s+available\\s+.*")), run::toString);
+        assertTrue(quantizers.lines().anyMatch(l -> l.matches("\\s+qat\\s+available\\s+.*")), run::toString);
         assertTrue(quantizers.lines().anyMatch(l -> l.matches(
                 "\\s+tensorrt\\s+missing\\s+not on the classpath: add org\\.quant4j:quant-tensorrt")), run::toString);
         String calibrators = run.out().substring(run.out().indexOf("Calibrators:"));

@@ -127,6 +127,20 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void qatBackendTrainsOnEveryLabelledSampleAndWritesAnInt8Model() {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(3), dir.resolve("cnn.onnx"));
+        Path data = Samples.images(dir, 40);
+        Path labels = Samples.labels(dir, 40);
+
+        CliRun run = CliRun.of("quantize", "-m", model, "-d", data, "--labels", labels, "--backend", "qat",
+                "-o", dir.resolve("cnn-qat.onnx"));
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(Files.isRegularFile(dir.resolve("cnn-qat.onnx")), run::toString);
+        assertTrue(run.out().contains("quantization-aware training on 40 labelled samples"), run::toString);
+    }
+
+    @Test
     void defaultOutputNamesTellTheMode() {
         Path model = Path.of("models", "net.onnx");
         assertEquals(Path.of("models", "net-int8.onnx"), QuantizeCommand.defaultOutput(model, QuantizationMode.STATIC));

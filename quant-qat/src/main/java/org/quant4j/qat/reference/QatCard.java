@@ -3,6 +3,9 @@ package org.quant4j.qat.reference;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.quant4j.api.ModelException;
 import org.quant4j.qat.train.EpochRecord;
 
 /**
@@ -37,6 +40,10 @@ public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Do
             "./mvnw -B -q -pl quant-qat -am install -DskipTests && ./mvnw -B -q -pl quant-qat exec:exec -Dreference=ID"
                     + " -Dquant4j.referenceMain=org.quant4j.qat.reference.QatReference";
 
+    private static final String QAT_ROW = "| test accuracy, QAT INT8 (ONNX Runtime) | ";
+    private static final Pattern QAT_ACCURACY = Pattern.compile(
+            "^" + Pattern.quote(QAT_ROW) + "([0-9.]+)% \\|", Pattern.MULTILINE);
+
     public QatCard {
         ptqAccuracies = Map.copyOf(ptqAccuracies);
         history = List.copyOf(history);
@@ -47,6 +54,20 @@ public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Do
     public Map.Entry<String, Double> bestPtq() {
         return ptqAccuracies.entrySet().stream().max(Map.Entry.<String, Double>comparingByValue()
                 .thenComparing(Map.Entry.comparingByKey())).orElseThrow();
+    }
+
+    /**
+     * The QAT test accuracy a card states, as a fraction.
+     *
+     * @throws ModelException when the card has no such row
+     */
+    public static double qatAccuracyOf(String markdown) {
+        Matcher m = QAT_ACCURACY.matcher(markdown);
+        if (!m.find()) {
+            throw new ModelException("The QAT card has no '" + QAT_ROW.trim() + "' row; regenerate it"
+                    + " with QatReference");
+        }
+        return Double.parseDouble(m.group(1)) / 100;
     }
 
     /** The card as Markdown. */
@@ -63,7 +84,7 @@ public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Do
         ptqAccuracies.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> ModelCard.row(s,
                 "test accuracy, static INT8 PTQ per-channel " + e.getKey() + " (ONNX Runtime)",
                 ModelCard.percent(e.getValue())));
-        ModelCard.row(s, "test accuracy, QAT INT8 (ONNX Runtime)", ModelCard.percent(qatAccuracy));
+        s.append(QAT_ROW).append(ModelCard.percent(qatAccuracy)).append(" |\n");
         ModelCard.row(s, "test accuracy, QAT simulated INT8 (DJL)", ModelCard.percent(simulatedAccuracy)
                 + String.format(Locale.ROOT, " (ONNX Runtime - DJL: %+.2f points)",
                         100 * (qatAccuracy - simulatedAccuracy)));

@@ -187,6 +187,28 @@ class QatGraphTest {
     }
 
     @Test
+    void learnedScalesGetGradientsAndSpanTheCalibratedRanges() {
+        QdqLayout layout = layout(model);
+        QatGraph lsq = new QatGraph(model, layout, RangeMode.LEARNED_SCALE, 0.01, manager);
+        lsq.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+        for (QdqLayout.ActivationGroup g : layout.activations()) {
+            // The learned scale starts at the calibrated one, so the exported parameters are the calibrated ones.
+            assertEquals(g.params(), lsq.activationQuantizers().stream().filter(q -> q.tensors().equals(g.tensors()))
+                    .findFirst().orElseThrow().params(), g.tensors().toString());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(images, new Shape(IMAGES, 1, 28, 28));
+            try (GradientCollector c = Engine.getEngine(TorchRuntime.ENGINE).newGradientCollector()) {
+                NDArray y = lsq.forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
+                c.backward(y.square().sum());
+            }
+        }
+        long withGradient = lsq.getParameters().stream().filter(p -> p.getKey().endsWith(".scale"))
+                .filter(p -> p.getValue().getArray().getGradient().abs().sum().getFloat() > 0).count();
+        assertEquals(layout.activations().size(), withGradient, "every learned scale gets a gradient");
+    }
+
+    @Test
     void unsupportedOpsAreNamed() {
         GraphBuilder b = GraphBuilder.create("softmax");
         String x = b.input("x", new long[] {-1, 4});
