@@ -178,6 +178,36 @@ public final class OrtRunner implements AutoCloseable {
         return execute(raw);
     }
 
+    /**
+     * Opens buffers that the outputs of single-input runs are written into and that are reused
+     * from batch to batch, for callers that read every output of many batches in turn (calibration):
+     * no output is copied out of ONNX Runtime or allocated per batch. The buffers belong to this
+     * runner's session; close them before the runner.
+     */
+    public PinnedOutputs pinnedOutputs() {
+        requireOpen();
+        if (inputs.size() != 1) {
+            throw new InvalidInputException("Model " + description + " has " + inputs.size() + " inputs " + inputs.keySet()
+                    + "; pinned outputs serve single-input models");
+        }
+        return new PinnedOutputs(this, inputs.keySet().iterator().next());
+    }
+
+    /** The session, for {@link PinnedOutputs}. */
+    OrtSession session() {
+        requireOpen();
+        return session;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** Checks a batch for the single input {@code name} as {@link #run(Batch)} does. */
+    void validate(String name, Batch batch) {
+        validate(Map.of(name, new Feed(batch.data(), batch.shape())));
+    }
+
     /** Values and shape of one input, without the copies a {@link FloatTensor} makes. */
     private record Feed(float[] data, long[] shape) {
     }
