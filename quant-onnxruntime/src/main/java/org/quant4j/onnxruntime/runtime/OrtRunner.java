@@ -7,15 +7,19 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
@@ -42,6 +46,7 @@ public final class OrtRunner implements AutoCloseable {
     private final Map<String, TensorInfo> inputs;
     private final Map<String, TensorInfo> outputs;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Deque<FloatBuffer> inputBuffers = new ConcurrentLinkedDeque<>();
 
     private OrtRunner(OrtSession session, String description) throws OrtException {
         this.session = session;
@@ -215,11 +220,15 @@ public final class OrtRunner implements AutoCloseable {
     private Map<String, FloatTensor> execute(Map<String, Feed> feeds) {
         validate(feeds);
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        List<FloatBuffer> taken = new ArrayList<>(feeds.size());
         try {
             for (Map.Entry<String, Feed> e : feeds.entrySet()) {
                 Feed f = e.getValue();
-                tensors.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(f.data()),
-                        f.shape()));
+                FloatBuffer buffer = takeInputBuffer(f.data().length);
+                taken.add(buffer);
+                buffer.put(0, f.data());
+                tensors.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(),
+                        buffer.slice(0, f.data().length), f.shape()));
             }
             try (OrtSession.Result result = session.run(tensors)) {
                 Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -239,7 +248,24 @@ public final class OrtRunner implements AutoCloseable {
             throw new ModelException("ONNX Runtime failed to run model " + description + ": " + e.getMessage(), e);
         } finally {
             tensors.values().forEach(OnnxTensor::close);
+            taken.forEach(inputBuffers::push);
         }
+    }
+
+    /**
+     * A direct buffer of at least {@code floats} floats from the pool. ONNX Runtime reads a direct
+     * buffer in place, where a heap array would be copied into freshly allocated native memory on
+     * every run; the pool holds at most one buffer per concurrent run.
+     */
+    private FloatBuffer takeInputBuffer(int floats) {
+        FloatBuffer b = inputBuffers.poll();
+        return b != null && b.capacity() >= floats ? b : directFloats(floats);
+    }
+
+    /** A native-order direct buffer of {@code floats} floats. */
+    static FloatBuffer directFloats(int floats) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     @Override

@@ -5,8 +5,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
@@ -65,7 +63,7 @@ public final class PinnedOutputs implements AutoCloseable {
             long[] shape = batch.shape();
             if (!Arrays.equals(shape, inputShape)) {
                 releaseBuffers();
-                inputBuffer = direct(batch.data().length);
+                inputBuffer = OrtRunner.directFloats(batch.data().length);
                 inputTensor = OnnxTensor.createTensor(OrtRuntime.environment(), inputBuffer, shape);
                 inputShape = shape;
             }
@@ -96,7 +94,7 @@ public final class PinnedOutputs implements AutoCloseable {
         for (Map.Entry<String, OnnxValue> e : result) {
             if (e.getValue() instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
                 FloatBuffer values = tensor.getFloatBuffer();
-                FloatBuffer buffer = direct(values.remaining());
+                FloatBuffer buffer = OrtRunner.directFloats(values.remaining());
                 buffer.put(values).flip();
                 outputs.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(), buffer,
                         tensor.getInfo().getShape()));
@@ -113,11 +111,6 @@ public final class PinnedOutputs implements AutoCloseable {
         Map<String, FloatBuffer> v = new LinkedHashMap<>();
         buffers.forEach((name, buffer) -> v.put(name, buffer.asReadOnlyBuffer()));
         return Collections.unmodifiableMap(v);
-    }
-
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
     }
 
     private void releaseOutputs() {
