@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Calibrates activation ranges. A copy of the graph declares every observed tensor a graph output;
  * the calibration data streams through it on ONNX Runtime batch by batch, and each tensor's values
- * go to its own {@link Calibrator}. Only one batch of activations is held at a time.
+ * go to its own {@link Calibrator}. Only one batch of activations is held at a time: ONNX Runtime
+ * writes it into {@link PinnedOutputs} reused from batch to batch, and each tensor is copied from
+ * there into a reused array for its calibrator and the optional {@link TensorObserver}.
  *
  * <p>Observed tensors are declared as outputs without a type, so ONNX Runtime infers it: a tensor
  * that turns out not to be float32 (a shape computation, say) is simply absent from the ranges.
