@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
@@ -19,6 +20,10 @@ import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.calibration.data.Fingerprint;
+import org.quant4j.calibration.histogram.AbsHistogram;
+import org.quant4j.calibration.stats.StatisticsExport;
+import org.quant4j.calibration.stats.TensorStatistics;
+import org.quant4j.calibration.stats.TensorStatisticsCollector;
 import org.quant4j.calibration.table.CalibrationTable;
 import org.quant4j.calibration.table.TensorRtCalibrationCache;
 import org.quant4j.calibration.table.TensorRtCalibrationCache.Algorithm;
@@ -57,7 +62,7 @@ import picocli.CommandLine.Option;
  * own, as TensorRT sees them when it parses the model.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
-        customSynopsis = "quant4j calibrate -m FILE -d PATH [-o FILE] [--trt-cache FILE] [OPTIONS]",
+        customSynopsis = "quant4j calibrate -m FILE -d PATH [-o FILE] [--trt-cache FILE] [--stats FILE] [OPTIONS]",
         description = {
             "Calibrate the activation ranges of an ONNX model on --data; write a JSON calibration table and, with"
                     + " --trt-cache, a TensorRT calibration cache.",
@@ -71,7 +76,9 @@ import picocli.CommandLine.Option;
             "        --method entropy -o model.calibration.json --trt-cache model.cache",
             "  Percentile ranges of the samples in a .npy file, every range printed:",
             "    quant4j calibrate -m model.onnx -d samples.npy --method percentile \\",
-            "        --method-option percentile=99.9 --details"
+            "        --method-option percentile=99.9 --details",
+            "  Min-max ranges plus per-tensor statistics as CSV, from the same pass:",
+            "    quant4j calibrate -m model.onnx -d samples.npy --stats model.stats.csv"
         })
 public final class CalibrateCommand extends CliCommand {
 
@@ -106,6 +113,11 @@ public final class CalibrateCommand extends CliCommand {
                     + " EntropyCalibration2).")
     private Algorithm trtAlgorithm;
 
+    @Option(names = "--stats", paramLabel = "FILE",
+            description = "Also write statistics of every calibrated tensor (count, min, max, mean, std, histogram of"
+                    + " |x|, the method's range), gathered in the same pass: CSV when FILE ends in .csv, else JSON.")
+    private Path stats;
+
     @Option(names = "--details", description = "Print the range of every tensor.")
     private boolean details;
 
@@ -122,6 +134,14 @@ public final class CalibrateCommand extends CliCommand {
                         + " give the two files different names");
             }
         }
+        if (stats != null) {
+            output.checkWritable(stats, modelPath, "the tensor statistics");
+            if (AtomicFiles.isSameFile(stats, tablePath) || (trtCache != null && AtomicFiles.isSameFile(stats, trtCache))) {
+                throw new InvalidInputException("--stats " + stats + " is also the path of the "
+                        + (AtomicFiles.isSameFile(stats, tablePath) ? "calibration table" : "TensorRT cache")
+                        + ": give each output file its own name");
+            }
+        }
         if (!data.given()) {
             throw usageError("Calibration runs the model on data: give it with --data");
         }
@@ -135,13 +155,29 @@ public final class CalibrateCommand extends CliCommand {
 
         Graph graph = onnx.graph();
         ActivationCalibration.Result result;
+        CalibratorOptions options = calibratorOptions(config, scheme);
+        // Created on a tensor's first batch; the observer is called for several tensors at once.
+        Map<String, TensorStatisticsCollector> collectors = new ConcurrentHashMap<>();
+        ActivationCalibration.TensorObserver observer = stats == null ? null
+                : (tensor, values, offset, length) -> collectors.computeIfAbsent(tensor,
+                        t -> new TensorStatisticsCollector(t, Map.of(config.calibrationMethod().id(), options),
+                                AbsHistogram.DEFAULT_BINS)).observe(values, offset, length);
         try (ProgressBar bar = progressBar()) {
             QuantizationContext context = new QuantizationContext(config, Optional.of(samples),
                     calibration.batchSize(), bar, runnerOptions);
-            result = ActivationCalibration.calibrate(graph, activationTensors(graph), t -> scheme, context);
+            result = ActivationCalibration.calibrate(graph, activationTensors(graph), t -> scheme, context, observer);
         }
-        CalibrationTable table = table(modelPath, config, scheme, samples, result);
+        CalibrationTable table = table(modelPath, config, options, scheme, samples, result);
         table.write(tablePath);
+        if (stats != null) {
+            List<TensorStatistics> statistics = result.ranges().keySet().stream()
+                    .map(t -> collectors.get(t).statistics()).toList();
+            if (stats.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                StatisticsExport.writeCsv(statistics, stats);
+            } else {
+                StatisticsExport.writeJson(statistics, stats);
+            }
+        }
         TensorRtCalibrationCache cache = null;
         if (trtCache != null) {
             Algorithm algorithm = trtAlgorithm != null ? trtAlgorithm : defaultAlgorithm(config.calibrationMethod());
@@ -181,12 +217,15 @@ public final class CalibrateCommand extends CliCommand {
                 ? Algorithm.MIN_MAX_CALIBRATION : Algorithm.ENTROPY_CALIBRATION_2;
     }
 
-    private static CalibrationTable table(Path modelPath, QuantizationConfig config, QuantScheme scheme,
-            Dataset samples, ActivationCalibration.Result result) {
-        String method = config.calibrationMethod().id();
-        // The options each tensor's calibrator ran with: the user's, plus symmetry from the scheme.
-        CalibratorOptions options = CalibratorOptions.of(config.calibrationOptions())
+    /** The options each tensor's calibrator runs with: the user's, plus symmetry from the scheme. */
+    private static CalibratorOptions calibratorOptions(QuantizationConfig config, QuantScheme scheme) {
+        return CalibratorOptions.of(config.calibrationOptions())
                 .with(CalibratorOptions.SYMMETRIC, Boolean.toString(scheme.symmetric()));
+    }
+
+    private static CalibrationTable table(Path modelPath, QuantizationConfig config, CalibratorOptions options,
+            QuantScheme scheme, Dataset samples, ActivationCalibration.Result result) {
+        String method = config.calibrationMethod().id();
         CalibrationTable.Builder table = CalibrationTable.builder()
                 .calibrationMethod(method)
                 .dataFingerprint(samples.fingerprint())
@@ -218,6 +257,9 @@ public final class CalibrateCommand extends CliCommand {
                 .row("time", Formats.duration(result.time()))
                 .row("data", opened.description())
                 .row("table", tablePath.toAbsolutePath().normalize());
+        if (stats != null) {
+            summary.row("statistics", stats.toAbsolutePath().normalize());
+        }
         if (cache != null) {
             summary.row("TensorRT", trtCache.toAbsolutePath().normalize() + " (" + cache.header() + ")");
         }
@@ -246,6 +288,9 @@ public final class CalibrateCommand extends CliCommand {
         doc.put("seed", table.seed());
         doc.put("millis", Formats.millis(result.time()));
         doc.put("table", tablePath.toAbsolutePath().normalize().toString());
+        if (stats != null) {
+            doc.put("statistics", stats.toAbsolutePath().normalize().toString());
+        }
         if (cache != null) {
             doc.put("tensorRtCache", trtCache.toAbsolutePath().normalize().toString());
             doc.put("tensorRtHeader", cache.header());

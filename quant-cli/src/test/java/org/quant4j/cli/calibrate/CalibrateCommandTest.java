@@ -1,9 +1,12 @@
 package org.quant4j.cli.calibrate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +18,7 @@ import org.quant4j.calibration.table.TensorRtCalibrationCache;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
+import org.quant4j.onnxruntime.builder.GraphBuilder;
 import org.quant4j.onnxruntime.builder.ReferenceGraphs;
 
 class CalibrateCommandTest {
@@ -89,5 +93,65 @@ class CalibrateCommandTest {
                 + ": the file exists; choose another path or add --overwrite"), run.errLines());
         assertEquals("keep me", Files.readString(table));
         assertFalse(run.out().contains("Calibrated"));
+    }
+
+    /** input [N, 1, 2, 2] -> Relu -> out. */
+    private Path reluModel() {
+        GraphBuilder b = GraphBuilder.create("relu");
+        String x = b.input("input", -1, 1, 2, 2);
+        b.output(b.relu(x), "out");
+        return TestFiles.model(b.graph().toModel().proto(), dir.resolve("relu.onnx"));
+    }
+
+    @Test
+    void statsHaveOneEntryPerTensorWithHandComputedMoments() throws Exception {
+        Path model = reluModel();
+        Path data = TestFiles.npyFloats(dir.resolve("x.npy"), new int[] {2, 1, 2, 2},
+                new float[] {-1, 0, 1, 2, 3, -2, 0.5f, 0.5f});
+        Path stats = dir.resolve("relu.stats.json");
+
+        CliRun run = CliRun.of("calibrate", "-m", model, "-d", data, "--method", "minmax", "--stats", stats);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode tensors = new ObjectMapper().readTree(stats.toFile()).get("tensors");
+        assertEquals(2, tensors.size(), tensors::toString);
+        // input: sum 4 over 8 values, mean 0.5; squared deviations sum to 17.5.
+        assertTensor(tensors.get(0), "input", -2, 3, 0.5, Math.sqrt(17.5 / 8));
+        // Relu: 0, 0, 1, 2, 3, 0, 0.5, 0.5; sum 7, mean 0.875; squared deviations sum to 8.375.
+        assertTensor(tensors.get(1), "out", 0, 3, 0.875, Math.sqrt(8.375 / 8));
+
+        Path csv = dir.resolve("relu.stats.csv");
+        CliRun csvRun = CliRun.of("calibrate", "-m", model, "-d", data, "--stats", csv, "--overwrite");
+        assertEquals(0, csvRun.exitCode(), csvRun::toString);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("name,count,min,max,mean,std,nonFinite,range_minmax_min,range_minmax_max", lines.get(0));
+        assertEquals("out,8,0.0,3.0,0.875," + Math.sqrt(8.375 / 8) + ",0,0.0,3.0", lines.get(2));
+    }
+
+    private static void assertTensor(JsonNode t, String name, double min, double max, double mean, double std) {
+        assertEquals(name, t.get("name").asText());
+        assertEquals(8, t.get("count").asLong());
+        assertEquals(0, t.get("nonFinite").asLong());
+        assertEquals(min, t.get("min").asDouble());
+        assertEquals(max, t.get("max").asDouble());
+        assertEquals(mean, t.get("mean").asDouble(), 1e-12);
+        assertEquals(std, t.get("std").asDouble(), 1e-12);
+        // Without a TensorRT cache the activations are asymmetric: min-max is the data's own range.
+        assertEquals(min, t.get("ranges").get("minmax").get("min").asDouble());
+        assertEquals(max, t.get("ranges").get("minmax").get("max").asDouble());
+    }
+
+    @Test
+    void statsOverTheModelAreRefusedWithOneLine() throws Exception {
+        Path model = reluModel();
+        byte[] before = Files.readAllBytes(model);
+
+        CliRun run = CliRun.of("calibrate", "-m", model, "-d", Samples.images(dir, 4), "--stats", model);
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(List.of("quant4j: Refusing to write the tensor statistics to " + model + ": it is the input "
+                + model + ". Choose another output path; inputs are never overwritten"), run.errLines());
+        assertArrayEquals(before, Files.readAllBytes(model));
+        assertFalse(Files.exists(dir.resolve("relu.calibration.json")));
     }
 }

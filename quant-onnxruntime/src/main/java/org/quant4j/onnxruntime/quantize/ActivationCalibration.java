@@ -2,17 +2,20 @@ package org.quant4j.onnxruntime.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import org.quant4j.api.CalibrationException;
 import org.quant4j.api.InvalidInputException;
@@ -23,11 +26,11 @@ import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.onnxruntime.graph.FloatTensor;
 import org.quant4j.onnxruntime.graph.Graph;
 import org.quant4j.onnxruntime.graph.TensorInfo;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
+import org.quant4j.onnxruntime.runtime.PinnedOutputs;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Calibrates activation ranges. A copy of the graph declares every observed tensor a graph output;
  * the calibration data streams through it on ONNX Runtime batch by batch, and each tensor's values
- * go to its own {@link Calibrator}. Only one batch of activations is held at a time.
+ * go to its own {@link Calibrator}. Only one batch of activations is held at a time: ONNX Runtime
+ * writes it into {@link PinnedOutputs} reused from batch to batch, and each tensor is copied from
+ * there into a reused array for its calibrator and the optional {@link TensorObserver}.
  *
  * <p>Observed tensors are declared as outputs without a type, so ONNX Runtime infers it: a tensor
  * that turns out not to be float32 (a shape computation, say) is simply absent from the ranges.
@@ -72,7 +77,47 @@ public final class ActivationCalibration {
         }
     }
 
+    /**
+     * Receives the values of the observed tensors during calibration, next to their calibrators
+     * (for statistics, say). For each tensor the batches arrive in order, one call per batch;
+     * calls for different tensors may run at the same time on different threads.
+     */
+    @FunctionalInterface
+    public interface TensorObserver {
+
+        /**
+         * Observes {@code length} values of {@code tensor} from {@code values[offset]}; the array is
+         * reused once the call returns.
+         */
+        void observe(String tensor, float[] values, int offset, int length);
+    }
+
     private ActivationCalibration() {
+    }
+
+    private static void observe(String tensor, float[] values, int length, Calibrator calibrator,
+            TensorObserver observer) {
+        calibrator.observe(values, 0, length);
+        if (observer != null) {
+            observer.observe(tensor, values, 0, length);
+        }
+    }
+
+    /**
+     * Float arrays that the observing threads copy output buffers into, reused from batch to batch:
+     * at most one per thread at a time, so memory does not grow with the batches.
+     */
+    private static final class ScratchArrays {
+        private final Deque<float[]> free = new ConcurrentLinkedDeque<>();
+
+        float[] take(int length) {
+            float[] a = free.poll();
+            return a != null && a.length >= length ? a : new float[length];
+        }
+
+        void give(float[] array) {
+            free.push(array);
+        }
     }
 
     /**
@@ -125,6 +170,17 @@ public final class ActivationCalibration {
      */
     public static Result calibrate(Graph graph, Collection<String> tensors, Function<String, QuantScheme> schemes,
             QuantizationContext context) {
+        return calibrate(graph, tensors, schemes, context, null);
+    }
+
+    /**
+     * Calibrates as {@link #calibrate(Graph, Collection, Function, QuantizationContext)} does and
+     * also hands every batch of every observed float32 tensor to {@code observer}, in the same pass.
+     *
+     * @param observer receives each tensor's values batch by batch, or null for none
+     */
+    public static Result calibrate(Graph graph, Collection<String> tensors, Function<String, QuantScheme> schemes,
+            QuantizationContext context, TensorObserver observer) {
         Dataset data = context.calibrationData().orElseThrow(() -> new InvalidInputException(
                 "Static quantization needs calibration data: give a dataset in the request"));
         TensorInfo input = requireMatchingInput(graph, data);
@@ -152,25 +208,36 @@ public final class ActivationCalibration {
         long done = 0;
         int total = data.size();
         Set<String> floats = new LinkedHashSet<>();
+        ScratchArrays scratch = new ScratchArrays();
         context.listener().onProgress(STAGE, 0, total);
-        try (OrtRunner runner = OrtRunner.open(copy.toModel(), options)) {
+        try (OrtRunner runner = OrtRunner.open(copy.toModel(), options);
+                PinnedOutputs pinned = runner.pinnedOutputs()) {
             Iterator<Batch> batches = data.batches(context.batchSize());
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                Map<String, FloatTensor> values = runner.run(batch);
-                Map<String, float[]> arrays = new LinkedHashMap<>();
+                Map<String, FloatBuffer> values = pinned.run(batch);
+                List<String> present = new ArrayList<>();
                 for (String t : outputs) {
-                    float[] v = t.equals(input.name()) ? batch.data()
-                            : values.containsKey(t) ? values.get(t).data() : null;
-                    if (v != null) {
-                        arrays.put(t, v);
+                    if (t.equals(input.name()) || values.containsKey(t)) {
+                        present.add(t);
                         floats.add(t);
                     }
                 }
                 // ONNX Runtime is idle while the batch is observed: spread the tensors over the cores.
                 // Each tensor has its own calibrator and sees its batches in order, so the ranges
                 // do not depend on the number of threads.
-                arrays.entrySet().parallelStream().forEach(e -> calibrators.get(e.getKey()).observe(e.getValue()));
+                present.parallelStream().forEach(t -> {
+                    if (t.equals(input.name())) {
+                        observe(t, batch.data(), batch.data().length, calibrators.get(t), observer);
+                    } else {
+                        FloatBuffer buffer = values.get(t);
+                        int n = buffer.remaining();
+                        float[] array = scratch.take(n);
+                        buffer.get(0, array, 0, n);
+                        observe(t, array, n, calibrators.get(t), observer);
+                        scratch.give(array);
+                    }
+                });
                 done += batch.size();
                 context.listener().onProgress(STAGE, done, total);
             }

@@ -7,15 +7,19 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
@@ -42,6 +46,7 @@ public final class OrtRunner implements AutoCloseable {
     private final Map<String, TensorInfo> inputs;
     private final Map<String, TensorInfo> outputs;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Deque<FloatBuffer> inputBuffers = new ConcurrentLinkedDeque<>();
 
     private OrtRunner(OrtSession session, String description) throws OrtException {
         this.session = session;
@@ -178,6 +183,36 @@ public final class OrtRunner implements AutoCloseable {
         return execute(raw);
     }
 
+    /**
+     * Opens buffers that the outputs of single-input runs are written into and that are reused
+     * from batch to batch, for callers that read every output of many batches in turn (calibration):
+     * no output is copied out of ONNX Runtime or allocated per batch. The buffers belong to this
+     * runner's session; close them before the runner.
+     */
+    public PinnedOutputs pinnedOutputs() {
+        requireOpen();
+        if (inputs.size() != 1) {
+            throw new InvalidInputException("Model " + description + " has " + inputs.size() + " inputs " + inputs.keySet()
+                    + "; pinned outputs serve single-input models");
+        }
+        return new PinnedOutputs(this, inputs.keySet().iterator().next());
+    }
+
+    /** The session, for {@link PinnedOutputs}. */
+    OrtSession session() {
+        requireOpen();
+        return session;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** Checks a batch for the single input {@code name} as {@link #run(Batch)} does. */
+    void validate(String name, Batch batch) {
+        validate(Map.of(name, new Feed(batch.data(), batch.shape())));
+    }
+
     /** Values and shape of one input, without the copies a {@link FloatTensor} makes. */
     private record Feed(float[] data, long[] shape) {
     }
@@ -185,11 +220,15 @@ public final class OrtRunner implements AutoCloseable {
     private Map<String, FloatTensor> execute(Map<String, Feed> feeds) {
         validate(feeds);
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        List<FloatBuffer> taken = new ArrayList<>(feeds.size());
         try {
             for (Map.Entry<String, Feed> e : feeds.entrySet()) {
                 Feed f = e.getValue();
-                tensors.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(f.data()),
-                        f.shape()));
+                FloatBuffer buffer = takeInputBuffer(f.data().length);
+                taken.add(buffer);
+                buffer.put(0, f.data());
+                tensors.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(),
+                        buffer.slice(0, f.data().length), f.shape()));
             }
             try (OrtSession.Result result = session.run(tensors)) {
                 Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -209,7 +248,24 @@ public final class OrtRunner implements AutoCloseable {
             throw new ModelException("ONNX Runtime failed to run model " + description + ": " + e.getMessage(), e);
         } finally {
             tensors.values().forEach(OnnxTensor::close);
+            taken.forEach(inputBuffers::push);
         }
+    }
+
+    /**
+     * A direct buffer of at least {@code floats} floats from the pool. ONNX Runtime reads a direct
+     * buffer in place, where a heap array would be copied into freshly allocated native memory on
+     * every run; the pool holds at most one buffer per concurrent run.
+     */
+    private FloatBuffer takeInputBuffer(int floats) {
+        FloatBuffer b = inputBuffers.poll();
+        return b != null && b.capacity() >= floats ? b : directFloats(floats);
+    }
+
+    /** A native-order direct buffer of {@code floats} floats. */
+    static FloatBuffer directFloats(int floats) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     @Override

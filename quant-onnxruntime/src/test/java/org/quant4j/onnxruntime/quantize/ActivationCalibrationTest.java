@@ -1,6 +1,7 @@
 package org.quant4j.onnxruntime.quantize;
 
 import org.quant4j.calibration.data.UniformNoiseDataset;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantScheme;
@@ -126,5 +130,30 @@ class ActivationCalibrationTest {
         Map<String, TensorRange> ranges = ActivationCalibration.calibrate(b.graph(), List.of(shape, "out"),
                 t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE)).ranges();
         assertEquals(List.of("out"), List.copyOf(ranges.keySet()));
+    }
+
+    @Test
+    void observerSeesEveryBatchOfEveryTensorInOrder() {
+        Dataset data = new UniformNoiseDataset(10, new int[] {1, 4, 4}, 7, -1f, 1f);
+        Map<String, List<float[]>> seen = new ConcurrentHashMap<>();
+        ActivationCalibration.calibrate(convRelu(), List.of("input", "Conv_out", "out"),
+                t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE),
+                (tensor, values, offset, length) -> seen.computeIfAbsent(tensor, k -> new ArrayList<>())
+                        .add(Arrays.copyOfRange(values, offset, offset + length)));
+        assertEquals(Set.of("input", "Conv_out", "out"), seen.keySet());
+        List<float[]> inputs = new ArrayList<>();
+        data.batches(4).forEachRemaining(b -> inputs.add(b.data()));
+        for (String t : seen.keySet()) {
+            assertEquals(List.of(64, 64, 32), seen.get(t).stream().map(a -> a.length).toList(), t);
+        }
+        for (int b = 0; b < inputs.size(); b++) {
+            float[] x = inputs.get(b);
+            assertArrayEquals(x, seen.get("input").get(b));
+            for (int i = 0; i < x.length; i++) {
+                // The Conv computes 2x - 1, the Relu max(2x - 1, 0).
+                assertEquals(2.0 * x[i] - 1, seen.get("Conv_out").get(b)[i], 1e-6);
+                assertEquals(Math.max(2.0 * x[i] - 1, 0), seen.get("out").get(b)[i], 1e-6);
+            }
+        }
     }
 }
