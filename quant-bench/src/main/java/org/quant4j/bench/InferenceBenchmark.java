@@ -36,7 +36,8 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
 @Fork(1)
 public class InferenceBenchmark {
 
-    @Param({"fp32", "int8"})
+    /** fp32; int8 (every Conv, Add and Gemm); int8-float-stem (all but the first 7x7 Conv over 3 channels). */
+    @Param({"fp32", "int8", "int8-float-stem"})
     public String precision;
 
     @Param({"1", "32"})
@@ -52,6 +53,10 @@ public class InferenceBenchmark {
         if (precision.equals("int8")) {
             Path int8 = dir.resolve("resnet18-int8.onnx");
             ResNet18Models.int8(model, int8, CalibrationMethod.MIN_MAX, 32);
+            model = int8;
+        } else if (precision.equals("int8-float-stem")) {
+            Path int8 = dir.resolve("resnet18-int8-float-stem.onnx");
+            ResNet18Models.int8FloatStem(model, int8, 32);
             model = int8;
         }
         runner = OrtRunner.open(model, RunnerOptions.builder()

@@ -182,7 +182,12 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 .build();
     }
 
-    private static long size(Path file) {
+    /**
+     * The size of {@code file} in bytes, for results.
+     *
+     * @throws QuantException when it cannot be read
+     */
+    public static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

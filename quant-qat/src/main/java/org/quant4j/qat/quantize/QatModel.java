@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorOverride;
 import org.quant4j.api.TensorRange;
@@ -59,12 +60,13 @@ public final class QatModel implements AutoCloseable {
     private final Duration calibrationTime;
     private final double floatValidationAccuracy;
     private final double calibratedValidationAccuracy;
+    private final CalibrationMethod initialMethod;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     QatModel(Model model, QatGraph block, OnnxModel source, QuantizationConfig config, Dataset calibration,
             QatOptions options,
             List<EpochRecord> history, int bestEpoch, double seconds, Duration calibrationTime,
-            double floatValidationAccuracy, double calibratedValidationAccuracy) {
+            double floatValidationAccuracy, double calibratedValidationAccuracy, CalibrationMethod initialMethod) {
         this.model = model;
         this.block = block;
         this.source = source;
@@ -77,6 +79,7 @@ public final class QatModel implements AutoCloseable {
         this.calibrationTime = calibrationTime;
         this.floatValidationAccuracy = floatValidationAccuracy;
         this.calibratedValidationAccuracy = calibratedValidationAccuracy;
+        this.initialMethod = initialMethod;
     }
 
     /** The simulated-INT8 block. */
@@ -94,7 +97,12 @@ public final class QatModel implements AutoCloseable {
         return history;
     }
 
-    /** The 1-based epoch whose parameters and ranges the model holds. */
+    /** The calibration method of the ranges training started from. */
+    public CalibrationMethod initialMethod() {
+        return initialMethod;
+    }
+
+    /** The 1-based epoch whose parameters and ranges the model holds; 0 when no epoch beat the calibrated start. */
     public int bestEpoch() {
         return bestEpoch;
     }
@@ -121,7 +129,7 @@ public final class QatModel implements AutoCloseable {
 
     /** Validation accuracy of the simulated-INT8 model at {@link #bestEpoch()}. */
     public double validationAccuracy() {
-        return history.get(bestEpoch - 1).validationAccuracy();
+        return bestEpoch == 0 ? calibratedValidationAccuracy : history.get(bestEpoch - 1).validationAccuracy();
     }
 
     /** Top-1 accuracy of the simulated-INT8 model on {@code data}, in inference mode. */

@@ -1,6 +1,9 @@
 package org.quant4j.qat.quantize;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import org.quant4j.api.CalibrationMethod;
 import org.quant4j.qat.simulate.RangeMode;
 import org.quant4j.qat.train.TrainingOptions;
 
@@ -11,7 +14,8 @@ import org.quant4j.qat.train.TrainingOptions;
  * statistics frozen after epoch 2 and activation ranges after epoch 3; moving-average ranges
  * (constant 0.01) starting from a calibration of 500 class-stratified training images; early
  * stopping after 2 epochs without a better simulated-INT8 validation accuracy, with the best epoch
- * restored; 5,000 class-stratified training images held out for validation.
+ * restored (the calibrated start competes as epoch 0); 5,000 class-stratified training images held
+ * out for validation.
  */
 public final class QatOptions {
 
@@ -22,6 +26,7 @@ public final class QatOptions {
     private final double averagingConstant;
     private final int calibrationSamples;
     private final int validationSamples;
+    private final List<CalibrationMethod> initialMethods;
 
     private QatOptions(Builder b) {
         this.training = b.training;
@@ -31,6 +36,7 @@ public final class QatOptions {
         this.averagingConstant = b.averagingConstant;
         this.calibrationSamples = b.calibrationSamples;
         this.validationSamples = b.validationSamples;
+        this.initialMethods = List.copyOf(b.initialMethods);
     }
 
     public static Builder builder() {
@@ -80,10 +86,20 @@ public final class QatOptions {
         return validationSamples;
     }
 
+    /**
+     * Calibration methods to start from: each calibrates the initial ranges, and training starts from
+     * the one whose simulated-INT8 validation accuracy is highest (the first on a tie). Empty (the
+     * default): the config's calibration method only.
+     */
+    public List<CalibrationMethod> initialMethods() {
+        return initialMethods;
+    }
+
     public Builder toBuilder() {
         return new Builder().training(training).freezeBatchNormAfter(freezeBatchNormAfter)
                 .freezeObserversAfter(freezeObserversAfter).rangeMode(rangeMode).averagingConstant(averagingConstant)
-                .calibrationSamples(calibrationSamples).validationSamples(validationSamples);
+                .calibrationSamples(calibrationSamples).validationSamples(validationSamples)
+                .initialMethods(initialMethods.toArray(CalibrationMethod[]::new));
     }
 
     @Override
@@ -91,7 +107,10 @@ public final class QatOptions {
         return training + "; BN frozen after epoch " + freezeBatchNormAfter + ", ranges frozen after epoch "
                 + freezeObserversAfter + ", ranges " + rangeMode.name().toLowerCase(java.util.Locale.ROOT)
                 + (rangeMode == RangeMode.MOVING_AVERAGE ? " (" + averagingConstant + ")" : "") + ", "
-                + calibrationSamples + " calibration samples, " + validationSamples + " validation samples";
+                + calibrationSamples + " calibration samples" + (initialMethods.isEmpty() ? ""
+                        : " (start from the best on validation of " + initialMethods.stream().map(CalibrationMethod::id)
+                                .collect(Collectors.joining(", ")) + ")") + ", " + validationSamples
+                + " validation samples";
     }
 
     /** Builder of {@link QatOptions}. */
@@ -103,8 +122,14 @@ public final class QatOptions {
         private double averagingConstant = 0.01;
         private int calibrationSamples = 500;
         private int validationSamples = 5000;
+        private List<CalibrationMethod> initialMethods = List.of();
 
         private Builder() {
+        }
+
+        public Builder initialMethods(CalibrationMethod... methods) {
+            this.initialMethods = List.of(methods);
+            return this;
         }
 
         public Builder training(TrainingOptions value) {

@@ -1,16 +1,12 @@
 package org.quant4j.qat.quantize;
 
 import ai.djl.engine.Engine;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.Quant4jVersion;
-import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
@@ -96,21 +92,23 @@ public final class QatQuantizer implements Quantizer {
                 training.size(), validation.size(), calibration.size(), options);
         QatModel.Export export;
         Duration calibrationTime;
+        String initialMethod;
         try (QatModel qat = QuantizationAwareTraining.train(model, InMemoryImages.of(training),
                 InMemoryImages.of(validation), calibration, config, options, request.listener())) {
             export = qat.export();
             calibrationTime = qat.calibrationTime();
+            initialMethod = qat.initialMethod().id();
         }
         // Training takes minutes: check again that no file appeared at the output meanwhile.
         OnnxRuntimeQuantizer.checkOutput(request);
         export.model().write(request.output());
         QuantizationResult.Builder b = QuantizationResult.builder().output(request.output()).mode(config.mode())
-                .sizes(size(request.model()), size(request.output())).calibrationTime(calibrationTime)
+                .sizes(OnnxRuntimeQuantizer.size(request.model()), OnnxRuntimeQuantizer.size(request.output())).calibrationTime(calibrationTime)
                 .totalTime(Duration.ofNanos(System.nanoTime() - start))
                 .provenance(Provenance.builder().put("quantizer", NAME).tool("quant4j", Quant4jVersion.get())
                         .backend("djl-pytorch", Engine.getDjlVersion())
                         .put("mode", config.mode().name().toLowerCase(Locale.ROOT))
-                        .calibration(config.calibrationMethod().id(), calibration.fingerprint())
+                        .calibration(initialMethod, calibration.fingerprint())
                         .put("qat.options", options.toString())
                         .put("qat.trainingData", training.fingerprint())
                         .put("perChannel", Boolean.toString(config.perChannel()))
@@ -119,14 +117,6 @@ public final class QatQuantizer implements Quantizer {
         export.decisions().forEach(b::decision);
         export.ranges().forEach(b::range);
         return b.build();
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new QuantException("Cannot read the size of " + file + ": " + e, e);
-        }
     }
 
     @Override

@@ -4,8 +4,12 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -31,11 +35,13 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>the static QDQ quantizer plans the quantization of the folded graph and calibrates its
  *       activation ranges on the calibration images ({@link StaticQdqQuantizer#layout}), with the
- *       config's calibration method;</li>
+ *       config's calibration method or, given {@link QatOptions#initialMethods()}, with the one
+ *       whose simulated-INT8 validation accuracy is best;</li>
  *   <li>{@link QatGraph} runs the float model on DJL with fake quantizers exactly there, starting from
  *       those ranges;</li>
  *   <li>{@link TrainingLoop} fine-tunes it, freezing batch-norm statistics and then the ranges at
- *       the configured epochs, choosing the epoch by the simulated-INT8 validation accuracy;</li>
+ *       the configured epochs, choosing the epoch by the simulated-INT8 validation accuracy (the
+ *       calibrated start competes as epoch 0);</li>
  *   <li>{@link QatModel#export()} writes the result as a QDQ model.</li>
  * </ol>
  */
@@ -66,28 +72,47 @@ public final class QuantizationAwareTraining {
         Graph folded = Graph.of(model);
         TransformPipeline.inference().apply(folded);
         folded.requireOpset(REQUIRED_OPSET);
+        List<CalibrationMethod> methods = options.initialMethods().isEmpty()
+                ? List.of(config.calibrationMethod()) : options.initialMethods();
         long start = System.nanoTime();
-        QdqLayout layout = StaticQdqQuantizer.layout(folded, new QuantizationContext(config, Optional.of(calibration),
-                Math.min(64, calibration.size()), listener,
-                RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build()));
+        List<QdqLayout> layouts = new ArrayList<>();
+        for (CalibrationMethod method : methods) {
+            layouts.add(StaticQdqQuantizer.layout(folded, new QuantizationContext(
+                    config.toBuilder().calibrationMethod(method).build(), Optional.of(calibration),
+                    Math.min(64, calibration.size()), listener, RunnerOptions.defaults().toBuilder()
+                            .intraOpThreads(options.training().threads()).build())));
+        }
         Duration calibrationTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Initial ranges of {} activation groups calibrated ({}) on {} samples in {} ms; {} weights quantized",
-                layout.activations().size(), config.calibrationMethod().id(), calibration.size(),
-                calibrationTime.toMillis(), layout.weights().size());
+                layouts.get(0).activations().size(), methods, calibration.size(), calibrationTime.toMillis(),
+                layouts.get(0).weights().size());
 
         TrainingLoop.seededEngine(options.training());
         Model djl = Model.newInstance("qat", Device.cpu(), TorchRuntime.ENGINE);
         try {
-            QatGraph block = new QatGraph(model, layout, options.rangeMode(), options.averagingConstant(),
+            QatGraph block = new QatGraph(model, layouts.get(0), options.rangeMode(), options.averagingConstant(),
                     djl.getNDManager());
             djl.setBlock(block);
             int batch = options.training().evaluationBatchSize();
             block.setFakeQuantization(false);
             double floatAccuracy = TrainedModel.accuracy(block, djl.getNDManager(), validation, batch);
             block.setFakeQuantization(true);
-            double calibratedAccuracy = TrainedModel.accuracy(block, djl.getNDManager(), validation, batch);
+            int chosen = 0;
+            double calibratedAccuracy = -1;
+            for (int i = 0; i < layouts.size(); i++) {
+                block.resetActivationRanges(layouts.get(i));
+                double accuracy = TrainedModel.accuracy(block, djl.getNDManager(), validation, batch);
+                LOG.info(String.format(Locale.ROOT, "Simulated INT8 with %s ranges: validation accuracy %.4f",
+                        methods.get(i).id(), accuracy));
+                if (accuracy > calibratedAccuracy) {
+                    calibratedAccuracy = accuracy;
+                    chosen = i;
+                }
+            }
+            block.resetActivationRanges(layouts.get(chosen));
+            CalibrationMethod initialMethod = methods.get(chosen);
             LOG.info(String.format(Locale.ROOT, "Before QAT: validation accuracy %.4f float, %.4f simulated INT8 with"
-                    + " calibrated ranges", floatAccuracy, calibratedAccuracy));
+                    + " %s ranges", floatAccuracy, calibratedAccuracy, initialMethod.id()));
             int[] sample = train.sampleShape();
             TrainingLoop.Outcome outcome = TrainingLoop.run(djl, new Shape(1, sample[0], sample[1], sample[2]), train,
                     validation, options.training(), epoch -> {
@@ -101,9 +126,9 @@ public final class QuantizationAwareTraining {
                             LOG.info("Epoch {}: activation ranges frozen", epoch);
                             block.setObserversFrozen(true);
                         }
-                    });
+                    }, OptionalDouble.of(calibratedAccuracy));
             return new QatModel(djl, block, model, config, calibration, options, outcome.history(), outcome.bestEpoch(),
-                    outcome.seconds(), calibrationTime, floatAccuracy, calibratedAccuracy);
+                    outcome.seconds(), calibrationTime, floatAccuracy, calibratedAccuracy, initialMethod);
         } catch (RuntimeException | Error e) {
             djl.close();
             throw e;

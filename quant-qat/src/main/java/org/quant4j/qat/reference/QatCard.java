@@ -21,8 +21,9 @@ import org.quant4j.qat.train.EpochRecord;
  * @param testImages          test images
  * @param floatValidation     validation accuracy of the float model on DJL, before training
  * @param calibratedValidation validation accuracy of the simulated-INT8 model with calibrated ranges, before training
+ * @param initialMethod       the calibration method of the ranges training started from
  * @param history             one record per QAT epoch (validation accuracy of the simulated-INT8 model)
- * @param bestEpoch           the epoch exported
+ * @param bestEpoch           the epoch exported (0: the calibrated start)
  * @param qatSeconds          wall-clock seconds of the whole QAT run: calibration, training and export
  * @param options             QAT options as text
  * @param machine             machine and software (name to value)
@@ -32,7 +33,7 @@ import org.quant4j.qat.train.EpochRecord;
  */
 public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Double> ptqAccuracies,
         double simulatedAccuracy, double qatAccuracy, int testImages, double floatValidation,
-        double calibratedValidation, List<EpochRecord> history, int bestEpoch, double qatSeconds, String options,
+        double calibratedValidation, String initialMethod, List<EpochRecord> history, int bestEpoch, double qatSeconds, String options,
         Map<String, String> machine, String modelSha256, long modelBytes, String operators) {
 
     /** The command that reruns QAT of a reference model, with {@code ID} for its id. */
@@ -95,10 +96,12 @@ public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Do
                 qatAccuracy >= ptq.getValue() ? "met" : "NOT met"));
         ModelCard.row(s, "test images", Integer.toString(testImages));
         ModelCard.row(s, "validation accuracy before QAT", ModelCard.percent(floatValidation) + " float, "
-                + ModelCard.percent(calibratedValidation) + " simulated INT8 with the calibrated ranges");
-        ModelCard.row(s, "validation accuracy after QAT", ModelCard.percent(history.get(bestEpoch - 1)
-                .validationAccuracy()) + " simulated INT8 at epoch " + bestEpoch + " of " + history.size()
-                + " (the parameters exported)");
+                + ModelCard.percent(calibratedValidation) + " simulated INT8 with the " + initialMethod
+                + " ranges (the calibration method training started from, the best on validation)");
+        ModelCard.row(s, "validation accuracy after QAT", bestEpoch == 0
+                ? "no epoch of " + history.size() + " beat the calibrated start: its parameters are exported"
+                : ModelCard.percent(history.get(bestEpoch - 1).validationAccuracy()) + " simulated INT8 at epoch "
+                        + bestEpoch + " of " + history.size() + " (the parameters exported)");
         ModelCard.row(s, "QAT time", String.format(Locale.ROOT, "%.0f s (%.1f min): calibration, training with"
                 + " validation after every epoch, and export", qatSeconds, qatSeconds / 60));
         ModelCard.row(s, "operators ONNX Runtime runs", operators);

@@ -62,11 +62,16 @@ public final class QatReference {
                 card.qatAccuracy(), card.simulatedAccuracy(), card.qatSeconds()));
     }
 
-    /** The QAT options of a reference model: the defaults with its augmentation, seed and 2 threads. */
+    /**
+     * The QAT options of a reference model: the defaults with its augmentation, seed, 2 threads, and
+     * the start chosen on validation among the four calibration methods.
+     */
     public static QatOptions.Builder options(ReferenceModel model) {
         TrainingOptions reference = model.options();
         return QatOptions.builder().training(QatOptions.defaultTraining().seed(ReferenceModel.SEED).threads(2)
-                .augmenter(reference.augmenter()).timeBudgetSeconds(TIME_BUDGET_SECONDS).build());
+                .augmenter(reference.augmenter()).timeBudgetSeconds(TIME_BUDGET_SECONDS).build())
+                .initialMethods(CalibrationMethod.MIN_MAX, CalibrationMethod.ENTROPY, CalibrationMethod.PERCENTILE,
+                        CalibrationMethod.MSE);
     }
 
     /** Runs QAT of {@code model} (read from {@code directory}) and writes the INT8 model and its card there. */
@@ -100,7 +105,8 @@ public final class QatReference {
             double qatAccuracy = TrainReference.evaluate(out, test).top1();
             String operators = new TreeMap<>(OptimizedOps.list(out, RunnerOptions.defaults()).counts()).toString();
             QatCard card = new QatCard(model, floatAccuracy, ptq, simulated, qatAccuracy, test.size(),
-                    qat.floatValidationAccuracy(), qat.calibratedValidationAccuracy(), qat.history(), qat.bestEpoch(),
+                    qat.floatValidationAccuracy(), qat.calibratedValidationAccuracy(), qat.initialMethod().id(),
+                    qat.history(), qat.bestEpoch(),
                     seconds, options.toString(), TrainReference.machine(), TrainReference.sha256(out),
                     TrainReference.size(out), operators);
             AtomicFiles.writeString(directory.resolve(model.qatCardFileName()), "QAT model card", card.markdown());

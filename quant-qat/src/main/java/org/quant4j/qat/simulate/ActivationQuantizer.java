@@ -24,7 +24,7 @@ public final class ActivationQuantizer {
     private final double averagingConstant;
     private final Parameter range;
     private final Parameter scale;
-    private final int learnedZeroPoint;
+    private int learnedZeroPoint;
 
     ActivationQuantizer(String id, List<String> tensors, TensorRange initial, QuantScheme scheme, RangeMode mode,
             double averagingConstant, NDManager manager) {
@@ -39,6 +39,16 @@ public final class ActivationQuantizer {
         this.scale = mode != RangeMode.LEARNED_SCALE ? null
                 : Parameter.builder().setName(id + ".scale").setType(Parameter.Type.OTHER).optRequiresGrad(true)
                         .optArray(manager.create(new float[] {p.scale(0)}, new Shape(1))).build();
+    }
+
+    /** Starts again from {@code initial}: the observed range, and for a learned scale its scale and zero point. */
+    void reset(TensorRange initial) {
+        range.getArray().set(new float[] {(float) initial.min(), (float) initial.max()});
+        if (scale != null) {
+            QuantParams p = QuantParams.forRange(initial, scheme);
+            learnedZeroPoint = p.zeroPoint(0);
+            scale.getArray().set(new float[] {p.scale(0)});
+        }
     }
 
     /** The tensors this quantizer covers. */

@@ -249,6 +249,27 @@ public final class QatGraph extends AbstractBlock {
         return List.copyOf(quantizers);
     }
 
+    /**
+     * Restarts every activation quantizer from the ranges of {@code layout}, a layout of the same
+     * graph and config (another calibration method, say).
+     *
+     * @throws IllegalArgumentException when {@code layout} groups the tensors differently
+     */
+    public void resetActivationRanges(QdqLayout layout) {
+        if (layout.activations().size() != quantizers.size()) {
+            throw new IllegalArgumentException("The layout has " + layout.activations().size()
+                    + " activation groups, the simulation " + quantizers.size());
+        }
+        for (int i = 0; i < quantizers.size(); i++) {
+            QdqLayout.ActivationGroup g = layout.activations().get(i);
+            if (!g.tensors().equals(quantizers.get(i).tensors())) {
+                throw new IllegalArgumentException("Activation group " + i + " is " + g.tensors() + " in the layout but "
+                        + quantizers.get(i).tensors() + " in the simulation");
+            }
+            quantizers.get(i).reset(g.range());
+        }
+    }
+
     /** The current range of every quantized activation tensor, by tensor name. */
     public Map<String, TensorRange> activationRanges() {
         Map<String, TensorRange> ranges = new LinkedHashMap<>();

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,8 @@ public final class TrainingLoop {
      * What a run did.
      *
      * @param history   one record per epoch run
-     * @param bestEpoch the 1-based epoch whose parameters the block holds now
+     * @param bestEpoch the 1-based epoch whose parameters the block holds now, or 0 when no epoch beat
+     *                  the starting parameters given a validation accuracy
      * @param seconds   wall-clock seconds of the run, validation included
      */
     public record Outcome(List<EpochRecord> history, int bestEpoch, double seconds) {
@@ -86,6 +88,17 @@ public final class TrainingLoop {
      */
     public static Outcome run(Model model, Shape inputShape, InMemoryImages train, InMemoryImages validation,
             TrainingOptions options, EpochHook hook) {
+        return run(model, inputShape, train, validation, options, hook, OptionalDouble.empty());
+    }
+
+    /**
+     * {@link #run(Model, Shape, InMemoryImages, InMemoryImages, TrainingOptions, EpochHook)}, with the
+     * starting parameters competing as epoch 0 when their validation accuracy is given: an epoch must
+     * beat it to be kept, and when none does the starting parameters are restored (fine-tuning never
+     * returns a model worse on validation than the one it started from).
+     */
+    public static Outcome run(Model model, Shape inputShape, InMemoryImages train, InMemoryImages validation,
+            TrainingOptions options, EpochHook hook, OptionalDouble startValidationAccuracy) {
         SplittableRandom random = new SplittableRandom(options.seed());
         int fullSteps = (train.size() + options.batchSize() - 1) / options.batchSize();
         int stepsPerEpoch = options.maxStepsPerEpoch() > 0 ? Math.min(fullSteps, options.maxStepsPerEpoch()) : fullSteps;
@@ -103,23 +116,24 @@ public final class TrainingLoop {
             LOG.info("Training {} parameters on {} images, validating on {}: {}; schedule {}",
                     parameterCount(model.getBlock()), train.size(), validation.size(), options, schedule);
             bestEpoch = runEpochs(trainer, model, train, validation, options, stepsPerEpoch, schedule, random, history,
-                    hook);
+                    hook, startValidationAccuracy);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("Training finished after {} epochs in {} s; best validation accuracy {} at epoch {}",
-                history.size(), String.format(Locale.ROOT, "%.1f", seconds),
-                String.format(Locale.ROOT, "%.4f", history.get(bestEpoch - 1).validationAccuracy()), bestEpoch);
+                history.size(), String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.4f",
+                        bestEpoch == 0 ? startValidationAccuracy.getAsDouble()
+                                : history.get(bestEpoch - 1).validationAccuracy()), bestEpoch);
         return new Outcome(history, bestEpoch, seconds);
     }
 
     private static int runEpochs(Trainer trainer, Model model, InMemoryImages train, InMemoryImages validation,
             TrainingOptions options, int stepsPerEpoch, LearningRateSchedule schedule, SplittableRandom random,
-            List<EpochRecord> history, EpochHook hook) {
+            List<EpochRecord> history, EpochHook hook, OptionalDouble startValidationAccuracy) {
         Block block = model.getBlock();
         int[] order = train.allIndices();
-        Map<String, float[]> best = null;
+        Map<String, float[]> best = startValidationAccuracy.isPresent() ? snapshot(block) : null;
         int bestEpoch = 0;
-        double bestAccuracy = -1;
+        double bestAccuracy = startValidationAccuracy.orElse(-1);
         int step = 0;
         long start = System.nanoTime();
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
@@ -180,7 +194,8 @@ public final class TrainingLoop {
             }
         }
         if (bestEpoch != history.size()) {
-            LOG.info("Restoring the parameters of epoch {} (validation accuracy {})", bestEpoch,
+            LOG.info("Restoring the parameters of {} (validation accuracy {})",
+                    bestEpoch == 0 ? "the start: no epoch beat them" : "epoch " + bestEpoch,
                     String.format(Locale.ROOT, "%.4f", bestAccuracy));
             restore(block, best);
         }
