@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.data.ImageFolderDataset;
@@ -73,6 +74,14 @@ public final class CompareCommand extends CliCommand {
                     + "\".")
     private Path qat;
 
+    @Option(names = "--qat-train",
+            description = "Also run quantization-aware training here (the 'qat' quantizer, static per-channel INT8,"
+                    + " 5 epochs) on every image of the train split, as \"" + QAT_TRAINED + "\". Takes minutes.")
+    private boolean qatTrain;
+
+    /** Row name of the model trained by {@code --qat-train}. */
+    static final String QAT_TRAINED = "QAT INT8 (trained here)";
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "compare-report",
             description = "Directory of the report (default: ${DEFAULT-VALUE}); its models/ holds the quantized"
                     + " models.")
@@ -80,7 +89,11 @@ public final class CompareCommand extends CliCommand {
 
     @Override
     protected int run() {
-        List<MethodComparison.Method> chosen = MethodSelection.select(methods, seed, qat);
+        List<MethodComparison.Method> chosen = new ArrayList<>(MethodSelection.select(methods, seed, qat));
+        if (qatTrain) {
+            chosen.add(MethodComparison.Method.trained(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
+                    .seed(seed).build(), "qat"));
+        }
         OnnxModel onnx = model.read();
         if (!data.given()) {
             throw usageError("The comparison needs labelled data: give it with --data");
@@ -102,8 +115,13 @@ public final class CompareCommand extends CliCommand {
         Dataset testSet = StratifiedSubset.of(test.dataset(), comparison.testSamples(), seed, "--test-samples");
         Dataset calibrationSet = StratifiedSubset.of(calibration.dataset(), comparison.calibrationSamples(), seed,
                 "--calibration-samples");
+        if (qatTrain && calibration.description().equals(test.description())) {
+            throw new InvalidInputException("--qat-train trains on the train split, but " + data.path() + " has none:"
+                    + " give an IDX or CIFAR-10 directory with train and test files");
+        }
         ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
-                classNames(test), chosen, comparison.threads(), comparison.rounds(), output.resolve("models"), notes);
+                classNames(test), chosen, comparison.threads(), comparison.rounds(), output.resolve("models"), notes,
+                qatTrain ? calibration.dataset() : null);
         ComparisonReport report;
         try (ProgressBar bar = progressBar()) {
             report = run.run(bar);

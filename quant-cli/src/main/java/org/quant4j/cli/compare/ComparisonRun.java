@@ -23,9 +23,10 @@ import org.quant4j.report.stats.StatisticsOptions;
  * @param rounds        interleaved timing rounds
  * @param workDirectory where the quantized models are written
  * @param notes         notes on how the data was chosen, shown in the report
+ * @param training      labelled training images for methods that train (QAT); null when none does
  */
 public record ComparisonRun(Path model, Dataset calibration, Dataset test, String datasetName, List<String> classNames,
-        List<Method> methods, int threads, int rounds, Path workDirectory, List<String> notes) {
+        List<Method> methods, int threads, int rounds, Path workDirectory, List<String> notes, Dataset training) {
 
     /** Timed batch-1 runs per method and round: enough for a stable median on a small model. */
     static final int LATENCY_ITERATIONS = 30;
@@ -57,6 +58,9 @@ public record ComparisonRun(Path model, Dataset calibration, Dataset test, Strin
                 .timing(rounds, LATENCY_ITERATIONS, THROUGHPUT_ITERATIONS)
                 .statistics(StatisticsOptions.withSeed(seed()))
                 .listener(listener);
+        if (training != null) {
+            builder.trainingData(training);
+        }
         notes.forEach(builder::measurementNote);
         return builder.build().run();
     }

@@ -13,9 +13,9 @@ import org.quant4j.qat.train.TrainingOptions;
  * learning rate 0.001 decaying by cosine to 0, batch 128, random crops and flips; batch-norm
  * statistics frozen after epoch 2 and activation ranges after epoch 3; moving-average ranges
  * (constant 0.01) starting from a calibration of 500 class-stratified training images; early
- * stopping after 2 epochs without a better simulated-INT8 validation accuracy, with the best epoch
- * restored (the calibrated start competes as epoch 0); 5,000 class-stratified training images held
- * out for validation.
+ * stopping after 2 epochs without a better simulated-INT8 validation accuracy once the ranges are
+ * frozen, with the best epoch restored (the calibrated start competes as epoch 0); 5,000
+ * class-stratified training images held out for validation.
  */
 public final class QatOptions {
 

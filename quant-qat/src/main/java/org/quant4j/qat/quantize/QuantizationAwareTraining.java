@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *       those ranges;</li>
  *   <li>{@link TrainingLoop} fine-tunes it, freezing batch-norm statistics and then the ranges at
  *       the configured epochs, choosing the epoch by the simulated-INT8 validation accuracy (the
- *       calibrated start competes as epoch 0);</li>
+ *       calibrated start competes as epoch 0); early stopping counts its patience from the last
+ *       freeze at the earliest, so it never cuts the schedule before the frozen phase has run;</li>
  *   <li>{@link QatModel#export()} writes the result as a QDQ model.</li>
  * </ol>
  */
@@ -126,7 +127,8 @@ public final class QuantizationAwareTraining {
                             LOG.info("Epoch {}: activation ranges frozen", epoch);
                             block.setObserversFrozen(true);
                         }
-                    }, OptionalDouble.of(calibratedAccuracy));
+                    }, OptionalDouble.of(calibratedAccuracy),
+                    Math.max(options.freezeBatchNormAfter(), options.freezeObserversAfter()));
             return new QatModel(djl, block, model, config, calibration, options, outcome.history(), outcome.bestEpoch(),
                     outcome.seconds(), calibrationTime, floatAccuracy, calibratedAccuracy, initialMethod);
         } catch (RuntimeException | Error e) {

@@ -57,6 +57,13 @@ public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Do
                 .thenComparing(Map.Entry.comparingByKey())).orElseThrow();
     }
 
+    /** A difference of accuracies in percentage points with its sign, {@code +0.00} for none. */
+    static String points(double fractionDifference) {
+        // Round first so that a difference of a few ulps prints as +0.00, not -0.00.
+        double rounded = Math.round(fractionDifference * 10_000) / 100.0 + 0.0;
+        return String.format(Locale.ROOT, "%+.2f", rounded);
+    }
+
     /**
      * The QAT test accuracy a card states, as a fraction.
      *
@@ -87,13 +94,11 @@ public record QatCard(ReferenceModel model, double floatAccuracy, Map<String, Do
                 ModelCard.percent(e.getValue())));
         s.append(QAT_ROW).append(ModelCard.percent(qatAccuracy)).append(" |\n");
         ModelCard.row(s, "test accuracy, QAT simulated INT8 (DJL)", ModelCard.percent(simulatedAccuracy)
-                + String.format(Locale.ROOT, " (ONNX Runtime - DJL: %+.2f points)",
-                        100 * (qatAccuracy - simulatedAccuracy)));
-        ModelCard.row(s, "QAT vs FP32", String.format(Locale.ROOT, "%+.2f points (target: within 0.5): %s",
-                -100 * gap, gap <= 0.005 ? "met" : "NOT met"));
-        ModelCard.row(s, "QAT vs best PTQ (" + ptq.getKey() + ")", String.format(Locale.ROOT,
-                "%+.2f points (target: not worse): %s", 100 * (qatAccuracy - ptq.getValue()),
-                qatAccuracy >= ptq.getValue() ? "met" : "NOT met"));
+                + " (ONNX Runtime - DJL: " + points(qatAccuracy - simulatedAccuracy) + " points)");
+        ModelCard.row(s, "QAT vs FP32", points(-gap) + " points (target: within 0.5): "
+                + (gap <= 0.005 ? "met" : "NOT met"));
+        ModelCard.row(s, "QAT vs best PTQ (" + ptq.getKey() + ")", points(qatAccuracy - ptq.getValue())
+                + " points (target: not worse): " + (qatAccuracy >= ptq.getValue() ? "met" : "NOT met"));
         ModelCard.row(s, "test images", Integer.toString(testImages));
         ModelCard.row(s, "validation accuracy before QAT", ModelCard.percent(floatValidation) + " float, "
                 + ModelCard.percent(calibratedValidation) + " simulated INT8 with the " + initialMethod

@@ -88,7 +88,7 @@ public final class TrainingLoop {
      */
     public static Outcome run(Model model, Shape inputShape, InMemoryImages train, InMemoryImages validation,
             TrainingOptions options, EpochHook hook) {
-        return run(model, inputShape, train, validation, options, hook, OptionalDouble.empty());
+        return run(model, inputShape, train, validation, options, hook, OptionalDouble.empty(), 0);
     }
 
     /**
@@ -96,9 +96,13 @@ public final class TrainingLoop {
      * starting parameters competing as epoch 0 when their validation accuracy is given: an epoch must
      * beat it to be kept, and when none does the starting parameters are restored (fine-tuning never
      * returns a model worse on validation than the one it started from).
+     *
+     * @param patienceFrom the epoch from which patience counts at the earliest: a schedule that
+     *                     changes what is trained at that epoch (QAT freezing ranges) is not stopped
+     *                     before it has run {@link TrainingOptions#patience()} epochs past it
      */
     public static Outcome run(Model model, Shape inputShape, InMemoryImages train, InMemoryImages validation,
-            TrainingOptions options, EpochHook hook, OptionalDouble startValidationAccuracy) {
+            TrainingOptions options, EpochHook hook, OptionalDouble startValidationAccuracy, int patienceFrom) {
         SplittableRandom random = new SplittableRandom(options.seed());
         int fullSteps = (train.size() + options.batchSize() - 1) / options.batchSize();
         int stepsPerEpoch = options.maxStepsPerEpoch() > 0 ? Math.min(fullSteps, options.maxStepsPerEpoch()) : fullSteps;
@@ -116,7 +120,7 @@ public final class TrainingLoop {
             LOG.info("Training {} parameters on {} images, validating on {}: {}; schedule {}",
                     parameterCount(model.getBlock()), train.size(), validation.size(), options, schedule);
             bestEpoch = runEpochs(trainer, model, train, validation, options, stepsPerEpoch, schedule, random, history,
-                    hook, startValidationAccuracy);
+                    hook, startValidationAccuracy, patienceFrom);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("Training finished after {} epochs in {} s; best validation accuracy {} at epoch {}",
@@ -128,7 +132,7 @@ public final class TrainingLoop {
 
     private static int runEpochs(Trainer trainer, Model model, InMemoryImages train, InMemoryImages validation,
             TrainingOptions options, int stepsPerEpoch, LearningRateSchedule schedule, SplittableRandom random,
-            List<EpochRecord> history, EpochHook hook, OptionalDouble startValidationAccuracy) {
+            List<EpochRecord> history, EpochHook hook, OptionalDouble startValidationAccuracy, int patienceFrom) {
         Block block = model.getBlock();
         int[] order = train.allIndices();
         Map<String, float[]> best = startValidationAccuracy.isPresent() ? snapshot(block) : null;
@@ -188,8 +192,8 @@ public final class TrainingLoop {
                 bestAccuracy = validationAccuracy;
                 bestEpoch = epoch;
                 best = snapshot(block);
-            } else if (options.patience() > 0 && epoch - bestEpoch >= options.patience()) {
-                LOG.info("Stopping early: no better validation accuracy for {} epochs", options.patience());
+            } else if (options.patience() > 0 && epoch - Math.max(bestEpoch, patienceFrom) >= options.patience()) {
+                LOG.info("Stopping early: no better validation accuracy for {} epochs", epoch - bestEpoch);
                 break;
             }
         }

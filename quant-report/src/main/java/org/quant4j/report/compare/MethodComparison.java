@@ -63,34 +63,50 @@ public final class MethodComparison {
      * One method to compare: the FP32 reference ({@link #reference()}), a quantization config, or
      * a model made elsewhere (for example by quantization-aware training).
      *
-     * @param name     unique row name
-     * @param config   how to quantize the reference model; empty for the reference or a prebuilt model
-     * @param prebuilt a model made elsewhere; empty otherwise
+     * @param name          unique row name
+     * @param config        how to quantize the reference model; empty for the reference or a prebuilt model
+     * @param prebuilt      a model made elsewhere; empty otherwise
+     * @param quantizer     the quantizer to use instead of the comparison's; empty for the comparison's
+     * @param trainingData  whether the quantizer trains, on the comparison's training data, rather than
+     *                      calibrating on its calibration data
      */
-    public record Method(String name, Optional<QuantizationConfig> config, Optional<Path> prebuilt) {
+    public record Method(String name, Optional<QuantizationConfig> config, Optional<Path> prebuilt,
+            Optional<String> quantizer, boolean trainingData) {
 
         public Method {
             Objects.requireNonNull(name, "name");
             config = config == null ? Optional.empty() : config;
             prebuilt = prebuilt == null ? Optional.empty() : prebuilt;
+            quantizer = quantizer == null ? Optional.empty() : quantizer;
             if (config.isPresent() && prebuilt.isPresent()) {
                 throw new IllegalArgumentException("Method '" + name + "' has both a config and a prebuilt model");
+            }
+            if ((quantizer.isPresent() || trainingData) && config.isEmpty()) {
+                throw new IllegalArgumentException("Method '" + name + "' names a quantizer but has no config");
             }
         }
 
         /** The unquantized model itself. */
         public static Method reference() {
-            return new Method("FP32", Optional.empty(), Optional.empty());
+            return new Method("FP32", Optional.empty(), Optional.empty(), Optional.empty(), false);
         }
 
         /** A method made by quantizing the reference with {@code config}. */
         public static Method quantized(String name, QuantizationConfig config) {
-            return new Method(name, Optional.of(config), Optional.empty());
+            return new Method(name, Optional.of(config), Optional.empty(), Optional.empty(), false);
+        }
+
+        /**
+         * A method made by a quantizer that trains ({@code "qat"}: quantization-aware training) on the
+         * comparison's training data, timed like every other method.
+         */
+        public static Method trained(String name, QuantizationConfig config, String quantizer) {
+            return new Method(name, Optional.of(config), Optional.empty(), Optional.of(quantizer), true);
         }
 
         /** A model made elsewhere, e.g. QAT, compared as a static INT8 method without calibrator. */
         public static Method prebuilt(String name, Path model) {
-            return new Method(name, Optional.empty(), Optional.of(model));
+            return new Method(name, Optional.empty(), Optional.of(model), Optional.empty(), false);
         }
 
         boolean isReference() {
@@ -206,6 +222,10 @@ public final class MethodComparison {
                     row.mode(QuantizationMode.STATIC).perChannel(true).note("model made outside this comparison: "
                             + m.prebuilt().get().getFileName());
                 }
+                if (m.trainingData()) {
+                    row.note("trained by quantizer '" + m.quantizer().orElse(b.quantizer) + "' on "
+                            + b.trainingData.size() + " labelled images; quantization time includes the training");
+                }
                 e.getValue().result.ifPresent(r -> {
                     row.quantizationSeconds(r.totalTime().toNanos() / 1e9);
                     if (!r.calibrationTime().isZero()) {
@@ -248,11 +268,17 @@ public final class MethodComparison {
                 .batchSize(32)
                 .threads(b.threads)
                 .listener((stage, d, t) -> b.listener.onProgress(stage + " " + m.name(), d, t));
-        if (config.mode() == QuantizationMode.STATIC) {
+        if (m.trainingData()) {
+            if (b.trainingData == null) {
+                throw new InvalidInputException("Method '" + m.name() + "' trains: give the comparison training data"
+                        + " (labelled images) with trainingData(...)");
+            }
+            request.calibrationData(b.trainingData);
+        } else if (config.mode() == QuantizationMode.STATIC) {
             request.calibrationData(b.calibrationData);
         }
         LOG.info("Making '{}'", m.name());
-        try (Quantizer quantizer = Quantizers.get(b.quantizer)) {
+        try (Quantizer quantizer = Quantizers.get(m.quantizer().orElse(b.quantizer))) {
             QuantizationResult result = quantizer.quantize(request.build());
             return new Made(output, result.outputBytes(), Optional.of(result));
         }
@@ -345,6 +371,7 @@ public final class MethodComparison {
         private Path model;
         private String modelName;
         private Dataset calibrationData;
+        private Dataset trainingData;
         private Dataset testData;
         private String datasetName;
         private List<String> classNames = List.of();
@@ -373,6 +400,12 @@ public final class MethodComparison {
 
         public Builder calibrationData(Dataset data) {
             this.calibrationData = data;
+            return this;
+        }
+
+        /** Labelled training images for the methods that train ({@link Method#trained}). */
+        public Builder trainingData(Dataset data) {
+            this.trainingData = data;
             return this;
         }
 
