@@ -59,7 +59,8 @@ import picocli.CommandLine.Option;
             "        --method-option percentile=99.99 --no-per-channel \\",
             "        --exclude-op Gemm -o model-p9999.onnx",
             "  Quantization-aware training on the 60,000 Fashion-MNIST training images:",
-            "    quant4j quantize -m model.onnx -d /usr/share/datasets/fashion-mnist --backend qat",
+            "    quant4j quantize -m model.onnx -d /usr/share/datasets/fashion-mnist \\",
+            "        --backend qat",
             "  Dynamic INT8 (no data needed), with every node's decision:",
             "    quant4j quantize -m model.onnx --mode dynamic --details"
         })
