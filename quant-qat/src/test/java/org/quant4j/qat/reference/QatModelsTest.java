@@ -20,15 +20,11 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
  */
 class QatModelsTest {
 
-    private static Path directory() {
-        return Path.of(System.getProperty("quant4j.referenceModelDir", "../" + ReferenceModel.DIRECTORY));
-    }
-
     @ParameterizedTest
     @EnumSource(ReferenceModel.class)
     void committedQatModelRunsInInt8AndReachesItsCardsAccuracy(ReferenceModel model) throws IOException {
-        Path onnx = directory().resolve(model.qatModelFileName());
-        Path card = directory().resolve(model.qatCardFileName());
+        Path onnx = ReferenceModelsTest.directory().resolve(model.qatModelFileName());
+        Path card = ReferenceModelsTest.directory().resolve(model.qatCardFileName());
         assertTrue(Files.isRegularFile(onnx) && Files.isRegularFile(card), "missing " + onnx + " or " + card
                 + "; make them with " + QatCard.COMMAND.replace("ID", model.id()));
         String markdown = Files.readString(card);
@@ -40,7 +36,7 @@ class QatModelsTest {
 
         EvaluationResult result = TrainReference.evaluate(onnx, FashionMnist.test());
         assertEquals(QatCard.qatAccuracyOf(markdown), result.top1(), 1.5e-4);
-        double fp32 = ModelCard.testAccuracyOf(Files.readString(directory().resolve(model.cardFileName())));
+        double fp32 = ModelCard.testAccuracyOf(Files.readString(ReferenceModelsTest.directory().resolve(model.cardFileName())));
         assertTrue(result.top1() >= fp32 - 0.005, model + ": QAT " + result.top1() + " vs FP32 " + fp32);
     }
 }

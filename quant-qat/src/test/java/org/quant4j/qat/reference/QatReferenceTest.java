@@ -21,8 +21,7 @@ import org.quant4j.qat.quantize.QatOptions;
  */
 class QatReferenceTest {
 
-    private static final Path MODELS = Path.of(System.getProperty("quant4j.referenceModelDir",
-            "../" + ReferenceModel.DIRECTORY));
+    private static final Path MODELS = ReferenceModelsTest.directory();
 
     @Test
     void shortQatOfTheResNetExportsAModelThatOnnxRuntimeRunsAsTrained(@TempDir Path dir) throws IOException {

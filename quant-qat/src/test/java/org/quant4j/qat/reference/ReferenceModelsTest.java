@@ -16,7 +16,7 @@ import org.quant4j.qat.cost.ModelCost;
 /** The committed reference models load and reach the accuracy their cards state, on all 10,000 test images. */
 class ReferenceModelsTest {
 
-    private static Path directory() {
+    static Path directory() {
         return Path.of(System.getProperty("quant4j.referenceModelDir", "../" + ReferenceModel.DIRECTORY));
     }
 
