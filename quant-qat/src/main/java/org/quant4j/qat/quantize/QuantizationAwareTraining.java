@@ -128,7 +128,7 @@ public final class QuantizationAwareTraining {
                             block.setObserversFrozen(true);
                         }
                     }, OptionalDouble.of(calibratedAccuracy),
-                    Math.max(options.freezeBatchNormAfter(), options.freezeObserversAfter()));
+                    Math.max(options.freezeBatchNormAfter(), options.freezeObserversAfter()), listener);
             return new QatModel(djl, block, model, config, calibration, options, outcome.history(), outcome.bestEpoch(),
                     outcome.seconds(), calibrationTime, floatAccuracy, calibratedAccuracy, initialMethod);
         } catch (RuntimeException | Error e) {

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import org.quant4j.api.quantize.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    /** Stage name reported to a {@link ProgressListener}. */
+    public static final String STAGE = "training";
 
     /** Called before each epoch, e.g. to freeze batch-norm statistics or quantization ranges. */
     @FunctionalInterface
@@ -88,7 +92,8 @@ public final class TrainingLoop {
      */
     public static Outcome run(Model model, Shape inputShape, InMemoryImages train, InMemoryImages validation,
             TrainingOptions options, EpochHook hook) {
-        return run(model, inputShape, train, validation, options, hook, OptionalDouble.empty(), 0);
+        return run(model, inputShape, train, validation, options, hook, OptionalDouble.empty(), 0,
+                ProgressListener.NONE);
     }
 
     /**
@@ -100,9 +105,12 @@ public final class TrainingLoop {
      * @param patienceFrom the epoch from which patience counts at the earliest: a schedule that
      *                     changes what is trained at that epoch (QAT freezing ranges) is not stopped
      *                     before it has run {@link TrainingOptions#patience()} epochs past it
+     * @param listener     told of every training step as stage {@value #STAGE}, out of all steps of
+     *                     all epochs
      */
     public static Outcome run(Model model, Shape inputShape, InMemoryImages train, InMemoryImages validation,
-            TrainingOptions options, EpochHook hook, OptionalDouble startValidationAccuracy, int patienceFrom) {
+            TrainingOptions options, EpochHook hook, OptionalDouble startValidationAccuracy, int patienceFrom,
+            ProgressListener listener) {
         SplittableRandom random = new SplittableRandom(options.seed());
         int fullSteps = (train.size() + options.batchSize() - 1) / options.batchSize();
         int stepsPerEpoch = options.maxStepsPerEpoch() > 0 ? Math.min(fullSteps, options.maxStepsPerEpoch()) : fullSteps;
@@ -120,7 +128,7 @@ public final class TrainingLoop {
             LOG.info("Training {} parameters on {} images, validating on {}: {}; schedule {}",
                     parameterCount(model.getBlock()), train.size(), validation.size(), options, schedule);
             bestEpoch = runEpochs(trainer, model, train, validation, options, stepsPerEpoch, schedule, random, history,
-                    hook, startValidationAccuracy, patienceFrom);
+                    hook, startValidationAccuracy, patienceFrom, listener);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("Training finished after {} epochs in {} s; best validation accuracy {} at epoch {}",
@@ -132,7 +140,9 @@ public final class TrainingLoop {
 
     private static int runEpochs(Trainer trainer, Model model, InMemoryImages train, InMemoryImages validation,
             TrainingOptions options, int stepsPerEpoch, LearningRateSchedule schedule, SplittableRandom random,
-            List<EpochRecord> history, EpochHook hook, OptionalDouble startValidationAccuracy, int patienceFrom) {
+            List<EpochRecord> history, EpochHook hook, OptionalDouble startValidationAccuracy, int patienceFrom,
+            ProgressListener listener) {
+        long totalSteps = (long) options.epochs() * stepsPerEpoch;
         Block block = model.getBlock();
         int[] order = train.allIndices();
         Map<String, float[]> best = startValidationAccuracy.isPresent() ? snapshot(block) : null;
@@ -176,6 +186,7 @@ public final class TrainingLoop {
                 }
                 seen += to - from;
                 step++;
+                listener.onProgress(STAGE, step, totalSteps);
             }
             double validationAccuracy = TrainedModel.accuracy(block, model.getNDManager(), validation,
                     options.evaluationBatchSize());

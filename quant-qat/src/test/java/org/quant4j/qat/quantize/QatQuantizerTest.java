@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
@@ -46,10 +47,18 @@ class QatQuantizerTest {
         // 600 labelled images: 60 held out for validation, 540 to train on (5 steps of 128 per epoch, 5 epochs).
         Dataset data = CalibrationSampler.stratified(FashionMnist.train(), 600, 5);
         QuantizationResult result;
+        List<long[]> training = new java.util.ArrayList<>();
         try (Quantizer qat = Quantizers.get("qat")) {
             result = qat.quantize(QuantizationRequest.builder().model(model).output(out).config(STATIC)
-                    .calibrationData(data).build());
+                    .calibrationData(data).listener((stage, done, total) -> {
+                        if (stage.equals("training")) {
+                            training.add(new long[] {done, total});
+                        }
+                    }).build());
         }
+        // 5 epochs of ceil(540 / 128) = 5 steps; patience counts from the last freeze, so all run.
+        assertEquals(25, training.size());
+        assertEquals(List.of(25L, 25L), List.of(training.get(24)[0], training.get(24)[1]));
         assertTrue(Files.isRegularFile(out));
         assertEquals("qat", result.provenance().get("quantizer"));
         long convs = TinyModels.exportedResNet().graph().nodes().stream().filter(n -> n.is("Conv")).count();
