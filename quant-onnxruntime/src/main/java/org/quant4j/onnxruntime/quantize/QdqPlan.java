@@ -267,7 +267,7 @@ final class QdqPlan {
             if (roles.weight() != null && !roles.weight().isEmpty()) {
                 QuantScheme scheme = weightScheme(roles.weight(), roles.weightAxis());
                 weights.put(node, new QdqLayout.WeightSite(node, roles.weight(),
-                        scheme.perChannel() ? roles.weightAxis() : -1, scheme));
+                        scheme.perChannel() ? scheme.axis() : -1, scheme));
             }
         });
         return new QdqLayout(activations, weights);

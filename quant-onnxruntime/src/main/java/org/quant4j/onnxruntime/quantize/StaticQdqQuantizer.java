@@ -13,6 +13,8 @@ import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.TensorOverride;
 import org.quant4j.api.TensorRange;
+import org.quant4j.onnxruntime.graph.TensorInfo;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnxruntime.graph.Graph;
@@ -98,8 +100,9 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
     }
 
     /**
-     * Checks the graph and config, then calibrates the candidate tensors that no override gives a
-     * fixed range; when every candidate has one, nothing runs and no data is needed.
+     * Checks the graph and config, then calibrates the candidate tensors, replacing calibrated ranges
+     * by the fixed ranges of overrides; when every candidate has a fixed range and no data is given,
+     * nothing runs and the tensors not declared of another type take their fixed ranges.
      */
     private static ActivationCalibration.Result calibrateFor(Graph graph, QuantizationContext context) {
         QuantizationConfig config = context.config();
@@ -110,7 +113,6 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         graph.requireOpset(REQUIRED_OPSET);
         QdqPlan.checkQuantizable(graph, config);
         Set<String> candidates = new LinkedHashSet<>(QdqPlan.candidateTensors(graph, config));
-        // A fixed range needs no calibration; the plan still needs it among the float tensors it knows.
         Map<String, TensorRange> fixed = new LinkedHashMap<>();
         for (String t : candidates) {
             TensorOverride o = config.tensorOverrides().get(t);
@@ -118,18 +120,24 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
                 fixed.put(t, o.range().get());
             }
         }
-        candidates.removeAll(fixed.keySet());
-        if (candidates.isEmpty() && context.calibrationData().isEmpty()) {
+        if (context.calibrationData().isEmpty() && candidates.equals(fixed.keySet())) {
+            // Without data, the plan learns which tensors are float32 from their declared types only
+            // (an undeclared type counts as float, as for the candidates).
+            fixed.keySet().removeIf(t -> {
+                int type = graph.tensorInfo(t).map(TensorInfo::elementType).orElse(0);
+                return type != 0 && type != TensorProto.DataType.FLOAT_VALUE;
+            });
             LOG.info("Every activation of graph '{}' has a fixed range: no calibration", graph.name());
             return new ActivationCalibration.Result(fixed, 0, Duration.ZERO);
         }
         Dataset data = context.calibrationData().orElseThrow(() -> new InvalidInputException(
                 "Static quantization needs calibration data: give a dataset, or use dynamic or FP16 mode"));
         ActivationCalibration.requireMatchingInput(graph, data);
+        // Fixed-range tensors are observed too: calibration is how the plan learns which are float32.
         ActivationCalibration.Result calibrated = ActivationCalibration.calibrate(graph, candidates,
                 t -> QdqPlan.activationScheme(config, t), context);
         Map<String, TensorRange> ranges = new LinkedHashMap<>(calibrated.ranges());
-        ranges.putAll(fixed);
+        fixed.forEach((t, r) -> ranges.replace(t, r));
         return new ActivationCalibration.Result(ranges, calibrated.samples(), calibrated.time());
     }
 }

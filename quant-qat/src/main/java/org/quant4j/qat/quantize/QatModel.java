@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorOverride;
 import org.quant4j.api.TensorRange;
@@ -163,6 +166,15 @@ public final class QatModel implements AutoCloseable {
                 Optional.of(calibration), Math.min(64, calibration.size()), ProgressListener.NONE,
                 RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build()));
         decisions.addAll(q.decisions());
+        if (!q.ranges().keySet().equals(ranges.keySet())) {
+            Set<String> onlyExported = new TreeSet<>(q.ranges().keySet());
+            onlyExported.removeAll(ranges.keySet());
+            Set<String> onlyTrained = new TreeSet<>(ranges.keySet());
+            onlyTrained.removeAll(q.ranges().keySet());
+            throw new ModelException("The exported model would quantize other tensors than were trained (only"
+                    + " exported: " + onlyExported + "; only trained: " + onlyTrained + "), e.g. because a trained"
+                    + " range no longer lets a Clip be absorbed; use RangeMode.MOVING_AVERAGE or exclude the node");
+        }
         return new Export(graph.toModel(), decisions, q.ranges());
     }
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * (the request's calibration data), then export to a static INT8 QDQ model written atomically. A
  * class-stratified, seeded part of the data ({@link QatOptions#validationSamples()}, at most a tenth)
  * is held out to choose the epoch, and {@link QatOptions#calibrationSamples()} of the rest give the
- * initial ranges with the config's calibration method. The input file is never modified.
+ * initial ranges with the config's calibration method; the config's seed seeds all of it. The input
+ * file is never modified.
  */
 public final class QatQuantizer implements Quantizer {
 
@@ -78,7 +79,10 @@ public final class QatQuantizer implements Quantizer {
         }
         OnnxRuntimeQuantizer.checkOutput(request);
         OnnxModel model = OnnxModel.read(request.model());
-        long seed = options.training().seed();
+        // The request's seed decides the split, the samples, the data order and the initialisation.
+        long seed = config.seed();
+        QatOptions options = this.options.toBuilder()
+                .training(this.options.training().toBuilder().seed(seed).build()).build();
         int validationSize = Math.min(options.validationSamples(), Math.max(1, data.size() / 10));
         if (data.size() - validationSize < 1) {
             throw new InvalidInputException(data + " holds " + data.size() + " images; quantization-aware training"

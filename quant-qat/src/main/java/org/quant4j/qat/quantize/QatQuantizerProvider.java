@@ -26,11 +26,27 @@ public final class QatQuantizerProvider implements QuantizerProvider {
     public Availability availability() {
         try {
             Class.forName("ai.djl.pytorch.engine.PtEngineProvider", false, getClass().getClassLoader());
-            return Availability.AVAILABLE;
         } catch (ClassNotFoundException e) {
             return Availability.unavailable("the DJL PyTorch engine is not on the classpath: add"
                     + " ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu", e);
         }
+        // Training runs offline, so libtorch must come from a native jar for this platform.
+        String resource = "pytorch/cpu/" + platform() + "/libtorch" + (platform().startsWith("linux") ? ".so"
+                : platform().startsWith("osx") ? ".dylib" : ".dll");
+        if (getClass().getClassLoader().getResource(resource) == null) {
+            return Availability.unavailable("no libtorch for " + platform() + " on the classpath (" + resource
+                    + " missing): add ai.djl.pytorch:pytorch-native-cpu with the classifier " + platform());
+        }
+        return Availability.AVAILABLE;
+    }
+
+    /** DJL's platform classifier of this machine, e.g. {@code linux-x86_64}. */
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        String osPart = os.startsWith("mac") ? "osx" : os.startsWith("win") ? "win" : "linux";
+        String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : "aarch64";
+        return osPart + "-" + archPart;
     }
 
     /** The DJL version (the PyTorch version is known once the engine loads). */

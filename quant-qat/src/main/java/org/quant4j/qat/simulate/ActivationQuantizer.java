@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import org.quant4j.api.CalibrationException;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
@@ -25,6 +26,7 @@ public final class ActivationQuantizer {
     private final Parameter range;
     private final Parameter scale;
     private int learnedZeroPoint;
+    private float pinnedScale = Float.NaN;
 
     ActivationQuantizer(String id, List<String> tensors, TensorRange initial, QuantScheme scheme, RangeMode mode,
             double averagingConstant, NDManager manager) {
@@ -51,6 +53,20 @@ public final class ActivationQuantizer {
         }
     }
 
+    /**
+     * Pins a learned scale at its current value: the optimizer's momentum and weight decay would
+     * still move a parameter whose gradient is zero, so {@link #apply} restores the pinned value
+     * while frozen. No effect on observed ranges, which simply stop being updated.
+     */
+    void freeze() {
+        pinnedScale = scale == null ? Float.NaN : scale.getArray().getFloat(0);
+    }
+
+    /** Lets a learned scale train again. */
+    void unfreeze() {
+        pinnedScale = Float.NaN;
+    }
+
     /** The tensors this quantizer covers. */
     public List<String> tensors() {
         return tensors;
@@ -69,6 +85,15 @@ public final class ActivationQuantizer {
     public TensorRange range() {
         if (scale != null) {
             float s = scale.getArray().getFloat(0);
+            if (!(s >= Float.MIN_NORMAL) || !Float.isFinite(s)) {
+                throw new CalibrationException("The learned scale of " + tensors + " trained to " + s + "; it must stay"
+                        + " positive: lower the learning rate, or use RangeMode.MOVING_AVERAGE");
+            }
+            if (scheme.symmetric()) {
+                // QuantParams maps a symmetric range's amax to qmax - zeroPoint levels.
+                double amax = (scheme.qmax() - learnedZeroPoint) * (double) s;
+                return new TensorRange(-amax, amax);
+            }
             return new TensorRange((scheme.qmin() - learnedZeroPoint) * (double) s,
                     (scheme.qmax() - learnedZeroPoint) * (double) s);
         }
@@ -84,10 +109,14 @@ public final class ActivationQuantizer {
     /**
      * Fake-quantizes {@code x}, first updating the range from it when training with a live observer.
      *
-     * @param observe whether to update the range (training with observers not frozen)
+     * @param observe whether to update the range (training with observers not frozen, once per
+     *                forward pass: for the first tensor of the group only)
      */
     NDArray apply(NDArray x, ParameterStore store, boolean training, boolean observe) {
         if (mode == RangeMode.LEARNED_SCALE) {
+            if (!Float.isNaN(pinnedScale) && scale.getArray().getFloat(0) != pinnedScale) {
+                scale.getArray().set(new float[] {pinnedScale});
+            }
             NDArray s = QatGraph.local(store.getValue(scale, x.getDevice(), training), x.getManager());
             if (!observe) {
                 s = s.stopGradient();

@@ -47,6 +47,11 @@ import org.quant4j.onnxruntime.transform.TransformPipeline;
  * batch statistics (which also update the running ones); once they are frozen, and always at
  * inference, the convolution uses the folded bias, which is exactly the exported Conv.
  *
+ * <p>Not simulated, as in PyTorch's eager QAT: the int32 rounding of biases, and constants that
+ * Add, Mul or MatMul read (the exporter quantizes them with their own range). The straight-through
+ * estimator passes gradients everywhere, also where the quantizer saturates (PyTorch's FakeQuantize
+ * zeroes them there); {@link RangeMode#LEARNED_SCALE} masks them, as LSQ does.
+ *
  * <p>Ops: Conv (2-D, symmetric pads), BatchNormalization, Gemm ({@code transA = 0}, alpha and beta
  * 1), MatMul with a constant right side, Relu, Clip, Sigmoid, Add, Mul, MaxPool, AveragePool,
  * GlobalAveragePool, Flatten; Identity and Dropout are removed first. One float input and one output.
@@ -234,6 +239,13 @@ public final class QatGraph extends AbstractBlock {
     /** Stops (true) or resumes the update of activation ranges (and of learned scales). */
     public void setObserversFrozen(boolean frozen) {
         this.observersFrozen = frozen;
+        for (ActivationQuantizer q : quantizers) {
+            if (frozen) {
+                q.freeze();
+            } else {
+                q.unfreeze();
+            }
+        }
     }
 
     public boolean batchNormFrozen() {
@@ -316,7 +328,10 @@ public final class QatGraph extends AbstractBlock {
 
     private NDArray quantize(String tensor, NDArray x, ParameterStore store, boolean training) {
         ActivationQuantizer q = fakeQuantization ? quantizerOf.get(tensor) : null;
-        return q == null ? x : q.apply(x, store, training, training && !observersFrozen);
+        // A group shared across a pass-through op (MaxPool, Flatten) is observed once per pass, on
+        // its first tensor, so all its members use one range, as they do in the exported model.
+        return q == null ? x : q.apply(x, store, training, training && !observersFrozen
+                && tensor.equals(q.tensors().get(0)));
     }
 
     private NDArray run(Node n, Node bn, Map<String, NDArray> values, ParameterStore store, boolean training,

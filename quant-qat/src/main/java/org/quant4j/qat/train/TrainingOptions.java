@@ -54,6 +54,30 @@ public final class TrainingOptions {
         return new Builder();
     }
 
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.seed = seed;
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.optimizer = optimizer;
+        b.learningRate = learningRate;
+        b.momentum = momentum;
+        b.weightDecay = weightDecay;
+        b.schedule = schedule;
+        b.warmupEpochs = warmupEpochs;
+        b.finalLearningRate = finalLearningRate;
+        b.stepEpochs = stepEpochs;
+        b.stepFactor = stepFactor;
+        b.patience = patience;
+        b.augmenter = augmenter;
+        b.threads = threads;
+        b.maxStepsPerEpoch = maxStepsPerEpoch;
+        b.evaluationBatchSize = evaluationBatchSize;
+        b.timeBudgetSeconds = timeBudgetSeconds;
+        return b;
+    }
+
     /** Seed of the engine (initialisation, dropout) and of the data order and augmentation. */
     public long seed() {
         return seed;

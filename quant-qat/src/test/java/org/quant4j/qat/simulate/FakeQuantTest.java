@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
+import org.quant4j.api.TensorRange;
 import org.quant4j.qat.train.TorchRuntime;
 
 class FakeQuantTest {
@@ -75,6 +76,42 @@ class FakeQuantTest {
         float[] q = FakeQuant.weight(w, 1, QuantScheme.int8WeightsPerChannel(1)).toFloatArray();
         assertEquals(Math.round(0.3f * 127) / 127f, q[2], 1e-6);
         assertEquals(Math.round(0.03f / (0.1f / 127)) * (0.1f / 127), q[3], 1e-7);
+    }
+
+    @Test
+    void weightsQuantizeAsQuantParamsForChannelsSays() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        int channels = 4;
+        int per = 18;
+        float[] w = new float[channels * per];
+        double[] mins = new double[channels];
+        double[] maxs = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double spread = Math.pow(10, -c);
+            for (int i = 0; i < per; i++) {
+                float v = (float) ((random.nextDouble() * 2 - 1) * spread);
+                w[c * per + i] = v;
+                mins[c] = Math.min(mins[c], v);
+                maxs[c] = Math.max(maxs[c], v);
+            }
+        }
+        QuantScheme scheme = QuantScheme.int8WeightsPerChannel(0);
+        QuantParams p = QuantParams.forChannels(new org.quant4j.api.ChannelRanges(0, mins, maxs), scheme);
+        float[] q = FakeQuant.weight(manager.create(w, new Shape(channels, 2, 3, 3)), 0, scheme).toFloatArray();
+        for (int i = 0; i < w.length; i++) {
+            int c = i / per;
+            assertEquals(p.dequantize(p.quantize(w[i], c), c), q[i], 1e-6f * Math.abs(w[i]) + 1e-12f, "weight " + i);
+        }
+    }
+
+    @Test
+    void learnedScaleExportsTheParametersItStartedFromForEveryScheme() {
+        TensorRange initial = new TensorRange(-2, 3);
+        for (QuantScheme scheme : new QuantScheme[] {QuantScheme.UINT8_ASYMMETRIC, QuantScheme.INT8_SYMMETRIC}) {
+            ActivationQuantizer q = new ActivationQuantizer("a", java.util.List.of("t"), initial, scheme,
+                    RangeMode.LEARNED_SCALE, 0.01, manager);
+            assertEquals(QuantParams.forRange(initial, scheme), q.params(), scheme.toString());
+        }
     }
 
     @Test

@@ -82,7 +82,8 @@ public final class MethodComparison {
                 throw new IllegalArgumentException("Method '" + name + "' has both a config and a prebuilt model");
             }
             if ((quantizer.isPresent() || trainingData) && config.isEmpty()) {
-                throw new IllegalArgumentException("Method '" + name + "' names a quantizer but has no config");
+                throw new IllegalArgumentException("Method '" + name + "' names a quantizer or trains but has no config:"
+                        + " give the quantization config");
             }
         }
 
@@ -269,10 +270,6 @@ public final class MethodComparison {
                 .threads(b.threads)
                 .listener((stage, d, t) -> b.listener.onProgress(stage + " " + m.name(), d, t));
         if (m.trainingData()) {
-            if (b.trainingData == null) {
-                throw new InvalidInputException("Method '" + m.name() + "' trains: give the comparison training data"
-                        + " (labelled images) with trainingData(...)");
-            }
             request.calibrationData(b.trainingData);
         } else if (config.mode() == QuantizationMode.STATIC) {
             request.calibrationData(b.calibrationData);
@@ -487,9 +484,13 @@ public final class MethodComparison {
             if (methods.stream().noneMatch(Method::isReference)) {
                 throw new InvalidInputException("The methods must include the FP32 reference (Method.reference())");
             }
-            if (calibrationData == null && methods.stream().anyMatch(m -> m.config()
+            if (calibrationData == null && methods.stream().anyMatch(m -> !m.trainingData() && m.config()
                     .map(c -> c.mode() == QuantizationMode.STATIC).orElse(false))) {
                 throw new InvalidInputException("Static methods need calibration data");
+            }
+            if (trainingData == null && methods.stream().anyMatch(Method::trainingData)) {
+                throw new InvalidInputException("Methods that train (" + methods.stream().filter(Method::trainingData)
+                        .map(Method::name).toList() + ") need labelled training data: give it with trainingData(...)");
             }
             if (threads < 0 || rounds <= 0 || latencyIterations <= 0 || throughputIterations <= 0) {
                 throw new InvalidInputException("Threads must be >= 0 and timing rounds/iterations > 0");
