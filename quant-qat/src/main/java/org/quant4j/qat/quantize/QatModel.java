@@ -28,6 +28,7 @@ import org.quant4j.qat.simulate.QatGraph;
 import org.quant4j.qat.train.EpochRecord;
 import org.quant4j.qat.train.InMemoryImages;
 import org.quant4j.qat.train.TrainedModel;
+import org.quant4j.qat.train.TrainingLoop;
 
 /**
  * A model after quantization-aware training: the simulated-INT8 DJL block (holding the parameters and
@@ -57,9 +58,7 @@ public final class QatModel implements AutoCloseable {
     private final QuantizationConfig config;
     private final Dataset calibration;
     private final QatOptions options;
-    private final List<EpochRecord> history;
-    private final int bestEpoch;
-    private final double seconds;
+    private final TrainingLoop.Outcome training;
     private final Duration calibrationTime;
     private final double floatValidationAccuracy;
     private final double calibratedValidationAccuracy;
@@ -68,7 +67,7 @@ public final class QatModel implements AutoCloseable {
 
     QatModel(Model model, QatGraph block, OnnxModel source, QuantizationConfig config, Dataset calibration,
             QatOptions options,
-            List<EpochRecord> history, int bestEpoch, double seconds, Duration calibrationTime,
+            TrainingLoop.Outcome training, Duration calibrationTime,
             double floatValidationAccuracy, double calibratedValidationAccuracy, CalibrationMethod initialMethod) {
         this.model = model;
         this.block = block;
@@ -76,9 +75,7 @@ public final class QatModel implements AutoCloseable {
         this.config = config;
         this.calibration = calibration;
         this.options = options;
-        this.history = List.copyOf(history);
-        this.bestEpoch = bestEpoch;
-        this.seconds = seconds;
+        this.training = training;
         this.calibrationTime = calibrationTime;
         this.floatValidationAccuracy = floatValidationAccuracy;
         this.calibratedValidationAccuracy = calibratedValidationAccuracy;
@@ -97,7 +94,7 @@ public final class QatModel implements AutoCloseable {
 
     /** One record per epoch run; validation accuracies are of the simulated-INT8 model. */
     public List<EpochRecord> history() {
-        return history;
+        return training.history();
     }
 
     /** The calibration method of the ranges training started from. */
@@ -107,12 +104,12 @@ public final class QatModel implements AutoCloseable {
 
     /** The 1-based epoch whose parameters and ranges the model holds; 0 when no epoch beat the calibrated start. */
     public int bestEpoch() {
-        return bestEpoch;
+        return training.bestEpoch();
     }
 
     /** Wall-clock seconds of the training epochs, validation included. */
     public double trainingSeconds() {
-        return seconds;
+        return training.seconds();
     }
 
     /** Wall time of the calibration that gave the initial ranges. */
@@ -132,7 +129,8 @@ public final class QatModel implements AutoCloseable {
 
     /** Validation accuracy of the simulated-INT8 model at {@link #bestEpoch()}. */
     public double validationAccuracy() {
-        return bestEpoch == 0 ? calibratedValidationAccuracy : history.get(bestEpoch - 1).validationAccuracy();
+        int best = training.bestEpoch();
+        return best == 0 ? calibratedValidationAccuracy : training.history().get(best - 1).validationAccuracy();
     }
 
     /** Top-1 accuracy of the simulated-INT8 model on {@code data}, in inference mode. */
@@ -193,6 +191,7 @@ public final class QatModel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "QatModel[best epoch " + bestEpoch + " of " + history.size() + (closed.get() ? ", closed" : "") + "]";
+        return "QatModel[best epoch " + training.bestEpoch() + " of " + training.history().size()
+                + (closed.get() ? ", closed" : "") + "]";
     }
 }

@@ -129,8 +129,8 @@ public final class QuantizationAwareTraining {
                         }
                     }, OptionalDouble.of(calibratedAccuracy),
                     Math.max(options.freezeBatchNormAfter(), options.freezeObserversAfter()), listener);
-            return new QatModel(djl, block, model, config, calibration, options, outcome.history(), outcome.bestEpoch(),
-                    outcome.seconds(), calibrationTime, floatAccuracy, calibratedAccuracy, initialMethod);
+            return new QatModel(djl, block, model, config, calibration, options, outcome, calibrationTime,
+                    floatAccuracy, calibratedAccuracy, initialMethod);
         } catch (RuntimeException | Error e) {
             djl.close();
             throw e;
