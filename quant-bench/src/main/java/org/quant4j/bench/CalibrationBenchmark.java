@@ -17,20 +17,39 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import java.util.Optional;
 import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.calibration.data.UniformNoiseDataset;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.quantize.QuantizationContext;
+import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
 
 /**
- * Wall time of a whole static quantization (BN folding, calibration over {@value #SAMPLES} images,
- * QDQ rewrite, write) of the ResNet-18-shaped graph against one plain FP32 inference pass over the
- * same images with the same batch size, threads and optimisation level. Single shots vary a lot on
- * a shared machine, so each task is measured five times after two warm-up runs; the calibration
- * step alone is logged by {@code ActivationCalibration} ("Calibrated N tensors ... in T ms").
+ * Wall time of calibration and of a whole static quantization of the ResNet-18-shaped graph against
+ * one plain FP32 inference pass over the same images with the same batch size (16), threads and
+ * optimisation level. Tasks:
+ * <ul>
+ *   <li>{@code fp32-pass}: the pass on a session opened once and already warm (the demanding
+ *       baseline: no session creation, no first-run allocations);</li>
+ *   <li>{@code fp32-fresh}: opening the session, the pass, closing it (what a program that runs the
+ *       images once pays);</li>
+ *   <li>{@code METHOD-calibration}: calibration alone, as {@code StaticQdqQuantizer.layout} does it
+ *       (session creation, the pass, the ranges, the plan) on the graph after BatchNormalization
+ *       folding;</li>
+ *   <li>{@code METHOD}: the whole quantization through {@code Quantizers.get("onnxruntime")}
+ *       (reading the file, folding, calibration, QDQ rewrite, writing the INT8 model).</li>
+ * </ul>
+ * Single shots vary a lot on a shared machine, so each task is measured five times after two
+ * warm-up runs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -40,41 +59,62 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
 @Fork(1)
 public class CalibrationBenchmark {
 
-    static final int SAMPLES = 64;
+    static final int BATCH = 16;
 
-    @Param({"fp32-pass", "minmax", "entropy"})
+    @Param({"64", "512"})
+    public int samples;
+
+    @Param({"fp32-pass", "fp32-fresh", "minmax-calibration", "minmax", "entropy-calibration", "entropy"})
     public String task;
 
     private Path dir;
     private Path fp32;
     private OrtRunner runner;
+    private Graph folded;
     private UniformNoiseDataset images;
+
+    private static RunnerOptions options() {
+        return RunnerOptions.builder().intraOpThreads(2).interOpThreads(1).optimization(OptimizationLevel.ALL).build();
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
         dir = ResNet18Models.tempDir();
         fp32 = ResNet18Models.fp32(dir);
-        images = new UniformNoiseDataset(SAMPLES, ResNet18Models.SAMPLE_SHAPE, ResNet18Models.SEED, -2f, 2f);
+        images = new UniformNoiseDataset(samples, ResNet18Models.SAMPLE_SHAPE, ResNet18Models.SEED, -2f, 2f);
         if (task.equals("fp32-pass")) {
-            runner = OrtRunner.open(fp32, RunnerOptions.builder()
-                    .intraOpThreads(2)
-                    .interOpThreads(1)
-                    .optimization(OptimizationLevel.ALL)
-                    .build());
+            runner = OrtRunner.open(fp32, options());
+        }
+        if (task.endsWith("-calibration")) {
+            folded = OnnxModel.read(fp32).graph();
+            TransformPipeline.inference().apply(folded);
         }
     }
 
     @Benchmark
     public void run(Blackhole hole) {
-        if (runner != null) {
-            for (Iterator<Batch> it = images.batches(16); it.hasNext(); ) {
-                hole.consume(runner.run(it.next()));
+        if (task.equals("fp32-pass")) {
+            pass(runner, hole);
+        } else if (task.equals("fp32-fresh")) {
+            try (OrtRunner fresh = OrtRunner.open(fp32, options())) {
+                pass(fresh, hole);
             }
+        } else if (task.endsWith("-calibration")) {
+            CalibrationMethod method = CalibrationMethod.fromId(task.substring(0, task.length() - "-calibration".length()));
+            QuantizationConfig config = QuantizationConfig.builder().calibrationMethod(method).perChannel(true).build();
+            hole.consume(StaticQdqQuantizer.layout(folded, new QuantizationContext(config, Optional.of(images), BATCH,
+                    ProgressListener.NONE, options())));
         } else {
             CalibrationMethod method = CalibrationMethod.fromId(task);
             QuantizationResult result = ResNet18Models.int8(fp32, dir.resolve("resnet18-" + task + ".onnx"), method,
-                    SAMPLES);
+                    images);
             hole.consume(result);
+        }
+    }
+
+    private void pass(OrtRunner session, Blackhole hole) {
+        for (Iterator<Batch> it = images.batches(BATCH); it.hasNext(); ) {
+            hole.consume(session.run(it.next()));
         }
     }
 

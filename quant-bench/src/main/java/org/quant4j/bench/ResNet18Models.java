@@ -32,8 +32,13 @@ final class ResNet18Models {
 
     /** Quantizes {@code fp32} statically (per-channel, given method) with {@code samples} calibration images. */
     static QuantizationResult int8(Path fp32, Path output, CalibrationMethod method, int samples) {
+        return int8(fp32, output, method, new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f));
+    }
+
+    /** Quantizes {@code fp32} statically (per-channel, given method) calibrating on {@code images}. */
+    static QuantizationResult int8(Path fp32, Path output, CalibrationMethod method, UniformNoiseDataset images) {
         return int8(fp32, output, QuantizationConfig.builder().calibrationMethod(method).perChannel(true).build(),
-                samples);
+                images);
     }
 
     /**
@@ -45,18 +50,20 @@ final class ResNet18Models {
         String stem = OnnxModel.read(fp32).graph().nodes().stream().filter(n -> n.is("Conv")).findFirst()
                 .orElseThrow().name();
         return int8(fp32, output, QuantizationConfig.builder().calibrationMethod(CalibrationMethod.MIN_MAX)
-                .perChannel(true).excludeNode(stem).build(), samples);
+                .perChannel(true).excludeNode(stem).build(), new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f));
     }
 
-    private static QuantizationResult int8(Path fp32, Path output, QuantizationConfig config, int samples) {
+    private static QuantizationResult int8(Path fp32, Path output, QuantizationConfig config,
+            UniformNoiseDataset images) {
         try (Quantizer quantizer = Quantizers.get("onnxruntime")) {
             return quantizer.quantize(QuantizationRequest.builder()
                     .model(fp32)
                     .output(output)
                     .overwriteOutput(true)
                     .config(config)
-                    .calibrationData(new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f))
+                    .calibrationData(images)
                     .batchSize(16)
+                    .threads(2)
                     .build());
         }
     }

@@ -28,6 +28,29 @@ public interface Calibrator {
         observe(values, 0, values.length);
     }
 
+    /**
+     * Whether this calibrator's state depends on each batch only through the batch's smallest and
+     * largest finite value and how many values there were (min-max and its moving average do). Then
+     * the values need not leave the runtime: it may compute the extremes itself and call
+     * {@link #observeExtremes} instead of {@link #observe}, with the same result.
+     */
+    default boolean observesExtremesOnly() {
+        return false;
+    }
+
+    /**
+     * Observes one batch of {@code count} finite values whose smallest is {@code min} and largest is
+     * {@code max}, exactly as {@link #observe} would observe those values.
+     *
+     * @throws UnsupportedOperationException when {@link #observesExtremesOnly()} is false
+     * @throws IllegalArgumentException      when {@code min} or {@code max} is not finite,
+     *                                       {@code min > max} or {@code count < 1}
+     */
+    default void observeExtremes(float min, float max, long count) {
+        throw new UnsupportedOperationException(method().id() + " calibration needs every value, not only the"
+                + " extremes of each batch: call observe()");
+    }
+
     /** Number of finite values observed so far. */
     long count();
 

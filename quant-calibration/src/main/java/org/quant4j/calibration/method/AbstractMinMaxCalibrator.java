@@ -32,6 +32,21 @@ abstract class AbstractMinMaxCalibrator extends AbstractRangeCalibrator {
         count += e.finiteCount();
     }
 
+    @Override
+    public final boolean observesExtremesOnly() {
+        return true;
+    }
+
+    @Override
+    public final void observeExtremes(float batchMin, float batchMax, long batchCount) {
+        if (!Float.isFinite(batchMin) || !Float.isFinite(batchMax) || batchMin > batchMax || batchCount < 1) {
+            throw new IllegalArgumentException("A batch's extremes must be finite with min <= max over at least one"
+                    + " value, got min " + batchMin + ", max " + batchMax + " over " + batchCount + " values");
+        }
+        update(batchMin, batchMax, count == 0);
+        count += batchCount;
+    }
+
     /** Folds one batch's finite extremes into {@link #min} and {@link #max}; {@code first} for the first such batch. */
     abstract void update(double batchMin, double batchMax, boolean first);
 

@@ -139,4 +139,60 @@ class MinMaxCalibratorsTest {
         c.observe(new float[] {-1});
         assertEquals(new TensorRange(-1, 2), c.range());
     }
+
+    @Test
+    void extremesOfEachBatchGiveWhatTheValuesGive() {
+        float[][] batches = {{3, -1, 2, Float.NaN}, {5, -4}, {0.5f}, {-7, 9, 1, 1}};
+        for (String name : List.of("minmax", "moving-average-minmax")) {
+            for (boolean symmetric : new boolean[] {false, true}) {
+                java.util.Map<String, String> map = new java.util.HashMap<>();
+                map.put(CalibratorOptions.SYMMETRIC, Boolean.toString(symmetric));
+                if (name.startsWith("moving")) {
+                    map.put("averagingConstant", "0.3");
+                }
+                CalibratorOptions options = CalibratorOptions.of(map);
+                Calibrator values = Calibrators.create(name, options);
+                Calibrator extremes = Calibrators.create(name, options);
+                assertTrue(extremes.observesExtremesOnly(), name);
+                for (float[] b : batches) {
+                    values.observe(b);
+                    float lo = Float.POSITIVE_INFINITY;
+                    float hi = Float.NEGATIVE_INFINITY;
+                    int finite = 0;
+                    for (float v : b) {
+                        if (Float.isFinite(v)) {
+                            lo = Math.min(lo, v);
+                            hi = Math.max(hi, v);
+                            finite++;
+                        }
+                    }
+                    extremes.observeExtremes(lo, hi, finite);
+                }
+                assertEquals(values.range(), extremes.range(), name + " symmetric " + symmetric);
+                assertEquals(values.count(), extremes.count(), name);
+            }
+        }
+        MovingAverageMinMaxCalibrator moving = new MovingAverageMinMaxCalibrator(0.5, false);
+        moving.observeExtremes(-2, 2, 3);
+        moving.observeExtremes(0, 4, 3);
+        // Independently: the averages move half way to each new batch's extremes.
+        assertEquals(new TensorRange(-1, 3), moving.range());
+    }
+
+    @Test
+    void histogramCalibratorsNeedTheValuesAndBadExtremesAreRefused() {
+        for (String name : List.of("entropy", "percentile", "mse")) {
+            Calibrator c = Calibrators.create(name);
+            assertTrue(!c.observesExtremesOnly(), name);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> c.observeExtremes(0, 1, 1), name);
+            assertTrue(e.getMessage().contains("call observe()"), e.getMessage());
+        }
+        MinMaxCalibrator c = new MinMaxCalibrator(false);
+        assertThrows(IllegalArgumentException.class, () -> c.observeExtremes(Float.NaN, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> c.observeExtremes(0, Float.POSITIVE_INFINITY, 1));
+        assertThrows(IllegalArgumentException.class, () -> c.observeExtremes(2, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> c.observeExtremes(0, 1, 0));
+        assertEquals(0, c.count());
+    }
 }

@@ -288,6 +288,22 @@ public final class Graph {
         insert(node, nextOrder++);
     }
 
+    /**
+     * Adds a node as {@link #addNode} does, placed right after node {@code anchor} in the stable
+     * order: the topological order then runs it as soon as its inputs are ready, not at the end.
+     */
+    public void addNodeAfter(String anchor, Node node) {
+        long at = order.get(requireNode(anchor).name());
+        if (nodes.containsKey(node.name())) {
+            throw new IllegalArgumentException("The graph already has a node named '" + node.name()
+                    + "': use uniqueName() for new nodes");
+        }
+        checkOutputsFree(node, null);
+        order.replaceAll((name, position) -> position > at ? position + 1 : position);
+        nextOrder++;
+        insert(node, at + 1);
+    }
+
     /** Removes the node named {@code name}; its outputs then have no producer until something else writes them. */
     public Node removeNode(String name) {
         Node n = requireNode(name);

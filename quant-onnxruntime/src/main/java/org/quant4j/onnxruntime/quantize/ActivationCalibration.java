@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import org.quant4j.api.CalibrationException;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
 import org.quant4j.api.calibration.Calibrator;
@@ -36,11 +37,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calibrates activation ranges. A copy of the graph declares every observed tensor a graph output;
- * the calibration data streams through it on ONNX Runtime batch by batch, and each tensor's values
- * go to its own {@link Calibrator}. Only one batch of activations is held at a time: ONNX Runtime
- * writes it into {@link PinnedOutputs} reused from batch to batch, and each tensor is copied from
- * there into a reused array for its calibrator and the optional {@link TensorObserver}.
+ * Calibrates activation ranges. The calibration data streams through the graph on ONNX Runtime
+ * batch by batch, and each observed tensor goes to its own {@link Calibrator}, in one of two ways:
+ * <ul>
+ *   <li>When every calibrator keeps only each batch's extremes (min-max and its moving average,
+ *       {@link Calibrator#observesExtremesOnly()}) and no {@link TensorObserver} wants the values,
+ *       ONNX Runtime reduces each tensor to its extremes inside the graph ({@link ExtremaGraph}) at
+ *       the caller's optimisation level: nothing but a few numbers per tensor leaves the runtime,
+ *       and the graph keeps the fusions and memory layout of plain inference. A batch whose
+ *       extremes or model outputs are not finite is observed again by its values, so NaN and
+ *       infinities are counted as in the other way.</li>
+ *   <li>Otherwise a copy of the graph declares every observed tensor a graph output. ONNX Runtime
+ *       writes them into {@link PinnedOutputs} reused from batch to batch, and each tensor is
+ *       copied from there into a reused array for its calibrator and the optional observer.</li>
+ * </ul>
+ * Either way only one batch of activations is held at a time.
  *
  * <p>Observed tensors are declared as outputs without a type, so ONNX Runtime infers it: a tensor
  * that turns out not to be float32 (a shape computation, say) is simply absent from the ranges.
@@ -52,7 +63,7 @@ public final class ActivationCalibration {
     public static final String STAGE = "calibration";
 
     /**
-     * Optimisation level of the calibration session: EXTENDED fuses what is not observed (a Conv and
+     * Optimisation level of the session that returns every observed tensor: EXTENDED fuses what is not observed (a Conv and
      * its Relu when only the Relu output is needed) without the NCHWc layout of ALL, whose reorders
      * of every observed output measured slower. Every observed tensor is a graph output, and ONNX Runtime never fuses away a
      * node output that is a graph output (an activation after it stays a separate node), so each
@@ -117,6 +128,182 @@ public final class ActivationCalibration {
 
         void give(float[] array) {
             free.push(array);
+        }
+    }
+
+    /**
+     * Runs batches through a copy of the graph that declares the observed tensors graph outputs and
+     * hands their values to the calibrators. The session opens on the first batch it is given.
+     */
+    private static final class ValuePass implements AutoCloseable {
+        private final Graph graph;
+        private final String input;
+        private final List<String> outputs;
+        private final RunnerOptions options;
+        private final ScratchArrays scratch = new ScratchArrays();
+        private OrtRunner runner;
+        private PinnedOutputs pinned;
+
+        ValuePass(Graph graph, String input, List<String> outputs, RunnerOptions options) {
+            this.graph = graph;
+            this.input = input;
+            this.outputs = outputs;
+            this.options = options.toBuilder().optimization(LEVEL).optimizedModelPath(null).memoryPattern(false)
+                    .build();
+        }
+
+        /** Observes {@code tensors} of {@code batch}; adds those that hold float32 values to {@code floats}. */
+        void observe(Batch batch, Collection<String> tensors, Map<String, Calibrator> calibrators,
+                TensorObserver observer, Set<String> floats) {
+            if (pinned == null) {
+                Graph copy = graph.toModel().graph();
+                for (String t : outputs) {
+                    if (!t.equals(input) && !copy.isGraphOutput(t)) {
+                        // No type: ONNX Runtime infers it, and a tensor that is not float32 is not returned.
+                        copy.addOutput(new TensorInfo(ValueInfoProto.newBuilder().setName(t).build()));
+                    }
+                }
+                runner = OrtRunner.open(copy.toModel(), options);
+                pinned = runner.pinnedOutputs();
+            }
+            Map<String, FloatBuffer> values = pinned.run(batch);
+            List<String> present = new ArrayList<>();
+            for (String t : tensors) {
+                if (t.equals(input) || values.containsKey(t)) {
+                    present.add(t);
+                    floats.add(t);
+                }
+            }
+            // ONNX Runtime is idle while the batch is observed: spread the tensors over the cores.
+            // Each tensor has its own calibrator and sees its batches in order, so the ranges
+            // do not depend on the number of threads.
+            present.parallelStream().forEach(t -> {
+                if (t.equals(input)) {
+                    ActivationCalibration.observe(t, batch.data(), batch.data().length, calibrators.get(t), observer);
+                } else {
+                    FloatBuffer buffer = values.get(t);
+                    int n = buffer.remaining();
+                    float[] array = scratch.take(n);
+                    buffer.get(0, array, 0, n);
+                    ActivationCalibration.observe(t, array, n, calibrators.get(t), observer);
+                    scratch.give(array);
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            if (pinned != null) {
+                pinned.close();
+            }
+            if (runner != null) {
+                runner.close();
+            }
+        }
+    }
+
+    /**
+     * Runs batches through the {@link ExtremaGraph} of the graph, for calibrators that keep only
+     * each batch's extremes: ONNX Runtime computes them, at the caller's optimisation level, and no
+     * activation is copied out.
+     */
+    private static final class ExtremaPass implements AutoCloseable {
+        private final String input;
+        private final ExtremaGraph extrema;
+        private final List<String> modelOutputs;
+        private final OrtRunner runner;
+        private final PinnedOutputs pinned;
+
+        private ExtremaPass(String input, ExtremaGraph extrema, List<String> modelOutputs, OrtRunner runner) {
+            this.input = input;
+            this.extrema = extrema;
+            this.modelOutputs = modelOutputs;
+            this.runner = runner;
+            this.pinned = runner.pinnedOutputs();
+        }
+
+        /**
+         * The pass, or null when ONNX Runtime cannot run the reductions on these tensors (a type
+         * they do not take, say): then every tensor is observed by its values.
+         */
+        static ExtremaPass open(Graph graph, String input, List<String> tensors, RunnerOptions options) {
+            ExtremaGraph extrema = ExtremaGraph.of(graph, tensors);
+            List<String> modelOutputs = graph.outputs().stream().map(TensorInfo::name).toList();
+            try {
+                OrtRunner runner = OrtRunner.open(extrema.graph().toModel(),
+                        options.toBuilder().optimizedModelPath(null).memoryPattern(false).build());
+                return new ExtremaPass(input, extrema, modelOutputs, runner);
+            } catch (ModelException e) {
+                LOG.info("Calibrating from the values of every tensor: ONNX Runtime cannot reduce them to their"
+                        + " extremes in graph '{}' ({})", graph.name(), e.getMessage());
+                return null;
+            }
+        }
+
+        /**
+         * Observes the extremes of every tensor of {@code batch}; adds those that hold float32 values
+         * to {@code floats}.
+         *
+         * @return the tensors to observe by their values instead: all of them when a model output
+         *         holds a value that is not finite, else those whose extremes are not finite, so that
+         *         the calibrators count every NaN and infinity
+         */
+        List<String> observe(Batch batch, Map<String, Calibrator> calibrators, Set<String> floats) {
+            Map<String, FloatBuffer> out = pinned.run(batch);
+            boolean finiteOutputs = modelOutputs.stream().map(out::get).allMatch(ExtremaPass::allFinite);
+            List<String> redo = new ArrayList<>();
+            for (Map.Entry<String, Calibrator> e : calibrators.entrySet()) {
+                String t = e.getKey();
+                if (t.equals(input)) {
+                    floats.add(t);
+                    e.getValue().observe(batch.data(), 0, batch.data().length);
+                    continue;
+                }
+                ExtremaGraph.Probe probe = extrema.probes().get(t);
+                FloatBuffer max = probe == null ? null : out.get(probe.max());
+                if (max == null) {
+                    continue; // not float32
+                }
+                floats.add(t);
+                float hi = max.get(0);
+                float lo = probe.min() == null ? Math.min(0f, hi) : out.get(probe.min()).get(0);
+                FloatBuffer shape = out.get(probe.shape());
+                long count = 1;
+                for (int i = 0; i < shape.remaining(); i++) {
+                    count *= (long) shape.get(i);
+                }
+                if (count == 0) {
+                    continue;
+                }
+                if (!finiteOutputs || !Float.isFinite(lo) || !Float.isFinite(hi)) {
+                    redo.add(t);
+                } else {
+                    e.getValue().observeExtremes(lo, hi, count);
+                }
+            }
+            if (!finiteOutputs) {
+                LOG.debug("A model output of batch is not finite: observing every tensor of it by its values");
+                return new ArrayList<>(calibrators.keySet().stream().filter(t -> !t.equals(input)).toList());
+            }
+            return redo;
+        }
+
+        private static boolean allFinite(FloatBuffer values) {
+            if (values == null) {
+                return true;
+            }
+            for (int i = 0; i < values.remaining(); i++) {
+                if (!Float.isFinite(values.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            pinned.close();
+            runner.close();
         }
     }
 
@@ -193,51 +380,27 @@ public final class ActivationCalibration {
             calibrators.put(t, Calibrators.create(method,
                     base.with(CalibratorOptions.SYMMETRIC, Boolean.toString(symmetric))));
         }
-        Graph copy = graph.toModel().graph();
-        List<String> outputs = new ArrayList<>();
-        for (String t : observed) {
-            if (!t.equals(input.name()) && !copy.isGraphOutput(t)) {
-                // No type: ONNX Runtime infers it, and a tensor that is not float32 is not returned.
-                copy.addOutput(new TensorInfo(ValueInfoProto.newBuilder().setName(t).build()));
-            }
-            outputs.add(t);
-        }
-        RunnerOptions options = context.runnerOptions().toBuilder().optimization(LEVEL).optimizedModelPath(null)
-                .build();
+        List<String> outputs = new ArrayList<>(observed);
         long start = System.nanoTime();
         long done = 0;
         int total = data.size();
         Set<String> floats = new LinkedHashSet<>();
-        ScratchArrays scratch = new ScratchArrays();
         context.listener().onProgress(STAGE, 0, total);
-        try (OrtRunner runner = OrtRunner.open(copy.toModel(), options);
-                PinnedOutputs pinned = runner.pinnedOutputs()) {
+        boolean extremes = observer == null && calibrators.values().stream().allMatch(Calibrator::observesExtremesOnly);
+        try (ValuePass values = new ValuePass(graph, input.name(), outputs, context.runnerOptions());
+                ExtremaPass reduced = extremes ? ExtremaPass.open(graph, input.name(), outputs, context.runnerOptions())
+                        : null) {
             Iterator<Batch> batches = data.batches(context.batchSize());
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                Map<String, FloatBuffer> values = pinned.run(batch);
-                List<String> present = new ArrayList<>();
-                for (String t : outputs) {
-                    if (t.equals(input.name()) || values.containsKey(t)) {
-                        present.add(t);
-                        floats.add(t);
+                if (reduced != null) {
+                    List<String> redo = reduced.observe(batch, calibrators, floats);
+                    if (!redo.isEmpty()) {
+                        values.observe(batch, redo, calibrators, null, floats);
                     }
+                } else {
+                    values.observe(batch, outputs, calibrators, observer, floats);
                 }
-                // ONNX Runtime is idle while the batch is observed: spread the tensors over the cores.
-                // Each tensor has its own calibrator and sees its batches in order, so the ranges
-                // do not depend on the number of threads.
-                present.parallelStream().forEach(t -> {
-                    if (t.equals(input.name())) {
-                        observe(t, batch.data(), batch.data().length, calibrators.get(t), observer);
-                    } else {
-                        FloatBuffer buffer = values.get(t);
-                        int n = buffer.remaining();
-                        float[] array = scratch.take(n);
-                        buffer.get(0, array, 0, n);
-                        observe(t, array, n, calibrators.get(t), observer);
-                        scratch.give(array);
-                    }
-                });
                 done += batch.size();
                 context.listener().onProgress(STAGE, done, total);
             }

@@ -216,6 +216,38 @@ final class QdqPlan {
         return tensors;
     }
 
+    /**
+     * Candidate outputs of compute ops that only a Relu or Clip reads, mapped to that activation's
+     * output, where the activation will most likely be absorbed (asymmetric activation scheme, no
+     * override on either tensor, neither node excluded): the plan then quantizes the activation's
+     * output and never uses the range of the op's own output.
+     */
+    static Map<String, String> absorbablePreActivations(Graph graph, QuantizationConfig config,
+            Set<String> candidates) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Node a : graph.nodes()) {
+            if (!a.domain().isEmpty() || !ACTIVATION_OPS.contains(a.opType())
+                    || config.exclusionReason(a.name(), a.opType()) != null) {
+                continue;
+            }
+            String x = a.input(0);
+            String y = a.output(0);
+            Optional<Node> p = graph.producer(x);
+            boolean computed = p.isPresent() && p.get().domain().isEmpty() && COMPUTE_OPS.contains(p.get().opType())
+                    && config.exclusionReason(p.get().name(), p.get().opType()) == null;
+            if (computed && candidates.contains(x) && candidates.contains(y) && graph.consumers(x).size() == 1
+                    && !graph.isGraphOutput(x) && override(config, x).isEmpty() && override(config, y).isEmpty()
+                    && !activationScheme(config, y).symmetric()) {
+                out.put(x, y);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<TensorOverride> override(QuantizationConfig config, String tensor) {
+        return Optional.ofNullable(config.tensorOverrides().get(tensor));
+    }
+
     private static boolean declaredFloatOrUnknown(Graph graph, String tensor) {
         int type = graph.tensorInfo(tensor).map(TensorInfo::elementType).orElse(0);
         return type == 0 || type == TensorProto.DataType.FLOAT_VALUE;
@@ -719,7 +751,7 @@ final class QdqPlan {
     }
 
     private Optional<TensorOverride> override(String tensor) {
-        return Optional.ofNullable(config.tensorOverrides().get(tensor));
+        return override(config, tensor);
     }
 
     private boolean keptFloat(String tensor) {

@@ -68,8 +68,8 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
     @Override
     public GraphQuantization quantize(Graph graph, QuantizationContext context) {
         QuantizationConfig config = context.config();
-        ActivationCalibration.Result calibration = calibrateFor(graph, context);
-        QdqPlan plan = QdqPlan.build(graph, config, calibration.ranges());
+        Planned planned = plan(graph, context);
+        QdqPlan plan = planned.plan();
         Map<String, String> notes = QdqRewriter.apply(graph, plan);
 
         List<NodeDecision> decisions = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         LOG.info("Quantized {} of {} nodes of graph '{}' (static QDQ, {} weights per {}, {} activations)", quantized,
                 decisions.size(), graph.name(), config.weightPrecision(), config.perChannel() ? "channel" : "tensor",
                 config.activationScheme());
-        return new GraphQuantization(decisions, plan.ranges(), calibration.time());
+        return new GraphQuantization(decisions, plan.ranges(), planned.calibrationTime());
     }
 
     /**
@@ -95,24 +95,73 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
      * (BatchNormalization folding, Identity/Dropout removal).
      */
     public static QdqLayout layout(Graph graph, QuantizationContext context) {
-        ActivationCalibration.Result calibration = calibrateFor(graph, context);
-        return QdqPlan.build(graph, context.config(), calibration.ranges()).layout();
+        return plan(graph, context).plan().layout();
+    }
+
+    private record Planned(QdqPlan plan, Duration calibrationTime) {
     }
 
     /**
-     * Checks the graph and config, then calibrates the candidate tensors, replacing calibrated ranges
-     * by the fixed ranges of overrides; when every candidate has a fixed range and no data is given,
-     * nothing runs and the tensors not declared of another type take their fixed ranges.
+     * Calibrates and plans. The output of a Conv, Gemm or other compute op that only a Relu or Clip
+     * reads is not calibrated at first: with asymmetric activations the plan absorbs the activation
+     * into the QuantizeLinear after the op and quantizes the activation's output instead, so that
+     * range is never used, and observing the tensor would keep ONNX Runtime from fusing the pair.
+     * The plan is made with the activation output's range standing in; should it quantize one of
+     * those tensors after all (an absorption failed), they are calibrated in a second pass and the
+     * plan is made again from real ranges.
      */
-    private static ActivationCalibration.Result calibrateFor(Graph graph, QuantizationContext context) {
+    private static Planned plan(Graph graph, QuantizationContext context) {
         QuantizationConfig config = context.config();
+        Set<String> candidates = checkedCandidates(graph, config);
+        Map<String, String> deferred = context.calibrationData().isPresent()
+                ? QdqPlan.absorbablePreActivations(graph, config, candidates) : Map.of();
+        Set<String> first = new LinkedHashSet<>(candidates);
+        first.removeAll(deferred.keySet());
+        ActivationCalibration.Result calibration = calibrateFor(graph, context, first);
+        Map<String, TensorRange> ranges = new LinkedHashMap<>(calibration.ranges());
+        deferred.forEach((pre, post) -> {
+            // Float32 exactly when the activation's output is: Relu and Clip keep the type.
+            if (ranges.containsKey(post)) {
+                ranges.put(pre, ranges.get(post));
+            }
+        });
+        QdqPlan plan = QdqPlan.build(graph, config, ranges);
+        Duration time = calibration.time();
+        Set<String> needed = new LinkedHashSet<>(plan.ranges().keySet());
+        needed.retainAll(deferred.keySet());
+        if (!needed.isEmpty()) {
+            LOG.info("Calibrating {} more tensors whose activation could not be absorbed: {}", needed.size(),
+                    needed);
+            ActivationCalibration.Result more = calibrateFor(graph, context, needed);
+            ranges.putAll(more.ranges());
+            plan = QdqPlan.build(graph, config, ranges);
+            time = time.plus(more.time());
+        } else if (!deferred.isEmpty()) {
+            LOG.debug("Did not calibrate {} tensors read only by an absorbed activation: {}", deferred.size(),
+                    deferred.keySet());
+        }
+        return new Planned(plan, time);
+    }
+
+    /** Checks the graph and config; returns the tensors the plan may need ranges of. */
+    private static Set<String> checkedCandidates(Graph graph, QuantizationConfig config) {
         if (config.weightPrecision() != Precision.INT8) {
             throw new InvalidInputException("Static QDQ quantization stores weights as int8; weight precision "
                     + config.weightPrecision() + " is not supported by the onnxruntime quantizer: use int8");
         }
         graph.requireOpset(REQUIRED_OPSET);
         QdqPlan.checkQuantizable(graph, config);
-        Set<String> candidates = new LinkedHashSet<>(QdqPlan.candidateTensors(graph, config));
+        return new LinkedHashSet<>(QdqPlan.candidateTensors(graph, config));
+    }
+
+    /**
+     * Calibrates {@code candidates}, replacing calibrated ranges by the fixed ranges of overrides;
+     * when every candidate has a fixed range and no data is given, nothing runs and the tensors not
+     * declared of another type take their fixed ranges.
+     */
+    private static ActivationCalibration.Result calibrateFor(Graph graph, QuantizationContext context,
+            Set<String> candidates) {
+        QuantizationConfig config = context.config();
         Map<String, TensorRange> fixed = new LinkedHashMap<>();
         for (String t : candidates) {
             TensorOverride o = config.tensorOverrides().get(t);

@@ -122,6 +122,9 @@ public final class OrtRunner implements AutoCloseable {
                 so.addConfigEntry("session.intra_op.allow_spinning", "0");
                 so.addConfigEntry("session.inter_op.allow_spinning", "0");
             }
+            if (!options.memoryPattern()) {
+                so.setMemoryPatternOptimization(false);
+            }
             if (options.optimizedModelPath().isPresent()) {
                 so.setOptimizedModelFilePath(options.optimizedModelPath().get().toAbsolutePath().toString());
             }

@@ -53,6 +53,25 @@ class GraphTest {
     }
 
     @Test
+    void nodeAddedAfterAnotherRunsRightAfterIt() {
+        Graph g = Graph.create("diamond", 13);
+        g.addInput(TensorInfo.floatTensor("x", -1, 4));
+        g.addNode(Node.of("relu", "Relu", List.of("x"), List.of("a")));
+        g.addNode(Node.of("sig", "Sigmoid", List.of("a"), List.of("b")));
+        g.addNode(Node.of("add", "Add", List.of("a", "b"), List.of("y")));
+        g.addNode(Node.of("tail", "Neg", List.of("a"), List.of("t")));
+        g.addNodeAfter("relu", Node.of("probe", "ReduceMax", List.of("a"), List.of("m")));
+        g.addNodeAfter("probe", Node.of("probe2", "Neg", List.of("m"), List.of("m2")));
+        // Appended, the probe would come last; placed after relu it runs before sig, add and tail.
+        assertEquals(List.of("relu", "probe", "probe2", "sig", "add", "tail"),
+                g.nodes().stream().map(Node::name).toList());
+        assertThrows(IllegalArgumentException.class,
+                () -> g.addNodeAfter("relu", Node.of("probe", "Neg", List.of("a"), List.of("z"))));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.addNodeAfter("relu", Node.of("other", "Neg", List.of("a"), List.of("b"))));
+    }
+
+    @Test
     void cycleIsReportedWithItsNodes() {
         Graph g = Graph.create("cyclic", 13);
         g.addInput(TensorInfo.floatTensor("x", 1));

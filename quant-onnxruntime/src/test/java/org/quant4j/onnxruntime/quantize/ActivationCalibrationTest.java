@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorRange;
@@ -155,5 +156,125 @@ class ActivationCalibrationTest {
                 assertEquals(Math.max(2.0 * x[i] - 1, 0), seen.get("out").get(b)[i], 1e-6);
             }
         }
+    }
+
+    /** Samples of shape [1, 4, 4] given as arrays (NaN and infinities allowed). */
+    private record Samples(float[][] rows) implements Dataset {
+        @Override
+        public int size() {
+            return rows.length;
+        }
+
+        @Override
+        public int[] sampleShape() {
+            return new int[] {1, 4, 4};
+        }
+
+        @Override
+        public int numClasses() {
+            return 0;
+        }
+
+        @Override
+        public void read(int index, float[] dest, int offset) {
+            System.arraycopy(rows[index], 0, dest, offset, 16);
+        }
+
+        @Override
+        public int label(int index) {
+            return -1;
+        }
+
+        @Override
+        public String fingerprint() {
+            return "samples-" + Arrays.deepHashCode(rows);
+        }
+    }
+
+    /** Ranges from the values of every tensor: an observer makes calibration copy them out. */
+    private static Map<String, TensorRange> fromValues(Graph g, List<String> tensors, QuantizationConfig config,
+            Dataset data, int batch) {
+        return ActivationCalibration.calibrate(g, tensors, t -> QuantScheme.UINT8_ASYMMETRIC,
+                context(config, data, batch, ProgressListener.NONE), (tensor, values, offset, length) -> { }).ranges();
+    }
+
+    @Test
+    void extremesReducedInTheGraphGiveTheRangesOfTheValues() {
+        Graph g = OnnxModel.of(ReferenceGraphs.smallCnn(5)).graph();
+        org.quant4j.onnxruntime.transform.TransformPipeline.inference().apply(g);
+        List<String> tensors = new ArrayList<>(QdqPlan.candidateTensors(g, MIN_MAX));
+        Dataset data = new UniformNoiseDataset(40, new int[] {1, 28, 28}, 11, -1f, 1f);
+        for (String method : List.of("minmax", "moving-average-minmax")) {
+            QuantizationConfig config = QuantizationConfig.builder()
+                    .calibrationMethod(org.quant4j.api.CalibrationMethod.fromId(method)).build();
+            Map<String, TensorRange> values = fromValues(g, tensors, config, data, 16);
+            Map<String, TensorRange> extremes = ActivationCalibration.calibrate(g, tensors,
+                    t -> QuantScheme.UINT8_ASYMMETRIC, context(config, data, 16, ProgressListener.NONE)).ranges();
+            assertEquals(values.keySet(), extremes.keySet(), method);
+            assertEquals(tensors.size(), extremes.size(), method);
+            for (String t : tensors) {
+                TensorRange v = values.get(t);
+                TensorRange e = extremes.get(t);
+                double tol = 1e-5 * (v.amax() + 1);
+                assertEquals(v.max(), e.max(), tol, method + " " + t);
+                // A tensor that cannot be negative is reduced to its maximum; its minimum counts as 0.
+                double min = e.min() == 0 && v.min() >= 0 ? 0 : v.min();
+                assertEquals(min, e.min(), tol, method + " " + t);
+                assertEquals(QuantParams.forRange(v, QuantScheme.UINT8_ASYMMETRIC).zeroPoint(0),
+                        QuantParams.forRange(e, QuantScheme.UINT8_ASYMMETRIC).zeroPoint(0), method + " " + t);
+            }
+        }
+    }
+
+    @Test
+    void batchesWithNaNOrInfinityAreObservedByTheirValues() {
+        float[][] rows = new float[12][16];
+        java.util.Random random = new java.util.Random(3);
+        for (float[] r : rows) {
+            for (int i = 0; i < 16; i++) {
+                r[i] = random.nextFloat();
+            }
+        }
+        rows[1][5] = Float.NaN; // inside a tensor: the reductions may skip it
+        rows[6][0] = Float.POSITIVE_INFINITY;
+        rows[10][15] = Float.NaN;
+        Dataset data = new Samples(rows);
+        List<String> tensors = List.of("input", "Conv_out", "out");
+        Map<String, TensorRange> values = fromValues(convRelu(), tensors, MIN_MAX, data, 4);
+        Map<String, TensorRange> extremes = ActivationCalibration.calibrate(convRelu(), tensors,
+                t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE)).ranges();
+        assertEquals(values, extremes);
+        // Independently: the finite inputs, and the Conv's 2x - 1 of them.
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float[] r : rows) {
+            for (float v : r) {
+                if (Float.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        assertEquals(new TensorRange(lo, hi), extremes.get("input"));
+        assertEquals(2.0 * lo - 1, extremes.get("Conv_out").min(), 1e-6);
+        assertEquals(2.0 * hi - 1, extremes.get("Conv_out").max(), 1e-6);
+    }
+
+    @Test
+    void tensorsOnnxRuntimeCannotReduceAreObservedByTheirValues() {
+        // A bool tensor among the observed ones: ReduceMin does not take bool, so the reducing session
+        // cannot open and calibration falls back to the values; the bool tensor is simply not float.
+        GraphBuilder b = GraphBuilder.create("bool_and_conv");
+        String x = b.input("input", -1, 1, 4, 4);
+        String positive = b.op("Greater", List.of(x, b.initializer("zero", FloatTensor.scalar(0f))));
+        b.output(b.op("Cast", List.of(positive), Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)), "mask");
+        b.output(b.conv(x, FloatTensor.filled(2f, 1, 1, 1, 1), FloatTensor.vector(-1f), ConvOptions.DEFAULT), "out");
+        Dataset data = new UniformNoiseDataset(8, new int[] {1, 4, 4}, 2, 0f, 1f);
+        Map<String, TensorRange> ranges = ActivationCalibration.calibrate(b.graph(), List.of(positive, "out"),
+                t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE)).ranges();
+        assertEquals(List.of("out"), List.copyOf(ranges.keySet()));
+        float[] in = dataMinMax(data);
+        assertEquals(2.0 * in[0] - 1, ranges.get("out").min(), 1e-6);
+        assertEquals(2.0 * in[1] - 1, ranges.get("out").max(), 1e-6);
     }
 }

@@ -1,0 +1,190 @@
+package org.quant4j.onnxruntime.quantize;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.quant4j.onnxruntime.graph.Attributes;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.Node;
+import org.quant4j.onnxruntime.graph.TensorInfo;
+
+/**
+ * A copy of a graph that reduces each observed tensor to what a min-max calibrator keeps of a batch,
+ * inside ONNX Runtime: its smallest and largest value and its shape (for the count). No activation
+ * leaves the runtime, and the observed tensors are no graph outputs, so ONNX Runtime keeps its
+ * fusions and its NCHWc layout (graph outputs would have to be written out in NCHW, one copy each).
+ *
+ * <ul>
+ *   <li>A tensor that cannot be negative (the output of Relu, of Sigmoid, of a Clip whose lower bound
+ *       is a constant {@code >= 0}, and pooling, shape-only and Add/Concat ops over such tensors) is
+ *       reduced to its maximum only; its minimum is taken as 0, which changes no quantization
+ *       parameter (every range includes 0). Where the tensor has a channel axis and spatial axes
+ *       (it derives from a Conv or a pooling op) the maximum is taken by GlobalMaxPool, which ONNX
+ *       Runtime runs in the NCHWc layout, then by ReduceMax over the channels.</li>
+ *   <li>Any other tensor gets ReduceMin and ReduceMax.</li>
+ *   <li>Every tensor gets Shape, cast to float (exact: each dimension is far below 2^24).</li>
+ * </ul>
+ *
+ * <p>The reductions of ONNX Runtime 1.29 propagate infinities but not always NaN (a NaN inside a
+ * tensor is usually skipped, which leaves the finite extremes), so a caller that needs every
+ * non-finite value counted re-runs a batch whose extremes or model outputs are not finite with
+ * the values themselves.
+ */
+final class ExtremaGraph {
+
+    /**
+     * The outputs that describe one observed tensor.
+     *
+     * @param tensor the observed tensor
+     * @param min    output holding its minimum, or null when the tensor cannot be negative
+     * @param max    output holding its maximum
+     * @param shape  output holding its shape as floats
+     */
+    record Probe(String tensor, String min, String max, String shape) {
+    }
+
+    private static final Set<String> NON_NEGATIVE_OPS = Set.of("Relu", "Sigmoid", "Softmax");
+    private static final Set<String> ORDER_PRESERVING_OPS = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
+            "GlobalMaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Add", "Concat",
+            "Max");
+    private static final Set<String> SPATIAL_OPS = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool",
+            "GlobalAveragePool", "GlobalMaxPool");
+    private static final Set<String> ELEMENTWISE_OPS = Set.of("Relu", "Clip", "Sigmoid", "Add", "Mul", "Identity");
+
+    private final Graph graph;
+    private final Map<String, Probe> probes;
+
+    private ExtremaGraph(Graph graph, Map<String, Probe> probes) {
+        this.graph = graph;
+        this.probes = Collections.unmodifiableMap(probes);
+    }
+
+    /**
+     * A copy of {@code source} (which is not modified) with a probe for every one of {@code tensors}
+     * that a node produces; the graph's own outputs stay.
+     */
+    static ExtremaGraph of(Graph source, Collection<String> tensors) {
+        Graph g = source.toModel().graph();
+        Map<String, Boolean> nonNegative = new HashMap<>();
+        Map<String, Boolean> spatial = new HashMap<>();
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        for (String t : tensors) {
+            Optional<Node> producer = g.producer(t);
+            if (producer.isEmpty() || probes.containsKey(t)) {
+                continue;
+            }
+            String after = producer.get().name();
+            String min = null;
+            String max;
+            if (nonNegative(g, t, nonNegative)) {
+                String reduced = t;
+                if (spatial(g, t, spatial)) {
+                    reduced = g.uniqueName(t + "_quant4j_channel_max");
+                    after = add(g, after, Node.of(g.uniqueName(reduced), "GlobalMaxPool", List.of(t), List.of(reduced)));
+                }
+                max = g.uniqueName(t + "_quant4j_max");
+                after = add(g, after, reduce("ReduceMax", g, reduced, max));
+            } else {
+                min = g.uniqueName(t + "_quant4j_min");
+                after = add(g, after, reduce("ReduceMin", g, t, min));
+                max = g.uniqueName(t + "_quant4j_max");
+                after = add(g, after, reduce("ReduceMax", g, t, max));
+            }
+            String dims = g.uniqueName(t + "_quant4j_dims");
+            after = add(g, after, Node.of(g.uniqueName(dims), "Shape", List.of(t), List.of(dims)));
+            String shape = g.uniqueName(t + "_quant4j_shape");
+            add(g, after, Node.of(g.uniqueName(shape), "Cast", List.of(dims), List.of(shape))
+                    .withAttribute(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)));
+            for (String out : min == null ? List.of(max, shape) : List.of(min, max, shape)) {
+                // No type: a tensor that is not float32 gives outputs of its own type, which tell so.
+                g.addOutput(new TensorInfo(ValueInfoProto.newBuilder().setName(out).build()));
+            }
+            probes.put(t, new Probe(t, min, max, shape));
+        }
+        return new ExtremaGraph(g, probes);
+    }
+
+    Graph graph() {
+        return graph;
+    }
+
+    /** The probe of every observed tensor that a node produces, in observation order. */
+    Map<String, Probe> probes() {
+        return probes;
+    }
+
+    private static String add(Graph g, String after, Node node) {
+        g.addNodeAfter(after, node);
+        return node.name();
+    }
+
+    private static Node reduce(String op, Graph g, String input, String output) {
+        return Node.of(g.uniqueName(output), op, List.of(input), List.of(output))
+                .withAttribute(Attributes.integer("keepdims", 0));
+    }
+
+    /** Whether {@code t} holds no negative value whatever the input, judged from the ops that make it. */
+    private static boolean nonNegative(Graph g, String t, Map<String, Boolean> memo) {
+        Boolean known = memo.get(t);
+        if (known != null) {
+            return known;
+        }
+        memo.put(t, false);
+        boolean result = false;
+        Optional<Node> producer = g.producer(t);
+        if (producer.isPresent() && producer.get().domain().isEmpty()) {
+            Node p = producer.get();
+            if (NON_NEGATIVE_OPS.contains(p.opType())) {
+                result = true;
+            } else if (p.is("Clip")) {
+                // Opset 11 on: bounds are inputs; before, attributes.
+                result = p.inputs().size() > 1 ? constant(g, p.input(1)).map(lo -> lo >= 0).orElse(false)
+                        : p.attribute("min").isPresent() && p.floatAttribute("min", -1f) >= 0;
+            } else if (ORDER_PRESERVING_OPS.contains(p.opType()) && p.outputs().size() == 1) {
+                List<String> data = p.is("Add") || p.is("Concat") || p.is("Max") ? p.inputs() : List.of(p.input(0));
+                result = !data.isEmpty() && data.stream().allMatch(
+                        in -> !in.isEmpty() && (nonNegative(g, in, memo) || constant(g, in).map(v -> v >= 0)
+                                .orElse(false)));
+            }
+        }
+        memo.put(t, result);
+        return result;
+    }
+
+    /** Whether {@code t} has a batch axis, a channel axis and at least one spatial axis (rank >= 3). */
+    private static boolean spatial(Graph g, String t, Map<String, Boolean> memo) {
+        Boolean known = memo.get(t);
+        if (known != null) {
+            return known;
+        }
+        memo.put(t, false);
+        boolean result = g.shape(t).map(s -> s.length >= 3).orElse(false);
+        Optional<Node> producer = g.producer(t);
+        if (!result && producer.isPresent() && producer.get().domain().isEmpty()) {
+            Node p = producer.get();
+            if (SPATIAL_OPS.contains(p.opType())) {
+                result = true;
+            } else if (ELEMENTWISE_OPS.contains(p.opType())) {
+                // Broadcasting never lowers the rank: one spatial input makes the output spatial.
+                result = p.inputs().stream().anyMatch(in -> !in.isEmpty() && spatial(g, in, memo));
+            }
+        }
+        memo.put(t, result);
+        return result;
+    }
+
+    /** The value of a scalar float initializer. */
+    private static Optional<Float> constant(Graph g, String name) {
+        if (name.isEmpty() || !g.isInitializer(name)) {
+            return Optional.empty();
+        }
+        return g.floatInitializer(name).filter(v -> v.size() == 1).map(v -> v.get(0));
+    }
+}

@@ -1,0 +1,111 @@
+package org.quant4j.onnxruntime.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.quant4j.api.data.Batch;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.calibration.data.UniformNoiseDataset;
+import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.Node;
+import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnxruntime.runtime.OrtRunner;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.transform.TransformPipeline;
+
+class ExtremaGraphTest {
+
+    /** The small residual CNN, BN folded: Conv-Relu, Conv-Relu, Add, GlobalAveragePool, Flatten, Gemm. */
+    private static Graph smallCnn() {
+        Graph g = OnnxModel.of(ReferenceGraphs.smallCnn(4)).graph();
+        List<NodeDecision> folded = TransformPipeline.inference().apply(g);
+        assertEquals(false, folded.isEmpty());
+        return g;
+    }
+
+    @Test
+    void probesGiveTheExtremesAndShapeOfEveryTensor() {
+        Graph g = smallCnn();
+        List<String> tensors = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            tensors.add(n.output(0));
+        }
+        ExtremaGraph extrema = ExtremaGraph.of(g, tensors);
+        assertEquals(tensors, List.copyOf(extrema.probes().keySet()));
+        // The source graph is not modified.
+        assertEquals(tensors.size(), g.nodeCount());
+
+        Graph all = g.toModel().graph();
+        for (String t : tensors) {
+            if (!all.isGraphOutput(t)) {
+                all.addOutput(new TensorInfo(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(t).build()));
+            }
+        }
+        Iterator<Batch> it = new UniformNoiseDataset(6, new int[] {1, 28, 28}, 9, -1f, 1f).batches(6);
+        Batch batch = it.next();
+        try (OrtRunner values = OrtRunner.open(all.toModel(), RunnerOptions.defaults());
+                OrtRunner reduced = OrtRunner.open(extrema.graph().toModel(), RunnerOptions.defaults())) {
+            Map<String, FloatTensor> v = values.run(batch);
+            Map<String, FloatTensor> r = reduced.run(batch);
+            for (String t : tensors) {
+                ExtremaGraph.Probe p = extrema.probes().get(t);
+                FloatTensor x = v.get(t);
+                float lo = Float.POSITIVE_INFINITY;
+                float hi = Float.NEGATIVE_INFINITY;
+                for (float f : x.data()) {
+                    lo = Math.min(lo, f);
+                    hi = Math.max(hi, f);
+                }
+                float tol = 1e-5f * (Math.abs(hi) + 1);
+                assertEquals(hi, r.get(p.max()).get(0), tol, t);
+                if (p.min() == null) {
+                    assertEquals(true, lo >= 0, t + " was judged non-negative but holds " + lo);
+                } else {
+                    assertEquals(lo, r.get(p.min()).get(0), tol, t);
+                }
+                float[] shape = new float[x.rank()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = x.dim(i);
+                }
+                assertArrayEquals(shape, r.get(p.shape()).data(), t);
+            }
+        }
+        // Which tensors skip the minimum, and which take the cheap per-channel maximum first.
+        List<String> ops = extrema.graph().nodes().stream().map(Node::opType).toList();
+        for (String t : tensors) {
+            String producer = g.producer(t).orElseThrow().opType();
+            boolean nonNegative = !producer.equals("Conv") && !producer.equals("Gemm");
+            ExtremaGraph.Probe p = extrema.probes().get(t);
+            if (nonNegative) {
+                assertNull(p.min(), t + " from " + producer);
+            } else {
+                assertNotNull(p.min(), t + " from " + producer);
+            }
+            boolean channelMax = extrema.graph().producer(extrema.graph().producer(p.max()).orElseThrow().input(0))
+                    .map(n -> n.is("GlobalMaxPool")).orElse(false);
+            assertEquals(nonNegative && !producer.equals("Flatten"), channelMax, t + " from " + producer);
+        }
+        assertEquals(4, ops.stream().filter("GlobalMaxPool"::equals).count());
+    }
+
+    @Test
+    void probesRunRightAfterTheirTensorIsMade() {
+        Graph g = smallCnn();
+        String first = g.nodes().get(0).output(0);
+        ExtremaGraph extrema = ExtremaGraph.of(g, List.of(first));
+        List<Node> order = extrema.graph().nodes();
+        // Conv, then its probe (ReduceMin, ReduceMax, Shape, Cast), then the rest of the model.
+        assertEquals(List.of("Conv", "ReduceMin", "ReduceMax", "Shape", "Cast"),
+                order.subList(0, 5).stream().map(Node::opType).toList());
+    }
+}
