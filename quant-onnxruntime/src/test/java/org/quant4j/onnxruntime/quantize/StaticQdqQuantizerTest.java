@@ -3,6 +3,7 @@ package org.quant4j.onnxruntime.quantize;
 import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.assertCount;
@@ -294,6 +295,33 @@ class StaticQdqQuantizerTest {
         OptimizedOps ops = optimizedOps(r.output(), OptimizationLevel.EXTENDED);
         assertCount(ops, 2, "QLinearConv");
         assertCount(ops, 1, "Clip");
+    }
+
+    @Test
+    void outputOfAConvBeforeAClipThatIsNotAbsorbedIsCalibratedInASecondPass() {
+        // Conv 1x1 computing 4x - 2, then Clip(-1, 1). The Conv's output is first left uncalibrated
+        // (an absorbed activation would make its range unused); the Clip across zero cannot be
+        // absorbed, so the plan needs the Conv's own range, which a second pass calibrates.
+        GraphBuilder b = GraphBuilder.create("conv_clip");
+        String x = b.input("input", -1, 1, 8, 8);
+        String conv = b.conv(x, FloatTensor.filled(4f, 1, 1, 1, 1), FloatTensor.vector(-2f), ConvOptions.DEFAULT);
+        b.output(b.clip(conv, -1f, 1f), "out");
+        QuantizationResult r = quantize8x8(b, QuantizationConfig.builder().build());
+        assertEquals(Action.SKIPPED, decision(r, "Clip").action());
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (java.util.Iterator<org.quant4j.api.data.Batch> it = new UniformNoiseDataset(32, new int[] {1, 8, 8}, 9,
+                -1f, 1f).batches(32); it.hasNext(); ) {
+            for (float v : it.next().data()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        TensorRange range = r.ranges().get(conv);
+        assertNotNull(range, "range of " + conv + " in " + r.ranges().keySet());
+        assertEquals(4.0 * lo - 2, range.min(), 1e-5);
+        assertEquals(4.0 * hi - 2, range.max(), 1e-5);
+        assertTrue(range.min() < -5, "the real range, not the Clip's: " + range);
     }
 
     @Test
