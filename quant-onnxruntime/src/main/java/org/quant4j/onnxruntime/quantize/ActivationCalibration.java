@@ -223,14 +223,20 @@ public final class ActivationCalibration {
         static ExtremaPass open(Graph graph, String input, List<String> tensors, RunnerOptions options) {
             ExtremaGraph extrema = ExtremaGraph.of(graph, tensors);
             List<String> modelOutputs = graph.outputs().stream().map(TensorInfo::name).toList();
+            OrtRunner runner;
             try {
-                OrtRunner runner = OrtRunner.open(extrema.graph().toModel(),
+                runner = OrtRunner.open(extrema.graph().toModel(),
                         options.toBuilder().optimizedModelPath(null).memoryPattern(false).build());
-                return new ExtremaPass(input, extrema, modelOutputs, runner);
             } catch (ModelException e) {
                 LOG.info("Calibrating from the values of every tensor: ONNX Runtime cannot reduce them to their"
                         + " extremes in graph '{}' ({})", graph.name(), e.getMessage());
                 return null;
+            }
+            try {
+                return new ExtremaPass(input, extrema, modelOutputs, runner);
+            } catch (RuntimeException e) {
+                runner.close();
+                throw e;
             }
         }
 
