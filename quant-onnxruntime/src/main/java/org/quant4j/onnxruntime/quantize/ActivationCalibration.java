@@ -267,11 +267,7 @@ public final class ActivationCalibration {
                 floats.add(t);
                 float hi = max.get(0);
                 float lo = probe.min() == null ? Math.min(0f, hi) : out.get(probe.min()).get(0);
-                FloatBuffer shape = out.get(probe.shape());
-                long count = 1;
-                for (int i = 0; i < shape.remaining(); i++) {
-                    count *= (long) shape.get(i);
-                }
+                long count = probe.count(batch.size(), probe.shape() == null ? null : out.get(probe.shape()));
                 if (count == 0) {
                     continue;
                 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.quant4j.onnxruntime.graph.Attributes;
 import org.quant4j.onnxruntime.graph.Graph;
 import org.quant4j.onnxruntime.graph.Node;
+import org.quant4j.onnxruntime.graph.ShapeInference;
 import org.quant4j.onnxruntime.graph.TensorInfo;
 
 /**
@@ -29,7 +30,9 @@ import org.quant4j.onnxruntime.graph.TensorInfo;
  *       (it derives from a Conv or a pooling op) the maximum is taken by GlobalMaxPool, which ONNX
  *       Runtime runs in the NCHWc layout, then by ReduceMax over the channels.</li>
  *   <li>Any other tensor gets ReduceMin and ReduceMax.</li>
- *   <li>Every tensor gets Shape, cast to float (exact: each dimension is far below 2^24).</li>
+ *   <li>The count of values comes from the shape {@link ShapeInference} infers; a tensor whose shape
+ *       it cannot infer gets Shape, cast to float (exact: each dimension is far below 2^24). Shape
+ *       reads NCHW, so ONNX Runtime reorders an NCHWc tensor for it.</li>
  * </ul>
  *
  * <p>The reductions of ONNX Runtime 1.29 propagate infinities but not always NaN (a NaN inside a
@@ -45,9 +48,22 @@ final class ExtremaGraph {
      * @param tensor the observed tensor
      * @param min    output holding its minimum, or null when the tensor cannot be negative
      * @param max    output holding its maximum
-     * @param shape  output holding its shape as floats
+     * @param shape  output holding its shape as floats, or null when the shape is inferred
+     * @param valuesPerSample number of values per sample when the shape is inferred, else 0
      */
-    record Probe(String tensor, String min, String max, String shape) {
+    record Probe(String tensor, String min, String max, String shape, long valuesPerSample) {
+
+        /** Number of values of the tensor in a batch of {@code batch} samples, given the outputs. */
+        long count(int batch, java.nio.FloatBuffer shapeValues) {
+            if (shape == null) {
+                return batch * valuesPerSample;
+            }
+            long count = 1;
+            for (int i = 0; i < shapeValues.remaining(); i++) {
+                count *= (long) shapeValues.get(i);
+            }
+            return count;
+        }
     }
 
     private static final Set<String> NON_NEGATIVE_OPS = Set.of("Relu", "Sigmoid", "Softmax");
@@ -72,6 +88,7 @@ final class ExtremaGraph {
      */
     static ExtremaGraph of(Graph source, Collection<String> tensors) {
         Graph g = source.toModel().graph();
+        Map<String, long[]> shapes = ShapeInference.infer(g);
         Map<String, Boolean> nonNegative = new HashMap<>();
         Map<String, Boolean> spatial = new HashMap<>();
         Map<String, Probe> probes = new LinkedHashMap<>();
@@ -97,16 +114,28 @@ final class ExtremaGraph {
                 max = g.uniqueName(t + "_quant4j_max");
                 after = add(g, after, reduce("ReduceMax", g, t, max));
             }
-            String dims = g.uniqueName(t + "_quant4j_dims");
-            after = add(g, after, Node.of(g.uniqueName(dims), "Shape", List.of(t), List.of(dims)));
-            String shape = g.uniqueName(t + "_quant4j_shape");
-            add(g, after, Node.of(g.uniqueName(shape), "Cast", List.of(dims), List.of(shape))
-                    .withAttribute(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)));
-            for (String out : min == null ? List.of(max, shape) : List.of(min, max, shape)) {
+            long[] inferred = shapes.get(t);
+            String shape = null;
+            if (inferred == null) {
+                String dims = g.uniqueName(t + "_quant4j_dims");
+                after = add(g, after, Node.of(g.uniqueName(dims), "Shape", List.of(t), List.of(dims)));
+                shape = g.uniqueName(t + "_quant4j_shape");
+                add(g, after, Node.of(g.uniqueName(shape), "Cast", List.of(dims), List.of(shape))
+                        .withAttribute(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)));
+            }
+            List<String> outputs = new java.util.ArrayList<>(List.of(max));
+            if (min != null) {
+                outputs.add(0, min);
+            }
+            if (shape != null) {
+                outputs.add(shape);
+            }
+            for (String out : outputs) {
                 // No type: a tensor that is not float32 gives outputs of its own type, which tell so.
                 g.addOutput(new TensorInfo(ValueInfoProto.newBuilder().setName(out).build()));
             }
-            probes.put(t, new Probe(t, min, max, shape));
+            probes.put(t, new Probe(t, min, max, shape,
+                    inferred == null ? 0 : ShapeInference.valuesPerSample(inferred)));
         }
         return new ExtremaGraph(g, probes);
     }
