@@ -1,6 +1,5 @@
 package org.quant4j.onnxruntime.graph;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -98,8 +97,7 @@ public final class ShapeInference {
 
     /** Dimensions of a constant initializer (no batch axis). */
     private static long[] constant(Graph g, String name) {
-        Optional<TensorProto> t = g.initializer(name);
-        return t.map(p -> p.getDimsList().stream().mapToLong(Long::longValue).toArray()).orElse(null);
+        return g.initializer(name).map(TensorProtos::dims).orElse(null);
     }
 
     private static long[] broadcast(Graph g, Node n, Map<String, long[]> shapes) {

@@ -2,7 +2,6 @@ package org.quant4j.qat.cost;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +9,7 @@ import org.quant4j.api.ModelException;
 import org.quant4j.onnxruntime.graph.Graph;
 import org.quant4j.onnxruntime.graph.Node;
 import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.graph.ShapeInference;
 import org.quant4j.onnxruntime.graph.TensorInfo;
 import org.quant4j.onnxruntime.graph.TensorProtos;
 
@@ -19,9 +19,9 @@ import org.quant4j.onnxruntime.graph.TensorProtos;
  * BatchNormalization (statistics, not trained parameters) and the ratio of Dropout, which is how
  * published parameter counts are given. MACs are the multiply-accumulates of Conv ({@code output elements x C_in/group x k_h x
  * k_w}), Gemm and MatMul, the usual convention; element-wise ops, pooling and normalisation are not
- * counted. Shapes are propagated from the input with the batch axis set to 1, through Conv,
- * BatchNormalization, Relu, Sigmoid, Add, Mul, MaxPool, AveragePool, GlobalAveragePool, Flatten,
- * Gemm, MatMul, Dropout and Identity.
+ * counted. Shapes come from {@link ShapeInference} (for one image: the batch axis set to 1), so
+ * every node must be one it covers (Conv, BatchNormalization, activations, Add, Mul, pooling,
+ * Flatten on axis 1, Gemm, MatMul by a constant, Dropout, Identity, ...).
  *
  * @param parameters trainable parameters
  * @param macs       multiply-accumulates of one forward pass of one image
@@ -35,24 +35,21 @@ public record ModelCost(long parameters, long macs) {
      */
     public static ModelCost of(OnnxModel model) {
         Graph graph = model.graph();
-        Map<String, long[]> shapes = new HashMap<>();
         for (TensorInfo input : graph.inputs()) {
             if (graph.isInitializer(input.name())) {
                 continue;
             }
             long[] shape = input.shape().orElseThrow(() -> new ModelException("Input '" + input.name()
-                    + "' has no declared shape; MACs need static input shapes")).clone();
-            if (shape.length > 0 && shape[0] < 0) {
-                shape[0] = 1;
-            }
-            for (long d : shape) {
-                if (d < 0) {
+                    + "' has no declared shape; MACs need static input shapes"));
+            for (int i = 1; i < shape.length; i++) {
+                if (shape[i] < 0) {
                     throw new ModelException("Input '" + input.name() + "' has a dynamic axis besides the batch: "
                             + Arrays.toString(shape) + "; MACs need static image sizes");
                 }
             }
-            shapes.put(input.name(), shape);
         }
+        // Shapes for a batch; one image is the batch axis set to 1.
+        Map<String, long[]> shapes = ShapeInference.infer(graph);
         Set<String> notParameters = new HashSet<>();
         long macs = 0;
         for (Node node : graph.topologicalSort()) {
@@ -62,90 +59,42 @@ public record ModelCost(long parameters, long macs) {
             } else if (node.is("Dropout")) {
                 notParameters.addAll(node.inputs().subList(1, node.inputs().size()));
             }
-            long[] in = shape(graph, shapes, node.input(0), node);
-            long[] out;
-            switch (node.opType()) {
-                case "Conv" -> {
-                    long[] w = shape(graph, shapes, node.input(1), node);
-                    long[] strides = node.intsAttribute("strides").orElse(new long[] {1, 1});
-                    long[] pads = node.intsAttribute("pads").orElse(new long[4]);
-                    long[] dilations = node.intsAttribute("dilations").orElse(new long[] {1, 1});
-                    out = new long[] {in[0], w[0], 0, 0};
-                    for (int a = 0; a < 2; a++) {
-                        long effective = dilations[a] * (w[2 + a] - 1) + 1;
-                        out[2 + a] = (in[2 + a] + pads[a] + pads[a + 2] - effective) / strides[a] + 1;
-                    }
-                    macs += elements(out) * w[1] * w[2] * w[3];
-                }
-                case "MaxPool", "AveragePool" -> {
-                    long[] k = node.intsAttribute("kernel_shape").orElseThrow();
-                    long[] strides = node.intsAttribute("strides").orElse(new long[] {1, 1});
-                    long[] pads = node.intsAttribute("pads").orElse(new long[4]);
-                    out = new long[] {in[0], in[1], 0, 0};
-                    for (int a = 0; a < 2; a++) {
-                        out[2 + a] = (in[2 + a] + pads[a] + pads[a + 2] - k[a]) / strides[a] + 1;
-                    }
-                }
-                case "GlobalAveragePool" -> out = new long[] {in[0], in[1], 1, 1};
-                case "Flatten" -> {
-                    int axis = (int) node.intAttribute("axis", 1);
-                    long rows = elements(Arrays.copyOfRange(in, 0, axis));
-                    out = new long[] {rows, elements(in) / rows};
-                }
-                case "Gemm" -> {
-                    long[] b = shape(graph, shapes, node.input(1), node);
-                    boolean transB = node.intAttribute("transB", 0) == 1;
-                    long n = transB ? b[0] : b[1];
-                    out = new long[] {in[0], n};
-                    macs += in[0] * in[1] * n;
-                }
-                case "MatMul" -> {
-                    long[] b = shape(graph, shapes, node.input(1), node);
-                    out = in.clone();
-                    out[out.length - 1] = b[b.length - 1];
-                    macs += elements(in) * b[b.length - 1];
-                }
-                case "Add", "Mul" -> out = broadcast(in, shape(graph, shapes, node.input(1), node));
-                case "BatchNormalization", "Relu", "Sigmoid", "Dropout", "Identity" -> out = in;
-                default -> throw new ModelException("ModelCost cannot propagate shapes through node '" + node.name()
-                        + "' (" + node.opType() + "); it handles the ops of convolutional classifiers only");
+            long[] out = shapes.get(node.output(0));
+            if (out == null) {
+                throw new ModelException("ModelCost cannot propagate shapes through node '" + node.name() + "' ("
+                        + node.opType() + "); it handles the ops of convolutional classifiers only");
             }
-            shapes.put(node.output(0), out);
+            long outputs = ShapeInference.valuesPerSample(out);
+            switch (node.opType()) {
+                case "Conv" -> macs += outputs * elements(weight(graph, node), 1);
+                case "Gemm", "MatMul" -> {
+                    long[] in = shapes.get(node.input(0));
+                    macs += ShapeInference.valuesPerSample(in) / in[in.length - 1] * elements(weight(graph, node), 0);
+                }
+                default -> {
+                }
+            }
         }
         long parameters = 0;
         for (Map.Entry<String, TensorProto> e : graph.initializers().entrySet()) {
             if (!notParameters.contains(e.getKey()) && e.getValue().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
-                parameters += elements(TensorProtos.dims(e.getValue()));
+                parameters += elements(TensorProtos.dims(e.getValue()), 0);
             }
         }
         return new ModelCost(parameters, macs);
     }
 
-    private static long[] shape(Graph graph, Map<String, long[]> shapes, String tensor, Node node) {
-        long[] s = shapes.get(tensor);
-        if (s == null) {
-            s = graph.initializer(tensor).map(TensorProtos::dims).orElseThrow(() -> new ModelException("Node '"
-                    + node.name() + "' reads '" + tensor + "', whose shape is unknown"));
-            shapes.put(tensor, s);
-        }
-        return s;
+    /** Dimensions of the constant weight (input 1) of {@code node}. */
+    private static long[] weight(Graph graph, Node node) {
+        return graph.initializer(node.input(1)).map(TensorProtos::dims).orElseThrow(() -> new ModelException(
+                "Node '" + node.name() + "' reads '" + node.input(1) + "', which is not a constant"));
     }
 
-    private static long[] broadcast(long[] a, long[] b) {
-        int rank = Math.max(a.length, b.length);
-        long[] out = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            long da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
-            long db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
-            out[i] = Math.max(da, db);
-        }
-        return out;
-    }
-
-    private static long elements(long[] shape) {
+    /** Product of {@code shape[from..]}. */
+    private static long elements(long[] shape, int from) {
         long n = 1;
-        for (long d : shape) {
-            n *= d;
+        for (int i = from; i < shape.length; i++) {
+            n *= shape[i];
         }
         return n;
     }
