@@ -81,7 +81,7 @@ public class CalibrationBenchmark {
     public void setUp() {
         dir = ResNet18Models.tempDir();
         fp32 = ResNet18Models.fp32(dir);
-        images = new UniformNoiseDataset(samples, ResNet18Models.SAMPLE_SHAPE, ResNet18Models.SEED, -2f, 2f);
+        images = ResNet18Models.images(samples);
         if (task.equals("fp32-pass")) {
             runner = OrtRunner.open(fp32, options());
         }

@@ -23,6 +23,11 @@ final class ResNet18Models {
     private ResNet18Models() {
     }
 
+    /** {@code samples} seeded noise images in [-2, 2), the calibration and timing data of the benchmarks. */
+    static UniformNoiseDataset images(int samples) {
+        return new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f);
+    }
+
     /** Writes the He-initialised FP32 ResNet-18 into {@code dir}. */
     static Path fp32(Path dir) {
         Path file = dir.resolve("resnet18-fp32.onnx");
@@ -32,7 +37,7 @@ final class ResNet18Models {
 
     /** Quantizes {@code fp32} statically (per-channel, given method) with {@code samples} calibration images. */
     static QuantizationResult int8(Path fp32, Path output, CalibrationMethod method, int samples) {
-        return int8(fp32, output, method, new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f));
+        return int8(fp32, output, method, images(samples));
     }
 
     /** Quantizes {@code fp32} statically (per-channel, given method) calibrating on {@code images}. */
@@ -50,7 +55,7 @@ final class ResNet18Models {
         String stem = OnnxModel.read(fp32).graph().nodes().stream().filter(n -> n.is("Conv")).findFirst()
                 .orElseThrow().name();
         return int8(fp32, output, QuantizationConfig.builder().calibrationMethod(CalibrationMethod.MIN_MAX)
-                .perChannel(true).excludeNode(stem).build(), new UniformNoiseDataset(samples, SAMPLE_SHAPE, SEED, -2f, 2f));
+                .perChannel(true).excludeNode(stem).build(), images(samples));
     }
 
     private static QuantizationResult int8(Path fp32, Path output, QuantizationConfig config,

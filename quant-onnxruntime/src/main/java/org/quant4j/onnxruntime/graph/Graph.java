@@ -280,11 +280,7 @@ public final class Graph {
      * be an initializer or a graph input (ONNX graphs are in static single assignment form).
      */
     public void addNode(Node node) {
-        if (nodes.containsKey(node.name())) {
-            throw new IllegalArgumentException("The graph already has a node named '" + node.name()
-                    + "': use uniqueName() for new nodes");
-        }
-        checkOutputsFree(node, null);
+        checkNew(node);
         insert(node, nextOrder++);
     }
 
@@ -294,14 +290,19 @@ public final class Graph {
      */
     public void addNodeAfter(String anchor, Node node) {
         long at = order.get(requireNode(anchor).name());
+        checkNew(node);
+        order.replaceAll((name, position) -> position > at ? position + 1 : position);
+        nextOrder++;
+        insert(node, at + 1);
+    }
+
+    /** A new node's name must be free and none of its outputs may be provided yet. */
+    private void checkNew(Node node) {
         if (nodes.containsKey(node.name())) {
             throw new IllegalArgumentException("The graph already has a node named '" + node.name()
                     + "': use uniqueName() for new nodes");
         }
         checkOutputsFree(node, null);
-        order.replaceAll((name, position) -> position > at ? position + 1 : position);
-        nextOrder++;
-        insert(node, at + 1);
     }
 
     /** Removes the node named {@code name}; its outputs then have no producer until something else writes them. */

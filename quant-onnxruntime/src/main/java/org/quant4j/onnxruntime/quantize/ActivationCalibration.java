@@ -143,7 +143,7 @@ public final class ActivationCalibration {
             this.graph = graph;
             this.input = input;
             this.outputs = outputs;
-            this.options = options.toBuilder().optimizedModelPath(null).memoryPattern(false).build();
+            this.options = options;
         }
 
         /** Observes {@code tensors} of {@code batch}; adds those that hold float32 values to {@code floats}. */
@@ -225,8 +225,7 @@ public final class ActivationCalibration {
             List<String> modelOutputs = graph.outputs().stream().map(TensorInfo::name).toList();
             OrtRunner runner;
             try {
-                runner = OrtRunner.open(extrema.graph().toModel(),
-                        options.toBuilder().optimizedModelPath(null).memoryPattern(false).build());
+                runner = OrtRunner.open(extrema.graph().toModel(), options);
             } catch (ModelException e) {
                 LOG.info("Calibrating from the values of every tensor: ONNX Runtime cannot reduce them to their"
                         + " extremes in graph '{}' ({})", graph.name(), e.getMessage());
@@ -250,36 +249,31 @@ public final class ActivationCalibration {
          */
         List<String> observe(Batch batch, Map<String, Calibrator> calibrators, Set<String> floats) {
             Map<String, FloatBuffer> out = pinned.run(batch);
-            boolean finiteOutputs = modelOutputs.stream().map(out::get).allMatch(ExtremaPass::allFinite);
+            if (calibrators.containsKey(input)) {
+                floats.add(input);
+                calibrators.get(input).observe(batch.data(), 0, batch.data().length);
+            }
             List<String> redo = new ArrayList<>();
+            if (!modelOutputs.stream().map(out::get).allMatch(ExtremaPass::allFinite)) {
+                LOG.debug("A model output of a batch is not finite: observing every tensor of it by its values");
+                calibrators.keySet().stream().filter(t -> !t.equals(input)).forEach(redo::add);
+                return redo;
+            }
             for (Map.Entry<String, Calibrator> e : calibrators.entrySet()) {
-                String t = e.getKey();
-                if (t.equals(input)) {
-                    floats.add(t);
-                    e.getValue().observe(batch.data(), 0, batch.data().length);
-                    continue;
-                }
-                ExtremaGraph.Probe probe = extrema.probes().get(t);
+                ExtremaGraph.Probe probe = extrema.probes().get(e.getKey());
                 FloatBuffer max = probe == null ? null : out.get(probe.max());
                 if (max == null) {
-                    continue; // not float32
+                    continue; // the data input, or not float32
                 }
-                floats.add(t);
+                floats.add(e.getKey());
                 float hi = max.get(0);
                 float lo = probe.min() == null ? Math.min(0f, hi) : out.get(probe.min()).get(0);
                 long count = probe.count(batch.size(), probe.shape() == null ? null : out.get(probe.shape()));
-                if (count == 0) {
-                    continue;
-                }
-                if (!finiteOutputs || !Float.isFinite(lo) || !Float.isFinite(hi)) {
-                    redo.add(t);
-                } else {
+                if (!Float.isFinite(lo) || !Float.isFinite(hi)) {
+                    redo.add(e.getKey());
+                } else if (count > 0) {
                     e.getValue().observeExtremes(lo, hi, count);
                 }
-            }
-            if (!finiteOutputs) {
-                LOG.debug("A model output of batch is not finite: observing every tensor of it by its values");
-                return new ArrayList<>(calibrators.keySet().stream().filter(t -> !t.equals(input)).toList());
             }
             return redo;
         }
@@ -383,9 +377,12 @@ public final class ActivationCalibration {
         Set<String> floats = new LinkedHashSet<>();
         context.listener().onProgress(STAGE, 0, total);
         boolean extremes = observer == null && calibrators.values().stream().allMatch(Calibrator::observesExtremesOnly);
-        try (ValuePass values = new ValuePass(graph, input.name(), outputs, context.runnerOptions());
-                ExtremaPass reduced = extremes ? ExtremaPass.open(graph, input.name(), outputs, context.runnerOptions())
-                        : null) {
+        // A calibration session runs a few batches only: no memory pattern (see RunnerOptions), and
+        // the optimised model is the caller's to write, not ours.
+        RunnerOptions options = context.runnerOptions().toBuilder().optimizedModelPath(null).memoryPattern(false)
+                .build();
+        try (ValuePass values = new ValuePass(graph, input.name(), outputs, options);
+                ExtremaPass reduced = extremes ? ExtremaPass.open(graph, input.name(), outputs, options) : null) {
             Iterator<Batch> batches = data.batches(context.batchSize());
             while (batches.hasNext()) {
                 Batch batch = batches.next();

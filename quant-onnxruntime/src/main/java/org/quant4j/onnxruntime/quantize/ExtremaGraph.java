@@ -26,9 +26,9 @@ import org.quant4j.onnxruntime.graph.TensorInfo;
  *   <li>A tensor that cannot be negative (the output of Relu, of Sigmoid, of a Clip whose lower bound
  *       is a constant {@code >= 0}, and pooling, shape-only and Add/Concat ops over such tensors) is
  *       reduced to its maximum only; its minimum is taken as 0, which changes no quantization
- *       parameter (every range includes 0). Where the tensor has a channel axis and spatial axes
- *       (it derives from a Conv or a pooling op) the maximum is taken by GlobalMaxPool, which ONNX
- *       Runtime runs in the NCHWc layout, then by ReduceMax over the channels.</li>
+ *       parameter (every range includes 0). Where {@link ShapeInference} finds a channel axis and
+ *       spatial axes, the maximum is taken by GlobalMaxPool, which ONNX Runtime runs in the NCHWc
+ *       layout, then by ReduceMax over the channels.</li>
  *   <li>Any other tensor gets ReduceMin and ReduceMax.</li>
  *   <li>The count of values comes from the shape {@link ShapeInference} infers; a tensor whose shape
  *       it cannot infer gets Shape, cast to float (exact: each dimension is far below 2^24). Shape
@@ -70,9 +70,6 @@ final class ExtremaGraph {
     private static final Set<String> ORDER_PRESERVING_OPS = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Add", "Concat",
             "Max");
-    private static final Set<String> SPATIAL_OPS = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool");
-    private static final Set<String> ELEMENTWISE_OPS = Set.of("Relu", "Clip", "Sigmoid", "Add", "Mul", "Identity");
 
     private final Graph graph;
     private final Map<String, Probe> probes;
@@ -90,7 +87,6 @@ final class ExtremaGraph {
         Graph g = source.toModel().graph();
         Map<String, long[]> shapes = ShapeInference.infer(g);
         Map<String, Boolean> nonNegative = new HashMap<>();
-        Map<String, Boolean> spatial = new HashMap<>();
         Map<String, Probe> probes = new LinkedHashMap<>();
         for (String t : tensors) {
             Optional<Node> producer = g.producer(t);
@@ -102,7 +98,7 @@ final class ExtremaGraph {
             String max;
             if (nonNegative(g, t, nonNegative)) {
                 String reduced = t;
-                if (spatial(g, t, spatial)) {
+                if (shapes.containsKey(t) && shapes.get(t).length >= 3) {
                     reduced = g.uniqueName(t + "_quant4j_channel_max");
                     after = add(g, after, Node.of(g.uniqueName(reduced), "GlobalMaxPool", List.of(t), List.of(reduced)));
                 }
@@ -173,47 +169,14 @@ final class ExtremaGraph {
             if (NON_NEGATIVE_OPS.contains(p.opType())) {
                 result = true;
             } else if (p.is("Clip")) {
-                // Opset 11 on: bounds are inputs; before, attributes.
-                result = p.inputs().size() > 1 ? constant(g, p.input(1)).map(lo -> lo >= 0).orElse(false)
-                        : p.attribute("min").isPresent() && p.floatAttribute("min", -1f) >= 0;
+                double[] bounds = QdqPlan.bounds(g, p);
+                result = bounds != null && bounds[0] >= 0;
             } else if (ORDER_PRESERVING_OPS.contains(p.opType()) && p.outputs().size() == 1) {
                 List<String> data = p.is("Add") || p.is("Concat") || p.is("Max") ? p.inputs() : List.of(p.input(0));
-                result = !data.isEmpty() && data.stream().allMatch(
-                        in -> !in.isEmpty() && (nonNegative(g, in, memo) || constant(g, in).map(v -> v >= 0)
-                                .orElse(false)));
+                result = !data.isEmpty() && data.stream().allMatch(in -> !in.isEmpty() && nonNegative(g, in, memo));
             }
         }
         memo.put(t, result);
         return result;
-    }
-
-    /** Whether {@code t} has a batch axis, a channel axis and at least one spatial axis (rank >= 3). */
-    private static boolean spatial(Graph g, String t, Map<String, Boolean> memo) {
-        Boolean known = memo.get(t);
-        if (known != null) {
-            return known;
-        }
-        memo.put(t, false);
-        boolean result = g.shape(t).map(s -> s.length >= 3).orElse(false);
-        Optional<Node> producer = g.producer(t);
-        if (!result && producer.isPresent() && producer.get().domain().isEmpty()) {
-            Node p = producer.get();
-            if (SPATIAL_OPS.contains(p.opType())) {
-                result = true;
-            } else if (ELEMENTWISE_OPS.contains(p.opType())) {
-                // Broadcasting never lowers the rank: one spatial input makes the output spatial.
-                result = p.inputs().stream().anyMatch(in -> !in.isEmpty() && spatial(g, in, memo));
-            }
-        }
-        memo.put(t, result);
-        return result;
-    }
-
-    /** The value of a scalar float initializer. */
-    private static Optional<Float> constant(Graph g, String name) {
-        if (name.isEmpty() || !g.isInitializer(name)) {
-            return Optional.empty();
-        }
-        return g.floatInitializer(name).filter(v -> v.size() == 1).map(v -> v.get(0));
     }
 }

@@ -522,7 +522,7 @@ final class QdqPlan {
                         : "not float32"));
                 continue;
             }
-            double[] bounds = bounds(a);
+            double[] bounds = bounds(graph, a);
             if (bounds == null) {
                 skip(a, kept + ": its bounds are not constant initializers");
                 continue;
@@ -545,8 +545,8 @@ final class QdqPlan {
         }
     }
 
-    /** Lower and upper bound of a Relu or Clip, or null when they are not constants. */
-    private double[] bounds(Node a) {
+    /** Lower and upper bound of a Relu or Clip of {@code graph}, or null when they are not constants. */
+    static double[] bounds(Graph graph, Node a) {
         if (a.is("Relu")) {
             return new double[] {0, Double.POSITIVE_INFINITY};
         }
@@ -693,7 +693,7 @@ final class QdqPlan {
         }
         for (Absorption a : absorptions) {
             QuantParams q = params.get(a.output());
-            if (!clipsWithin(q, bounds(graph.node(a.activation()).orElseThrow()))) {
+            if (!clipsWithin(q, bounds(graph, graph.node(a.activation()).orElseThrow()))) {
                 throw new InvalidInputException("The fixed range of a tensor override sharing parameters with '"
                         + a.output() + "' makes its zero point " + q.zeroPoint(0) + ", so the absorbed "
                         + a.activation() + " could not clip: widen the override to start at 0 or exclude node '"

@@ -25,6 +25,7 @@ import org.quant4j.api.TensorRange;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.onnxruntime.ArrayDataset;
 import org.quant4j.onnxruntime.builder.ConvOptions;
 import org.quant4j.onnxruntime.builder.GraphBuilder;
 import org.quant4j.onnxruntime.builder.ReferenceGraphs;
@@ -158,39 +159,6 @@ class ActivationCalibrationTest {
         }
     }
 
-    /** Samples of shape [1, 4, 4] given as arrays (NaN and infinities allowed). */
-    private record Samples(float[][] rows) implements Dataset {
-        @Override
-        public int size() {
-            return rows.length;
-        }
-
-        @Override
-        public int[] sampleShape() {
-            return new int[] {1, 4, 4};
-        }
-
-        @Override
-        public int numClasses() {
-            return 0;
-        }
-
-        @Override
-        public void read(int index, float[] dest, int offset) {
-            System.arraycopy(rows[index], 0, dest, offset, 16);
-        }
-
-        @Override
-        public int label(int index) {
-            return -1;
-        }
-
-        @Override
-        public String fingerprint() {
-            return "samples-" + Arrays.deepHashCode(rows);
-        }
-    }
-
     /** Ranges from the values of every tensor: an observer makes calibration copy them out. */
     private static Map<String, TensorRange> fromValues(Graph g, List<String> tensors, QuantizationConfig config,
             Dataset data, int batch) {
@@ -238,7 +206,7 @@ class ActivationCalibrationTest {
         rows[1][5] = Float.NaN; // inside a tensor: the reductions may skip it
         rows[6][0] = Float.POSITIVE_INFINITY;
         rows[10][15] = Float.NaN;
-        Dataset data = new Samples(rows);
+        Dataset data = ArrayDataset.unlabelled(rows, 1, 4, 4);
         List<String> tensors = List.of("input", "Conv_out", "out");
         Map<String, TensorRange> values = fromValues(convRelu(), tensors, MIN_MAX, data, 4);
         Map<String, TensorRange> extremes = ActivationCalibration.calibrate(convRelu(), tensors,

@@ -12,12 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.data.Dataset;
 import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.onnxruntime.ArrayDataset;
 import org.quant4j.onnxruntime.builder.GraphBuilder;
 import org.quant4j.onnxruntime.graph.FloatTensor;
 
@@ -26,41 +26,8 @@ class OrtEvaluatorTest {
     @TempDir
     Path dir;
 
-    /** Ten-dimensional samples given as rows, with labels. */
-    private record Rows(float[][] rows, int[] labels) implements Dataset {
-        @Override
-        public int size() {
-            return rows.length;
-        }
-
-        @Override
-        public int[] sampleShape() {
-            return new int[] {10};
-        }
-
-        @Override
-        public int numClasses() {
-            return 10;
-        }
-
-        @Override
-        public void read(int index, float[] dest, int offset) {
-            System.arraycopy(rows[index], 0, dest, offset, 10);
-        }
-
-        @Override
-        public int label(int index) {
-            return labels[index];
-        }
-
-        @Override
-        public String fingerprint() {
-            return "rows-" + rows.length;
-        }
-    }
-
     /** Logits: ascending (best 9), descending (best 0), one peak at 4 with ties elsewhere, a peak of ln 9 at 2. */
-    private static Rows rows() {
+    private static ArrayDataset rows() {
         float[][] r = new float[4][10];
         for (int c = 0; c < 10; c++) {
             r[0][c] = c;
@@ -68,7 +35,7 @@ class OrtEvaluatorTest {
         }
         r[2][4] = 5;
         r[3][2] = (float) Math.log(9);
-        return new Rows(r, new int[] {9, 3, 7, 2});
+        return new ArrayDataset(r, new int[] {9, 3, 7, 2}, new int[] {10}, 10);
     }
 
     /** Gemm with identity weights, so the logits are the inputs; optionally followed by Softmax. */
@@ -112,7 +79,7 @@ class OrtEvaluatorTest {
         assertEquals(List.of(3L, 4L), progress.stream().map(d -> d[0]).toList());
         assertTrue(progress.stream().allMatch(d -> d[1] == 4));
         assertEquals("onnxruntime", result.provenance().get("backend"));
-        assertEquals("rows-4", result.provenance().get("data"));
+        assertEquals(rows().fingerprint(), result.provenance().get("data"));
     }
 
     @Test
