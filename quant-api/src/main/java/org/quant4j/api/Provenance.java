@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.quant4j.api.platform.CpuFeatures;
 
 /**
  * What made a result, so that a number can be traced and reproduced: the tool and backend with
@@ -74,12 +75,20 @@ public final class Provenance {
             return put("seed", Long.toString(seed));
         }
 
-        /** Adds the JVM, OS and architecture this process runs on. */
+        /** Adds the JVM, OS, architecture and CPU ({@link CpuFeatures#host()}) this process runs on. */
         public Builder platform() {
             put("java.version", System.getProperty("java.version"));
             put("java.vendor", System.getProperty("java.vendor"));
             put("os.name", System.getProperty("os.name"));
             put("os.arch", System.getProperty("os.arch"));
+            return cpu(CpuFeatures.host());
+        }
+
+        /** Adds what {@code cpu} offers for int8 inference: its model, kind and flags. */
+        public Builder cpu(CpuFeatures cpu) {
+            put("cpu.model", cpu.model());
+            put("cpu.int8", cpu.int8Kind());
+            put("cpu.flags", cpu.int8Flags());
             return this;
         }
 

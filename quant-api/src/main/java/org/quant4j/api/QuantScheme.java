@@ -5,7 +5,10 @@ import java.util.Objects;
 /**
  * How real values map to integers: target precision, symmetric or asymmetric, per-tensor or
  * per-channel (with the channel axis), and whether the most negative level is left unused
- * (narrow range, {@code [-127, 127]} for int8, as TensorRT and ONNX Runtime do for weights).
+ * (narrow range, {@code [-127, 127]} for int8, as TensorRT and ONNX Runtime do for weights), and
+ * whether only 7-bit levels are used (reduced range, {@code [-64, 64]} for int8 and {@code [0, 127]}
+ * for uint8, as ONNX Runtime's {@code reduce_range}: the portable weight format, see
+ * {@link KernelTarget#PORTABLE}).
  */
 public final class QuantScheme {
 
@@ -19,6 +22,7 @@ public final class QuantScheme {
     private final boolean perChannel;
     private final int axis;
     private final boolean narrowRange;
+    private final boolean reducedRange;
 
     private QuantScheme(Builder b) {
         this.precision = b.precision;
@@ -26,6 +30,7 @@ public final class QuantScheme {
         this.perChannel = b.perChannel;
         this.axis = b.axis;
         this.narrowRange = b.narrowRange;
+        this.reducedRange = b.reducedRange;
     }
 
     public static Builder builder() {
@@ -63,30 +68,46 @@ public final class QuantScheme {
         return narrowRange;
     }
 
-    /** Smallest integer level used, honouring narrow range. */
+    /**
+     * True when one bit fewer is used: {@code [-64, 64]} for int8 (symmetric, so narrow range changes
+     * nothing), {@code [0, 127]} for uint8; in general half the levels of the precision.
+     */
+    public boolean reducedRange() {
+        return reducedRange;
+    }
+
+    /** Smallest integer level used, honouring narrow and reduced range. */
     public int qmin() {
+        if (reducedRange) {
+            return precision.isSigned() ? -(1 << (precision.bits() - 2)) : 0;
+        }
         return narrowRange ? precision.qmin() + 1 : precision.qmin();
     }
 
-    /** Largest integer level used. */
+    /** Largest integer level used, honouring reduced range. */
     public int qmax() {
+        if (reducedRange) {
+            return precision.isSigned() ? 1 << (precision.bits() - 2) : (1 << (precision.bits() - 1)) - 1;
+        }
         return precision.qmax();
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().precision(precision).symmetric(symmetric).narrowRange(narrowRange);
+        Builder b = new Builder().precision(precision).symmetric(symmetric).narrowRange(narrowRange)
+                .reducedRange(reducedRange);
         return perChannel ? b.perChannel(axis) : b.perTensor();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof QuantScheme s && precision == s.precision && symmetric == s.symmetric
-                && perChannel == s.perChannel && axis == s.axis && narrowRange == s.narrowRange;
+                && perChannel == s.perChannel && axis == s.axis && narrowRange == s.narrowRange
+                && reducedRange == s.reducedRange;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(precision, symmetric, perChannel, axis, narrowRange);
+        return Objects.hash(precision, symmetric, perChannel, axis, narrowRange, reducedRange);
     }
 
     @Override
@@ -94,7 +115,8 @@ public final class QuantScheme {
         return precision.name().toLowerCase(java.util.Locale.ROOT)
                 + (symmetric ? " symmetric" : " asymmetric")
                 + (perChannel ? " per-channel(axis=" + axis + ")" : " per-tensor")
-                + (narrowRange ? " narrow-range" : "");
+                + (narrowRange ? " narrow-range" : "")
+                + (reducedRange ? " reduced-range(" + qmin() + ".." + qmax() + ")" : "");
     }
 
     /** Builder of {@link QuantScheme}; defaults to int8, symmetric, per-tensor, full range. */
@@ -104,6 +126,7 @@ public final class QuantScheme {
         private boolean perChannel;
         private int axis = -1;
         private boolean narrowRange;
+        private boolean reducedRange;
 
         private Builder() {
         }
@@ -135,6 +158,12 @@ public final class QuantScheme {
             return this;
         }
 
+        /** Use one bit fewer: {@code [-64, 64]} for int8, {@code [0, 127]} for uint8. */
+        public Builder reducedRange(boolean reducedRange) {
+            this.reducedRange = reducedRange;
+            return this;
+        }
+
         public QuantScheme build() {
             if (!precision.isInteger()) {
                 throw new InvalidInputException("A quantization scheme needs an integer precision, got " + precision
@@ -142,6 +171,9 @@ public final class QuantScheme {
             }
             if (perChannel && axis < 0) {
                 throw new InvalidInputException("Per-channel quantization needs a channel axis >= 0, got " + axis);
+            }
+            if (reducedRange && precision.bits() < 4) {
+                throw new InvalidInputException("Reduced range needs at least 4 bits, got " + precision);
             }
             return new QuantScheme(this);
         }

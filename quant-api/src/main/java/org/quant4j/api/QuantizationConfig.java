@@ -22,6 +22,7 @@ public final class QuantizationConfig {
     private final boolean perChannel;
     private final QuantScheme activationScheme;
     private final Precision weightPrecision;
+    private final KernelTarget kernelTarget;
     private final Set<String> includeNodes;
     private final Set<String> excludeNodes;
     private final Set<String> includeOpTypes;
@@ -36,6 +37,7 @@ public final class QuantizationConfig {
         this.perChannel = b.perChannel;
         this.activationScheme = b.activationScheme;
         this.weightPrecision = b.weightPrecision;
+        this.kernelTarget = b.kernelTarget;
         this.includeNodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.includeNodes));
         this.excludeNodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeNodes));
         this.includeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.includeOpTypes));
@@ -76,9 +78,31 @@ public final class QuantizationConfig {
         return weightPrecision;
     }
 
-    /** Weight scheme for a weight whose channels lie along {@code channelAxis}. */
+    /**
+     * The CPUs the model is written for ({@link KernelTarget#PORTABLE} by default); {@link
+     * KernelTarget#HOST} is kept as given and resolved when weights are quantized.
+     */
+    public KernelTarget kernelTarget() {
+        return kernelTarget;
+    }
+
+    /**
+     * Weight scheme for a weight whose channels lie along {@code channelAxis}, in full range: for
+     * kernels that cannot saturate (or the {@link KernelTarget#VNNI} target).
+     */
     public QuantScheme weightScheme(int channelAxis) {
-        QuantScheme.Builder b = QuantScheme.builder().precision(weightPrecision).symmetric(true).narrowRange(true);
+        return weightScheme(channelAxis, false);
+    }
+
+    /**
+     * Weight scheme for a weight whose channels lie along {@code channelAxis}, read by an integer
+     * kernel that adds pairs of uint8 x int8 products in int16 on AVX2 when {@code pairsInInt16}:
+     * such weights get reduced (7-bit) range when the kernel target, resolved for this machine, is
+     * {@link KernelTarget#PORTABLE}.
+     */
+    public QuantScheme weightScheme(int channelAxis, boolean pairsInInt16) {
+        QuantScheme.Builder b = QuantScheme.builder().precision(weightPrecision).symmetric(true).narrowRange(true)
+                .reducedRange(pairsInInt16 && kernelTarget.reducesWeightRange());
         return perChannel ? b.perChannel(channelAxis).build() : b.build();
     }
 
@@ -134,6 +158,7 @@ public final class QuantizationConfig {
         b.perChannel = perChannel;
         b.activationScheme = activationScheme;
         b.weightPrecision = weightPrecision;
+        b.kernelTarget = kernelTarget;
         b.includeNodes.addAll(includeNodes);
         b.excludeNodes.addAll(excludeNodes);
         b.includeOpTypes.addAll(includeOpTypes);
@@ -146,13 +171,13 @@ public final class QuantizationConfig {
     @Override
     public String toString() {
         return "QuantizationConfig[mode=" + mode + ", method=" + calibrationMethod.id() + ", perChannel=" + perChannel
-                + ", activations=" + activationScheme + ", weights=" + weightPrecision
+                + ", activations=" + activationScheme + ", weights=" + weightPrecision + ", target=" + kernelTarget.id()
                 + ", excludeNodes=" + excludeNodes + ", excludeOpTypes=" + excludeOpTypes + "]";
     }
 
     /**
      * Builder of {@link QuantizationConfig}. Defaults: static mode, min-max calibration, per-channel
-     * int8 weights, uint8 asymmetric activations, seed 42.
+     * int8 weights, uint8 asymmetric activations, portable kernel target, seed 42.
      */
     public static final class Builder {
         private QuantizationMode mode = QuantizationMode.STATIC;
@@ -161,6 +186,7 @@ public final class QuantizationConfig {
         private boolean perChannel = true;
         private QuantScheme activationScheme = QuantScheme.UINT8_ASYMMETRIC;
         private Precision weightPrecision = Precision.INT8;
+        private KernelTarget kernelTarget = KernelTarget.PORTABLE;
         private final Set<String> includeNodes = new LinkedHashSet<>();
         private final Set<String> excludeNodes = new LinkedHashSet<>();
         private final Set<String> includeOpTypes = new LinkedHashSet<>();
@@ -198,6 +224,12 @@ public final class QuantizationConfig {
 
         public Builder weightPrecision(Precision precision) {
             this.weightPrecision = Objects.requireNonNull(precision, "weightPrecision");
+            return this;
+        }
+
+        /** The CPUs the model is written for; see {@link KernelTarget}. */
+        public Builder kernelTarget(KernelTarget target) {
+            this.kernelTarget = Objects.requireNonNull(target, "kernelTarget");
             return this;
         }
 

@@ -46,6 +46,32 @@ class QuantSchemeTest {
         assertEquals(-7, QuantScheme.builder().precision(Precision.INT4).narrowRange(true).build().qmin());
     }
 
+    @Test
+    void reducedRangeUsesSevenBitLevels() {
+        QuantScheme w = QuantScheme.int8WeightsPerChannel(0).toBuilder().reducedRange(true).build();
+        assertEquals(-64, w.qmin());
+        assertEquals(64, w.qmax());
+        assertTrue(w.reducedRange());
+        QuantScheme u = QuantScheme.UINT8_ASYMMETRIC.toBuilder().reducedRange(true).build();
+        assertEquals(0, u.qmin());
+        assertEquals(127, u.qmax());
+        // A pair of uint8 x int8 products with 7-bit weights fits int16: 255 * 64 * 2 = 32640 <= 32767.
+        assertTrue(255 * w.qmax() * 2 <= Short.MAX_VALUE);
+        assertEquals(w, w.toBuilder().build());
+        assertTrue(!w.equals(QuantScheme.int8WeightsPerChannel(0)));
+        assertTrue(w.toString().contains("reduced-range(-64..64)"), w.toString());
+    }
+
+    @Test
+    void reducedRangeQuantParamsMapAmaxToLevel64() {
+        QuantScheme w = QuantScheme.int8WeightsPerTensor().toBuilder().reducedRange(true).build();
+        QuantParams p = QuantParams.forRange(new TensorRange(-0.5, 1.28), w);
+        assertEquals(0.02f, p.scale(0), 1e-9f);
+        assertEquals(64, p.quantize(5f, 0));
+        assertEquals(-64, p.quantize(-5f, 0));
+        assertEquals(-25, p.quantize(-0.5f, 0));
+    }
+
     @ParameterizedTest
     @EnumSource(value = Precision.class, names = {"FP32", "FP16", "BF16"})
     void floatingPrecisionIsRefused(Precision p) {

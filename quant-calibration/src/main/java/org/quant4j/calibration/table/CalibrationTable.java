@@ -71,7 +71,7 @@ public final class CalibrationTable {
     private static final Set<String> TABLE_FIELDS = Set.of("format", "formatVersion", "calibrationMethod",
             "dataFingerprint", "numSamples", "seed", "quant4jVersion", "provenance", "tensors");
     private static final Set<String> ENTRY_FIELDS = Set.of("min", "max", "method", "options", "scheme");
-    private static final Set<String> SCHEME_FIELDS = Set.of("precision", "symmetric", "narrowRange");
+    private static final Set<String> SCHEME_FIELDS = Set.of("precision", "symmetric", "narrowRange", "reducedRange");
 
     private final String calibrationMethod;
     private final String dataFingerprint;
@@ -260,6 +260,9 @@ public final class CalibrationTable {
                     g.writeStringField("precision", s.precision().name().toLowerCase(Locale.ROOT));
                     g.writeBooleanField("symmetric", s.symmetric());
                     g.writeBooleanField("narrowRange", s.narrowRange());
+                    if (s.reducedRange()) {
+                        g.writeBooleanField("reducedRange", true);
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndObject();
@@ -507,9 +510,10 @@ public final class CalibrationTable {
             String precisionName = text(node, "precision", path + ".precision");
             boolean symmetric = bool(node, "symmetric", path + ".symmetric");
             boolean narrowRange = bool(node, "narrowRange", path + ".narrowRange");
+            boolean reducedRange = node.has("reducedRange") && bool(node, "reducedRange", path + ".reducedRange");
             try {
                 return QuantScheme.builder().precision(Precision.parse(precisionName)).symmetric(symmetric)
-                        .narrowRange(narrowRange).build();
+                        .narrowRange(narrowRange).reducedRange(reducedRange).build();
             } catch (QuantException e) {
                 throw error("field '" + path + "' is not a valid scheme: " + e.getMessage(), e);
             }

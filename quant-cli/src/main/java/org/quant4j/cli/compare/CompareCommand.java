@@ -89,10 +89,10 @@ public final class CompareCommand extends CliCommand {
 
     @Override
     protected int run() {
-        List<MethodComparison.Method> chosen = new ArrayList<>(MethodSelection.select(methods, seed, qat));
+        List<MethodComparison.Method> chosen = new ArrayList<>(MethodSelection.select(methods, seed, qat, comparison.target()));
         if (qatTrain) {
             chosen.add(MethodComparison.Method.trained(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
-                    .seed(seed).build(), "qat"));
+                    .kernelTarget(comparison.target()).seed(seed).build(), "qat"));
         }
         OnnxModel onnx = model.read();
         if (!data.given()) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.report.compare.MethodComparison;
 import org.quant4j.report.compare.MethodComparison.Method;
 
@@ -28,7 +29,12 @@ public final class MethodSelection {
      * @throws InvalidInputException naming an unknown method and listing the valid names, or a missing QAT file
      */
     public static List<Method> select(List<String> names, long seed, Path qat) {
-        List<Method> standard = MethodComparison.standardMethods(seed);
+        return select(names, seed, qat, KernelTarget.PORTABLE);
+    }
+
+    /** As {@link #select(List, long, Path)}, with INT8 weights written for {@code target}. */
+    public static List<Method> select(List<String> names, long seed, Path qat, KernelTarget target) {
+        List<Method> standard = MethodComparison.standardMethods(seed, target);
         List<Method> chosen = new ArrayList<>();
         if (names == null || names.isEmpty()) {
             chosen.addAll(standard);

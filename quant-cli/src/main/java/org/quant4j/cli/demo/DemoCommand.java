@@ -90,7 +90,7 @@ public final class DemoCommand extends CliCommand {
                 out.flush();
             }
             ComparisonRun run = new ComparisonRun(model, calibration, test, datasetName, FashionMnist.CLASS_NAMES,
-                    MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null),
+                    MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null, comparison.target()),
                     comparison.threads(), comparison.rounds(), output.resolve("models").resolve(slug), List.of(note), null);
             ComparisonReport report;
             try (ProgressBar bar = progressBar()) {

@@ -1,9 +1,10 @@
 package org.quant4j.cli.options;
 
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.KernelTarget;
 import picocli.CommandLine.Option;
 
-/** The sample counts, timing rounds and threads of a method comparison ({@code compare}, {@code demo}). */
+/** The sample counts, kernel target, timing rounds and threads of a method comparison ({@code compare}, {@code demo}). */
 public final class ComparisonOptions {
 
     @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
@@ -22,6 +23,18 @@ public final class ComparisonOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
             description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
     private int threads;
+
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "portable",
+            converter = KernelTargetConverter.class, completionCandidates = KernelTargetConverter.class,
+            description = "CPUs the INT8 models are for: portable (accurate on every x86-64 AVX2+ and ARM64 CPU),"
+                    + " vnni (full 8-bit weights, for CPUs with VNNI/AMX or ARM dot product) or host (default:"
+                    + " ${DEFAULT-VALUE}).")
+    private KernelTarget target;
+
+    /** The kernel target of the INT8 methods. */
+    public KernelTarget target() {
+        return target;
+    }
 
     public int calibrationSamples() {
         return calibrationSamples;

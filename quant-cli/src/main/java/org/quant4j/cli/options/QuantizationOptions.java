@@ -2,11 +2,12 @@ package org.quant4j.cli.options;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import picocli.CommandLine.Option;
 
-/** What is quantized and how: mode, per-channel weights, nodes and op types left in float. */
+/** What is quantized and how: mode, per-channel weights, kernel target, nodes and op types left in float. */
 public final class QuantizationOptions {
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "static",
@@ -20,6 +21,14 @@ public final class QuantizationOptions {
                     + " default: per channel).")
     private boolean perChannel;
 
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "portable",
+            converter = KernelTargetConverter.class, completionCandidates = KernelTargetConverter.class,
+            description = "CPUs the INT8 model is for: portable (7-bit weights where ONNX Runtime's AVX2 kernels"
+                    + " would saturate: accurate on every x86-64 AVX2+ and ARM64 CPU), vnni (full 8-bit weights, for"
+                    + " CPUs with AVX-512 VNNI, AVX-VNNI, AMX or ARM dot product; loses accuracy on AVX2), host"
+                    + " (chosen from this machine's CPU) (default: ${DEFAULT-VALUE}).")
+    private KernelTarget target;
+
     @Option(names = "--exclude", paramLabel = "NODE",
             description = "Leave this node in float; repeatable. 'quantize --details' lists the node names.")
     private List<String> excludeNodes = new ArrayList<>();
@@ -32,9 +41,9 @@ public final class QuantizationOptions {
         return mode;
     }
 
-    /** Mode, per-channel setting and exclusions set on {@code config}. */
+    /** Mode, per-channel setting, kernel target and exclusions set on {@code config}. */
     public QuantizationConfig.Builder applyTo(QuantizationConfig.Builder config) {
-        config.mode(mode).perChannel(perChannel);
+        config.mode(mode).perChannel(perChannel).kernelTarget(target);
         excludeNodes.forEach(config::excludeNode);
         excludeOps.forEach(config::excludeOpType);
         return config;

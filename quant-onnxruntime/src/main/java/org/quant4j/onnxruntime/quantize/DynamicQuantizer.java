@@ -190,7 +190,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
             int k = (int) (transB ? w.dim(1) : w.dim(0));
             int cols = (int) (transB ? w.dim(0) : w.dim(1));
             float[] kn = transB ? transpose(w.data(), cols, k) : w.data();
-            QuantScheme scheme = config.weightScheme(1);
+            QuantScheme scheme = config.weightScheme(1, true);
             Int8Matrix q = quantize(kn, k, cols, scheme);
             floatWeights.add(weightName);
 
@@ -284,9 +284,10 @@ public final class DynamicQuantizer implements GraphQuantizer {
             floatWeights.add(name);
             // Per channel: one scale per row of each direction; per tensor: one per direction (the kernel
             // reads a scale per direction), so both are rows of a 2-D view with the scale along axis 0.
+            QuantScheme rows = config.weightScheme(0, true).toBuilder().perChannel(0).build();
             Int8Matrix q = config.perChannel()
-                    ? quantize(w.data(), directions * gates, cols, QuantScheme.int8WeightsPerChannel(0))
-                    : quantize(w.data(), directions, gates * cols, QuantScheme.int8WeightsPerChannel(0));
+                    ? quantize(w.data(), directions * gates, cols, rows)
+                    : quantize(w.data(), directions, gates * cols, rows);
             byte[] transposed = new byte[q.values().length];
             int block = gates * cols;
             for (int d = 0; d < directions; d++) {

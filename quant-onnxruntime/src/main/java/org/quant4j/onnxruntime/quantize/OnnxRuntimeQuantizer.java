@@ -178,6 +178,8 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 .put("perChannel", Boolean.toString(config.perChannel()))
                 .put("activationScheme", config.activationScheme().toString())
                 .put("weightPrecision", config.weightPrecision().name().toLowerCase(Locale.ROOT))
+                .put("kernelTarget", config.kernelTarget().id())
+                .put("kernelTarget.resolved", config.kernelTarget().resolve().id())
                 .platform()
                 .build();
     }

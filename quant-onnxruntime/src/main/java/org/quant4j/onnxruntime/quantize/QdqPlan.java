@@ -79,9 +79,10 @@ final class QdqPlan {
      * @param bias        the bias initializer (becomes int32), or empty
      * @param biasFactor  bias scale is {@code biasFactor * inputScale * weightScale} (Gemm's alpha / beta)
      * @param constants   other float initializers, quantized with the activation scheme
+     * @param int16Pairs  the weight is read by a kernel that pairs products in int16 on AVX2 ({@link Int16Pairing})
      */
     record NodeRoles(List<String> activations, String weight, int weightAxis, String bias, float biasFactor,
-            List<String> constants) {
+            List<String> constants, boolean int16Pairs) {
     }
 
     /**
@@ -297,7 +298,7 @@ final class QdqPlan {
         Map<String, QdqLayout.WeightSite> weights = new LinkedHashMap<>();
         computeNodes.forEach((node, roles) -> {
             if (roles.weight() != null && !roles.weight().isEmpty()) {
-                QuantScheme scheme = weightScheme(roles.weight(), roles.weightAxis());
+                QuantScheme scheme = weightScheme(roles);
                 weights.put(node, new QdqLayout.WeightSite(node, roles.weight(),
                         scheme.perChannel() ? scheme.axis() : -1, scheme));
             }
@@ -305,13 +306,21 @@ final class QdqPlan {
         return new QdqLayout(activations, weights);
     }
 
-    /** The scheme for the weight {@code name} of a node with channels along {@code axis} (-1: none). */
-    QuantScheme weightScheme(String name, int axis) {
+    /** The scheme of the weight of a node with these roles. */
+    QuantScheme weightScheme(NodeRoles roles) {
+        return weightScheme(roles.weight(), roles.weightAxis(), roles.int16Pairs());
+    }
+
+    /**
+     * The scheme for the weight {@code name} of a node with channels along {@code axis} (-1: none),
+     * in reduced range for the portable target when its kernel pairs products in int16.
+     */
+    QuantScheme weightScheme(String name, int axis, boolean int16Pairs) {
         Optional<QuantScheme> forced = schemeOverride(name);
         if (forced.isPresent()) {
             return forced.get();
         }
-        QuantScheme scheme = config.weightScheme(Math.max(axis, 0));
+        QuantScheme scheme = config.weightScheme(Math.max(axis, 0), int16Pairs);
         return axis < 0 ? scheme.toBuilder().perTensor().build() : scheme;
     }
 
@@ -449,7 +458,8 @@ final class QdqPlan {
         if (n.outputs().size() > 1 && n.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
             blockers.add("it has more than one output");
         }
-        return new NodeRoles(activations, weight, axis, bias, biasFactor, constants);
+        return new NodeRoles(activations, weight, axis, bias, biasFactor, constants,
+                !weight.isEmpty() && Int16Pairing.pairsProducts(graph, n));
     }
 
     private void requireActivation(String tensor, String role, List<String> blockers) {
@@ -479,9 +489,12 @@ final class QdqPlan {
         StringBuilder sb = new StringBuilder(config.activationScheme().precision().name().toLowerCase(Locale.ROOT))
                 .append(" activations");
         if (!roles.weight().isEmpty()) {
-            QuantScheme w = weightScheme(roles.weight(), roles.weightAxis());
+            QuantScheme w = weightScheme(roles);
             sb.append(", ").append(w.precision().name().toLowerCase(Locale.ROOT)).append(" weights ")
                     .append(w.perChannel() ? "per channel (axis " + w.axis() + ")" : "per tensor");
+            if (w.reducedRange()) {
+                sb.append(" in 7 bits [").append(w.qmin()).append(", ").append(w.qmax()).append("] (portable)");
+            }
         }
         if (!roles.bias().isEmpty()) {
             sb.append(", int32 bias");

@@ -86,7 +86,7 @@ final class QdqRewriter {
         QuantParams input = plan.activationParams().get(roles.activations().get(0));
         QuantParams weightParams = null;
         if (!roles.weight().isEmpty()) {
-            QuantScheme scheme = plan.weightScheme(roles.weight(), roles.weightAxis());
+            QuantScheme scheme = plan.weightScheme(roles);
             weightParams = weightParams(roles.weight(), scheme, null);
             double[] widening = roles.bias().isEmpty() ? null : biasWidening(nodeName, roles, input, weightParams);
             if (widening != null) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.quant4j.api.ModelException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.quantize.NodeDecision;
@@ -48,9 +49,14 @@ class DynamicQuantizerTest {
     @TempDir
     Path dir;
 
+    /** Full-range weights (the vnni target), whose levels the tests compute by hand. */
     private static QuantizationContext context(boolean perChannel) {
-        return QuantizationContext.withoutData(
-                QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).perChannel(perChannel).build());
+        return context(perChannel, KernelTarget.VNNI);
+    }
+
+    private static QuantizationContext context(boolean perChannel, KernelTarget target) {
+        return QuantizationContext.withoutData(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC)
+                .perChannel(perChannel).kernelTarget(target).build());
     }
 
     /** The model as the caller hands it over: after Identity/Dropout removal and BN folding. */

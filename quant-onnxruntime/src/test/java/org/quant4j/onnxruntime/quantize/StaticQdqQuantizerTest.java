@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantScheme;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorOverride;
 import org.quant4j.api.TensorRange;
@@ -137,9 +138,50 @@ class StaticQdqQuantizerTest {
         return write(b.build(), dir.resolve("conv.onnx"));
     }
 
-    /** Fixes the input range to [0, 2.55], so the uint8 input scale is exactly 0.01 with zero point 0. */
+    /**
+     * Fixes the input range to [0, 2.55], so the uint8 input scale is exactly 0.01 with zero point 0;
+     * full-range weights (the vnni target), whose levels the tests compute by hand.
+     */
     private static QuantizationConfig.Builder fixedInputRange() {
-        return QuantizationConfig.builder().tensorOverride("input", TensorOverride.withRange(new TensorRange(0, 2.55)));
+        return QuantizationConfig.builder().tensorOverride("input", TensorOverride.withRange(new TensorRange(0, 2.55)))
+                .kernelTarget(KernelTarget.VNNI);
+    }
+
+    @Test
+    void portableTargetStoresSevenBitWeightLevels() {
+        QuantizationResult r = quantize(handCheckableConv(), dir.resolve("q.onnx"),
+                fixedInputRange().kernelTarget(KernelTarget.PORTABLE).build(),
+                new UniformNoiseDataset(16, new int[] {1, 3, 3}, 4, 0f, 1f));
+        Graph g = OnnxModel.read(r.output()).graph();
+        Node dqW = g.producer(first(g, "Conv").input(1)).orElseThrow();
+        // Channel amax 1.0 and 0.3 map to level 64: scale amax / 64, levels round(w / scale) in [-64, 64].
+        double s0 = 1.0 / 64;
+        double s1 = 0.3 / 64;
+        assertArrayEquals(new int[] {26, -64, 16, 45, 21, 43, -64, 11}, int8s(g, dqW.input(0)));
+        assertArrayEquals(new float[] {(float) s0, (float) s1}, g.floatInitializer(dqW.input(1)).orElseThrow().data(),
+                1e-9f);
+        Node dqB = g.producer(first(g, "Conv").input(2)).orElseThrow();
+        assertArrayEquals(new int[] {3200, -5333}, int32s(g, dqB.input(0)));
+        assertTrue(decision(r, first(g, "Conv").name()).reason().contains("7 bits [-64, 64]"),
+                decision(r, first(g, "Conv").name()).reason());
+        assertEquals("portable", r.provenance().get("kernelTarget"));
+    }
+
+    @Test
+    void portableTargetKeepsFullRangeForDepthwiseConvolution() {
+        GraphBuilder b = GraphBuilder.create("depthwise");
+        String x = b.input("input", -1, 2, 3, 3);
+        FloatTensor w = new FloatTensor(new long[] {2, 1, 2, 2},
+                new float[] {0.4f, -1.0f, 0.25f, 0.7f, 0.1f, 0.2f, -0.3f, 0.05f});
+        b.output(b.conv(x, w, FloatTensor.vector(0.5f, -0.25f), ConvOptions.DEFAULT.withGroup(2)), "out");
+        Path model = write(b.build(), dir.resolve("dw.onnx"));
+        QuantizationResult r = quantize(model, dir.resolve("q.onnx"),
+                fixedInputRange().kernelTarget(KernelTarget.PORTABLE).build(),
+                new UniformNoiseDataset(16, new int[] {2, 3, 3}, 4, 0f, 1f));
+        Graph g = OnnxModel.read(r.output()).graph();
+        Node dqW = g.producer(first(g, "Conv").input(1)).orElseThrow();
+        // ONNX Runtime's depthwise kernel adds in int32: no saturation, so the levels are the full [-127, 127].
+        assertArrayEquals(new int[] {51, -127, 32, 89, 42, 85, -127, 21}, int8s(g, dqW.input(0)));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
@@ -120,16 +121,22 @@ public final class MethodComparison {
      * and MSE calibration, each per tensor and per channel.
      */
     public static List<Method> standardMethods(long seed) {
+        return standardMethods(seed, KernelTarget.PORTABLE);
+    }
+
+    /** The standard methods with INT8 weights written for {@code target}. */
+    public static List<Method> standardMethods(long seed, KernelTarget target) {
         List<Method> methods = new ArrayList<>();
         methods.add(Method.reference());
         methods.add(Method.quantized("FP16", QuantizationConfig.builder().mode(QuantizationMode.FP16).seed(seed).build()));
         methods.add(Method.quantized("dynamic INT8", QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC)
-                .perChannel(true).seed(seed).build()));
+                .perChannel(true).kernelTarget(target).seed(seed).build()));
         for (CalibrationMethod c : List.of(CalibrationMethod.MIN_MAX, CalibrationMethod.ENTROPY,
                 CalibrationMethod.PERCENTILE, CalibrationMethod.MSE)) {
             for (boolean perChannel : new boolean[] {false, true}) {
                 methods.add(Method.quantized("static INT8 " + c.id() + (perChannel ? " per-channel" : " per-tensor"),
-                        QuantizationConfig.builder().calibrationMethod(c).perChannel(perChannel).seed(seed).build()));
+                        QuantizationConfig.builder().calibrationMethod(c).perChannel(perChannel).kernelTarget(target)
+                                .seed(seed).build()));
             }
         }
         return methods;

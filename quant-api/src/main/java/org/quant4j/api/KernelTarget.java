@@ -1,0 +1,83 @@
+package org.quant4j.api;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.quant4j.api.platform.CpuFeatures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CPUs an INT8 model is written for. On x86-64 without VNNI, ONNX Runtime's uint8 x int8
+ * kernels add pairs of products in saturating int16; full-range int8 weights then lose accuracy.
+ *
+ * <ul>
+ *   <li>{@link #PORTABLE} (the default): accurate on every x86-64 CPU with AVX2 or later and on
+ *       ARM64. Weights of layers whose integer kernel pairs products in int16 (Conv, Gemm, MatMul,
+ *       LSTM) use 7-bit levels {@code [-64, 64]}, so a pair of uint8 x int8 products never exceeds
+ *       {@code 255 * 128 = 32640 <= 32767}; depthwise convolutions keep {@code [-127, 127]}.</li>
+ *   <li>{@link #VNNI}: full 8-bit weights {@code [-127, 127]} everywhere, for CPUs that add int8
+ *       products in int32 (AVX-512 VNNI, AVX-VNNI, AMX, ARM dot product). Loses accuracy on AVX2.</li>
+ *   <li>{@link #HOST}: this machine's CPU decides, read by {@link CpuFeatures#host()}; a CPU that
+ *       cannot be read gives {@link #PORTABLE}, with a warning.</li>
+ * </ul>
+ */
+public enum KernelTarget {
+    PORTABLE("portable"),
+    VNNI("vnni"),
+    HOST("host");
+
+    private static final Logger LOG = LoggerFactory.getLogger(KernelTarget.class);
+
+    private final String id;
+
+    KernelTarget(String id) {
+        this.id = id;
+    }
+
+    /** The name used on the command line and in provenance. */
+    public String id() {
+        return id;
+    }
+
+    /** Finds a target by name (case-insensitive), with an error listing the valid names. */
+    public static KernelTarget parse(String name) {
+        String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (KernelTarget t : values()) {
+            if (t.id.equals(wanted)) {
+                return t;
+            }
+        }
+        throw new InvalidInputException("Unknown kernel target '" + name + "': use one of "
+                + Arrays.stream(values()).map(KernelTarget::id).collect(Collectors.joining(", "))
+                + " (portable: accurate on every x86-64 AVX2+ and ARM64 CPU; vnni: full 8-bit weights for CPUs"
+                + " with VNNI/AMX or ARM dot product; host: chosen from this machine's CPU)");
+    }
+
+    /** This target with {@link #HOST} resolved for this machine's CPU. */
+    public KernelTarget resolve() {
+        return resolve(CpuFeatures.host());
+    }
+
+    /**
+     * This target with {@link #HOST} resolved for {@code cpu}: {@link #VNNI} when it adds int8
+     * products in 32 bits, {@link #PORTABLE} otherwise, and {@link #PORTABLE} with a warning when
+     * the CPU is unknown.
+     */
+    public KernelTarget resolve(CpuFeatures cpu) {
+        if (this != HOST) {
+            return this;
+        }
+        if (!cpu.known()) {
+            LOG.warn("Kernel target 'host': the CPU of this machine cannot be read ({}); writing a portable model",
+                    cpu.unknownReason().orElse("no reason given"));
+            return PORTABLE;
+        }
+        return cpu.int8AccumulatesIn32Bits() ? VNNI : PORTABLE;
+    }
+
+    /** True when weights of layers whose kernel pairs products in int16 get 7-bit levels. */
+    public boolean reducesWeightRange() {
+        return resolve() == PORTABLE;
+    }
+}

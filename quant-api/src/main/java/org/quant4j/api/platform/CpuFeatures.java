@@ -1,0 +1,262 @@
+package org.quant4j.api.platform;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the CPU of a machine offers for 8-bit integer inference, read from the operating system
+ * ({@code /proc/cpuinfo} on Linux), never assumed. When the CPU cannot be read, the value says so
+ * ({@link #known()} is false, {@link #unknownReason()} says why) instead of guessing.
+ *
+ * <p>What matters for quantized models: on x86-64 without VNNI, ONNX Runtime's uint8 x int8 kernels
+ * add pairs of products in saturating int16 ({@code vpmaddubsw}) and lose accuracy with full-range
+ * int8 weights; with AVX-512 VNNI, AVX-VNNI or AMX the products are added in int32 and nothing
+ * saturates. ARM64 CPUs with the dot-product extension ({@code asimddp}) add in int32 as well.
+ */
+public final class CpuFeatures {
+
+    /** Where Linux lists the CPU's flags. */
+    public static final Path PROC_CPUINFO = Path.of("/proc/cpuinfo");
+
+    private static volatile CpuFeatures host;
+
+    private final String arch;
+    private final String model;
+    private final Set<String> flags;
+    private final String source;
+    private final String unknownReason;
+
+    private CpuFeatures(String arch, String model, Set<String> flags, String source, String unknownReason) {
+        this.arch = Objects.requireNonNull(arch, "arch");
+        this.model = Objects.requireNonNull(model, "model");
+        this.flags = Collections.unmodifiableSet(new TreeSet<>(flags));
+        this.source = Objects.requireNonNull(source, "source");
+        this.unknownReason = unknownReason;
+    }
+
+    /** The CPU of this machine, read once per JVM. */
+    public static CpuFeatures host() {
+        CpuFeatures h = host;
+        if (h == null) {
+            synchronized (CpuFeatures.class) {
+                h = host;
+                if (h == null) {
+                    h = detect(System.getProperty("os.name", ""), System.getProperty("os.arch", ""), PROC_CPUINFO);
+                    host = h;
+                }
+            }
+        }
+        return h;
+    }
+
+    /**
+     * Reads the CPU of a machine running {@code osName} on {@code arch}, from {@code cpuinfo} on Linux;
+     * an unknown value on other systems or when the file cannot be read or holds no flags.
+     */
+    static CpuFeatures detect(String osName, String arch, Path cpuinfo) {
+        if (!osName.toLowerCase(Locale.ROOT).contains("linux")) {
+            return unknown(arch, "CPU features are read from /proc/cpuinfo, which " + osName + " does not have");
+        }
+        try {
+            return parseCpuinfo(Files.readString(cpuinfo, StandardCharsets.UTF_8), arch, cpuinfo.toString());
+        } catch (IOException | RuntimeException e) {
+            return unknown(arch, "cannot read " + cpuinfo + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The CPU described by the text of a Linux {@code /proc/cpuinfo}: the flags of its first processor
+     * (x86 {@code flags}, ARM {@code Features}) and its model name.
+     *
+     * @param source where the text came from, for messages and provenance
+     */
+    public static CpuFeatures parseCpuinfo(String text, String arch, String source) {
+        String model = null;
+        Set<String> flags = null;
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                if (line.isBlank() && flags != null) {
+                    break; // the first processor's block is complete
+                }
+                continue;
+            }
+            String key = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = line.substring(colon + 1).trim();
+            if (model == null && (key.equals("model name") || key.equals("cpu model") || key.equals("hardware"))) {
+                model = value;
+            } else if (flags == null && (key.equals("flags") || key.equals("features"))) {
+                flags = new TreeSet<>(List.of(value.toLowerCase(Locale.ROOT).split("\\s+")));
+                flags.remove("");
+            }
+        }
+        String a = normaliseArch(arch);
+        if (flags == null || flags.isEmpty()) {
+            return unknown(a, source + " lists no CPU flags");
+        }
+        return new CpuFeatures(a, model == null ? "unknown model" : model, flags, source, null);
+    }
+
+    /** A CPU that could not be read, with the reason. */
+    public static CpuFeatures unknown(String arch, String reason) {
+        return new CpuFeatures(normaliseArch(arch), "unknown", Set.of(), "none",
+                Objects.requireNonNull(reason, "reason"));
+    }
+
+    private static String normaliseArch(String arch) {
+        String a = arch == null ? "" : arch.toLowerCase(Locale.ROOT);
+        return switch (a) {
+            case "amd64", "x86_64", "x86-64" -> "x86-64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> a.isEmpty() ? "unknown" : a;
+        };
+    }
+
+    /** True when the CPU was read; false when nothing is known about it. */
+    public boolean known() {
+        return unknownReason == null;
+    }
+
+    /** Why the CPU is unknown, when it is. */
+    public Optional<String> unknownReason() {
+        return Optional.ofNullable(unknownReason);
+    }
+
+    /** {@code x86-64}, {@code arm64} or the JVM's name of another architecture. */
+    public String arch() {
+        return arch;
+    }
+
+    /** The model name the OS reports, e.g. {@code AMD EPYC 9R14}. */
+    public String model() {
+        return model;
+    }
+
+    /** The raw flags, lower case, as the OS names them (e.g. {@code avx512_vnni}, {@code asimddp}). */
+    public Set<String> flags() {
+        return flags;
+    }
+
+    /** Where the features were read from ({@code /proc/cpuinfo}), or {@code none}. */
+    public String source() {
+        return source;
+    }
+
+    public boolean has(String flag) {
+        return flags.contains(flag.toLowerCase(Locale.ROOT));
+    }
+
+    public boolean avx2() {
+        return has("avx2");
+    }
+
+    public boolean avx512() {
+        return has("avx512f");
+    }
+
+    /** AVX-512 VNNI ({@code vpdpbusd} on 512-bit registers). */
+    public boolean avx512Vnni() {
+        return has("avx512_vnni");
+    }
+
+    /** AVX-VNNI (the VEX-encoded {@code vpdpbusd} on 256-bit registers). */
+    public boolean avxVnni() {
+        return has("avx_vnni");
+    }
+
+    /** AMX with int8 tiles. */
+    public boolean amxInt8() {
+        return has("amx_int8");
+    }
+
+    /** ARM64 dot-product instructions ({@code sdot}/{@code udot}). */
+    public boolean armDotProduct() {
+        return has("asimddp");
+    }
+
+    /** ARM64 int8 matrix multiply ({@code smmla}/{@code ummla}). */
+    public boolean armI8mm() {
+        return has("i8mm");
+    }
+
+    /**
+     * True when 8-bit products are accumulated in 32 bits, so full-range int8 weights cannot saturate:
+     * x86-64 with AVX-512 VNNI, AVX-VNNI or AMX; ARM64 with the dot-product extension.
+     */
+    public boolean int8AccumulatesIn32Bits() {
+        return avx512Vnni() || avxVnni() || amxInt8() || armDotProduct();
+    }
+
+    /**
+     * The kind of CPU for 8-bit inference, as stated beside every measured figure: e.g.
+     * {@code x86-64 AVX-512 VNNI}, {@code x86-64 AVX2 (no VNNI)}, {@code arm64 dotprod}, or
+     * {@code unknown (reason)}.
+     */
+    public String int8Kind() {
+        if (!known()) {
+            return "unknown (" + unknownReason + ")";
+        }
+        if (arch.equals("x86-64")) {
+            if (amxInt8()) {
+                return "x86-64 AMX";
+            }
+            if (avx512Vnni()) {
+                return "x86-64 AVX-512 VNNI";
+            }
+            if (avxVnni()) {
+                return "x86-64 AVX-VNNI";
+            }
+            if (avx2()) {
+                return "x86-64 AVX2 (no VNNI)";
+            }
+            return "x86-64 without AVX2";
+        }
+        if (arch.equals("arm64")) {
+            return armDotProduct() ? (armI8mm() ? "arm64 dotprod i8mm" : "arm64 dotprod") : "arm64 (no dotprod)";
+        }
+        return arch;
+    }
+
+    /** The instruction sets that matter for int8 inference that this CPU has, e.g. {@code avx2 avx512f avx512_vnni}. */
+    public String int8Flags() {
+        List<String> out = new ArrayList<>();
+        for (String f : List.of("avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_int8", "asimddp",
+                "i8mm")) {
+            if (has(f)) {
+                out.add(f);
+            }
+        }
+        return out.isEmpty() ? "none" : String.join(" ", out);
+    }
+
+    /** One line for reports and logs: the model, the kind and the flags. */
+    public String summary() {
+        return known() ? model + " (" + int8Kind() + "; " + int8Flags() + ")" : int8Kind();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CpuFeatures c && arch.equals(c.arch) && model.equals(c.model) && flags.equals(c.flags)
+                && source.equals(c.source) && Objects.equals(unknownReason, c.unknownReason);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(arch, model, flags, source, unknownReason);
+    }
+
+    @Override
+    public String toString() {
+        return "CpuFeatures[" + summary() + "]";
+    }
+}

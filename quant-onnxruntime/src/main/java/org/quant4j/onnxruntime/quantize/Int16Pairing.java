@@ -1,0 +1,45 @@
+package org.quant4j.onnxruntime.quantize;
+
+import java.util.Optional;
+import org.quant4j.onnxruntime.graph.Graph;
+import org.quant4j.onnxruntime.graph.Node;
+
+/**
+ * Which quantized nodes ONNX Runtime runs with a uint8 x int8 GEMM that, on x86-64 without VNNI,
+ * adds pairs of products in saturating int16 ({@code vpmaddubsw}): Conv and ConvTranspose other
+ * than depthwise, and Gemm, MatMul and LSTM with a constant weight. Depthwise convolutions run on a
+ * kernel that widens to int16 before it multiplies and adds in int32, so they cannot saturate.
+ * This is the one place that knows it; the weight schemes of the portable kernel target and the
+ * saturation analysis both read it.
+ */
+public final class Int16Pairing {
+
+    private Int16Pairing() {
+    }
+
+    /**
+     * True when {@code n}'s constant weight is read by a kernel that pairs uint8 x int8 products in
+     * int16 on AVX2.
+     */
+    public static boolean pairsProducts(Graph graph, Node n) {
+        return switch (n.opType()) {
+            case "Conv", "ConvTranspose" -> !depthwise(graph, n);
+            case "Gemm", "MatMul", "LSTM" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * True for a convolution of one input and one output channel per group (ONNX Runtime's depthwise
+     * kernel); false when the weight's shape is unknown.
+     */
+    public static boolean depthwise(Graph graph, Node n) {
+        long group = n.intAttribute("group", 1);
+        if (group == 1 || !n.is("Conv")) {
+            return false;
+        }
+        Optional<long[]> shape = graph.shape(n.input(1));
+        // Conv weight [M, C/group, kH, kW]: one input channel per group and M == group.
+        return shape.isPresent() && shape.get().length >= 2 && shape.get()[1] == 1 && shape.get()[0] == group;
+    }
+}
