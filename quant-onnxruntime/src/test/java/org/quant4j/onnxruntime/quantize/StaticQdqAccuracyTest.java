@@ -64,7 +64,9 @@ class StaticQdqAccuracyTest {
                 + " (calibrated on 256 others), uint8 activations:");
         table.forEach((k, v) -> report.append(String.format(java.util.Locale.ROOT, "%n  %-32s %6.2f dB", k, v)));
         LOG.info("{}", report);
-        assertTrue(table.get("minmax per-channel") >= 20, report.toString());
+        // Portable weights (7-bit where ONNX Runtime pairs products in int16) keep this on every CPU kind.
+        assertTrue(table.get("minmax per-channel") >= 30, report.toString());
+        assertTrue(table.get("minmax per-tensor") >= 30, report.toString());
         table.entrySet().stream().filter(e -> !e.getKey().startsWith("entropy"))
                 .forEach(e -> assertTrue(e.getValue() >= 20, e.getKey() + ": " + e.getValue() + " dB"));
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.evaluate.EvaluationRequest;
@@ -116,6 +117,7 @@ public final class TrainReference {
         m.put("machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM, "
                 + memoryGiB() + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
+        m.put("cpu for int8", CpuFeatures.host().int8Kind() + " (" + CpuFeatures.host().int8Flags() + ")");
         m.put("software", "Java " + System.getProperty("java.version") + ", DJL " + Engine.getDjlVersion()
                 + ", PyTorch " + Engine.getEngine("PyTorch").getVersion() + " (CPU), ONNX Runtime "
                 + OrtRuntime.version());
