@@ -28,6 +28,13 @@ public final class CpuFeatures {
     /** Where Linux lists the CPU's flags. */
     public static final Path PROC_CPUINFO = Path.of("/proc/cpuinfo");
 
+    /**
+     * System property naming a file to read instead of {@code /proc/cpuinfo}: the CPU of another
+     * machine, or the CPU an emulator presents (qemu-user reports the host's {@code /proc/cpuinfo}
+     * while its CPUID says otherwise).
+     */
+    public static final String CPUINFO_PROPERTY = "quant4j.cpuinfo";
+
     private static volatile CpuFeatures host;
 
     private final String arch;
@@ -44,14 +51,16 @@ public final class CpuFeatures {
         this.unknownReason = unknownReason;
     }
 
-    /** The CPU of this machine, read once per JVM. */
+    /** The CPU of this machine, read once per JVM (from the file of {@value #CPUINFO_PROPERTY} when set). */
     public static CpuFeatures host() {
         CpuFeatures h = host;
         if (h == null) {
             synchronized (CpuFeatures.class) {
                 h = host;
                 if (h == null) {
-                    h = detect(System.getProperty("os.name", ""), System.getProperty("os.arch", ""), PROC_CPUINFO);
+                    String file = System.getProperty(CPUINFO_PROPERTY);
+                    h = detect(System.getProperty("os.name", ""), System.getProperty("os.arch", ""),
+                            file == null || file.isBlank() ? PROC_CPUINFO : Path.of(file));
                     host = h;
                 }
             }

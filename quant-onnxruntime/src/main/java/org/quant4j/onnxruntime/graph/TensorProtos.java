@@ -131,6 +131,38 @@ public final class TensorProtos {
     }
 
     /**
+     * The values of an INT8, UINT8 or INT32 tensor proto as ints, from {@code raw_data} or
+     * {@code int32_data} (where ONNX keeps 8-bit values that are not raw).
+     *
+     * @throws ModelException when the tensor has another type or keeps its data in an external file
+     */
+    public static int[] toInts(TensorProto t) {
+        requireInline(t);
+        int type = t.getDataType();
+        if (type != TensorProto.DataType.INT8_VALUE && type != TensorProto.DataType.UINT8_VALUE
+                && type != TensorProto.DataType.INT32_VALUE) {
+            throw new ModelException("Tensor '" + t.getName() + "' has element type " + typeName(type)
+                    + ", expected INT8, UINT8 or INT32");
+        }
+        if (!t.hasRawData()) {
+            return t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray();
+        }
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int[] out;
+        if (type == TensorProto.DataType.INT32_VALUE) {
+            out = new int[raw.remaining() / Integer.BYTES];
+            raw.asIntBuffer().get(out);
+        } else {
+            out = new int[raw.remaining()];
+            for (int i = 0; i < out.length; i++) {
+                byte b = raw.get(i);
+                out[i] = type == TensorProto.DataType.UINT8_VALUE ? Byte.toUnsignedInt(b) : b;
+            }
+        }
+        return out;
+    }
+
+    /**
      * The values of an INT64 tensor proto, from {@code int64_data} or {@code raw_data}.
      *
      * @throws ModelException when the tensor is not INT64 or keeps its data in an external file

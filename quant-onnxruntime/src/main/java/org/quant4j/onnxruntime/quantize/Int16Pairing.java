@@ -30,16 +30,21 @@ public final class Int16Pairing {
     }
 
     /**
-     * True for a convolution of one input and one output channel per group (ONNX Runtime's depthwise
-     * kernel); false when the weight's shape is unknown.
+     * True for a convolution of one input and one output channel per group, which ONNX Runtime runs
+     * on its depthwise kernel (a one-channel Conv without groups too); false when the weight's shape
+     * is unknown.
      */
     public static boolean depthwise(Graph graph, Node n) {
         long group = n.intAttribute("group", 1);
-        if (group == 1 || !n.is("Conv")) {
+        if (!n.is("Conv")) {
             return false;
         }
         Optional<long[]> shape = graph.shape(n.input(1));
-        // Conv weight [M, C/group, kH, kW]: one input channel per group and M == group.
-        return shape.isPresent() && shape.get().length >= 2 && shape.get()[1] == 1 && shape.get()[0] == group;
+        return shape.isPresent() && depthwise(group, shape.get());
+    }
+
+    /** True when a Conv weight {@code [M, C/group, kH, kW]} has one input and one output channel per group. */
+    public static boolean depthwise(long group, long[] weightDims) {
+        return weightDims.length >= 2 && weightDims[1] == 1 && weightDims[0] == group;
     }
 }
