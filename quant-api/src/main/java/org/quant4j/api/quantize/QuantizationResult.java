@@ -27,6 +27,7 @@ public final class QuantizationResult {
     private final Duration calibrationTime;
     private final Duration totalTime;
     private final Provenance provenance;
+    private final List<String> warnings;
 
     private QuantizationResult(Builder b) {
         this.output = b.output;
@@ -38,6 +39,7 @@ public final class QuantizationResult {
         this.calibrationTime = b.calibrationTime;
         this.totalTime = b.totalTime;
         this.provenance = b.provenance;
+        this.warnings = List.copyOf(b.warnings);
     }
 
     public static Builder builder() {
@@ -87,6 +89,14 @@ public final class QuantizationResult {
         return totalTime;
     }
 
+    /**
+     * What the user should know about the model that did not stop it from being written, e.g. that
+     * a model for the vnni kernel target saturates on CPUs without VNNI. Empty when all is well.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
     public Provenance provenance() {
         return provenance;
     }
@@ -109,6 +119,7 @@ public final class QuantizationResult {
         private Duration calibrationTime = Duration.ZERO;
         private Duration totalTime = Duration.ZERO;
         private Provenance provenance = Provenance.builder().build();
+        private final List<String> warnings = new ArrayList<>();
 
         private Builder() {
         }
@@ -151,6 +162,11 @@ public final class QuantizationResult {
 
         public Builder provenance(Provenance p) {
             this.provenance = Objects.requireNonNull(p);
+            return this;
+        }
+
+        public Builder warning(String warning) {
+            warnings.add(Objects.requireNonNull(warning, "warning"));
             return this;
         }
 

@@ -122,6 +122,9 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                     : new NodeDecision(d.nodeName(), d.opType(), d.action(), d.reason() + "; " + before.reason()));
         }
         OnnxModel quantized = graph.toModel();
+        List<String> warnings = config.mode() == QuantizationMode.FP16 ? List.of()
+                : KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
+                        context.runnerOptions());
         // Calibration may take minutes: check again that no file appeared at the output meanwhile.
         checkOutput(request);
         quantized.write(output);
@@ -137,6 +140,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 .provenance(provenance(request));
         decisions.forEach(b::decision);
         result.ranges().forEach(b::range);
+        warnings.forEach(b::warning);
         QuantizationResult r = b.build();
         LOG.info("Quantized {} to {} ({}): {} -> {} bytes in {} ms", request.model(), output, config.mode(),
                 inputBytes, outputBytes, total.toMillis());

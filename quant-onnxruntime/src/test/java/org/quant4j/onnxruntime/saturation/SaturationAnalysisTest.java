@@ -18,6 +18,7 @@ import org.quant4j.api.TensorRange;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnxruntime.ArrayDataset;
@@ -42,12 +43,15 @@ class SaturationAnalysisTest {
     Path dir;
 
     private Path quantize(Path model, String name, KernelTarget target, Dataset data, QuantizationConfig.Builder b) {
-        Path out = dir.resolve(name);
+        return result(model, name, target, data, b).output();
+    }
+
+    private QuantizationResult result(Path model, String name, KernelTarget target, Dataset data,
+            QuantizationConfig.Builder b) {
         try (OnnxRuntimeQuantizer q = new OnnxRuntimeQuantizer()) {
-            q.quantize(QuantizationRequest.builder().model(model).output(out).config(b.kernelTarget(target).build())
-                    .calibrationData(data).batchSize(64).build());
+            return q.quantize(QuantizationRequest.builder().model(model).output(dir.resolve(name))
+                    .config(b.kernelTarget(target).build()).calibrationData(data).batchSize(64).build());
         }
-        return out;
     }
 
     private static Dataset fashionMnist(int from, int count) {
@@ -201,9 +205,18 @@ class SaturationAnalysisTest {
         OnnxModel.of(ReferenceGraphs.smallCnn(7)).write(model);
         Dataset calibration = fashionMnist(0, 256);
         Dataset heldOut = fashionMnist(5000, 32);
-        Path vnni = quantize(model, "vnni.onnx", KernelTarget.VNNI, calibration, QuantizationConfig.builder());
-        Path portable = quantize(model, "portable.onnx", KernelTarget.PORTABLE, calibration,
+        QuantizationResult vnniResult = result(model, "vnni.onnx", KernelTarget.VNNI, calibration,
                 QuantizationConfig.builder());
+        QuantizationResult portableResult = result(model, "portable.onnx", KernelTarget.PORTABLE, calibration,
+                QuantizationConfig.builder());
+        Path vnni = vnniResult.output();
+        Path portable = portableResult.output();
+        // The quantizer says so itself: a warning for the vnni model, none for the portable one.
+        assertEquals(1, vnniResult.warnings().size(), vnniResult.warnings().toString());
+        assertTrue(vnniResult.warnings().get(0).startsWith("3 of 3 integer layers can saturate"),
+                vnniResult.warnings().get(0));
+        assertTrue(vnniResult.warnings().get(0).contains("on 16 calibration samples"), vnniResult.warnings().get(0));
+        assertEquals(List.of(), portableResult.warnings());
 
         SaturationReport full = SaturationAnalysis.onData(OnnxModel.read(vnni), heldOut, 32, ONE_THREAD);
         SaturationReport seven = SaturationAnalysis.onData(OnnxModel.read(portable), heldOut, 32, ONE_THREAD);
