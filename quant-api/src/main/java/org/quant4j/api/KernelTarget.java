@@ -13,9 +13,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #PORTABLE} (the default): accurate on every x86-64 CPU with AVX2 or later and on
- *       ARM64. Weights of layers whose integer kernel pairs products in int16 (Conv, Gemm, MatMul,
- *       LSTM) use 7-bit levels {@code [-64, 64]}, so a pair of uint8 x int8 products never exceeds
- *       {@code 255 * 128 = 32640 <= 32767}; depthwise convolutions keep {@code [-127, 127]}.</li>
+ *       ARM64. For layers whose integer kernel pairs products in int16 (Conv, Gemm, MatMul, LSTM),
+ *       each output channel's scale is at least its largest pair of same-sign weights over 127, so
+ *       no pair of int8 levels exceeds 128 in magnitude and no pair of uint8 x int8 products
+ *       exceeds {@code 255 * 128 = 32640 <= 32767}: full int8 precision wherever a weight's
+ *       neighbour in its pair allows it, 7 bits at worst. Where the pairing order is not known
+ *       (ConvTranspose) the levels are {@code [-64, 64]}; depthwise convolutions, which ONNX Runtime
+ *       adds in int32, keep {@code [-127, 127]}.</li>
  *   <li>{@link #VNNI}: full 8-bit weights {@code [-127, 127]} everywhere, for CPUs that add int8
  *       products in int32 (AVX-512 VNNI, AVX-VNNI, AMX, ARM dot product). Loses accuracy on AVX2.</li>
  *   <li>{@link #HOST}: this machine's CPU decides, read by {@link CpuFeatures#host()}; a CPU that
@@ -74,10 +78,5 @@ public enum KernelTarget {
             return PORTABLE;
         }
         return cpu.int8AccumulatesIn32Bits() ? VNNI : PORTABLE;
-    }
-
-    /** True when weights of layers whose kernel pairs products in int16 get 7-bit levels. */
-    public boolean reducesWeightRange() {
-        return resolve() == PORTABLE;
     }
 }

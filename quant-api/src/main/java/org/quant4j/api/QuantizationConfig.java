@@ -87,22 +87,11 @@ public final class QuantizationConfig {
     }
 
     /**
-     * Weight scheme for a weight whose channels lie along {@code channelAxis}, in full range: for
-     * kernels that cannot saturate (or the {@link KernelTarget#VNNI} target).
+     * Weight scheme for a weight whose channels lie along {@code channelAxis}: symmetric narrow-range
+     * int8. The kernel target then decides each weight's ranges (see {@link KernelTarget}).
      */
     public QuantScheme weightScheme(int channelAxis) {
-        return weightScheme(channelAxis, false);
-    }
-
-    /**
-     * Weight scheme for a weight whose channels lie along {@code channelAxis}, read by an integer
-     * kernel that adds pairs of uint8 x int8 products in int16 on AVX2 when {@code pairsInInt16}:
-     * such weights get reduced (7-bit) range when the kernel target, resolved for this machine, is
-     * {@link KernelTarget#PORTABLE}.
-     */
-    public QuantScheme weightScheme(int channelAxis, boolean pairsInInt16) {
-        QuantScheme.Builder b = QuantScheme.builder().precision(weightPrecision).symmetric(true).narrowRange(true)
-                .reducedRange(pairsInInt16 && kernelTarget.reducesWeightRange());
+        QuantScheme.Builder b = QuantScheme.builder().precision(weightPrecision).symmetric(true).narrowRange(true);
         return perChannel ? b.perChannel(channelAxis).build() : b.build();
     }
 

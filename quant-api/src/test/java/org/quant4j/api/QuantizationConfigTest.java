@@ -105,14 +105,9 @@ class QuantizationConfigTest {
     }
 
     @Test
-    void portableTargetReducesOnlyWeightsOfKernelsThatPairInInt16() {
-        QuantizationConfig portable = QuantizationConfig.builder().build();
-        assertEquals(KernelTarget.PORTABLE, portable.kernelTarget());
-        assertEquals(QuantScheme.int8WeightsPerChannel(0).toBuilder().reducedRange(true).build(),
-                portable.weightScheme(0, true));
-        assertEquals(QuantScheme.int8WeightsPerChannel(0), portable.weightScheme(0, false));
+    void kernelTargetDefaultsToPortableAndIsKeptByToBuilder() {
+        assertEquals(KernelTarget.PORTABLE, QuantizationConfig.builder().build().kernelTarget());
         QuantizationConfig vnni = QuantizationConfig.builder().kernelTarget(KernelTarget.VNNI).build();
-        assertEquals(QuantScheme.int8WeightsPerChannel(0), vnni.weightScheme(0, true));
         assertEquals(KernelTarget.VNNI, vnni.toBuilder().build().kernelTarget());
     }
 

@@ -15,6 +15,7 @@ import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Precision;
 import org.quant4j.api.QuantParams;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -181,6 +182,11 @@ public final class DynamicQuantizer implements GraphQuantizer {
             this.config = config;
         }
 
+        /** True when weights are written for the portable kernel target: pair sums kept within int16. */
+        private boolean portable() {
+            return config.kernelTarget().resolve() == KernelTarget.PORTABLE;
+        }
+
         /** Rewrites a MatMul or Gemm; returns the decision reason. */
         String matMul(Node n) {
             boolean gemm = n.is("Gemm");
@@ -190,8 +196,10 @@ public final class DynamicQuantizer implements GraphQuantizer {
             int k = (int) (transB ? w.dim(1) : w.dim(0));
             int cols = (int) (transB ? w.dim(0) : w.dim(1));
             float[] kn = transB ? transpose(w.data(), cols, k) : w.data();
-            QuantScheme scheme = config.weightScheme(1, true);
-            Int8Matrix q = quantize(kn, k, cols, scheme);
+            QuantScheme scheme = config.weightScheme(1);
+            double[] limits = portable()
+                    ? Int16Pairing.COLUMNS.largestPairSums(kn, new long[] {k, cols}) : null;
+            Int8Matrix q = quantize(kn, k, cols, scheme, limits);
             floatWeights.add(weightName);
 
             String base = n.name();
@@ -284,10 +292,20 @@ public final class DynamicQuantizer implements GraphQuantizer {
             floatWeights.add(name);
             // Per channel: one scale per row of each direction; per tensor: one per direction (the kernel
             // reads a scale per direction), so both are rows of a 2-D view with the scale along axis 0.
-            QuantScheme rows = config.weightScheme(0, true).toBuilder().perChannel(0).build();
+            QuantScheme rows = config.weightScheme(0).toBuilder().perChannel(0).build();
+            // The kernel pairs products along each gate row's input features.
+            double[] rowLimits = portable()
+                    ? Int16Pairing.ROWS.largestPairSums(w.data(), new long[] {(long) directions * gates, cols}) : null;
+            double[] directionLimits = null;
+            if (rowLimits != null && !config.perChannel()) {
+                directionLimits = new double[directions];
+                for (int r = 0; r < rowLimits.length; r++) {
+                    directionLimits[r / gates] = Math.max(directionLimits[r / gates], rowLimits[r]);
+                }
+            }
             Int8Matrix q = config.perChannel()
-                    ? quantize(w.data(), directions * gates, cols, rows)
-                    : quantize(w.data(), directions, gates * cols, rows);
+                    ? quantize(w.data(), directions * gates, cols, rows, rowLimits)
+                    : quantize(w.data(), directions, gates * cols, rows, directionLimits);
             byte[] transposed = new byte[q.values().length];
             int block = gates * cols;
             for (int d = 0; d < directions; d++) {
@@ -336,16 +354,19 @@ public final class DynamicQuantizer implements GraphQuantizer {
 
     /**
      * Quantizes a row-major {@code [rows, cols]} matrix with {@code scheme}: one scale for a per-tensor
-     * scheme, else one per row (axis 0) or per column (axis 1). Ranges are symmetric.
+     * scheme, else one per row (axis 0) or per column (axis 1). Ranges are symmetric, and at least
+     * {@code pairLimits[channel]} (the largest int16 pair sum, see {@link Int16Pairing}) when given.
      */
-    private static Int8Matrix quantize(float[] data, int rows, int cols, QuantScheme scheme) {
+    private static Int8Matrix quantize(float[] data, int rows, int cols, QuantScheme scheme, double[] pairLimits) {
         QuantParams params;
         if (scheme.perChannel()) {
-            params = QuantParams.forChannels(PerChannelMinMax.compute(data, new int[] {rows, cols}, scheme.axis(), true),
+            ChannelRanges ranges = PerChannelMinMax.compute(data, new int[] {rows, cols}, scheme.axis(), true);
+            params = QuantParams.forChannels(pairLimits == null ? ranges : Int16Pairing.widenTo(ranges, pairLimits),
                     scheme);
         } else {
             ChannelRanges all = PerChannelMinMax.compute(data, new int[] {1, data.length}, 0, true);
-            params = QuantParams.forRange(all.channel(0), scheme);
+            double limit = pairLimits == null ? 0 : java.util.Arrays.stream(pairLimits).max().orElse(0);
+            params = QuantParams.forRange(Int16Pairing.widenTo(all, new double[] {limit}).channel(0), scheme);
         }
         byte[] q = new byte[data.length];
         for (int i = 0; i < data.length; i++) {

@@ -50,12 +50,16 @@ public record QdqLayout(List<ActivationGroup> activations, Map<String, WeightSit
      * @param weight the weight initializer
      * @param axis   channel axis of per-channel quantization, or -1 for per tensor
      * @param scheme the weight scheme (signed, symmetric, narrow range)
+     * @param pairLimit for the portable target, the order in which the kernel pairs products: each
+     *                  channel's range is widened to its largest pair sum ({@link Int16Pairing#limitPairSums})
      */
-    public record WeightSite(String node, String weight, int axis, QuantScheme scheme) {
+    public record WeightSite(String node, String weight, int axis, QuantScheme scheme,
+            Optional<Int16Pairing> pairLimit) {
         public WeightSite {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(weight, "weight");
             Objects.requireNonNull(scheme, "scheme");
+            Objects.requireNonNull(pairLimit, "pairLimit");
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
@@ -79,10 +80,11 @@ final class QdqPlan {
      * @param bias        the bias initializer (becomes int32), or empty
      * @param biasFactor  bias scale is {@code biasFactor * inputScale * weightScale} (Gemm's alpha / beta)
      * @param constants   other float initializers, quantized with the activation scheme
-     * @param int16Pairs  the weight is read by a kernel that pairs products in int16 on AVX2 ({@link Int16Pairing})
+     * @param pairing     how the kernel that reads the weight pairs products in int16 on AVX2; empty
+     *                    when it does not ({@link Int16Pairing})
      */
     record NodeRoles(List<String> activations, String weight, int weightAxis, String bias, float biasFactor,
-            List<String> constants, boolean int16Pairs) {
+            List<String> constants, Optional<Int16Pairing> pairing) {
     }
 
     /**
@@ -300,28 +302,39 @@ final class QdqPlan {
             if (roles.weight() != null && !roles.weight().isEmpty()) {
                 QuantScheme scheme = weightScheme(roles);
                 weights.put(node, new QdqLayout.WeightSite(node, roles.weight(),
-                        scheme.perChannel() ? scheme.axis() : -1, scheme));
+                        scheme.perChannel() ? scheme.axis() : -1, scheme, pairLimit(roles)));
             }
         });
         return new QdqLayout(activations, weights);
     }
 
-    /** The scheme of the weight of a node with these roles. */
-    QuantScheme weightScheme(NodeRoles roles) {
-        return weightScheme(roles.weight(), roles.weightAxis(), roles.int16Pairs());
-    }
-
     /**
-     * The scheme for the weight {@code name} of a node with channels along {@code axis} (-1: none),
-     * in reduced range for the portable target when its kernel pairs products in int16.
+     * The scheme of the weight of a node with these roles: its override's, or the config's; for the
+     * portable target, 7-bit levels where the kernel pairs products in an order not modelled
+     * ({@link Int16Pairing#ANY_ORDER}).
      */
-    QuantScheme weightScheme(String name, int axis, boolean int16Pairs) {
-        Optional<QuantScheme> forced = schemeOverride(name);
+    QuantScheme weightScheme(NodeRoles roles) {
+        Optional<QuantScheme> forced = schemeOverride(roles.weight());
         if (forced.isPresent()) {
             return forced.get();
         }
-        QuantScheme scheme = config.weightScheme(Math.max(axis, 0), int16Pairs);
-        return axis < 0 ? scheme.toBuilder().perTensor().build() : scheme;
+        QuantScheme scheme = config.weightScheme(Math.max(roles.weightAxis(), 0));
+        if (roles.weightAxis() < 0) {
+            scheme = scheme.toBuilder().perTensor().build();
+        }
+        boolean portable = config.kernelTarget().resolve() == KernelTarget.PORTABLE;
+        return portable && roles.pairing().equals(Optional.of(Int16Pairing.ANY_ORDER))
+                ? scheme.toBuilder().reducedRange(true).build() : scheme;
+    }
+
+    /**
+     * The pairing whose sums the weight's ranges must keep within int16: present for the portable
+     * target when the kernel pairs products in a known order and no override sets the scheme.
+     */
+    Optional<Int16Pairing> pairLimit(NodeRoles roles) {
+        boolean portable = config.kernelTarget().resolve() == KernelTarget.PORTABLE;
+        return portable && schemeOverride(roles.weight()).isEmpty()
+                ? roles.pairing().filter(p -> p != Int16Pairing.ANY_ORDER) : Optional.empty();
     }
 
     /** The activation scheme of {@code tensor}: its override's, or the config's. */
@@ -459,7 +472,7 @@ final class QdqPlan {
             blockers.add("it has more than one output");
         }
         return new NodeRoles(activations, weight, axis, bias, biasFactor, constants,
-                !weight.isEmpty() && Int16Pairing.pairsProducts(graph, n));
+                weight.isEmpty() ? Optional.empty() : Int16Pairing.of(graph, n, weight));
     }
 
     private void requireActivation(String tensor, String role, List<String> blockers) {
@@ -494,6 +507,8 @@ final class QdqPlan {
                     .append(w.perChannel() ? "per channel (axis " + w.axis() + ")" : "per tensor");
             if (w.reducedRange()) {
                 sb.append(" in 7 bits [").append(w.qmin()).append(", ").append(w.qmax()).append("] (portable)");
+            } else if (pairLimit(roles).isPresent()) {
+                sb.append(", ranges widened so no int16 pair sum can saturate (portable)");
             }
         }
         if (!roles.bias().isEmpty()) {

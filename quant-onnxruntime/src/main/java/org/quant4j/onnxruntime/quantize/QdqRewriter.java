@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.quant4j.api.ChannelRanges;
 import org.quant4j.api.InvalidInputException;
@@ -87,10 +88,11 @@ final class QdqRewriter {
         QuantParams weightParams = null;
         if (!roles.weight().isEmpty()) {
             QuantScheme scheme = plan.weightScheme(roles);
-            weightParams = weightParams(roles.weight(), scheme, null);
+            Optional<Int16Pairing> pairLimit = plan.pairLimit(roles);
+            weightParams = weightParams(roles.weight(), scheme, pairLimit, null);
             double[] widening = roles.bias().isEmpty() ? null : biasWidening(nodeName, roles, input, weightParams);
             if (widening != null) {
-                weightParams = weightParams(roles.weight(), scheme, widening);
+                weightParams = weightParams(roles.weight(), scheme, pairLimit, widening);
                 String note = "the range of weight '" + roles.weight() + "' is widened (up to x"
                         + String.format(Locale.ROOT, "%.3g", Arrays.stream(widening).max().orElse(1))
                         + ") so that its int32 bias fits; its channels have nearly no weight";
@@ -113,10 +115,12 @@ final class QdqRewriter {
     }
 
     /**
-     * Symmetric per-channel or per-tensor parameters of a weight, from its values, with the range of
-     * channel {@code c} multiplied by {@code widening[c]} when given.
+     * Symmetric per-channel or per-tensor parameters of a weight, from its values, widened to keep
+     * int16 pair sums in range when {@code pairLimit} is present, with the range of channel
+     * {@code c} multiplied by {@code widening[c]} when given.
      */
-    private QuantParams weightParams(String name, QuantScheme scheme, double[] widening) {
+    private QuantParams weightParams(String name, QuantScheme scheme, Optional<Int16Pairing> pairLimit,
+            double[] widening) {
         FloatTensor w = graph.floatInitializer(name).orElseThrow();
         if (scheme.perChannel()) {
             if (scheme.axis() >= w.rank()) {
@@ -124,6 +128,9 @@ final class QdqRewriter {
                         + " has no channel axis " + scheme.axis() + ": fix the scheme of its tensor override");
             }
             ChannelRanges ranges = PerChannelMinMax.compute(w.data(), intShape(w), scheme.axis(), scheme.symmetric());
+            if (pairLimit.isPresent()) {
+                ranges = pairLimit.get().limitPairSums(ranges, w.data(), w.shape());
+            }
             if (widening != null) {
                 double[] mins = ranges.mins();
                 double[] maxs = ranges.maxs();
@@ -136,6 +143,9 @@ final class QdqRewriter {
             return QuantParams.forChannels(ranges, scheme);
         }
         TensorRange range = plan.fixedRange(name).orElseGet(() -> wholeRange(w, scheme.symmetric()));
+        if (pairLimit.isPresent()) {
+            range = pairLimit.get().limitPairSums(range, w.data(), w.shape());
+        }
         if (widening != null) {
             range = new TensorRange(range.min() * widening[0], range.max() * widening[0]);
         }

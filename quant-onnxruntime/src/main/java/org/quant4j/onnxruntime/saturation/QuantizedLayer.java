@@ -11,12 +11,8 @@ import org.quant4j.onnxruntime.quantize.Int16Pairing;
 /**
  * A Conv, Gemm or MatMul of a QDQ model whose input is a dequantized uint8 tensor and whose weight
  * a dequantized int8 initializer: its weights laid out per output channel along the reduction
- * axis K in the order ONNX Runtime's kernels read them, so that elements {@code (2j, 2j + 1)} form
- * the pairs that AVX2 adds in int16. For Conv: kernel row, kernel column, then input channel of the
- * group, as its NHWC im2col lays them out, so with an odd channel count pairs cross kernel positions;
- * a convolution of one input and one output channel per group runs on the depthwise kernel, which
- * adds in int32. (Checked against ONNX Runtime on an emulated AVX2-only CPU by
- * {@code SaturationAnalysisTest}.) For Gemm and MatMul: K in order.
+ * axis K in the order ONNX Runtime's kernels read them ({@link Int16Pairing}), so that elements
+ * {@code (2j, 2j + 1)} form the pairs that AVX2 adds in int16.
  *
  * @param node          the node's name
  * @param opType        Conv, Gemm or MatMul
@@ -67,17 +63,8 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
             int kh = (int) dims[2];
             int kw = (int) dims[3];
             int group = (int) n.intAttribute("group", 1);
-            int k = kh * kw * cg;
-            int[] ordered = new int[m * k];
-            for (int o = 0; o < m; o++) {
-                for (int c = 0; c < cg; c++) {
-                    for (int y = 0; y < kh; y++) {
-                        for (int x = 0; x < kw; x++) {
-                            ordered[o * k + (y * kw + x) * cg + c] = values[((o * cg + c) * kh + y) * kw + x];
-                        }
-                    }
-                }
-            }
+            int k = Int16Pairing.CONV.k(dims);
+            int[] ordered = Int16Pairing.CONV.ordered(values, dims);
             long[] strides = n.intsAttribute("strides").orElse(new long[] {1, 1});
             long[] pads = n.intsAttribute("pads").orElse(new long[] {0, 0, 0, 0});
             long[] dilations = n.intsAttribute("dilations").orElse(new long[] {1, 1});
@@ -91,15 +78,11 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
         if (dims.length != 2) {
             return Optional.empty();
         }
-        boolean transB = n.is("Gemm") && n.intAttribute("transB", 0) != 0;
-        int k = (int) (transB ? dims[1] : dims[0]);
-        int cols = (int) (transB ? dims[0] : dims[1]);
-        int[] ordered = new int[cols * k];
-        for (int c = 0; c < cols; c++) {
-            for (int i = 0; i < k; i++) {
-                ordered[c * k + i] = transB ? values[c * k + i] : values[i * cols + c];
-            }
-        }
+        Int16Pairing pairing = n.is("Gemm") && n.intAttribute("transB", 0) != 0 ? Int16Pairing.ROWS
+                : Int16Pairing.COLUMNS;
+        int k = pairing.k(dims);
+        int cols = pairing.channels(dims);
+        int[] ordered = pairing.ordered(values, dims);
         boolean transA = n.is("Gemm") && n.intAttribute("transA", 0) != 0;
         return Optional.of(new QuantizedLayer(n.name(), n.opType(), input, zeroPoint, ordered, cols, k, true, null,
                 transA));

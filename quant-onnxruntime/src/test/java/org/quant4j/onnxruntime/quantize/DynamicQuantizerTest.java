@@ -155,7 +155,7 @@ class DynamicQuantizerTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void tinyMatMulForThePortableTargetStoresRoundOfWeightOverAmaxOver64(boolean perChannel) {
+    void tinyMatMulForThePortableTargetScalesByTheLargestPair(boolean perChannel) {
         float[] w = {0.5f, -1.27f, 0.3f, 0.01f, 0.9f, -0.2f};
         GraphBuilder b = GraphBuilder.create("tiny");
         String x = b.input("x", -1, 2);
@@ -163,15 +163,17 @@ class DynamicQuantizerTest {
         Graph g = b.graph();
         new DynamicQuantizer().quantize(g, context(perChannel, KernelTarget.PORTABLE));
 
-        // Per tensor: amax 1.27 maps to 64. Per column: amax 0.5, 1.27, 0.3 each map to 64.
-        byte[] expected = perChannel ? new byte[] {64, -64, 64, 1, 45, -43} : new byte[] {25, -64, 15, 1, 45, -10};
+        // K = 2, so each column is one pair. Per column: (0.5, 0.01) pairs to 0.51 > amax 0.5, so scale
+        // 0.51 / 127: 124.5 -> 125 and 2.49 -> 2; (-1.27, 0.9) and (0.3, -0.2) keep amax / 127. Per
+        // tensor the largest pair, 1.27, is the amax: as for vnni.
+        byte[] expected = perChannel ? new byte[] {125, -127, 127, 2, 90, -85} : new byte[] {50, -127, 30, 1, 90, -20};
         Node mmi = only(g, "MatMulInteger");
         assertArrayEquals(expected, int8Values(g, mmi.input(1)));
         FloatTensor input = new FloatTensor(new long[] {1, 2}, new float[] {1f, -0.5f});
         FloatTensor y = OrtTestSupport.run(g.toProto(), input, OptimizationLevel.ALL).get("y");
         float[] exact = {0.5f - 0.005f, -1.27f - 0.45f, 0.3f + 0.1f};
         for (int i = 0; i < 3; i++) {
-            assertEquals(exact[i], y.get(i), 0.03, "output " + i);
+            assertEquals(exact[i], y.get(i), 0.02, "output " + i);
         }
     }
 
@@ -196,18 +198,24 @@ class DynamicQuantizerTest {
         for (int i = 8; i <= 11; i++) {
             assertArrayEquals(paramShape, TensorProtos.dims(g.initializer(lstm.input(i)).orElseThrow()), "input " + i);
         }
-        // W_q[0, c, g] = round(W[0, g, c] / (amax / 64)), amax per gate row or over all of W.
+        // W_q[0, c, g] = round(W[0, g, c] / scale), scale per gate row or over all of W.
         byte[] wq = int8Values(g, lstm.input(1));
         double tensorAmax = 0;
         for (int i = 0; i < w.size(); i++) {
             tensorAmax = Math.max(tensorAmax, Math.abs(w.get(i)));
+        }
+        // Portable: a row's range is at least its largest pair (c, c + 1) of same-sign weights.
+        double tensorPair = 0;
+        for (int r = 0; r < 128; r++) {
+            tensorPair = Math.max(tensorPair, largestPair(w, r));
         }
         for (int row : new int[] {0, 37, 127}) {
             double amax = 0;
             for (int c = 0; c < 16; c++) {
                 amax = Math.max(amax, Math.abs(w.get(row * 16 + c)));
             }
-            double scale = (perChannel ? amax : tensorAmax) / 64; // the portable target's 7-bit levels
+            double scale = (perChannel ? Math.max(amax, largestPair(w, row))
+                    : Math.max(tensorAmax, tensorPair)) / 127;
             for (int c = 0; c < 16; c++) {
                 assertEquals(Math.round(w.get(row * 16 + c) / scale), wq[c * 128 + row], "row " + row + ", col " + c);
             }
@@ -222,6 +230,17 @@ class DynamicQuantizerTest {
         double sqnr = sqnrDb(output(fp32, input), output(quantized.proto(), input));
         LOG.info("LSTM dynamic ({}): SQNR {} dB", perChannel ? "per channel" : "per tensor", String.format("%.2f", sqnr));
         assertTrue(sqnr >= 30, "SQNR " + sqnr);
+    }
+
+    /** The largest sum of the positive, or of the negative, weights of a pair (c, c + 1) of a 16-wide row. */
+    private static double largestPair(FloatTensor w, int row) {
+        double largest = 0;
+        for (int c = 0; c < 16; c += 2) {
+            double a = w.get(row * 16 + c);
+            double d = w.get(row * 16 + c + 1);
+            largest = Math.max(largest, Math.max(Math.max(a, 0) + Math.max(d, 0), Math.max(-a, 0) + Math.max(-d, 0)));
+        }
+        return largest;
     }
 
     /** Direction 1's weights are ten times direction 0's, so a mixed-up direction layout or scale shows. */

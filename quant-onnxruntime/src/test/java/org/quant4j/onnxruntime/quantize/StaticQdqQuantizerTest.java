@@ -147,24 +147,42 @@ class StaticQdqQuantizerTest {
                 .kernelTarget(KernelTarget.VNNI);
     }
 
+    /**
+     * Portable weights: each channel's scale is its largest pair of same-sign weights over 127 when
+     * that exceeds max|w| / 127. One input channel and a 2x2 kernel: pairs are kernel positions
+     * (0, 1) and (2, 3). Channel 0 (0.6, 0.9 | -0.2, 0.1): pair 1.5 > amax 0.9, scale 1.5 / 127.
+     * Channel 1 (0.5, -0.5 | 0.25, 0.25): largest pair 0.5 = amax, scale 0.5 / 127 as for vnni.
+     */
     @Test
-    void portableTargetStoresSevenBitWeightLevels() {
-        QuantizationResult r = quantize(handCheckableConv(), dir.resolve("q.onnx"),
+    void portableTargetScalesEachChannelByItsLargestPair() {
+        GraphBuilder b = GraphBuilder.create("pairs");
+        String x = b.input("input", -1, 1, 3, 3);
+        FloatTensor w = new FloatTensor(new long[] {2, 1, 2, 2},
+                new float[] {0.6f, 0.9f, -0.2f, 0.1f, 0.5f, -0.5f, 0.25f, 0.25f});
+        b.output(b.conv(x, w, FloatTensor.vector(0.5f, -0.25f), ConvOptions.DEFAULT), "out");
+        Path model = write(b.build(), dir.resolve("pairs.onnx"));
+        QuantizationResult r = quantize(model, dir.resolve("q.onnx"),
                 fixedInputRange().kernelTarget(KernelTarget.PORTABLE).build(),
                 new UniformNoiseDataset(16, new int[] {1, 3, 3}, 4, 0f, 1f));
         Graph g = OnnxModel.read(r.output()).graph();
-        Node dqW = g.producer(first(g, "Conv").input(1)).orElseThrow();
-        // Channel amax 1.0 and 0.3 map to level 64: scale amax / 64, levels round(w / scale) in [-64, 64].
-        double s0 = 1.0 / 64;
-        double s1 = 0.3 / 64;
-        assertArrayEquals(new int[] {26, -64, 16, 45, 21, 43, -64, 11}, int8s(g, dqW.input(0)));
-        assertArrayEquals(new float[] {(float) s0, (float) s1}, g.floatInitializer(dqW.input(1)).orElseThrow().data(),
-                1e-9f);
-        Node dqB = g.producer(first(g, "Conv").input(2)).orElseThrow();
-        assertArrayEquals(new int[] {3200, -5333}, int32s(g, dqB.input(0)));
-        assertTrue(decision(r, first(g, "Conv").name()).reason().contains("7 bits [-64, 64]"),
-                decision(r, first(g, "Conv").name()).reason());
+        Node conv = first(g, "Conv");
+        Node dqW = g.producer(conv.input(1)).orElseThrow();
+        // round(w / scale): 0.6 * 127 / 1.5 = 50.8, 0.9 -> 76.2, -0.2 -> -16.9, 0.1 -> 8.5 (half to even: 8);
+        // channel 1: 127, -127, 63.5 -> 64, 64. Pairs sum to at most 128: 255 * 128 fits int16.
+        assertArrayEquals(new int[] {51, 76, -17, 8, 127, -127, 64, 64}, int8s(g, dqW.input(0)));
+        assertArrayEquals(new float[] {1.5f / 127, 0.5f / 127}, g.floatInitializer(dqW.input(1)).orElseThrow().data(),
+                1e-8f);
+        assertTrue(decision(r, conv.name()).reason().contains("no int16 pair sum can saturate"),
+                decision(r, conv.name()).reason());
         assertEquals("portable", r.provenance().get("kernelTarget"));
+        assertEquals(List.of(), r.warnings());
+        // The vnni target keeps max|w| / 127: 0.6 / (0.9 / 127) = 84.7 -> 85, and 85 + 127 > 128.
+        QuantizationResult v = quantize(model, dir.resolve("v.onnx"), fixedInputRange().build(),
+                new UniformNoiseDataset(16, new int[] {1, 3, 3}, 4, 0f, 1f));
+        Graph vg = OnnxModel.read(v.output()).graph();
+        assertArrayEquals(new int[] {85, 127, -28, 14, 127, -127, 64, 64},
+                int8s(vg, vg.producer(first(vg, "Conv").input(1)).orElseThrow().input(0)));
+        assertEquals(1, v.warnings().size(), v.warnings().toString());
     }
 
     @Test

@@ -3,7 +3,9 @@ package org.quant4j.qat.simulate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.quant4j.api.QuantParams;
+import java.util.Optional;
 import org.quant4j.api.QuantScheme;
+import org.quant4j.onnxruntime.quantize.Int16Pairing;
 
 /**
  * Fake quantization: the value a tensor has after QuantizeLinear then DequantizeLinear, with
@@ -42,6 +44,15 @@ public final class FakeQuant {
      * weight but carries no gradient; the weight gets straight-through gradients.
      */
     public static NDArray weight(NDArray w, int axis, QuantScheme scheme) {
+        return weight(w, axis, scheme, Optional.empty());
+    }
+
+    /**
+     * As {@link #weight(NDArray, int, QuantScheme)}, with each channel's {@code max|w|} raised to its
+     * largest int16 pair sum in {@code pairLimit}'s order when present, exactly as the portable
+     * kernel target exports the weight ({@link Int16Pairing#limitPairSums}).
+     */
+    public static NDArray weight(NDArray w, int axis, QuantScheme scheme, Optional<Int16Pairing> pairLimit) {
         if (!scheme.symmetric() || !scheme.precision().isSigned()) {
             throw new IllegalArgumentException("Weights are fake-quantized signed and symmetric, got " + scheme);
         }
@@ -58,10 +69,47 @@ public final class FakeQuant {
             NDArray moved = axis == 0 ? frozen : frozen.swapAxes(0, axis);
             amax = moved.abs().reshape(channels, -1).max(new int[] {1}).reshape(new Shape(broadcast));
         }
+        if (pairLimit.isPresent()) {
+            NDArray pairs = largestPairSums(frozen, pairLimit.get());
+            amax = amax.maximum(axis < 0 ? pairs.max() : pairs.reshape(amax.getShape()));
+        }
         NDArray scale = amax.div(scheme.qmax());
         scale = scale.eq(0).toType(scale.getDataType(), false).mul(QuantParams.ZERO_RANGE_SCALE).add(scale);
         NDArray q = frozen.div(scale).round().clip(scheme.qmin(), scheme.qmax()).mul(scale);
         return straightThrough(w, q);
+    }
+
+    /**
+     * Per output channel, the largest sum over a pair {@code (2j, 2j + 1)} of the reduction axis of
+     * its positive weights or of the magnitudes of its negative ones: {@link
+     * Int16Pairing#largestPairSums} on the engine.
+     */
+    static NDArray largestPairSums(NDArray w, Int16Pairing pairing) {
+        long[] dims = w.getShape().getShape();
+        NDArray rows;
+        switch (pairing) {
+            case CONV -> {
+                // [M, C/g, k1, k2...] -> [M, k1, k2..., C/g]: kernel positions, channels innermost.
+                int[] axes = new int[dims.length];
+                axes[0] = 0;
+                for (int i = 1; i < dims.length - 1; i++) {
+                    axes[i] = i + 1;
+                }
+                axes[dims.length - 1] = 1;
+                rows = w.transpose(axes).reshape(dims[0], -1);
+            }
+            case ROWS -> rows = w.reshape(dims[0], -1);
+            case COLUMNS -> rows = w.transpose(1, 0);
+            default -> throw new IllegalArgumentException("No pairing order for " + pairing);
+        }
+        long channels = rows.getShape().get(0);
+        if (rows.getShape().get(1) % 2 != 0) {
+            rows = rows.concat(w.getManager().zeros(new Shape(channels, 1), rows.getDataType()), 1);
+        }
+        NDArray pairs = rows.reshape(channels, -1, 2);
+        NDArray positive = pairs.maximum(0f).sum(new int[] {2});
+        NDArray negative = pairs.neg().maximum(0f).sum(new int[] {2});
+        return positive.maximum(negative).max(new int[] {1});
     }
 
     /**

@@ -408,7 +408,7 @@ public final class QatGraph extends AbstractBlock {
 
     private NDArray fakeQuantizedWeight(Node n, NDArray w) {
         QdqLayout.WeightSite site = fakeQuantization ? weightSites.get(n.name()) : null;
-        return site == null ? w : FakeQuant.weight(w, site.axis(), site.scheme());
+        return site == null ? w : FakeQuant.weight(w, site.axis(), site.scheme(), site.pairLimit());
     }
 
     private NDArray conv(Node n, Node bn, NDArray x, ParameterStore store, boolean training) {

@@ -11,8 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.calibration.data.FashionMnist;
+import org.quant4j.onnxruntime.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
 
 /**
  * The committed QAT models run on ONNX Runtime's integer kernels and reach the accuracy their cards
@@ -37,6 +39,8 @@ class QatModelsTest {
         EvaluationResult result = TrainReference.evaluate(onnx, FashionMnist.test());
         assertEquals(QatCard.qatAccuracyOf(markdown), result.top1(), 1.5e-4);
         double fp32 = ModelCard.testAccuracyOf(Files.readString(ReferenceModelsTest.directory().resolve(model.cardFileName())));
-        assertTrue(result.top1() >= fp32 - 0.005, model + ": QAT " + result.top1() + " vs FP32 " + fp32);
+        assertTrue(result.top1() >= fp32 - 0.003, model + ": QAT " + result.top1() + " vs FP32 " + fp32);
+        // Exported for the portable kernel target: no layer can saturate on AVX2 without VNNI.
+        assertTrue(SaturationAnalysis.ofWeights(OnnxModel.read(onnx).graph()).portable(), onnx + " is not portable");
     }
 }

@@ -2,6 +2,7 @@ package org.quant4j.qat.simulate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
+import org.quant4j.onnxruntime.quantize.Int16Pairing;
 import org.quant4j.api.TensorRange;
 import org.quant4j.qat.train.TorchRuntime;
 
@@ -101,6 +103,54 @@ class FakeQuantTest {
         for (int i = 0; i < w.length; i++) {
             int c = i / per;
             assertEquals(p.dequantize(p.quantize(w[i], c), c), q[i], 1e-6f * Math.abs(w[i]) + 1e-12f, "weight " + i);
+        }
+    }
+
+    /**
+     * The portable target's pair-limited weight ranges on the engine equal the exported ones
+     * ({@link Int16Pairing#limitPairSums} then {@link QuantParams#forChannels}), for a Conv with an
+     * odd channel count (pairs cross kernel positions) and for both layouts of a 2-D weight.
+     */
+    @Test
+    void pairLimitedWeightsMatchTheExportedPortableRanges() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        long[][] shapes = {{8, 3, 3, 3}, {6, 10}, {10, 6}};
+        Int16Pairing[] pairings = {Int16Pairing.CONV, Int16Pairing.ROWS, Int16Pairing.COLUMNS};
+        for (int t = 0; t < 3; t++) {
+            long[] dims = shapes[t];
+            Int16Pairing pairing = pairings[t];
+            int axis = pairing == Int16Pairing.COLUMNS ? 1 : 0;
+            int n = (int) java.util.Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+            float[] w = new float[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = (float) (random.nextDouble() * 2 - 1);
+            }
+            int[] intDims = java.util.Arrays.stream(dims).mapToInt(d -> (int) d).toArray();
+            QuantScheme scheme = QuantScheme.int8WeightsPerChannel(axis);
+            org.quant4j.api.ChannelRanges plain = org.quant4j.calibration.method.PerChannelMinMax.compute(w, intDims,
+                    axis, true);
+            org.quant4j.api.ChannelRanges ranges = pairing.limitPairSums(plain, w, dims);
+            QuantParams p = QuantParams.forChannels(ranges, scheme);
+            float[] q = FakeQuant.weight(manager.create(w, new Shape(dims)), axis, scheme, java.util.Optional.of(pairing))
+                    .toFloatArray();
+            int channels = pairing.channels(dims);
+            int k = pairing.k(dims);
+            boolean widened = false;
+            for (int c = 0; c < channels; c++) {
+                widened |= ranges.channel(c).max() > plain.channel(c).max() * 1.001;
+                for (int i = 0; i < k; i++) {
+                    int index = pairing.index(dims, c, i);
+                    assertEquals(p.dequantize(p.quantize(w[index], c), c), q[index], 1e-6f, pairing + " weight " + index);
+                }
+                // No pair of levels leaves [-128, 128]: 255 * 128 fits int16.
+                for (int i = 0; i < k; i += 2) {
+                    int a = p.quantize(w[pairing.index(dims, c, i)], c);
+                    int b = i + 1 < k ? p.quantize(w[pairing.index(dims, c, i + 1)], c) : 0;
+                    assertTrue(Math.max(a, 0) + Math.max(b, 0) <= 128 && Math.min(a, 0) + Math.min(b, 0) >= -128,
+                            pairing + " channel " + c + " pair " + i + ": " + a + ", " + b);
+                }
+            }
+            assertTrue(widened, pairing + ": some channel's range was widened by its pairs");
         }
     }
 
