@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.api.provider.Availability;
 import org.quant4j.api.provider.NamedProvider;
 import org.quant4j.api.provider.ProviderRegistry;
@@ -15,18 +16,21 @@ import org.quant4j.api.quantize.QuantizerProvider;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.console.JsonOutput;
 import org.quant4j.cli.console.TextTable;
 import picocli.CommandLine.Command;
 
 /**
- * {@code quant4j backends}: every quantizer, evaluator and calibrator provider found on the
- * classpath through the registries, whether it works on this machine and, when not, why; backends
- * quant4j offers in modules that are not on the classpath are listed with the artifact to add.
+ * {@code quant4j backends}: this machine's CPU and what it means for INT8 models (whether int8
+ * products add in 32 bits, so which kernel target is accurate here), then every quantizer,
+ * evaluator and calibrator provider found on the classpath through the registries, whether it
+ * works on this machine and, when not, why; backends quant4j offers in modules that are not on the
+ * classpath are listed with the artifact to add.
  */
 @Command(name = "backends", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j backends [--json]",
-        description = "List the quantizer, evaluator and calibrator backends on the classpath and whether each"
-                + " works here.",
+        description = "Show this machine's CPU and what it means for INT8 models, and list the quantizer, evaluator"
+                + " and calibrator backends on the classpath and whether each works here.",
         footerHeading = "%nExamples:%n",
         footer = {
             "  quant4j backends",
@@ -57,12 +61,17 @@ public final class BackendsCommand extends CliCommand {
 
     @Override
     protected int run() {
+        CpuFeatures cpu = CpuFeatures.host();
         Map<String, List<Backend>> sections = new LinkedHashMap<>();
         sections.put("quantizers", list(Quantizers.registry(), QuantizerProvider::backendVersion));
         sections.put("evaluators", list(Evaluators.registry(), p -> ""));
         sections.put("calibrators", list(Calibrators.registry(), p -> ""));
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
+            Map<String, Object> cpuNode = JsonOutput.cpu(cpu);
+            cpuNode.put("int8AccumulatesIn32Bits", cpu.known() ? cpu.int8AccumulatesIn32Bits() : null);
+            cpuNode.put("meaning", int8Meaning(cpu));
+            doc.put("cpu", cpuNode);
             sections.forEach((kind, backends) -> {
                 List<Map<String, Object>> entries = new ArrayList<>();
                 for (Backend b : backends) {
@@ -81,12 +90,10 @@ public final class BackendsCommand extends CliCommand {
             return Quant4jCli.OK;
         }
         PrintWriter out = out();
-        boolean first = true;
+        out.println("CPU:");
+        TextTable.plain().row(cpu.summary()).row(int8Meaning(cpu)).print(out);
         for (Map.Entry<String, List<Backend>> section : sections.entrySet()) {
-            if (!first) {
-                out.println();
-            }
-            first = false;
+            out.println();
             out.println(Character.toUpperCase(section.getKey().charAt(0)) + section.getKey().substring(1) + ":");
             TextTable table = TextTable.plain();
             for (Backend b : section.getValue()) {
@@ -96,6 +103,27 @@ public final class BackendsCommand extends CliCommand {
         }
         out.flush();
         return Quant4jCli.OK;
+    }
+
+    /**
+     * What {@code cpu} means for INT8 models: whether int8 products add in 32 bits, so both kernel
+     * targets are exact, or pair up in int16 on AVX2, where models for the vnni target lose accuracy.
+     */
+    static String int8Meaning(CpuFeatures cpu) {
+        if (!cpu.known()) {
+            return "cannot tell how int8 products add on this CPU; the portable target (the default) is accurate on"
+                    + " every CPU";
+        }
+        if (cpu.int8AccumulatesIn32Bits()) {
+            return "int8 products add in 32 bits (" + (cpu.armDotProduct() ? "dot product" : cpu.amxInt8() ? "AMX"
+                    : "VNNI") + "): both portable and vnni models are exact here";
+        }
+        if (cpu.avx2()) {
+            return "AVX2 without VNNI: models for the vnni target lose accuracy here; use the portable target (the"
+                    + " default)";
+        }
+        return "int8 products do not add in 32 bits here: models for the vnni target can lose accuracy; use the"
+                + " portable target (the default)";
     }
 
     /**

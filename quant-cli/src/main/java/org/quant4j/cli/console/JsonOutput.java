@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.platform.CpuFeatures;
 
 /**
  * JSON for {@code --json}: maps, lists, strings, numbers and booleans written with two-space
@@ -35,6 +36,20 @@ public final class JsonOutput {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("min", range.min());
         m.put("max", range.max());
+        return m;
+    }
+
+    /**
+     * {@code {"model": .., "int8Kind": .., "flags": .., "summary": ..}} of a CPU, plus
+     * {@code "unknownReason"} when it could not be read.
+     */
+    public static Map<String, Object> cpu(CpuFeatures cpu) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", cpu.model());
+        m.put("int8Kind", cpu.int8Kind());
+        m.put("flags", cpu.int8Flags());
+        m.put("summary", cpu.summary());
+        cpu.unknownReason().ifPresent(reason -> m.put("unknownReason", reason));
         return m;
     }
 }

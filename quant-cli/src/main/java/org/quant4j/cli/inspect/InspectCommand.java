@@ -12,9 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
 import org.quant4j.cli.console.Formats;
+import org.quant4j.cli.console.JsonOutput;
 import org.quant4j.cli.console.TextTable;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
@@ -25,22 +27,27 @@ import org.quant4j.onnxruntime.graph.TensorProtos;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
+import org.quant4j.onnxruntime.saturation.LayerSaturation;
+import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code quant4j inspect}: what a model file holds (size, opset, inputs and outputs, nodes per
- * operator, parameters per element type) and what ONNX Runtime executes after its graph
+ * operator, parameters per element type), whether its int8 x uint8 layers are portable
+ * ({@link SaturationAnalysis#ofWeights}: accurate on x86-64 CPUs whose AVX2 kernels add pairs of
+ * products in int16), and what ONNX Runtime executes on this machine's CPU after its graph
  * optimisations ({@link OptimizedOps}), which shows whether a quantized model runs integer kernels
  * such as {@code QLinearConv}.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j inspect -m FILE [OPTIONS]",
-        description = "Show what an ONNX model holds and what ONNX Runtime executes for it after optimisation.",
+        description = "Show what an ONNX model holds, whether its INT8 layers are accurate on every CPU, and what ONNX"
+                + " Runtime executes for it on this CPU after optimisation.",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  Operators, parameters, and the integer kernels ONNX Runtime runs:",
+            "  Operators, parameters, portability, and the integer kernels ONNX Runtime runs:",
             "    quant4j inspect -m model-int8.onnx",
             "  The graph at ONNX Runtime's basic level, as JSON:",
             "    quant4j inspect -m model.onnx --level basic --json"
@@ -69,6 +76,7 @@ public final class InspectCommand extends CliCommand {
         Path path = model.path();
         OnnxModel onnx = model.read();
         ModelSummary summary = ModelSummary.of(onnx);
+        Portability portability = Portability.of(onnx);
         long fileBytes = fileSize(path);
         Map<String, Long> executed = null;
         if (runtime) {
@@ -77,7 +85,7 @@ public final class InspectCommand extends CliCommand {
             executed = ModelSummary.byFrequency(OptimizedOps.list(path, options).counts());
         }
         if (json()) {
-            printJson(document(path, onnx, summary, fileBytes, executed));
+            printJson(document(path, onnx, summary, portability, fileBytes, executed));
             return Quant4jCli.OK;
         }
         PrintWriter out = out();
@@ -108,14 +116,41 @@ public final class InspectCommand extends CliCommand {
                     Formats.bytes(p.bytes()), Formats.count(p.tensors())));
             params.print(out);
         }
+        out.println();
+        printPortability(out, portability);
         if (executed != null) {
             out.println();
             out.println("ONNX Runtime executes after optimisation (level " + levelName(level) + ", "
-                    + Formats.count(executed.values().stream().mapToLong(Long::longValue).sum()) + " nodes):");
+                    + Formats.count(executed.values().stream().mapToLong(Long::longValue).sum()) + " nodes)"
+                    // The kernels ONNX Runtime picks, and whether int8 products pair up in int16, depend on the CPU.
+                    + " on this CPU, " + CpuFeatures.host().summary() + ":");
             printCounts(out, executed);
         }
         out.flush();
         return Quant4jCli.OK;
+    }
+
+    /**
+     * Per int8 x uint8 layer: worst pair sum, channels at risk and whether it is portable; then one
+     * line saying whether the model is. A model without integer layers gets one line saying so.
+     */
+    private static void printPortability(PrintWriter out, Portability portability) {
+        if (portability.noIntegerLayers()) {
+            out.println("Portability: " + portability.verdict());
+            return;
+        }
+        out.println("Portability (x86-64 CPUs with AVX2 but without VNNI add pairs of uint8 x int8 products in int16,"
+                + " which saturates above " + Formats.count(Short.MAX_VALUE) + "):");
+        if (!portability.layers().layers().isEmpty()) {
+            TextTable table = TextTable.withHeader("NODE", "OP", "WORST PAIR SUM", "CHANNELS AT RISK", "PORTABLE");
+            for (LayerSaturation l : portability.layers().layers()) {
+                table.row(l.node(), l.opType(), Formats.count(l.worstPairSum()),
+                        Portability.channelsAtRisk(l) + " / " + l.channels(),
+                        l.pairsInInt16() ? (l.portable() ? "yes" : "no") : "yes (depthwise kernel, adds in int32)");
+            }
+            table.print(out);
+        }
+        out.println("  " + portability.verdict());
     }
 
     private static void printCounts(PrintWriter out, Map<String, Long> counts) {
@@ -148,8 +183,8 @@ public final class InspectCommand extends CliCommand {
         }
     }
 
-    private Map<String, Object> document(Path path, OnnxModel onnx, ModelSummary summary, long fileBytes,
-            Map<String, Long> executed) {
+    private Map<String, Object> document(Path path, OnnxModel onnx, ModelSummary summary,
+            Portability portability, long fileBytes, Map<String, Long> executed) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", path.toAbsolutePath().normalize().toString());
         doc.put("fileBytes", fileBytes);
@@ -168,14 +203,36 @@ public final class InspectCommand extends CliCommand {
         summary.parameters().forEach((type, p) -> params.put(type, parameters(p)));
         doc.put("parameters", params);
         doc.put("totalParameters", parameters(summary.totalParameters()));
+        doc.put("portability", portability(portability));
         if (executed != null) {
             Map<String, Object> rt = new LinkedHashMap<>();
             rt.put("level", levelName(level));
+            rt.put("cpu", JsonOutput.cpu(CpuFeatures.host()));
             rt.put("nodes", executed.values().stream().mapToLong(Long::longValue).sum());
             rt.put("operators", executed);
             doc.put("runtime", rt);
         }
         return doc;
+    }
+
+    private static Map<String, Object> portability(Portability portability) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("portable", portability.portable());
+        m.put("summary", portability.verdict());
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (LayerSaturation l : portability.layers().layers()) {
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("node", l.node());
+            layer.put("opType", l.opType());
+            layer.put("pairsInInt16", l.pairsInInt16());
+            layer.put("worstPairSum", l.worstPairSum());
+            layer.put("channels", l.channels());
+            layer.put("channelsAtRisk", Portability.channelsAtRisk(l));
+            layer.put("portable", l.portable());
+            layers.add(layer);
+        }
+        m.put("layers", layers);
+        return m;
     }
 
     private static Map<String, Object> tensor(TensorInfo info) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -39,8 +40,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code quant4j quantize}: quantizes a model with a quantizer backend ({@code onnxruntime} by
- * default), drawing a progress bar while it calibrates, and prints what it did: node counts,
- * sizes, times and where the model went; with {@code --details} every node's decision and reason.
+ * default), drawing a progress bar while it calibrates, and prints what it did: the settings with
+ * the kernel target, node counts, sizes, times and where the model went; with {@code --details}
+ * every node's decision and reason.
+ *
+ * <p>The result's warnings (e.g. layers of a vnni-target model that saturate on AVX2 without VNNI)
+ * reach the console once: the quantizer logs each at WARN, which the CLI's SLF4J binding prints on
+ * stderr at every verbosity, so the text output does not repeat them; {@code --json} lists them
+ * under {@code "warnings"} for scripts.
  */
 @Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j quantize -m FILE [-d PATH] [-o FILE] [OPTIONS]",
@@ -155,10 +162,20 @@ public final class QuantizeCommand extends CliCommand {
         return switch (config.mode()) {
             case STATIC -> "static: " + config.calibrationMethod().id() + " calibration on "
                     + Formats.count(calibrationData.size()) + " samples, " + weights + ", "
-                    + ActivationSchemeConverter.name(config.activationScheme()) + " activations";
-            case DYNAMIC -> "dynamic: " + weights + ", activations quantized at run time";
+                    + ActivationSchemeConverter.name(config.activationScheme()) + " activations, "
+                    + kernelTarget(config.kernelTarget());
+            case DYNAMIC -> "dynamic: " + weights + ", activations quantized at run time, "
+                    + kernelTarget(config.kernelTarget());
             case FP16 -> "fp16: float16 weights and compute";
         };
+    }
+
+    /**
+     * {@code kernel target portable}; for {@code host}, with the target it resolves to on this
+     * machine, as the quantizer resolved it: {@code kernel target host -> vnni}.
+     */
+    static String kernelTarget(KernelTarget target) {
+        return "kernel target " + target.id() + (target == KernelTarget.HOST ? " -> " + target.resolve().id() : "");
     }
 
     /** {@code 3.53x smaller}, or {@code 1.14x larger} for a model too small to outweigh the added QDQ nodes. */
@@ -176,7 +193,7 @@ public final class QuantizeCommand extends CliCommand {
         out.println("Quantized " + modelPath + " (" + (QAT.equals(backend)
                 ? "quantization-aware training on " + Formats.count(calibrationData.size()) + " labelled samples, then"
                         + " static INT8 with the trained ranges, " + (config.perChannel() ? "per-channel" : "per-tensor")
-                        + " int8 weights"
+                        + " int8 weights, " + kernelTarget(config.kernelTarget())
                 : settings(config, calibrationData)) + ")");
         TextTable summary = TextTable.plain()
                 .row("nodes", quantized + " quantized, " + skipped + " skipped, " + folded + " folded"
@@ -210,6 +227,10 @@ public final class QuantizeCommand extends CliCommand {
         doc.put("backend", backend);
         doc.put("mode", QuantizationModeConverter.name(config.mode()));
         doc.put("perChannel", config.perChannel());
+        if (config.mode() != QuantizationMode.FP16) {
+            doc.put("kernelTarget", config.kernelTarget().id());
+            doc.put("resolvedKernelTarget", config.kernelTarget().resolve().id());
+        }
         if (config.mode() == QuantizationMode.STATIC) {
             doc.put("method", config.calibrationMethod().id());
             doc.put("methodOptions", config.calibrationOptions());
@@ -228,6 +249,7 @@ public final class QuantizeCommand extends CliCommand {
         doc.put("compressionRatio", result.compressionRatio());
         doc.put("calibrationMillis", Formats.millis(result.calibrationTime()));
         doc.put("totalMillis", Formats.millis(result.totalTime()));
+        doc.put("warnings", result.warnings());
         List<Map<String, Object>> decisions = new ArrayList<>();
         for (NodeDecision d : result.decisions()) {
             Map<String, Object> entry = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.api.provider.Availability;
 import org.quant4j.api.provider.NamedProvider;
 import org.quant4j.api.provider.ProviderRegistry;
@@ -32,6 +33,38 @@ class BackendsCommandTest {
     }
 
     @Test
+    void firstShowsThisMachinesCpuAndWhatItMeansForInt8Models() {
+        CpuFeatures cpu = CpuFeatures.host();
+
+        CliRun run = CliRun.of("backends");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.outLines();
+        assertEquals(List.of("CPU:", "  " + cpu.summary(), "  " + BackendsCommand.int8Meaning(cpu)),
+                lines.subList(0, 3), run::toString);
+        assertTrue(lines.get(1).contains(cpu.int8Kind()), run::toString);
+        assertTrue(run.out().indexOf("CPU:") < run.out().indexOf("Quantizers:"), run::toString);
+    }
+
+    @Test
+    void theMeaningOfACpuFollowsHowItAddsInt8Products() {
+        CpuFeatures vnni = CpuFeatures.parseCpuinfo("model name : Xeon\nflags : sse4_2 avx2 avx512f avx512_vnni\n",
+                "amd64", "test");
+        CpuFeatures avx2 = CpuFeatures.parseCpuinfo("model name : EPYC 7R13\nflags : sse4_2 avx2\n", "amd64", "test");
+        CpuFeatures graviton = CpuFeatures.parseCpuinfo("CPU part : 0xd40\nFeatures : fp asimd asimddp i8mm\n",
+                "aarch64", "test");
+        CpuFeatures unknown = CpuFeatures.unknown("amd64", "no /proc/cpuinfo");
+
+        assertEquals("int8 products add in 32 bits (VNNI): both portable and vnni models are exact here",
+                BackendsCommand.int8Meaning(vnni));
+        assertEquals("int8 products add in 32 bits (dot product): both portable and vnni models are exact here",
+                BackendsCommand.int8Meaning(graviton));
+        assertEquals("AVX2 without VNNI: models for the vnni target lose accuracy here; use the portable target (the"
+                + " default)", BackendsCommand.int8Meaning(avx2));
+        assertTrue(BackendsCommand.int8Meaning(unknown).startsWith("cannot tell how int8 products add"));
+    }
+
+    @Test
     void jsonListsEveryKind() throws Exception {
         CliRun run = CliRun.of("backends", "--json");
 
@@ -41,6 +74,15 @@ class BackendsCommandTest {
         assertEquals("onnxruntime", ort.get("name").asText());
         assertTrue(ort.get("available").asBoolean());
         assertEquals(5, doc.get("calibrators").size());
+        CpuFeatures host = CpuFeatures.host();
+        JsonNode cpu = doc.get("cpu");
+        assertEquals(host.int8Kind(), cpu.get("int8Kind").asText());
+        assertEquals(host.model(), cpu.get("model").asText());
+        assertEquals(host.int8Flags(), cpu.get("flags").asText());
+        assertEquals(BackendsCommand.int8Meaning(host), cpu.get("meaning").asText());
+        if (host.known()) {
+            assertEquals(host.int8AccumulatesIn32Bits(), cpu.get("int8AccumulatesIn32Bits").asBoolean());
+        }
     }
 
     @Test

@@ -4,16 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
+import org.quant4j.onnxruntime.builder.ConvOptions;
+import org.quant4j.onnxruntime.builder.GraphBuilder;
+import org.quant4j.onnxruntime.builder.HeInitializer;
 import org.quant4j.onnxruntime.builder.ReferenceGraphs;
 
 class InspectCommandTest {
@@ -51,6 +58,166 @@ class InspectCommandTest {
         assertEquals("input", input.get("name").asText());
         assertEquals("[-1,1,28,28]", input.get("shape").toString());
         assertFalse(doc.has("runtime"));
+        JsonNode portability = doc.get("portability");
+        assertTrue(portability.get("portable").asBoolean(), run::toString);
+        assertEquals(0, portability.get("layers").size(), run::toString);
+    }
+
+    @Test
+    void aFloatModelGetsOneLineSayingItHasNoIntegerLayers() {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+
+        CliRun run = CliRun.of("inspect", "-m", model, "--no-runtime");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.outLines().stream().filter(l -> l.contains("ortab")).toList();
+        assertEquals(List.of("Portability: no int8 x uint8 layers: nothing can saturate"), lines, run::toString);
+        assertFalse(run.out().contains("WORST PAIR SUM"), run::toString);
+    }
+
+    @Test
+    void aModelForTheVnniTargetIsNotPortable() throws Exception {
+        Path quantized = quantize(ReferenceGraphs.smallCnn(4), "vnni");
+
+        CliRun text = CliRun.of("inspect", "-m", quantized, "--no-runtime");
+        CliRun json = CliRun.of("inspect", "-m", quantized, "--no-runtime", "--json");
+
+        assertEquals(0, text.exitCode(), text::toString);
+        assertEquals(0, json.exitCode(), json::toString);
+        JsonNode portability = JSON.readTree(json.out()).get("portability");
+        assertFalse(portability.get("portable").asBoolean(), json::toString);
+        JsonNode layers = portability.get("layers");
+        // smallCnn: two Convs and the Gemm run on uint8 x int8 kernels that pair products in int16.
+        assertEquals(List.of("Conv", "Conv", "Gemm"), opTypes(layers), json::toString);
+        int notPortable = 0;
+        for (JsonNode l : layers) {
+            boolean atRisk = l.get("worstPairSum").asInt() > Short.MAX_VALUE;
+            assertEquals(atRisk, l.get("channelsAtRisk").asInt() > 0, l::toString);
+            assertEquals(!atRisk, l.get("portable").asBoolean(), l::toString);
+            assertTrue(l.get("channelsAtRisk").asInt() <= l.get("channels").asInt(), l::toString);
+            notPortable += atRisk ? 1 : 0;
+            String row = portabilitySection(text).stream()
+                    .filter(line -> line.startsWith("  " + l.get("node").asText() + " "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no row for " + l + " in\n" + text));
+            assertTrue(row.matches("\\s+\\S+\\s+" + l.get("opType").asText() + "\\s+[\\d,]+\\s+"
+                    + l.get("channelsAtRisk").asInt() + " / " + l.get("channels").asInt() + "\\s+"
+                    + (atRisk ? "no" : "yes")), row);
+        }
+        assertTrue(notPortable > 0, "full 8-bit weights of the vnni target saturate some pair: " + json);
+        String verdict = "not portable: " + notPortable + (notPortable == 1 ? " layer" : " layers")
+                + " can saturate on x86-64 CPUs with AVX2 but without VNNI; re-quantize with --target portable";
+        assertEquals("  " + verdict, portabilitySection(text).get(portabilitySection(text).size() - 1), text::toString);
+        assertEquals(verdict, portability.get("summary").asText());
+    }
+
+    @Test
+    void aModelForThePortableTargetIsPortableAndItsDepthwiseConvAddsInInt32() throws Exception {
+        Path quantized = quantize(depthwiseCnn(), "portable");
+
+        CliRun text = CliRun.of("inspect", "-m", quantized, "--no-runtime");
+        CliRun json = CliRun.of("inspect", "-m", quantized, "--no-runtime", "--json");
+
+        assertEquals(0, text.exitCode(), text::toString);
+        JsonNode portability = JSON.readTree(json.out()).get("portability");
+        assertTrue(portability.get("portable").asBoolean(), json::toString);
+        JsonNode layers = portability.get("layers");
+        assertEquals(3, layers.size(), json::toString);
+        JsonNode depthwise = layers.get(1);
+        assertFalse(depthwise.get("pairsInInt16").asBoolean(), json::toString);
+        // The depthwise Conv keeps full 8-bit weights: its pair sums exceed int16, which its kernel never forms.
+        assertTrue(depthwise.get("worstPairSum").asInt() > Short.MAX_VALUE, json::toString);
+        assertEquals(0, depthwise.get("channelsAtRisk").asInt(), json::toString);
+        for (JsonNode l : List.of(layers.get(0), layers.get(2))) {
+            assertTrue(l.get("pairsInInt16").asBoolean(), l::toString);
+            // 7-bit weights: a pair of products is at most 255 * 128 = 32640.
+            assertTrue(l.get("worstPairSum").asInt() <= 32640, l::toString);
+            assertTrue(l.get("portable").asBoolean(), l::toString);
+        }
+        assertTrue(portabilitySection(text).stream().anyMatch(l -> l.matches("\\s+" + depthwise.get("node").asText()
+                + "\\s+Conv\\s+[\\d,]+\\s+0 / 8\\s+yes \\(depthwise kernel, adds in int32\\)")), text::toString);
+        List<String> section = portabilitySection(text);
+        assertEquals("  portable: accurate on every x86-64 AVX2+ / ARM64 CPU", section.get(section.size() - 1),
+                text::toString);
+    }
+
+    @Test
+    void theExecutedGraphIsShownWithThisMachinesCpu() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun text = CliRun.of("inspect", "-m", model, "--threads", 1);
+        CliRun json = CliRun.of("inspect", "-m", model, "--threads", 1, "--json");
+
+        assertEquals(0, text.exitCode(), text::toString);
+        CpuFeatures cpu = CpuFeatures.host();
+        assertTrue(text.outLines().stream().anyMatch(l -> l.startsWith("ONNX Runtime executes after optimisation")
+                && l.endsWith(" on this CPU, " + cpu.summary() + ":")), text::toString);
+        JsonNode runtimeCpu = JSON.readTree(json.out()).get("runtime").get("cpu");
+        assertEquals(cpu.int8Kind(), runtimeCpu.get("int8Kind").asText());
+        assertEquals(cpu.model(), runtimeCpu.get("model").asText());
+        assertEquals(cpu.int8Flags(), runtimeCpu.get("flags").asText());
+    }
+
+    @Test
+    void dynamicModelsAreCheckedByTheirInt8Weights() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(6), dir.resolve("mlp.onnx"));
+        for (String target : new String[] {"portable", "vnni"}) {
+            Path quantized = dir.resolve("mlp-dynamic-" + target + ".onnx");
+            CliRun quantize = CliRun.of("quantize", "-m", model, "--mode", "dynamic", "-o", quantized, "--target",
+                    target);
+            assertEquals(0, quantize.exitCode(), quantize::toString);
+
+            CliRun json = CliRun.of("inspect", "-m", quantized, "--no-runtime", "--json");
+
+            assertEquals(0, json.exitCode(), json::toString);
+            JsonNode portability = JSON.readTree(json.out()).get("portability");
+            assertEquals(target.equals("portable"), portability.get("portable").asBoolean(), json::toString);
+            assertTrue(portability.get("layers").size() >= 2, json::toString);
+            assertEquals("MatMulInteger", portability.get("layers").get(0).get("opType").asText(), json::toString);
+        }
+    }
+
+    /** {@code model} written to the temporary directory and quantized (static, 8 samples) for {@code target}. */
+    private Path quantize(ModelProto model, String target) {
+        Path file = TestFiles.model(model, dir.resolve("model.onnx"));
+        Path quantized = dir.resolve("model-" + target + ".onnx");
+        CliRun run = CliRun.of("quantize", "-m", file, "-d", Samples.images(dir, 8), "-o", quantized,
+                "--target", target);
+        assertEquals(0, run.exitCode(), run::toString);
+        return quantized;
+    }
+
+    /** Conv 1 to 8 channels, ReLU, a depthwise Conv (8 groups of one channel), ReLU, pooling, Gemm to 10 classes. */
+    private static ModelProto depthwiseCnn() {
+        HeInitializer init = new HeInitializer(9);
+        GraphBuilder b = GraphBuilder.create("depthwise_cnn");
+        String x = b.input(ReferenceGraphs.INPUT, -1, 1, 28, 28);
+        String c1 = b.relu(b.conv(x, init.convWeights(8, 1, 3, 3), init.uniform(-0.1f, 0.1f, 8), ConvOptions.of(1, 1)));
+        String dw = b.relu(b.conv(c1, init.convWeights(8, 1, 3, 3), init.uniform(-0.1f, 0.1f, 8),
+                ConvOptions.of(1, 1).withGroup(8)));
+        String pooled = b.flatten(b.globalAveragePool(dw), 1);
+        b.output(b.gemm(pooled, init.denseWeights(10, 8), init.uniform(-0.1f, 0.1f, 10), true), ReferenceGraphs.OUTPUT);
+        return b.build();
+    }
+
+    /** The lines of the text output from the "Portability" heading to the next blank line. */
+    private static List<String> portabilitySection(CliRun run) {
+        List<String> lines = run.outLines();
+        int start = 0;
+        while (start < lines.size() && !lines.get(start).startsWith("Portability")) {
+            start++;
+        }
+        int end = start;
+        while (end < lines.size() && !lines.get(end).isBlank()) {
+            end++;
+        }
+        assertTrue(end > start, () -> "no portability section in\n" + run);
+        return lines.subList(start, end);
+    }
+
+    private static List<String> opTypes(JsonNode layers) {
+        List<String> out = new ArrayList<>();
+        layers.forEach(l -> out.add(l.get("opType").asText()));
+        return out;
     }
 
     @Test

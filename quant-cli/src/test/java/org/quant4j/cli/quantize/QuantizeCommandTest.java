@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.cli.CliRun;
@@ -138,6 +144,74 @@ class QuantizeCommandTest {
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(Files.isRegularFile(dir.resolve("cnn-qat.onnx")), run::toString);
         assertTrue(run.out().contains("quantization-aware training on 40 labelled samples"), run::toString);
+    }
+
+    @Test
+    void theSettingsAndTheJsonStateTheKernelTarget() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(7), dir.resolve("cnn.onnx"));
+        Path data = Samples.images(dir, 8);
+        String resolved = KernelTarget.HOST.resolve().id();
+
+        CliRun portable = CliRun.of("quantize", "-m", model, "-d", data, "-o", dir.resolve("portable.onnx"));
+        CliRun host = CliRun.of("quantize", "-m", model, "-d", data, "-o", dir.resolve("host.onnx"), "--target",
+                "host");
+        CliRun hostJson = CliRun.of("quantize", "-m", model, "-d", data, "-o", dir.resolve("host.onnx"), "--target",
+                "host", "--overwrite", "--json");
+        CliRun fp16 = CliRun.of("quantize", "-m", model, "--mode", "fp16", "--json");
+
+        assertEquals(0, portable.exitCode(), portable::toString);
+        assertTrue(portable.outLines().get(0).endsWith(", uint8 activations, kernel target portable)"),
+                portable::toString);
+        assertEquals(0, host.exitCode(), host::toString);
+        assertTrue(host.outLines().get(0).endsWith(", kernel target host -> " + resolved + ")"), host::toString);
+        assertEquals(0, hostJson.exitCode(), hostJson::toString);
+        JsonNode doc = JSON.readTree(hostJson.out());
+        assertEquals("host", doc.get("kernelTarget").asText());
+        assertEquals(resolved, doc.get("resolvedKernelTarget").asText());
+        assertEquals(0, fp16.exitCode(), fp16::toString);
+        assertFalse(JSON.readTree(fp16.out()).has("kernelTarget"), "float16 weights have no kernel target");
+    }
+
+    @Test
+    void aWarningReachesStderrOnceAndTheJsonListsIt() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(8), dir.resolve("cnn.onnx"));
+        Path data = Samples.images(dir, 8);
+
+        Captured text = withStderrCaptured(() -> CliRun.of("quantize", "-m", model, "-d", data, "--target", "vnni",
+                "-o", dir.resolve("vnni.onnx")));
+        CliRun json = CliRun.of("quantize", "-m", model, "-d", data, "--target", "vnni", "-o", dir.resolve("vnni.onnx"),
+                "--overwrite", "--json");
+        CliRun portable = CliRun.of("quantize", "-m", model, "-d", data, "-o", dir.resolve("portable.onnx"), "--json");
+
+        assertEquals(0, text.run().exitCode(), text.run()::toString);
+        assertEquals(0, json.exitCode(), json::toString);
+        JsonNode warnings = JSON.readTree(json.out()).get("warnings");
+        assertEquals(1, warnings.size(), json::toString);
+        String warning = warnings.get(0).asText();
+        assertTrue(warning.contains("can saturate on x86-64 CPUs with AVX2 but without VNNI"), warning);
+        // The quantizer logs it at WARN, which the CLI's logger prints on stderr; the command does not repeat it.
+        String stderr = text.stderr() + text.run().err();
+        assertEquals(1, stderr.split(Pattern.quote(warning), -1).length - 1, stderr);
+        assertTrue(text.stderr().lines().anyMatch(l -> l.startsWith("WARN ") && l.contains(warning)), text.stderr());
+        assertEquals(0, portable.exitCode(), portable::toString);
+        assertEquals(0, JSON.readTree(portable.out()).get("warnings").size(), portable::toString);
+    }
+
+    /** A command line's run and what was written to {@link System#err} meanwhile (the SLF4J simple logger's stream). */
+    private record Captured(CliRun run, String stderr) {
+    }
+
+    private static Captured withStderrCaptured(Supplier<CliRun> command) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            CliRun run = command.get();
+            System.err.flush();
+            return new Captured(run, bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
     }
 
     @Test

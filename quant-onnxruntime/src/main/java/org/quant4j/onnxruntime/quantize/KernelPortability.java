@@ -34,13 +34,6 @@ final class KernelPortability {
     static List<String> check(OnnxModel model, KernelTarget target, Optional<Dataset> data, RunnerOptions options) {
         KernelTarget resolved = target.resolve();
         List<String> warnings = new ArrayList<>();
-        if (model.graph().nodes().stream().anyMatch(n -> n.is("MatMulInteger") || n.is("DynamicQuantizeLSTM"))
-                && resolved == KernelTarget.VNNI) {
-            warnings.add("The dynamic INT8 model is written for the vnni kernel target: its full-range int8 weights"
-                    + " meet activations quantized to the whole uint8 range at run time, which ONNX Runtime's"
-                    + " kernels can saturate on x86-64 CPUs with AVX2 but without VNNI; quantize with the portable"
-                    + " target (--target portable) for a model that is accurate on every CPU");
-        }
         SaturationReport weights = SaturationAnalysis.ofWeights(model.graph());
         List<LayerSaturation> atRisk = weights.atRisk();
         if (!atRisk.isEmpty()) {

@@ -6,7 +6,7 @@ import java.util.Optional;
  * Whether one quantized layer can lose accuracy on x86-64 CPUs with AVX2 but without VNNI.
  *
  * @param node             the node's name
- * @param opType           Conv, Gemm or MatMul
+ * @param opType           Conv, Gemm, MatMul, MatMulInteger or DynamicQuantizeLSTM
  * @param pairsInInt16     false when ONNX Runtime runs it on a kernel that adds in int32 (depthwise Conv)
  * @param worstPairSum     the largest pair sum over every uint8 input, over all channels (saturates above 32767)
  * @param channels         output channels

@@ -16,7 +16,8 @@ import org.quant4j.onnxruntime.quantize.Int16Pairing;
  *
  * @param node          the node's name
  * @param opType        Conv, Gemm or MatMul
- * @param input         the uint8 tensor read by the input's DequantizeLinear
+ * @param input         the uint8 tensor read by the input's DequantizeLinear (or MatMulInteger); null when
+ *                      the layer's uint8 input is internal to its node (DynamicQuantizeLSTM)
  * @param inputZeroPoint its zero point (the value Conv pads with)
  * @param weights       int8 levels, {@code channels x k}, row-major, in kernel order
  * @param channels      output channels
@@ -33,8 +34,15 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
             int padBottom, int padRight, int dilationH, int dilationW, String autoPad) {
     }
 
-    /** The layer {@code n} is, or empty when it is not a uint8 x int8 Conv/Gemm/MatMul of a QDQ graph. */
+    /**
+     * The layer {@code n} is, or empty when it is not a uint8 x int8 Conv/Gemm/MatMul of a QDQ graph,
+     * nor a dynamic one ({@code MatMulInteger} with a constant int8 weight, whose uint8 input comes
+     * from {@code DynamicQuantizeLinear}; {@code DynamicQuantizeLSTM}, whose weights alone are read).
+     */
     static Optional<QuantizedLayer> of(Graph graph, Node n) {
+        if (n.opType().equals("MatMulInteger") || n.opType().equals("DynamicQuantizeLSTM")) {
+            return dynamic(graph, n);
+        }
         if (!n.is("Conv") && !n.is("Gemm") && !n.is("MatMul")) {
             return Optional.empty();
         }
@@ -86,6 +94,38 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
         boolean transA = n.is("Gemm") && n.intAttribute("transA", 0) != 0;
         return Optional.of(new QuantizedLayer(n.name(), n.opType(), input, zeroPoint, ordered, cols, k, true, null,
                 transA));
+    }
+
+    private static Optional<QuantizedLayer> dynamic(Graph graph, Node n) {
+        boolean lstm = n.opType().equals("DynamicQuantizeLSTM");
+        Optional<TensorProto> w = n.inputs().size() > 1 ? graph.initializer(n.input(1)) : Optional.empty();
+        if (w.isEmpty() || w.get().getDataType() != TensorProto.DataType.INT8_VALUE) {
+            return Optional.empty();
+        }
+        int[] values = TensorProtos.toInts(w.get());
+        long[] dims = TensorProtos.dims(w.get());
+        if (!lstm) {
+            if (dims.length != 2) {
+                return Optional.empty();
+            }
+            // The activation's zero point is chosen per run by DynamicQuantizeLinear: 0 stands in for it.
+            return Optional.of(new QuantizedLayer(n.name(), n.opType(), n.input(0), 0,
+                    Int16Pairing.COLUMNS.ordered(values, dims), (int) dims[1], (int) dims[0], true, null, false));
+        }
+        if (dims.length != 3) {
+            return Optional.empty();
+        }
+        // W of DynamicQuantizeLSTM is [directions, input, 4 * hidden]: each direction a [K, channels] matrix.
+        long[] one = {dims[1], dims[2]};
+        int block = (int) (dims[1] * dims[2]);
+        int[] ordered = new int[values.length];
+        for (int d = 0; d < dims[0]; d++) {
+            int[] part = Int16Pairing.COLUMNS.ordered(java.util.Arrays.copyOfRange(values, d * block, (d + 1) * block),
+                    one);
+            System.arraycopy(part, 0, ordered, d * block, block);
+        }
+        return Optional.of(new QuantizedLayer(n.name(), n.opType(), null, 0, ordered, (int) (dims[0] * dims[2]),
+                (int) dims[1], true, null, false));
     }
 
     /** The worst pair sum over all uint8 inputs, per channel. */

@@ -19,7 +19,8 @@ import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 
 /**
- * Predicts, for each uint8 x int8 Conv, Gemm and MatMul of a QDQ model, whether ONNX Runtime's
+ * Predicts, for each uint8 x int8 Conv, Gemm and MatMul of a QDQ model (and each MatMulInteger and
+ * DynamicQuantizeLSTM of a dynamic one), whether ONNX Runtime's
  * AVX2 kernel (no VNNI) can saturate its int16 pair sums, and how often it does on data.
  *
  * <p>From the weights alone ({@link #ofWeights}): a pair of int8 weights {@code (w1, w2)} can
@@ -59,6 +60,9 @@ public final class SaturationAnalysis {
         }
         Map<String, String> probes = new LinkedHashMap<>();
         for (QuantizedLayer l : layers) {
+            if (l.input() == null) {
+                continue;
+            }
             probes.computeIfAbsent(l.input(), t -> {
                 String cast = graph.uniqueName(t + "_saturation_probe");
                 graph.addNode(Node.of(graph.uniqueName(t + "_saturation_cast"), "Cast", Node.DEFAULT_DOMAIN,
@@ -77,14 +81,16 @@ public final class SaturationAnalysis {
                 Map<String, FloatTensor> outputs = runner.run(batch);
                 int use = Math.min(batch.size(), maxSamples - seen);
                 for (QuantizedLayer l : layers) {
-                    observe(l, outputs.get(probes.get(l.input())), use, counters.get(l));
+                    if (l.input() != null) {
+                        observe(l, outputs.get(probes.get(l.input())), use, counters.get(l));
+                    }
                 }
                 seen += use;
             }
         }
         List<LayerSaturation> out = new ArrayList<>();
         for (QuantizedLayer l : layers) {
-            out.add(fromWeights(l, Optional.of(counters.get(l).result())));
+            out.add(fromWeights(l, l.input() == null ? Optional.empty() : Optional.of(counters.get(l).result())));
         }
         return new SaturationReport(out, seen);
     }

@@ -195,6 +195,33 @@ class SaturationAnalysisTest {
         assertTrue(r.portable());
     }
 
+    /** Dynamic models are read by their int8 weights: MatMulInteger pairs along K, LSTM along its input features. */
+    @Test
+    void dynamicModelsAreAnalysedByTheirWeights() {
+        for (var graph : List.of(ReferenceGraphs.mlp(3), ReferenceGraphs.lstm(5))) {
+            Path model = dir.resolve("dynamic.onnx");
+            OnnxModel.of(graph).write(model);
+            for (KernelTarget target : KernelTarget.values()) {
+                if (target == KernelTarget.HOST) {
+                    continue;
+                }
+                Path out = dir.resolve("dynamic-" + target.id() + ".onnx");
+                QuantizationResult r;
+                try (OnnxRuntimeQuantizer q = new OnnxRuntimeQuantizer()) {
+                    r = q.quantize(QuantizationRequest.builder().model(model).output(out).overwriteOutput(true)
+                            .config(QuantizationConfig.builder().mode(org.quant4j.api.QuantizationMode.DYNAMIC)
+                                    .kernelTarget(target).build()).build());
+                }
+                SaturationReport report = SaturationAnalysis.ofWeights(OnnxModel.read(out).graph());
+                assertFalse(report.layers().isEmpty(), graph.getGraph().getName());
+                assertTrue(report.layers().stream().allMatch(l -> l.opType().equals("MatMulInteger")
+                        || l.opType().equals("DynamicQuantizeLSTM")), report.toString());
+                assertEquals(target == KernelTarget.PORTABLE, report.portable(), target + " " + report);
+                assertEquals(target == KernelTarget.PORTABLE, r.warnings().isEmpty(), r.warnings().toString());
+            }
+        }
+    }
+
     /**
      * The small CNN on Fashion-MNIST: with full-range weights its Convs and Gemm are at risk and
      * saturate on real images; the portable model cannot saturate anywhere.

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.quant4j.api.InvalidInputException;
@@ -36,6 +37,7 @@ public final class ComparisonReport {
     private final Targets targets;
     private final List<String> measurementNotes;
     private final Provenance provenance;
+    private final CpuDescription cpu;
     private final Recommendations recommendations;
     private final List<TargetCheck> targetChecks;
 
@@ -53,6 +55,7 @@ public final class ComparisonReport {
         this.targets = b.targets;
         this.measurementNotes = List.copyOf(b.measurementNotes);
         this.provenance = b.provenance;
+        this.cpu = b.cpu;
         // Derived last, from the fully initialised report.
         this.recommendations = Recommendations.derive(this);
         this.targetChecks = targets.check(this);
@@ -143,6 +146,14 @@ public final class ComparisonReport {
         return provenance;
     }
 
+    /**
+     * The CPU the methods were measured on, as recorded when they were; empty for a comparison
+     * that did not record it (e.g. a {@code results.json} written before quant4j recorded the CPU).
+     */
+    public Optional<CpuDescription> cpu() {
+        return Optional.ofNullable(cpu);
+    }
+
     public Recommendations recommendations() {
         return recommendations;
     }
@@ -197,7 +208,7 @@ public final class ComparisonReport {
                 && dataset.equals(r.dataset) && statistics.equals(r.statistics) && methods.equals(r.methods)
                 && accuracyTolerance == r.accuracyTolerance && significanceLevel == r.significanceLevel
                 && targets.equals(r.targets) && measurementNotes.equals(r.measurementNotes)
-                && provenance.equals(r.provenance);
+                && provenance.equals(r.provenance) && Objects.equals(cpu, r.cpu);
     }
 
     @Override
@@ -223,6 +234,7 @@ public final class ComparisonReport {
         private Targets targets = Targets.defaults();
         private final List<String> measurementNotes = new ArrayList<>();
         private Provenance provenance = Provenance.builder().build();
+        private CpuDescription cpu;
 
         private Builder() {
         }
@@ -287,6 +299,12 @@ public final class ComparisonReport {
 
         public Builder provenance(Provenance provenance) {
             this.provenance = Objects.requireNonNull(provenance, "provenance");
+            return this;
+        }
+
+        /** The CPU the methods were measured on, e.g. {@code CpuDescription.of(CpuFeatures.host())}. */
+        public Builder cpu(CpuDescription cpu) {
+            this.cpu = Objects.requireNonNull(cpu, "cpu");
             return this;
         }
 

@@ -3,6 +3,7 @@ package org.quant4j.report.compare;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.api.evaluate.TimedSession;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
@@ -49,6 +51,8 @@ import org.slf4j.LoggerFactory;
  *       the process's peak resident set above its level before the model was opened, while it is
  *       opened and runs two batch-32 inferences.</li>
  *   <li>Calibration and quantization times are the quantizer's own wall-time figures.</li>
+ *   <li>The CPU ({@link CpuFeatures#host()}) is recorded with the results, and the kernel target of
+ *       each INT8 method: INT8 accuracy and speed depend on both.</li>
  * </ul>
  */
 public final class MethodComparison {
@@ -198,7 +202,8 @@ public final class MethodComparison {
                     .dataset(b.datasetName)
                     .statistics(b.statistics)
                     .targets(b.targets)
-                    .provenance(provenance());
+                    .provenance(provenance())
+                    .cpu(CpuDescription.of(CpuFeatures.host()));
             for (String note : b.measurementNotes) {
                 report.measurementNote(note);
             }
@@ -213,6 +218,8 @@ public final class MethodComparison {
                 report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
                         + " /proc/self/clear_refs.");
             }
+            // Resolved once per target: resolving 'host' on a CPU that cannot be read logs a warning.
+            Map<KernelTarget, KernelTarget> resolvedTargets = new EnumMap<>(KernelTarget.class);
             for (Map.Entry<Method, Made> e : made.entrySet()) {
                 Method m = e.getKey();
                 AccuracyStatistics accuracy = m == referenceMethod
@@ -224,6 +231,9 @@ public final class MethodComparison {
                     row.mode(c.mode()).perChannel(c.perChannel() && c.mode() != QuantizationMode.FP16);
                     if (c.mode() == QuantizationMode.STATIC) {
                         row.calibration(c.calibrationMethod());
+                    }
+                    if (c.mode() != QuantizationMode.FP16) {
+                        row.kernelTarget(resolvedTargets.computeIfAbsent(c.kernelTarget(), KernelTarget::resolve));
                     }
                 });
                 if (m.prebuilt().isPresent()) {

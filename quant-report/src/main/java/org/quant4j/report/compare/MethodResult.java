@@ -8,14 +8,16 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.report.stats.AccuracyStatistics;
 
 /**
  * One row of a method comparison: how a model variant was made (FP32 reference, FP16, dynamic or
- * static INT8 with a calibrator, per-tensor or per-channel) and what was measured for it. Accuracy
- * statistics are required; every cost measurement is optional, because a runner may skip one, and
- * the reports say "not measured" rather than invent a number.
+ * static INT8 with a calibrator, per-tensor or per-channel, the kernel target of its INT8 weights)
+ * and what was measured for it. Accuracy statistics are required; every cost measurement is
+ * optional, because a runner may skip one, and the reports say "not measured" rather than invent
+ * a number.
  */
 public final class MethodResult {
 
@@ -23,6 +25,7 @@ public final class MethodResult {
     private final QuantizationMode mode;
     private final CalibrationMethod calibration;
     private final boolean perChannel;
+    private final KernelTarget kernelTarget;
     private final AccuracyStatistics accuracy;
     private final Long modelFileBytes;
     private final TimingSummary latencyBatch1Millis;
@@ -37,6 +40,7 @@ public final class MethodResult {
         this.mode = b.mode;
         this.calibration = b.calibration;
         this.perChannel = b.perChannel;
+        this.kernelTarget = b.kernelTarget;
         this.accuracy = b.accuracy;
         this.modelFileBytes = b.modelFileBytes;
         this.latencyBatch1Millis = b.latencyBatch1Millis;
@@ -70,6 +74,15 @@ public final class MethodResult {
     /** Per-channel weight quantization (false for per-tensor and for unquantized models). */
     public boolean perChannel() {
         return perChannel;
+    }
+
+    /**
+     * The CPUs the INT8 weights were written for, {@link KernelTarget#PORTABLE} or
+     * {@link KernelTarget#VNNI} ({@link KernelTarget#HOST} resolved on the machine that made the
+     * model); empty for float models and for INT8 models made elsewhere.
+     */
+    public Optional<KernelTarget> kernelTarget() {
+        return Optional.ofNullable(kernelTarget);
     }
 
     /** Short precision label: {@code FP32}, {@code FP16}, {@code dynamic INT8} or {@code static INT8}. */
@@ -133,7 +146,7 @@ public final class MethodResult {
     @Override
     public boolean equals(Object o) {
         return o instanceof MethodResult m && perChannel == m.perChannel && name.equals(m.name) && mode == m.mode
-                && calibration == m.calibration && accuracy.equals(m.accuracy)
+                && calibration == m.calibration && kernelTarget == m.kernelTarget && accuracy.equals(m.accuracy)
                 && Objects.equals(modelFileBytes, m.modelFileBytes)
                 && Objects.equals(latencyBatch1Millis, m.latencyBatch1Millis)
                 && Objects.equals(throughputBatch32PerSecond, m.throughputBatch32PerSecond)
@@ -158,6 +171,7 @@ public final class MethodResult {
         private QuantizationMode mode;
         private CalibrationMethod calibration;
         private boolean perChannel;
+        private KernelTarget kernelTarget;
         private AccuracyStatistics accuracy;
         private Long modelFileBytes;
         private TimingSummary latencyBatch1Millis;
@@ -184,6 +198,12 @@ public final class MethodResult {
 
         public Builder perChannel(boolean perChannel) {
             this.perChannel = perChannel;
+            return this;
+        }
+
+        /** The kernel target the INT8 weights were written for, resolved: portable or vnni. */
+        public Builder kernelTarget(KernelTarget target) {
+            this.kernelTarget = target;
             return this;
         }
 
@@ -259,6 +279,16 @@ public final class MethodResult {
             if (perChannel && mode != QuantizationMode.STATIC && mode != QuantizationMode.DYNAMIC) {
                 throw new InvalidInputException("Method '" + name + "' is marked per-channel but its mode is "
                         + (mode == null ? "FP32" : mode) + ": only INT8 weights have channels to quantize separately");
+            }
+            if (kernelTarget != null && mode != QuantizationMode.STATIC && mode != QuantizationMode.DYNAMIC) {
+                throw new InvalidInputException("Method '" + name + "' names kernel target " + kernelTarget.id()
+                        + " but its mode is " + (mode == null ? "FP32" : mode)
+                        + ": only INT8 weights are written for a kernel target");
+            }
+            if (kernelTarget == KernelTarget.HOST) {
+                throw new InvalidInputException("Method '" + name + "' names kernel target host, which depends on the"
+                        + " machine: record the target it resolved to where the model was made,"
+                        + " KernelTarget.HOST.resolve() (portable or vnni)");
             }
             return new MethodResult(this);
         }

@@ -20,9 +20,12 @@ import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.KernelTarget;
+import org.quant4j.api.QuantizationMode;
 import org.quant4j.report.chart.ChartSet;
 import org.quant4j.report.chart.RenderedChart;
 import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.CpuDescription;
 import org.quant4j.report.compare.MethodResult;
 import org.quant4j.report.compare.Recommendation;
 import org.quant4j.report.compare.ReportNumbers;
@@ -77,6 +80,11 @@ final class ReportView {
         c.put("samples", String.format(Locale.ROOT, "%,d", report.sampleCount()));
         c.put("classCount", report.classNames().size());
         c.put("reference", escape.apply(reference.name()));
+        // The CPU stored with the results, never the one rendering them: a report re-rendered elsewhere
+        // still names the machine its numbers come from.
+        c.put("cpu", escape.apply(report.cpu().map(CpuDescription::summary)
+                .orElse("not recorded (the results were written before quant4j recorded the CPU)")));
+        c.put("kernelTargets", kernelTargets());
         c.put("level", ReportNumbers.level(report.statistics().confidenceLevel()));
         c.put("resamples", report.statistics().bootstrapResamples());
         c.put("seed", report.statistics().seed());
@@ -221,6 +229,39 @@ final class ReportView {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * Each kernel target the INT8 methods were written for, what it means for the CPUs the model is
+     * accurate on, and the methods that use it ("all INT8 methods" when they share one).
+     */
+    private List<Map<String, Object>> kernelTargets() {
+        Map<KernelTarget, List<String>> byTarget = new LinkedHashMap<>();
+        long int8Methods = report.methods().stream()
+                .filter(m -> m.mode().filter(mode -> mode != QuantizationMode.FP16).isPresent()).count();
+        for (MethodResult m : report.methods()) {
+            m.kernelTarget().ifPresent(t -> byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(m.name()));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        byTarget.forEach((target, methods) -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("target", target.id());
+            item.put("meaning", kernelTargetMeaning(target));
+            item.put("methods", escape.apply(byTarget.size() == 1 && methods.size() == int8Methods ? "all INT8 methods"
+                    : String.join(", ", methods)));
+            out.add(item);
+        });
+        return out;
+    }
+
+    private static String kernelTargetMeaning(KernelTarget target) {
+        return switch (target) {
+            case PORTABLE -> "7-bit weights where ONNX Runtime's x86-64 AVX2 kernels add pairs of products in int16,"
+                    + " so the accuracy holds on every x86-64 AVX2+ and ARM64 CPU";
+            case VNNI -> "full 8-bit weights, exact on CPUs with AVX-512 VNNI, AVX-VNNI, AMX or ARM dot product;"
+                    + " less accurate on x86-64 CPUs with AVX2 but without VNNI";
+            case HOST -> throw new IllegalStateException("A method's kernel target is stored resolved, never 'host'");
+        };
     }
 
     /** Each distinct description of the memory measurement, with the methods it applies to. */

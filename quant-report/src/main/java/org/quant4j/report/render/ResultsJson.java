@@ -17,10 +17,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.report.compare.ComparisonReport;
+import org.quant4j.report.compare.CpuDescription;
 import org.quant4j.report.compare.MemoryMeasurement;
 import org.quant4j.report.compare.MethodResult;
 import org.quant4j.report.compare.Recommendation;
@@ -42,7 +44,8 @@ import org.quant4j.report.stats.StatisticsOptions;
  * fields in a fixed order, numbers as Java writes doubles (so reading gives back the same values),
  * undefined values (NaN, not measured) as {@code null}, LF line ends. Derived values (ratios,
  * per-class rates, recommendations, target checks) are written for convenience and recomputed on
- * {@link #read(String, String)}.
+ * {@link #read(String, String)}. Fields added since version 1 ({@code cpu}, a method's
+ * {@code kernelTarget}) are optional on reading, so older files still load.
  */
 public final class ResultsJson {
 
@@ -85,6 +88,15 @@ public final class ResultsJson {
         ArrayNode classes = root.putArray("classes");
         report.classNames().forEach(classes::add);
         root.put("reference", report.reference().name());
+        if (report.cpu().isEmpty()) {
+            root.putNull("cpu");
+        } else {
+            CpuDescription cpu = report.cpu().get();
+            ObjectNode cpuNode = root.putObject("cpu");
+            cpuNode.put("model", cpu.model());
+            cpuNode.put("int8Kind", cpu.int8Kind());
+            cpuNode.put("flags", cpu.flags());
+        }
         StatisticsOptions options = report.statistics();
         ObjectNode statistics = root.putObject("statistics");
         statistics.put("bootstrapResamples", options.bootstrapResamples());
@@ -136,6 +148,7 @@ public final class ResultsJson {
         node.put("mode", m.mode().map(Enum::name).orElse(null));
         node.put("calibration", m.calibration().map(CalibrationMethod::id).orElse(null));
         node.put("perChannel", m.perChannel());
+        node.put("kernelTarget", m.kernelTarget().map(KernelTarget::id).orElse(null));
         node.put("reference", report.isReference(m));
         AccuracyStatistics accuracy = m.accuracy();
         ClassificationStatistics classification = accuracy.classification();
@@ -325,6 +338,13 @@ public final class ResultsJson {
         for (Map.Entry<String, JsonNode> e : r.object(root, "provenance", "").properties()) {
             provenance.put(e.getKey(), e.getValue().asText());
         }
+        // Written since the CPU was recorded; an older file has no "cpu" and loads without it.
+        JsonNode cpu = root.path("cpu");
+        if (!cpu.isNull() && !cpu.isMissingNode()) {
+            JsonNode cpuNode = r.object(root, "cpu", "");
+            builder.cpu(new CpuDescription(r.text(cpuNode, "model", "cpu"), r.text(cpuNode, "int8Kind", "cpu"),
+                    r.text(cpuNode, "flags", "cpu")));
+        }
         return builder.provenance(provenance.build()).build();
     }
 
@@ -343,6 +363,15 @@ public final class ResultsJson {
             b.calibration(CalibrationMethod.fromId(calibration.asText()));
         }
         b.perChannel(node.path("perChannel").asBoolean(false));
+        JsonNode target = node.path("kernelTarget");
+        if (!target.isNull() && !target.isMissingNode()) {
+            try {
+                b.kernelTarget(KernelTarget.parse(target.asText()));
+            } catch (InvalidInputException e) {
+                throw r.error(at + ".kernelTarget", "is \"" + target.asText() + "\", expected \""
+                        + KernelTarget.PORTABLE.id() + "\", \"" + KernelTarget.VNNI.id() + "\" or null");
+            }
+        }
 
         JsonNode matrix = r.array(node, "confusionMatrix", at);
         int[][] confusion = new int[matrix.size()][];

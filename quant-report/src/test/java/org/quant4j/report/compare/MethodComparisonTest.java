@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnxruntime.builder.ReferenceGraphs;
@@ -41,7 +43,8 @@ class MethodComparisonTest {
         List<MethodComparison.Method> methods = List.of(
                 MethodComparison.Method.reference(),
                 MethodComparison.Method.quantized("dynamic INT8",
-                        QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build()),
+                        QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).kernelTarget(KernelTarget.VNNI)
+                                .build()),
                 MethodComparison.Method.quantized("static INT8 minmax per-channel",
                         QuantizationConfig.builder().calibrationMethod(CalibrationMethod.MIN_MAX).build()),
                 MethodComparison.Method.prebuilt("copy of FP32", model));
@@ -72,10 +75,20 @@ class MethodComparisonTest {
         assertEquals(2, quantized.throughputBatch32PerSecond().orElseThrow().count());
         assertTrue(quantized.throughputBatch32PerSecond().orElseThrow().median() > 0);
         assertFalse(report.measurementNotes().isEmpty());
+        // The CPU measured on and what each INT8 model was written for are recorded with the numbers.
+        assertEquals(CpuDescription.of(CpuFeatures.host()), report.cpu().orElseThrow());
+        assertEquals(KernelTarget.PORTABLE, quantized.kernelTarget().orElseThrow(), "the default target");
+        assertEquals(KernelTarget.VNNI, report.method("dynamic INT8").kernelTarget().orElseThrow());
+        assertTrue(copy.kernelTarget().isEmpty(), "a model made elsewhere has no known target");
+        assertTrue(report.reference().kernelTarget().isEmpty());
 
         Path out = dir.resolve("report");
         ReportWriter.write(report, out);
-        assertTrue(Files.readString(out.resolve("report.md")).contains("static INT8 minmax per-channel"));
+        String markdown = Files.readString(out.resolve("report.md"));
+        assertTrue(markdown.contains("static INT8 minmax per-channel"));
+        assertTrue(markdown.contains("Measured on: **" + CpuFeatures.host().summary() + "**."), markdown);
+        assertTrue(markdown.contains("INT8 kernel target **portable** (static INT8 minmax per-channel)"), markdown);
+        assertTrue(markdown.contains("INT8 kernel target **vnni** (dynamic INT8)"), markdown);
     }
 
     @Test

@@ -85,6 +85,20 @@ class ReportWriterTest {
     }
 
     @Test
+    void theHeaderNamesTheCpuAndTheKernelTargetInEveryFormat() throws IOException {
+        String md = Files.readString(sample.markdown());
+        String html = Files.readString(sample.html());
+        String meaning = "7-bit weights where ONNX Runtime's x86-64 AVX2 kernels add pairs of products in int16, so the"
+                + " accuracy holds on every x86-64 AVX2+ and ARM64 CPU.";
+        assertTrue(md.contains("\n\nMeasured on: **AMD EPYC 7R13 Processor (x86-64 AVX2 (no VNNI); avx2)**. INT8 kernel"
+                + " target **portable** (all INT8 methods): " + meaning + "\n\n"), md);
+        assertTrue(md.indexOf("Measured on:") < md.indexOf("## Summary"), "in the header");
+        assertTrue(html.contains("<p class=\"lead\">Measured on: <strong>AMD EPYC 7R13 Processor (x86-64 AVX2 (no"
+                + " VNNI); avx2)</strong>. INT8 kernel target <strong>portable</strong> (all INT8 methods): "
+                + meaning.replace("'", "&#39;") + "</p>"), html);
+    }
+
+    @Test
     void missedTargetIsStatedPlainlyInEveryFormat() throws IOException {
         // The sample's best static INT8 method reaches about 1.8x the FP32 throughput, short of 2x.
         String md = Files.readString(sample.markdown());
