@@ -16,6 +16,12 @@ import org.quant4j.qat.train.TrainingOptions;
  * stopping after 2 epochs without a better simulated-INT8 validation accuracy once the ranges are
  * frozen, with the best epoch restored (the calibrated start competes as epoch 0); 5,000
  * class-stratified training images held out for validation.
+ *
+ * <p>What the exported model looks like (per-channel weights, the activation scheme, the kernel
+ * target) comes from the request's {@link org.quant4j.api.QuantizationConfig}, as for
+ * post-training quantization, so there is one place to set it: QAT trains with the weight ranges
+ * of that config's {@link org.quant4j.api.KernelTarget} ({@code portable} by default) and exports
+ * exactly those ({@code QatGraph} fake-quantizes each weight as the export quantizes it).
  */
 public final class QatOptions {
 

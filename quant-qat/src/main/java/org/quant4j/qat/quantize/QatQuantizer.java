@@ -117,6 +117,8 @@ public final class QatQuantizer implements Quantizer {
                         .put("qat.trainingData", training.fingerprint())
                         .put("perChannel", Boolean.toString(config.perChannel()))
                         .put("activationScheme", config.activationScheme().toString())
+                        .put("kernelTarget", config.kernelTarget().id())
+                        .put("kernelTarget.resolved", config.kernelTarget().resolve().id())
                         .seed(seed).platform().build());
         export.decisions().forEach(b::decision);
         export.ranges().forEach(b::range);
