@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
@@ -58,8 +59,8 @@ final class ResNet18Models {
                 .perChannel(true).excludeNode(stem).build(), images(samples));
     }
 
-    private static QuantizationResult int8(Path fp32, Path output, QuantizationConfig config,
-            UniformNoiseDataset images) {
+    /** Quantizes {@code fp32} with {@code config}, calibrating on {@code images} (batches of 16, 2 threads). */
+    static QuantizationResult int8(Path fp32, Path output, QuantizationConfig config, Dataset images) {
         try (Quantizer quantizer = Quantizers.get("onnxruntime")) {
             return quantizer.quantize(QuantizationRequest.builder()
                     .model(fp32)
