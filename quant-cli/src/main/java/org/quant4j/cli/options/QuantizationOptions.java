@@ -23,8 +23,8 @@ public final class QuantizationOptions {
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "portable",
             converter = KernelTargetConverter.class, completionCandidates = KernelTargetConverter.class,
-            description = "CPUs the INT8 model is for: portable (7-bit weights where ONNX Runtime's AVX2 kernels"
-                    + " would saturate: accurate on every x86-64 AVX2+ and ARM64 CPU), vnni (full 8-bit weights, for"
+            description = "CPUs the INT8 model is for: portable (weight scales that keep the int16 pair sums of ONNX"
+                    + " Runtime's AVX2 kernels in range: accurate on every x86-64 AVX2+ and ARM64 CPU), vnni (full 8-bit weights, for"
                     + " CPUs with AVX-512 VNNI, AVX-VNNI, AMX or ARM dot product; loses accuracy on AVX2), host"
                     + " (chosen from this machine's CPU) (default: ${DEFAULT-VALUE}).")
     private KernelTarget target;

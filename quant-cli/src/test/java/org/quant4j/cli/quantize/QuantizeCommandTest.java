@@ -105,6 +105,18 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void unknownKernelTargetIsAUsageErrorListingTheValidOnes() {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "--mode", "dynamic", "--target", "avx512");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("Unknown kernel target 'avx512': use one of portable, vnni, host"),
+                run::toString);
+        assertFalse(Files.exists(dir.resolve("mlp-int8-dynamic.onnx")));
+    }
+
+    @Test
     void staticModeWithoutDataIsAUsageError() {
         Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
 

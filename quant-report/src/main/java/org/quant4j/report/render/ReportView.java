@@ -256,8 +256,8 @@ final class ReportView {
 
     private static String kernelTargetMeaning(KernelTarget target) {
         return switch (target) {
-            case PORTABLE -> "7-bit weights where ONNX Runtime's x86-64 AVX2 kernels add pairs of products in int16,"
-                    + " so the accuracy holds on every x86-64 AVX2+ and ARM64 CPU";
+            case PORTABLE -> "weight scales that keep every pair of products that ONNX Runtime's x86-64 AVX2 kernels"
+                    + " add in int16 within range, so the accuracy holds on every x86-64 AVX2+ and ARM64 CPU";
             case VNNI -> "full 8-bit weights, exact on CPUs with AVX-512 VNNI, AVX-VNNI, AMX or ARM dot product;"
                     + " less accurate on x86-64 CPUs with AVX2 but without VNNI";
             case HOST -> throw new IllegalStateException("A method's kernel target is stored resolved, never 'host'");

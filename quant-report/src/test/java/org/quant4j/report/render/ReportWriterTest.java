@@ -88,8 +88,8 @@ class ReportWriterTest {
     void theHeaderNamesTheCpuAndTheKernelTargetInEveryFormat() throws IOException {
         String md = Files.readString(sample.markdown());
         String html = Files.readString(sample.html());
-        String meaning = "7-bit weights where ONNX Runtime's x86-64 AVX2 kernels add pairs of products in int16, so the"
-                + " accuracy holds on every x86-64 AVX2+ and ARM64 CPU.";
+        String meaning = "weight scales that keep every pair of products that ONNX Runtime's x86-64 AVX2 kernels add in"
+                + " int16 within range, so the accuracy holds on every x86-64 AVX2+ and ARM64 CPU.";
         assertTrue(md.contains("\n\nMeasured on: **AMD EPYC 7R13 Processor (x86-64 AVX2 (no VNNI); avx2)**. INT8 kernel"
                 + " target **portable** (all INT8 methods): " + meaning + "\n\n"), md);
         assertTrue(md.indexOf("Measured on:") < md.indexOf("## Summary"), "in the header");
