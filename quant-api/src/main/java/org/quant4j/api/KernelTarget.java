@@ -2,6 +2,7 @@ package org.quant4j.api;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.quant4j.api.platform.CpuFeatures;
 import org.slf4j.Logger;
@@ -32,6 +33,9 @@ public enum KernelTarget {
     HOST("host");
 
     private static final Logger LOG = LoggerFactory.getLogger(KernelTarget.class);
+
+    /** The fallback of 'host' on an unreadable CPU is logged once per JVM, not once per weight. */
+    private static final AtomicBoolean UNKNOWN_CPU_LOGGED = new AtomicBoolean();
 
     private final String id;
 
@@ -73,10 +77,20 @@ public enum KernelTarget {
             return this;
         }
         if (!cpu.known()) {
-            LOG.warn("Kernel target 'host': the CPU of this machine cannot be read ({}); writing a portable model",
-                    cpu.unknownReason().orElse("no reason given"));
+            if (UNKNOWN_CPU_LOGGED.compareAndSet(false, true)) {
+                LOG.warn("Kernel target 'host': the CPU of this machine cannot be read ({}); writing a portable model",
+                        cpu.unknownReason().orElse("no reason given"));
+            }
             return PORTABLE;
         }
         return cpu.int8AccumulatesIn32Bits() ? VNNI : PORTABLE;
+    }
+
+    /**
+     * True when weights read by kernels that pair products in int16 must keep those pair sums within
+     * int16: this target, resolved for this machine, is {@link #PORTABLE}.
+     */
+    public boolean limitsPairSums() {
+        return resolve() == PORTABLE;
     }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
  * per-channel (with the channel axis), and whether the most negative level is left unused
  * (narrow range, {@code [-127, 127]} for int8, as TensorRT and ONNX Runtime do for weights), and
  * whether only 7-bit levels are used (reduced range, {@code [-64, 64]} for int8 and {@code [0, 127]}
- * for uint8, as ONNX Runtime's {@code reduce_range}: the portable weight format, see
- * {@link KernelTarget#PORTABLE}).
+ * for uint8, as ONNX Runtime's {@code reduce_range}; the {@link KernelTarget#PORTABLE} target uses it
+ * only where the order in which a kernel pairs products is not known).
  */
 public final class QuantScheme {
 

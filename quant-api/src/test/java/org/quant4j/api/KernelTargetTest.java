@@ -41,6 +41,13 @@ class KernelTargetTest {
     }
 
     @Test
+    void onlyThePortableTargetLimitsPairSums() {
+        assertEquals(true, KernelTarget.PORTABLE.limitsPairSums());
+        assertEquals(false, KernelTarget.VNNI.limitsPairSums());
+        assertEquals(KernelTarget.HOST.resolve() == KernelTarget.PORTABLE, KernelTarget.HOST.limitsPairSums());
+    }
+
+    @Test
     void explicitTargetsIgnoreTheCpu() {
         assertEquals(KernelTarget.PORTABLE, KernelTarget.PORTABLE.resolve(VNNI));
         assertEquals(KernelTarget.VNNI, KernelTarget.VNNI.resolve(AVX2));

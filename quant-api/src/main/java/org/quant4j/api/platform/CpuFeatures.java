@@ -35,6 +35,9 @@ public final class CpuFeatures {
      */
     public static final String CPUINFO_PROPERTY = "quant4j.cpuinfo";
 
+    /** How {@link #int8Kind()} starts for a CPU that could not be read. */
+    private static final String UNKNOWN_KIND = "unknown (";
+
     private static volatile CpuFeatures host;
 
     private final String arch;
@@ -213,7 +216,7 @@ public final class CpuFeatures {
      */
     public String int8Kind() {
         if (!known()) {
-            return "unknown (" + unknownReason + ")";
+            return UNKNOWN_KIND + unknownReason + ")";
         }
         if (arch.equals("x86-64")) {
             if (amxInt8()) {
@@ -250,7 +253,20 @@ public final class CpuFeatures {
 
     /** One line for reports and logs: the model, the kind and the flags. */
     public String summary() {
-        return known() ? model + " (" + int8Kind() + "; " + int8Flags() + ")" : int8Kind();
+        return summary(model, int8Kind(), int8Flags());
+    }
+
+    /**
+     * The line of {@link #summary()} from its parts as recorded elsewhere (a report's results):
+     * {@code model (kind; flags)}, or the kind alone, with its reason, for a CPU that could not be read.
+     */
+    public static String summary(String model, String int8Kind, String int8Flags) {
+        return isUnknownKind(int8Kind) ? int8Kind : model + " (" + int8Kind + "; " + int8Flags + ")";
+    }
+
+    /** True for the {@link #int8Kind()} of a CPU that could not be read. */
+    public static boolean isUnknownKind(String int8Kind) {
+        return int8Kind.startsWith(UNKNOWN_KIND);
     }
 
     @Override

@@ -145,7 +145,7 @@ public final class InspectCommand extends CliCommand {
             TextTable table = TextTable.withHeader("NODE", "OP", "WORST PAIR SUM", "CHANNELS AT RISK", "PORTABLE");
             for (LayerSaturation l : portability.layers().layers()) {
                 table.row(l.node(), l.opType(), Formats.count(l.worstPairSum()),
-                        Portability.channelsAtRisk(l) + " / " + l.channels(),
+                        l.channelsAtRisk() + " / " + l.channels(),
                         l.pairsInInt16() ? (l.portable() ? "yes" : "no") : "yes (depthwise kernel, adds in int32)");
             }
             table.print(out);
@@ -227,7 +227,7 @@ public final class InspectCommand extends CliCommand {
             layer.put("pairsInInt16", l.pairsInInt16());
             layer.put("worstPairSum", l.worstPairSum());
             layer.put("channels", l.channels());
-            layer.put("channelsAtRisk", Portability.channelsAtRisk(l));
+            layer.put("channelsAtRisk", l.channelsAtRisk());
             layer.put("portable", l.portable());
             layers.add(layer);
         }

@@ -1,7 +1,6 @@
 package org.quant4j.cli.inspect;
 
 import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.saturation.LayerSaturation;
 import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
 import org.quant4j.onnxruntime.saturation.SaturationReport;
 
@@ -28,11 +27,6 @@ record Portability(SaturationReport layers) {
     /** False when a layer can saturate on AVX2 without VNNI; true otherwise. */
     boolean portable() {
         return layers.portable();
-    }
-
-    /** Channels whose pairs can saturate: none for a depthwise Conv, whose kernel adds in int32 whatever the weights. */
-    static int channelsAtRisk(LayerSaturation layer) {
-        return layer.pairsInInt16() ? layer.channelsAtRisk() : 0;
     }
 
     /** One line: whether the model is portable and, when it is not, what to do. */

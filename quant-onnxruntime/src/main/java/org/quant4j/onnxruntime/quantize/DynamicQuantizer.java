@@ -15,7 +15,6 @@ import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Precision;
 import org.quant4j.api.QuantParams;
-import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -182,11 +181,6 @@ public final class DynamicQuantizer implements GraphQuantizer {
             this.config = config;
         }
 
-        /** True when weights are written for the portable kernel target: pair sums kept within int16. */
-        private boolean portable() {
-            return config.kernelTarget().resolve() == KernelTarget.PORTABLE;
-        }
-
         /** Rewrites a MatMul or Gemm; returns the decision reason. */
         String matMul(Node n) {
             boolean gemm = n.is("Gemm");
@@ -197,7 +191,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
             int cols = (int) (transB ? w.dim(0) : w.dim(1));
             float[] kn = transB ? transpose(w.data(), cols, k) : w.data();
             QuantScheme scheme = config.weightScheme(1);
-            double[] limits = portable()
+            double[] limits = config.kernelTarget().limitsPairSums()
                     ? Int16Pairing.COLUMNS.largestPairSums(kn, new long[] {k, cols}) : null;
             Int8Matrix q = quantize(kn, k, cols, scheme, limits);
             floatWeights.add(weightName);
@@ -294,7 +288,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
             // reads a scale per direction), so both are rows of a 2-D view with the scale along axis 0.
             QuantScheme rows = config.weightScheme(0).toBuilder().perChannel(0).build();
             // The kernel pairs products along each gate row's input features.
-            double[] rowLimits = portable()
+            double[] rowLimits = config.kernelTarget().limitsPairSums()
                     ? Int16Pairing.ROWS.largestPairSums(w.data(), new long[] {(long) directions * gates, cols}) : null;
             double[] directionLimits = null;
             if (rowLimits != null && !config.perChannel()) {

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
-import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
@@ -322,8 +321,7 @@ final class QdqPlan {
         if (roles.weightAxis() < 0) {
             scheme = scheme.toBuilder().perTensor().build();
         }
-        boolean portable = config.kernelTarget().resolve() == KernelTarget.PORTABLE;
-        return portable && roles.pairing().equals(Optional.of(Int16Pairing.ANY_ORDER))
+        return config.kernelTarget().limitsPairSums() && roles.pairing().equals(Optional.of(Int16Pairing.ANY_ORDER))
                 ? scheme.toBuilder().reducedRange(true).build() : scheme;
     }
 
@@ -332,8 +330,7 @@ final class QdqPlan {
      * target when the kernel pairs products in a known order and no override sets the scheme.
      */
     Optional<Int16Pairing> pairLimit(NodeRoles roles) {
-        boolean portable = config.kernelTarget().resolve() == KernelTarget.PORTABLE;
-        return portable && schemeOverride(roles.weight()).isEmpty()
+        return config.kernelTarget().limitsPairSums() && schemeOverride(roles.weight()).isEmpty()
                 ? roles.pairing().filter(p -> p != Int16Pairing.ANY_ORDER) : Optional.empty();
     }
 

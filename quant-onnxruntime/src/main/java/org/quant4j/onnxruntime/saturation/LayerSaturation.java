@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param pairsInInt16     false when ONNX Runtime runs it on a kernel that adds in int32 (depthwise Conv)
  * @param worstPairSum     the largest pair sum over every uint8 input, over all channels (saturates above 32767)
  * @param channels         output channels
- * @param channelsAtRisk   channels with a pair of weights that some uint8 input saturates
+ * @param channelsAtRisk   channels with a pair of weights that some uint8 input saturates (none when the
+ *                         kernel does not pair products)
  * @param observed         what happened on data, when data was given
  */
 public record LayerSaturation(String node, String opType, boolean pairsInInt16, int worstPairSum, int channels,

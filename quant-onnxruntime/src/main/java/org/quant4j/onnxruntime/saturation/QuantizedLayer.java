@@ -17,7 +17,8 @@ import org.quant4j.onnxruntime.quantize.Int16Pairing;
  * @param node          the node's name
  * @param opType        Conv, Gemm or MatMul
  * @param input         the uint8 tensor read by the input's DequantizeLinear (or MatMulInteger); null when
- *                      the layer's uint8 input is internal to its node (DynamicQuantizeLSTM)
+ *                      the layer is analysed from its weights only (DynamicQuantizeLSTM, whose uint8 input
+ *                      is internal to the node; 1-D and 3-D Conv)
  * @param inputZeroPoint its zero point (the value Conv pads with)
  * @param weights       int8 levels, {@code channels x k}, row-major, in kernel order
  * @param channels      output channels
@@ -63,8 +64,15 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
         long[] dims = TensorProtos.dims(w.get());
         String input = dqA.get().input(0);
         if (n.is("Conv")) {
-            if (dims.length != 4) {
+            if (dims.length < 3) {
                 return Optional.empty();
+            }
+            if (dims.length != 4) {
+                // 1-D or 3-D: its weights are read; the data observation handles 2-D convolutions only.
+                boolean depthwise = Int16Pairing.depthwise(n.intAttribute("group", 1), dims);
+                return Optional.of(new QuantizedLayer(n.name(), n.opType(), null, zeroPoint,
+                        Int16Pairing.CONV.ordered(values, dims), (int) dims[0], Int16Pairing.CONV.k(dims), !depthwise,
+                        null, false));
             }
             int m = (int) dims[0];
             int cg = (int) dims[1];

@@ -109,7 +109,7 @@ public final class SaturationAnalysis {
         int max = 0;
         for (int w : worst) {
             max = Math.max(max, w);
-            if (w > PairedInt16Dot.INT16_MAX) {
+            if (l.pairsInInt16() && w > PairedInt16Dot.INT16_MAX) {
                 atRisk++;
             }
         }

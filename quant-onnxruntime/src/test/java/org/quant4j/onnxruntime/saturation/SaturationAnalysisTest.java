@@ -192,7 +192,33 @@ class SaturationAnalysisTest {
                 .tensorOverride("input", TensorOverride.withRange(new TensorRange(0, 2.55))));
         SaturationReport r = SaturationAnalysis.ofWeights(OnnxModel.read(vnni).graph());
         assertFalse(r.layers().get(0).pairsInInt16());
+        assertTrue(r.layers().get(0).worstPairSum() > 32767, "full-range weights");
+        assertEquals(0, r.layers().get(0).channelsAtRisk(), "but the depthwise kernel does not pair them");
         assertTrue(r.portable());
+    }
+
+    /** A 1-D Conv is read by its weights (kernel positions, then channels) even though data is not observed. */
+    @Test
+    void oneDimensionalConvIsAnalysedByItsWeights() {
+        GraphBuilder b = GraphBuilder.create("conv1d");
+        String x = b.input("input", -1, 2, 4);
+        String w = b.initializer("W", new FloatTensor(new long[] {1, 2, 1}, new float[] {1f, 1f}));
+        b.graph().addNode(org.quant4j.onnxruntime.graph.Node.of("Conv", "Conv", List.of(x, w), List.of("out")));
+        b.output("out");
+        Path model = dir.resolve("conv1d.onnx");
+        OnnxModel.of(b.build()).write(model);
+        Dataset data = ArrayDataset.unlabelled(new float[][] {{2.55f, 2.55f, 2.55f, 2.55f, 2.55f, 2.55f, 2.55f, 2.55f}},
+                2, 4);
+        QuantizationConfig.Builder config = QuantizationConfig.builder()
+                .tensorOverride("input", TensorOverride.withRange(new TensorRange(0, 2.55)));
+        SaturationReport vnni = SaturationAnalysis.onData(
+                OnnxModel.read(quantize(model, "vnni.onnx", KernelTarget.VNNI, data, config)), data, 1, ONE_THREAD);
+        assertEquals(1, vnni.layers().size());
+        assertEquals(255 * 254, vnni.layers().get(0).worstPairSum(), "the two channels of one position pair");
+        assertFalse(vnni.portable());
+        assertTrue(vnni.layers().get(0).observed().isEmpty());
+        assertTrue(SaturationAnalysis.ofWeights(OnnxModel.read(
+                quantize(model, "portable.onnx", KernelTarget.PORTABLE, data, config)).graph()).portable());
     }
 
     /** Dynamic models are read by their int8 weights: MatMulInteger pairs along K, LSTM along its input features. */

@@ -3,7 +3,6 @@ package org.quant4j.qat.reference;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,7 +11,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.evaluate.EvaluationRequest;
@@ -114,7 +112,7 @@ public final class TrainReference {
 
     static Map<String, String> machine() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM, "
+        m.put("machine", CpuFeatures.host().model() + ", " + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM, "
                 + memoryGiB() + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         m.put("cpu for int8", CpuFeatures.host().int8Kind() + " (" + CpuFeatures.host().int8Flags() + ")");
@@ -122,15 +120,6 @@ public final class TrainReference {
                 + ", PyTorch " + Engine.getEngine("PyTorch").getVersion() + " (CPU), ONNX Runtime "
                 + OrtRuntime.version());
         return m;
-    }
-
-    private static String cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1)
-                    .trim()).orElse("unknown CPU");
-        } catch (IOException | RuntimeException e) {
-            return "unknown CPU";
-        }
     }
 
     private static String memoryGiB() {

@@ -15,9 +15,6 @@ import org.quant4j.api.platform.CpuFeatures;
  */
 public record CpuDescription(String model, String int8Kind, String flags) {
 
-    /** How {@link CpuFeatures#int8Kind()} starts for a CPU that could not be read. */
-    private static final String UNKNOWN_KIND = "unknown (";
-
     public CpuDescription {
         requireText(model, "model", "the CPU model name, or \"unknown\"");
         requireText(int8Kind, "int8Kind", "e.g. \"x86-64 AVX2 (no VNNI)\"");
@@ -31,7 +28,7 @@ public record CpuDescription(String model, String int8Kind, String flags) {
 
     /** False for a CPU that could not be read (its kind then says why). */
     public boolean known() {
-        return !int8Kind.startsWith(UNKNOWN_KIND);
+        return !CpuFeatures.isUnknownKind(int8Kind);
     }
 
     /**
@@ -40,7 +37,7 @@ public record CpuDescription(String model, String int8Kind, String flags) {
      * alone, with its reason, for a CPU that could not be read.
      */
     public String summary() {
-        return known() ? model + " (" + int8Kind + "; " + flags + ")" : int8Kind;
+        return CpuFeatures.summary(model, int8Kind, flags);
     }
 
     private static void requireText(String value, String field, String hint) {
