@@ -18,20 +18,21 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import java.util.Optional;
+import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.quantize.QuantizationContext;
-import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.transform.TransformPipeline;
 
 /**
  * Wall time of calibration and of a whole static quantization of the ResNet-18-shaped graph against
@@ -102,8 +103,8 @@ public class CalibrationBenchmark {
         } else if (task.endsWith("-calibration")) {
             CalibrationMethod method = CalibrationMethod.fromId(task.substring(0, task.length() - "-calibration".length()));
             QuantizationConfig config = QuantizationConfig.builder().calibrationMethod(method).perChannel(true).build();
-            hole.consume(StaticQdqQuantizer.layout(folded, new QuantizationContext(config, Optional.of(images), BATCH,
-                    ProgressListener.NONE, options())));
+            hole.consume(StaticQdqQuantizer.layout(folded, QuantizationContext.calibratedBy(config, new CalibrationPass(config, images, BATCH,
+                    ProgressListener.NONE, options()))));
         } else {
             CalibrationMethod method = CalibrationMethod.fromId(task);
             QuantizationResult result = ResNet18Models.int8(fp32, dir.resolve("resnet18-" + task + ".onnx"), method,

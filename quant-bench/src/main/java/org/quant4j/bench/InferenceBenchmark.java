@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.data.Batch;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;

@@ -12,8 +12,8 @@ import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.OnnxModel;
 
 /** The ResNet-18-shaped graph at 3x224x224 the inference benchmarks run, in FP32 and static INT8. */
 final class ResNet18Models {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnx.builder.ReferenceGraphs;
 import picocli.CommandLine;
 
 /** The command tree, help and the error contract: one line on stderr, {@code quant4j: <reason>}, and an exit code. */

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 
 /** Writes the small files the CLI tests feed the commands: models, .npy arrays and IDX files. */
 public final class TestFiles {

@@ -1,7 +1,7 @@
 package org.quant4j.qat;
 
 import java.util.List;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.qat.export.OnnxExporter;
 import org.quant4j.qat.train.ClassifierTraining;
 import org.quant4j.qat.train.TrainedModel;

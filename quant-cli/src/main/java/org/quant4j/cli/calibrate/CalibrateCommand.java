@@ -42,12 +42,13 @@ import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
 import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.Node;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.onnxruntime.quantize.ActivationCalibration;
-import org.quant4j.onnxruntime.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.CalibratedRanges;
+import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import picocli.CommandLine.Command;
@@ -154,7 +155,7 @@ public final class CalibrateCommand extends CliCommand {
         Dataset samples = calibration.select(opened.dataset());
 
         Graph graph = onnx.graph();
-        ActivationCalibration.Result result;
+        CalibratedRanges result;
         CalibratorOptions options = calibratorOptions(config, scheme);
         // Created on a tensor's first batch; the observer is called for several tensors at once.
         Map<String, TensorStatisticsCollector> collectors = new ConcurrentHashMap<>();
@@ -163,9 +164,9 @@ public final class CalibrateCommand extends CliCommand {
                         t -> new TensorStatisticsCollector(t, Map.of(config.calibrationMethod().id(), options),
                                 AbsHistogram.DEFAULT_BINS)).observe(values, offset, length);
         try (ProgressBar bar = progressBar()) {
-            QuantizationContext context = new QuantizationContext(config, Optional.of(samples),
-                    calibration.batchSize(), bar, runnerOptions);
-            result = ActivationCalibration.calibrate(graph, activationTensors(graph), t -> scheme, context, observer);
+            CalibrationPass pass = new CalibrationPass(config, samples, calibration.batchSize(), bar, runnerOptions,
+                    observer);
+            result = pass.calibrate(graph, activationTensors(graph), t -> scheme);
         }
         CalibrationTable table = table(modelPath, config, options, scheme, samples, result);
         table.write(tablePath);
@@ -224,7 +225,7 @@ public final class CalibrateCommand extends CliCommand {
     }
 
     private static CalibrationTable table(Path modelPath, QuantizationConfig config, CalibratorOptions options,
-            QuantScheme scheme, Dataset samples, ActivationCalibration.Result result) {
+            QuantScheme scheme, Dataset samples, CalibratedRanges result) {
         String method = config.calibrationMethod().id();
         CalibrationTable.Builder table = CalibrationTable.builder()
                 .calibrationMethod(method)
@@ -248,7 +249,7 @@ public final class CalibrateCommand extends CliCommand {
     }
 
     private void printSummary(Path modelPath, Path tablePath, OpenedData opened, CalibrationTable table,
-            TensorRtCalibrationCache cache, ActivationCalibration.Result result, QuantScheme scheme) {
+            TensorRtCalibrationCache cache, CalibratedRanges result, QuantScheme scheme) {
         PrintWriter out = out();
         out.println("Calibrated " + table.size() + " tensors of " + modelPath + " (" + table.calibrationMethod() + ", "
                 + ActivationSchemeConverter.name(scheme) + " activations, " + Formats.count(result.samples())
@@ -279,7 +280,7 @@ public final class CalibrateCommand extends CliCommand {
     }
 
     private Map<String, Object> document(Path modelPath, Path tablePath, OpenedData opened, CalibrationTable table,
-            TensorRtCalibrationCache cache, ActivationCalibration.Result result) {
+            TensorRtCalibrationCache cache, CalibratedRanges result) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", modelPath.toAbsolutePath().normalize().toString());
         doc.put("method", table.calibrationMethod());

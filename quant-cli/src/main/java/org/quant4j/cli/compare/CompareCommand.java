@@ -20,7 +20,7 @@ import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
 import org.quant4j.cli.options.ModelOption;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.MethodComparison;
 import org.quant4j.report.render.ReportFiles;

@@ -33,9 +33,9 @@ import org.quant4j.calibration.data.Normalization;
 import org.quant4j.calibration.data.NpyDataset;
 import org.quant4j.calibration.data.PixelTransform;
 import org.quant4j.cli.data.DataOptions.Split;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 
 /**
  * Opens the data named by {@code --data}, recognising its format from the path:

@@ -22,7 +22,7 @@ import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

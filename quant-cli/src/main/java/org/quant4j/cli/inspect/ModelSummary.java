@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.graph.TensorInfo;
-import org.quant4j.onnxruntime.graph.TensorProtos;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.graph.TensorProtos;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 
 /**

@@ -1,8 +1,8 @@
 package org.quant4j.cli.inspect;
 
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
-import org.quant4j.onnxruntime.saturation.SaturationReport;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.saturation.SaturationAnalysis;
+import org.quant4j.onnx.saturation.SaturationReport;
 
 /**
  * Whether a model is accurate on every CPU kind, as far as its file tells: its int8 x uint8 layers

@@ -2,7 +2,7 @@ package org.quant4j.cli.options;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import picocli.CommandLine.Option;
 
 /** {@code --model FILE}: the ONNX model a command works on. */

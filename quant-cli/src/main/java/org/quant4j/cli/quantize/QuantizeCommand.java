@@ -33,7 +33,7 @@ import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.QuantizationModeConverter;
 import org.quant4j.cli.options.QuantizationOptions;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

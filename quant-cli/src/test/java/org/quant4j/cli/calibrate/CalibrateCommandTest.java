@@ -18,8 +18,8 @@ import org.quant4j.calibration.table.TensorRtCalibrationCache;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.ReferenceGraphs;
 
 class CalibrateCommandTest {
 

@@ -15,7 +15,7 @@ import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnx.builder.ReferenceGraphs;
 
 /** {@code quant4j compare --qat-train}: quantization-aware training as one more row of the comparison. */
 class CompareQatTrainTest {

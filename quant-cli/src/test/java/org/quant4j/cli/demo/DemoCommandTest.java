@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.TestFiles;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnx.builder.ReferenceGraphs;
 
 class DemoCommandTest {
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.TestFiles;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.graph.FloatTensor;
 
 class EvaluateCommandTest {
 

@@ -18,10 +18,10 @@ import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
-import org.quant4j.onnxruntime.builder.ConvOptions;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.builder.HeInitializer;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnx.builder.ConvOptions;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.HeInitializer;
+import org.quant4j.onnx.builder.ReferenceGraphs;
 
 class InspectCommandTest {
 

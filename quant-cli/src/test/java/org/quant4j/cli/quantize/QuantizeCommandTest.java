@@ -25,7 +25,7 @@ import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
 import org.quant4j.cli.console.Formats;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
+import org.quant4j.onnx.builder.ReferenceGraphs;
 
 class QuantizeCommandTest {
 

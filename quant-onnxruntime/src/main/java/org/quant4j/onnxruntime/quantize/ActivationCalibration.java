@@ -27,8 +27,9 @@ import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.quantize.CalibratedRanges;
+import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.PinnedOutputs;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
@@ -62,20 +63,6 @@ public final class ActivationCalibration {
     public static final String STAGE = "calibration";
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivationCalibration.class);
-
-    /**
-     * Calibrated ranges.
-     *
-     * @param ranges  range of every observed tensor that holds float32 values, in observation order
-     * @param samples number of samples run
-     * @param time    wall time of the calibration run
-     */
-    public record Result(Map<String, TensorRange> ranges, long samples, Duration time) {
-
-        public Result {
-            ranges = Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
-        }
-    }
 
     /**
      * Receives the values of the observed tensors during calibration, next to their calibrators
@@ -337,29 +324,19 @@ public final class ActivationCalibration {
     }
 
     /**
-     * Runs {@code context.calibrationData()} through {@code graph} (which is not modified) and
-     * calibrates each of {@code tensors} that holds float32 values.
+     * Runs the pass's data through {@code graph} (which is not modified) and calibrates each of
+     * {@code tensors} that holds float32 values; the pass's observer, if any, also receives every
+     * batch of every observed float32 tensor.
      *
      * @param schemes the activation scheme of each tensor: a symmetric scheme makes its calibrator
      *                produce a symmetric range
-     * @throws InvalidInputException when there is no calibration data or it does not fit the model
+     * @throws InvalidInputException when the data does not fit the model
      * @throws CalibrationException  when a tensor never holds a finite value
      */
-    public static Result calibrate(Graph graph, Collection<String> tensors, Function<String, QuantScheme> schemes,
-            QuantizationContext context) {
-        return calibrate(graph, tensors, schemes, context, null);
-    }
-
-    /**
-     * Calibrates as {@link #calibrate(Graph, Collection, Function, QuantizationContext)} does and
-     * also hands every batch of every observed float32 tensor to {@code observer}, in the same pass.
-     *
-     * @param observer receives each tensor's values batch by batch, or null for none
-     */
-    public static Result calibrate(Graph graph, Collection<String> tensors, Function<String, QuantScheme> schemes,
-            QuantizationContext context, TensorObserver observer) {
-        Dataset data = context.calibrationData().orElseThrow(() -> new InvalidInputException(
-                "Static quantization needs calibration data: give a dataset in the request"));
+    public static CalibratedRanges calibrate(Graph graph, Collection<String> tensors,
+            Function<String, QuantScheme> schemes, CalibrationPass context) {
+        TensorObserver observer = context.observer();
+        Dataset data = context.data();
         TensorInfo input = requireMatchingInput(graph, data);
         Set<String> observed = new LinkedHashSet<>(tensors);
         Map<String, Calibrator> calibrators = new LinkedHashMap<>();
@@ -419,6 +396,6 @@ public final class ActivationCalibration {
         }
         LOG.info("Calibrated {} tensors with {} on {} samples in {} ms", ranges.size(), method, done,
                 time.toMillis());
-        return new Result(ranges, done, time);
+        return new CalibratedRanges(ranges, done, time);
     }
 }

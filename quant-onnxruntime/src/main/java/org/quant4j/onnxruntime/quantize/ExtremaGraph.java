@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.quant4j.onnxruntime.graph.Attributes;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.Node;
-import org.quant4j.onnxruntime.graph.ShapeInference;
-import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.ShapeInference;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.quantize.QdqPlan;
 
 /**
  * A copy of a graph that reduces each observed tensor to what a min-max calibrator keeps of a batch,

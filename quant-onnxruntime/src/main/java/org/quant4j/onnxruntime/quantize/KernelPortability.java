@@ -7,11 +7,12 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnxruntime.saturation.DataSaturation;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.saturation.LayerSaturation;
-import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
-import org.quant4j.onnxruntime.saturation.SaturationReport;
+import org.quant4j.onnx.saturation.LayerSaturation;
+import org.quant4j.onnx.saturation.SaturationAnalysis;
+import org.quant4j.onnx.saturation.SaturationReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class KernelPortability {
                     .append(atRisk.stream().limit(5).map(LayerSaturation::node).collect(Collectors.joining(", ")))
                     .append(atRisk.size() > 5 ? ", ..." : "").append(")");
             if (data.isPresent()) {
-                SaturationReport seen = SaturationAnalysis.onData(model, data.get(), OBSERVED_SAMPLES, options);
+                SaturationReport seen = DataSaturation.onData(model, data.get(), OBSERVED_SAMPLES, options);
                 long outputs = 0;
                 long affected = 0;
                 for (LayerSaturation l : seen.layers()) {

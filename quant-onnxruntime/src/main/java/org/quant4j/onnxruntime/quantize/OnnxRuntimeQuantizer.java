@@ -23,11 +23,17 @@ import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.quantize.DynamicQuantizer;
+import org.quant4j.onnx.quantize.Fp16Converter;
+import org.quant4j.onnx.quantize.GraphQuantization;
+import org.quant4j.onnx.quantize.GraphQuantizer;
+import org.quant4j.onnx.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.StaticQdqQuantizer;
+import org.quant4j.onnx.transform.TransformPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,9 +118,10 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
             }
         }
         graph.requireOpset(REQUIRED_OPSET);
-        QuantizationContext context = new QuantizationContext(config, request.calibrationData(), request.batchSize(),
-                request.listener(), request.threads() > 0
-                        ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions);
+        RunnerOptions options = request.threads() > 0
+                ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
+        QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
+                data -> new CalibrationPass(config, data, request.batchSize(), request.listener(), options)));
         GraphQuantization result = quantizer.quantize(graph, context);
         for (NodeDecision d : result.decisions()) {
             NodeDecision before = transformDecisions.get(d.nodeName());
@@ -124,7 +131,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         OnnxModel quantized = graph.toModel();
         List<String> warnings = config.mode() == QuantizationMode.FP16 ? List.of()
                 : KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
-                        context.runnerOptions());
+                        options);
         // Calibration may take minutes: check again that no file appeared at the output meanwhile.
         checkOutput(request);
         quantized.write(output);

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.quant4j.api.QuantException;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 
 /**
  * The operators ONNX Runtime actually runs for a model after its graph optimisations: the session

@@ -14,9 +14,9 @@ import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Predictions;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
 
 /**
  * Evaluates a classifier on ONNX Runtime: streams the request's data batch by batch, takes the

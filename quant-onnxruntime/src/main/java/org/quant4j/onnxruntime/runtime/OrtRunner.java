@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.data.Batch;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.quant4j.onnxruntime.builder;
+package org.quant4j.onnx.builder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +8,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 

@@ -1,5 +1,7 @@
 package org.quant4j.onnxruntime.quantize;
 
+import org.quant4j.onnx.quantize.CalibratedRanges;
+import org.quant4j.onnx.quantize.QdqPlan;
 import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +28,13 @@ import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.onnxruntime.ArrayDataset;
-import org.quant4j.onnxruntime.builder.ConvOptions;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.Attributes;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ConvOptions;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 
 class ActivationCalibrationTest {
@@ -48,9 +50,9 @@ class ActivationCalibrationTest {
         return b.graph();
     }
 
-    private static QuantizationContext context(QuantizationConfig config, Dataset data, int batch,
+    private static CalibrationPass context(QuantizationConfig config, Dataset data, int batch,
             ProgressListener listener) {
-        return new QuantizationContext(config, Optional.of(data), batch, listener, RunnerOptions.defaults());
+        return new CalibrationPass(config, data, batch, listener, RunnerOptions.defaults());
     }
 
     /** Smallest and largest value of all samples, computed directly from the data. */
@@ -71,7 +73,7 @@ class ActivationCalibrationTest {
     void observesConvOutputBeforeTheReluThatOnnxRuntimeCouldFuse() {
         Graph g = convRelu();
         Dataset data = new UniformNoiseDataset(64, new int[] {1, 4, 4}, 3, 0f, 1f);
-        ActivationCalibration.Result r = ActivationCalibration.calibrate(g, List.of("input", "Conv_out", "out"),
+        CalibratedRanges r = ActivationCalibration.calibrate(g, List.of("input", "Conv_out", "out"),
                 t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 16, ProgressListener.NONE));
         float[] x = dataMinMax(data);
         assertEquals(new TensorRange(x[0], x[1]), r.ranges().get("input"));
@@ -90,7 +92,7 @@ class ActivationCalibrationTest {
     @Test
     void symmetricSchemeGivesSymmetricRanges() {
         Dataset data = new UniformNoiseDataset(32, new int[] {1, 4, 4}, 5, 0f, 1f);
-        ActivationCalibration.Result r = ActivationCalibration.calibrate(convRelu(), List.of("Conv_out"),
+        CalibratedRanges r = ActivationCalibration.calibrate(convRelu(), List.of("Conv_out"),
                 t -> QuantScheme.INT8_SYMMETRIC, context(MIN_MAX, data, 8, ProgressListener.NONE));
         TensorRange conv = r.ranges().get("Conv_out");
         float[] x = dataMinMax(data);
@@ -139,9 +141,9 @@ class ActivationCalibrationTest {
         Dataset data = new UniformNoiseDataset(10, new int[] {1, 4, 4}, 7, -1f, 1f);
         Map<String, List<float[]>> seen = new ConcurrentHashMap<>();
         ActivationCalibration.calibrate(convRelu(), List.of("input", "Conv_out", "out"),
-                t -> QuantScheme.UINT8_ASYMMETRIC, context(MIN_MAX, data, 4, ProgressListener.NONE),
-                (tensor, values, offset, length) -> seen.computeIfAbsent(tensor, k -> new ArrayList<>())
-                        .add(Arrays.copyOfRange(values, offset, offset + length)));
+                t -> QuantScheme.UINT8_ASYMMETRIC, new CalibrationPass(MIN_MAX, data, 4, ProgressListener.NONE,
+                        RunnerOptions.defaults(), (tensor, values, offset, length) -> seen.computeIfAbsent(tensor,
+                                k -> new ArrayList<>()).add(Arrays.copyOfRange(values, offset, offset + length))));
         assertEquals(Set.of("input", "Conv_out", "out"), seen.keySet());
         List<float[]> inputs = new ArrayList<>();
         data.batches(4).forEachRemaining(b -> inputs.add(b.data()));
@@ -163,13 +165,14 @@ class ActivationCalibrationTest {
     private static Map<String, TensorRange> fromValues(Graph g, List<String> tensors, QuantizationConfig config,
             Dataset data, int batch) {
         return ActivationCalibration.calibrate(g, tensors, t -> QuantScheme.UINT8_ASYMMETRIC,
-                context(config, data, batch, ProgressListener.NONE), (tensor, values, offset, length) -> { }).ranges();
+                new CalibrationPass(config, data, batch, ProgressListener.NONE, RunnerOptions.defaults(),
+                        (tensor, values, offset, length) -> { })).ranges();
     }
 
     @Test
     void extremesReducedInTheGraphGiveTheRangesOfTheValues() {
         Graph g = OnnxModel.of(ReferenceGraphs.smallCnn(5)).graph();
-        org.quant4j.onnxruntime.transform.TransformPipeline.inference().apply(g);
+        org.quant4j.onnx.transform.TransformPipeline.inference().apply(g);
         List<String> tensors = new ArrayList<>(QdqPlan.candidateTensors(g, MIN_MAX));
         Dataset data = new UniformNoiseDataset(40, new int[] {1, 28, 28}, 11, -1f, 1f);
         for (String method : List.of("minmax", "moving-average-minmax")) {

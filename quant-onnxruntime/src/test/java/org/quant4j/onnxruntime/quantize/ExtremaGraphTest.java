@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.Node;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.graph.TensorInfo;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.transform.TransformPipeline;
 
 class ExtremaGraphTest {
 
@@ -111,7 +111,7 @@ class ExtremaGraphTest {
     @Test
     void tensorsOfUninferableShapeAreCountedByShape() {
         // input [N, 1, 4, 4] -> Reshape to [N, 16] (not inferred) -> Relu.
-        org.quant4j.onnxruntime.builder.GraphBuilder b = org.quant4j.onnxruntime.builder.GraphBuilder.create("reshape");
+        org.quant4j.onnx.builder.GraphBuilder b = org.quant4j.onnx.builder.GraphBuilder.create("reshape");
         String x = b.input("input", -1, 1, 4, 4);
         String flat = b.reshape(x, -1, 16);
         b.output(b.relu(flat), "out");

@@ -1,5 +1,6 @@
 package org.quant4j.onnxruntime.quantize;
 
+import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.calibration.data.UniformNoiseDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,15 +37,15 @@ import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.QuantizerProvider;
 import org.quant4j.api.quantize.Quantizers;
-import org.quant4j.onnxruntime.builder.ConvOptions;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.Attributes;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ConvOptions;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.transform.TransformPipeline;
 
 class OnnxRuntimeQuantizerTest {
 

@@ -14,15 +14,15 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.Subset;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 
 /** Data sets, quantization runs and accuracy measures shared by the quantization tests. */
-final class QuantizationTestSupport {
+public final class QuantizationTestSupport {
 
     private QuantizationTestSupport() {
     }
@@ -31,7 +31,7 @@ final class QuantizationTestSupport {
      * Fashion-MNIST test images {@code from .. from + count - 1}, scaled to [0, 1]; the test is
      * skipped, with the reason, when the dataset is not installed.
      */
-    static Dataset fashionMnist(int from, int count) {
+    public static Dataset fashionMnist(int from, int count) {
         List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
         Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
                 + "); install it with 'apt-get install dataset-fashion-mnist' or set -D"
@@ -40,18 +40,18 @@ final class QuantizationTestSupport {
     }
 
     /** Writes {@code model} to {@code file} and returns the file. */
-    static Path write(ModelProto model, Path file) {
+    public static Path write(ModelProto model, Path file) {
         OnnxModel.of(model).write(file);
         return file;
     }
 
     /** The operators ONNX Runtime runs for {@code model} at {@code level}. */
-    static OptimizedOps optimizedOps(Path model, OptimizationLevel level) {
+    public static OptimizedOps optimizedOps(Path model, OptimizationLevel level) {
         return OptimizedOps.list(model, RunnerOptions.builder().optimization(level).intraOpThreads(1).build());
     }
 
     /** Asserts that ONNX Runtime runs {@code expected} nodes of the given operator types, in any domain, in all. */
-    static void assertCount(OptimizedOps ops, long expected, String... types) {
+    public static void assertCount(OptimizedOps ops, long expected, String... types) {
         long actual = 0;
         for (String t : types) {
             actual += ops.count(t);
@@ -60,7 +60,7 @@ final class QuantizationTestSupport {
     }
 
     /** Quantizes {@code model} to {@code output} with the onnxruntime quantizer. */
-    static QuantizationResult quantize(Path model, Path output, QuantizationConfig config, Dataset data) {
+    public static QuantizationResult quantize(Path model, Path output, QuantizationConfig config, Dataset data) {
         try (OnnxRuntimeQuantizer q = new OnnxRuntimeQuantizer()) {
             return q.quantize(QuantizationRequest.builder().model(model).output(output).config(config)
                     .calibrationData(data).batchSize(64).build());
@@ -71,7 +71,7 @@ final class QuantizationTestSupport {
      * Signal-to-quantization-noise ratio in dB of the quantized model's first output against the
      * float model's: {@code 10 log10(sum y^2 / sum (y - yq)^2)} over all samples of {@code data}.
      */
-    static double sqnr(Path floatModel, Path quantizedModel, Dataset data) {
+    public static double sqnr(Path floatModel, Path quantizedModel, Dataset data) {
         RunnerOptions options = RunnerOptions.builder().intraOpThreads(1).build();
         double signal = 0;
         double noise = 0;

@@ -18,8 +18,8 @@ import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.onnxruntime.ArrayDataset;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.graph.FloatTensor;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.graph.FloatTensor;
 
 class OrtEvaluatorTest {
 

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Batch;
 import org.quant4j.onnxruntime.OrtTestSupport;
-import org.quant4j.onnxruntime.builder.ConvOptions;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.builder.HeInitializer;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ConvOptions;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.HeInitializer;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
 
 class OrtRunnerTest {
 

@@ -12,8 +12,8 @@ import org.quant4j.api.QuantException;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.TimedSession;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.OnnxModel;
 
 class OrtTimedSessionTest {
 

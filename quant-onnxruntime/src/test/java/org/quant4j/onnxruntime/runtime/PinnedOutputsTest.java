@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Batch;
 import org.quant4j.onnxruntime.OrtTestSupport;
-import org.quant4j.onnxruntime.builder.ConvOptions;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ConvOptions;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.OnnxModel;
 
 class PinnedOutputsTest {
 

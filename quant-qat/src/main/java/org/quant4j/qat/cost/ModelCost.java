@@ -6,12 +6,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.quant4j.api.ModelException;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.Node;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.graph.ShapeInference;
-import org.quant4j.onnxruntime.graph.TensorInfo;
-import org.quant4j.onnxruntime.graph.TensorProtos;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.ShapeInference;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.graph.TensorProtos;
 
 /**
  * Size and compute of a convolutional classifier, counted from its ONNX graph for one image.

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantizationConfig;
@@ -18,12 +19,12 @@ import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.api.quantize.NodeDecision;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.quantize.GraphQuantization;
-import org.quant4j.onnxruntime.quantize.QuantizationContext;
-import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.quantize.GraphQuantization;
+import org.quant4j.onnx.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.StaticQdqQuantizer;
+import org.quant4j.onnx.transform.TransformPipeline;
 import org.quant4j.qat.simulate.QatGraph;
 import org.quant4j.qat.train.EpochRecord;
 import org.quant4j.qat.train.InMemoryImages;
@@ -160,9 +161,9 @@ public final class QatModel implements AutoCloseable {
         List<NodeDecision> decisions = new ArrayList<>(TransformPipeline.inference().apply(graph).stream()
                 .filter(d -> d.action() == NodeDecision.Action.FOLDED).toList());
         graph.requireOpset(QuantizationAwareTraining.REQUIRED_OPSET);
-        GraphQuantization q = new StaticQdqQuantizer().quantize(graph, new QuantizationContext(c.build(),
-                Optional.of(calibration), Math.min(64, calibration.size()), ProgressListener.NONE,
-                RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build()));
+        GraphQuantization q = new StaticQdqQuantizer().quantize(graph, QuantizationContext.calibratedBy(c.build(),
+                new CalibrationPass(c.build(), calibration, Math.min(64, calibration.size()), ProgressListener.NONE,
+                        RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build())));
         decisions.addAll(q.decisions());
         if (!q.ranges().keySet().equals(ranges.keySet())) {
             Set<String> onlyExported = new TreeSet<>(q.ranges().keySet());

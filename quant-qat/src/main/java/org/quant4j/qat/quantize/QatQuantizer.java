@@ -15,7 +15,7 @@ import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.calibration.sampling.Subset;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.quantize.OnnxRuntimeQuantizer;
 import org.quant4j.qat.train.InMemoryImages;
 import org.slf4j.Logger;

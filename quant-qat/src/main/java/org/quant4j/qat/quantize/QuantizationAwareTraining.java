@@ -9,19 +9,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.quantize.QdqLayout;
-import org.quant4j.onnxruntime.quantize.QuantizationContext;
-import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.quantize.QdqLayout;
+import org.quant4j.onnx.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.transform.TransformPipeline;
 import org.quant4j.qat.simulate.QatGraph;
 import org.quant4j.qat.train.InMemoryImages;
 import org.quant4j.qat.train.TorchRuntime;
@@ -78,10 +79,11 @@ public final class QuantizationAwareTraining {
         long start = System.nanoTime();
         List<QdqLayout> layouts = new ArrayList<>();
         for (CalibrationMethod method : methods) {
-            layouts.add(StaticQdqQuantizer.layout(folded, new QuantizationContext(
-                    config.toBuilder().calibrationMethod(method).build(), Optional.of(calibration),
-                    Math.min(64, calibration.size()), listener, RunnerOptions.defaults().toBuilder()
-                            .intraOpThreads(options.training().threads()).build())));
+            layouts.add(StaticQdqQuantizer.layout(folded, QuantizationContext.calibratedBy(
+                    config.toBuilder().calibrationMethod(method).build(), new CalibrationPass(
+                            config.toBuilder().calibrationMethod(method).build(), calibration,
+                            Math.min(64, calibration.size()), listener, RunnerOptions.defaults().toBuilder()
+                                    .intraOpThreads(options.training().threads()).build()))));
         }
         Duration calibrationTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Initial ranges of {} activation groups calibrated ({}) on {} samples in {} ms; {} weights quantized",

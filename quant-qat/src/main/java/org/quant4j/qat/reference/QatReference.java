@@ -17,7 +17,7 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.calibration.sampling.Subset;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.quantize.OnnxRuntimeQuantizer;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;

@@ -20,7 +20,7 @@ import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.calibration.sampling.Subset;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OrtEvaluator;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
 import org.quant4j.qat.cost.ModelCost;

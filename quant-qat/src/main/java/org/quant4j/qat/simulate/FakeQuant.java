@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import org.quant4j.api.QuantParams;
 import java.util.Optional;
 import org.quant4j.api.QuantScheme;
-import org.quant4j.onnxruntime.quantize.Int16Pairing;
+import org.quant4j.onnx.quantize.Int16Pairing;
 
 /**
  * Fake quantization: the value a tensor has after QuantizeLinear then DequantizeLinear, with

@@ -23,15 +23,15 @@ import java.util.Map;
 import java.util.Set;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.TensorRange;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.Node;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.graph.TensorInfo;
-import org.quant4j.onnxruntime.quantize.QdqLayout;
-import org.quant4j.onnxruntime.transform.DropoutRemoval;
-import org.quant4j.onnxruntime.transform.IdentityRemoval;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.quantize.QdqLayout;
+import org.quant4j.onnx.transform.DropoutRemoval;
+import org.quant4j.onnx.transform.IdentityRemoval;
+import org.quant4j.onnx.transform.TransformPipeline;
 
 /**
  * A float ONNX classifier run by DJL with simulated INT8: every initializer of a Conv, Gemm, MatMul

@@ -71,8 +71,8 @@ class QatQuantizerTest {
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model)), "the input model must not change");
         // Trained and exported for the default kernel target: nothing can saturate on AVX2 without VNNI.
         assertEquals("portable", result.provenance().get("kernelTarget"));
-        assertTrue(org.quant4j.onnxruntime.saturation.SaturationAnalysis.ofWeights(
-                org.quant4j.onnxruntime.graph.OnnxModel.read(out).graph()).portable(), "the QAT model is portable");
+        assertTrue(org.quant4j.onnx.saturation.SaturationAnalysis.ofWeights(
+                org.quant4j.onnx.graph.OnnxModel.read(out).graph()).portable(), "the QAT model is portable");
         assertEquals(java.util.List.of(), result.warnings());
     }
 

@@ -16,13 +16,13 @@ import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.CalibrationSampler;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.quantize.OnnxRuntimeQuantizer;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
+import org.quant4j.onnx.saturation.SaturationAnalysis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,10 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.calibration.data.FashionMnist;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.saturation.SaturationAnalysis;
+import org.quant4j.onnx.saturation.SaturationAnalysis;
 
 /**
  * The committed QAT models run on ONNX Runtime's integer kernels and reach the accuracy their cards

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.calibration.data.FashionMnist;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.qat.cost.ModelCost;
 
 /** The committed reference models load and reach the accuracy their cards state, on all 10,000 test images. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.calibration.data.FashionMnist;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.qat.TinyModels;
 
 class TrainReferenceTest {

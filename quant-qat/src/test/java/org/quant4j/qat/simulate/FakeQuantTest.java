@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
-import org.quant4j.onnxruntime.quantize.Int16Pairing;
+import org.quant4j.onnx.quantize.Int16Pairing;
 import org.quant4j.api.TensorRange;
 import org.quant4j.qat.train.TorchRuntime;
 

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantizationConfig;
@@ -29,17 +30,17 @@ import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.TensorRange;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.calibration.sampling.CalibrationSampler;
-import org.quant4j.onnxruntime.builder.GraphBuilder;
-import org.quant4j.onnxruntime.graph.FloatTensor;
-import org.quant4j.onnxruntime.graph.Graph;
-import org.quant4j.onnxruntime.graph.Node;
-import org.quant4j.onnxruntime.graph.OnnxModel;
-import org.quant4j.onnxruntime.quantize.QdqLayout;
-import org.quant4j.onnxruntime.quantize.QuantizationContext;
-import org.quant4j.onnxruntime.quantize.StaticQdqQuantizer;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.quantize.QdqLayout;
+import org.quant4j.onnx.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnxruntime.transform.TransformPipeline;
+import org.quant4j.onnx.transform.TransformPipeline;
 import org.quant4j.qat.TinyModels;
 import org.quant4j.qat.export.OnnxExporter;
 import org.quant4j.qat.train.InMemoryImages;
@@ -75,9 +76,9 @@ class QatGraphTest {
     static QdqLayout layout(OnnxModel model) {
         Graph folded = Graph.of(model);
         TransformPipeline.inference().apply(folded);
-        return StaticQdqQuantizer.layout(folded, new QuantizationContext(CONFIG,
-                Optional.of(CalibrationSampler.stratified(org.quant4j.calibration.data.FashionMnist.train(), 100, 3)),
-                50, ProgressListener.NONE, RunnerOptions.defaults()));
+        return StaticQdqQuantizer.layout(folded, QuantizationContext.calibratedBy(CONFIG, new CalibrationPass(CONFIG,
+                CalibrationSampler.stratified(org.quant4j.calibration.data.FashionMnist.train(), 100, 3),
+                50, ProgressListener.NONE, RunnerOptions.defaults())));
     }
 
     private float[] forward(boolean training) {
@@ -122,9 +123,9 @@ class QatGraphTest {
         // The QuantizeLinear inputs of the static PTQ model of the same graph are its quantized activations.
         Graph ptq = Graph.of(model);
         TransformPipeline.inference().apply(ptq);
-        new StaticQdqQuantizer().quantize(ptq, new QuantizationContext(CONFIG,
-                Optional.of(CalibrationSampler.stratified(org.quant4j.calibration.data.FashionMnist.train(), 50, 3)),
-                50, ProgressListener.NONE, RunnerOptions.defaults()));
+        new StaticQdqQuantizer().quantize(ptq, QuantizationContext.calibratedBy(CONFIG, new CalibrationPass(CONFIG,
+                CalibrationSampler.stratified(org.quant4j.calibration.data.FashionMnist.train(), 50, 3),
+                50, ProgressListener.NONE, RunnerOptions.defaults())));
         // The rewriter renames a quantized graph output's producer (logits -> logits_float) so that the
         // DequantizeLinear writes the graph output: name such a tensor by the graph output.
         Set<String> quantized = ptq.nodes().stream().filter(n -> n.is("QuantizeLinear"))

@@ -21,8 +21,8 @@ import org.quant4j.api.data.Dataset;
 import org.quant4j.api.platform.CpuFeatures;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.sampling.Subset;
-import org.quant4j.onnxruntime.builder.ReferenceGraphs;
-import org.quant4j.onnxruntime.graph.OnnxModel;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.report.render.ReportWriter;
 
 class MethodComparisonTest {

@@ -1,0 +1,383 @@
+package org.quant4j.onnx.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.quant4j.api.ChannelRanges;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.Precision;
+import org.quant4j.api.QuantParams;
+import org.quant4j.api.QuantScheme;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.NodeDecision.Action;
+import org.quant4j.calibration.method.PerChannelMinMax;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.TensorProtos;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dynamic int8 quantization for ONNX Runtime's CPU kernels, in the form
+ * {@code onnxruntime.quantization.quantize_dynamic} emits: int8 symmetric weights stored in the
+ * model, activations quantized to uint8 at run time from their observed range.
+ *
+ * <ul>
+ *   <li>{@code MatMul} with a constant 2-D weight {@code B [K, N]} and {@code Gemm} with a constant
+ *       {@code B} (and {@code transA = 0}) become
+ *       {@code DynamicQuantizeLinear(A) -> MatMulInteger(A_q, B_q, A_zp, B_zp) -> Cast(float) ->
+ *       Mul(A_scale * B_scale)}; a Gemm's {@code transB} is applied to the weight before
+ *       quantization, its {@code alpha} is folded into {@code B_scale} and {@code beta * C} is added
+ *       after with {@code Add}. ONNX Runtime's graph optimiser fuses the pattern into
+ *       {@code com.microsoft:DynamicQuantizeMatMul} (bias {@code Add} included). Weights are int8,
+ *       per tensor or, with {@link QuantizationConfig#perChannel()}, per output column (axis 1 of
+ *       {@code [K, N]}). ONNX Runtime 1.29's CPU {@code MatMulInteger} accepts every combination of
+ *       uint8 and int8 {@code A} and {@code B}, with a scalar or per-column ({@code [N]})
+ *       {@code b_zero_point}, and {@code DynamicQuantizeMatMul} honours per-column scales, so
+ *       per-channel weights need no fallback. The fusion happens from the EXTENDED optimisation level
+ *       on; below it the unfused integer ops run.</li>
+ *   <li>{@code LSTM} with constant {@code W} and {@code R} becomes
+ *       {@code com.microsoft:DynamicQuantizeLSTM} with int8 weights transposed to
+ *       {@code [num_directions, input_size, 4*hidden]} and {@code [num_directions, hidden, 4*hidden]},
+ *       scales and zero points of shape {@code [num_directions]} (per tensor, one per direction) or
+ *       {@code [num_directions, 4*hidden]} (per channel, one scale per gate row); ONNX Runtime 1.29's
+ *       CPU kernel honours both.</li>
+ * </ul>
+ *
+ * <p>Weight scales come from {@link QuantParams#forRange}/{@link QuantParams#forChannels} with the
+ * symmetric narrow-range int8 scheme, so {@code scale = amax / 127} and the zero point is 0. Float
+ * weights that no node reads any more are removed. Every MatMul, Gemm and LSTM gets a decision.
+ */
+public final class DynamicQuantizer implements GraphQuantizer {
+
+    /** Domain of ONNX Runtime's contrib operators. */
+    public static final String MS_DOMAIN = "com.microsoft";
+
+    /** Reason given for a MatMul or Gemm whose weight is computed at run time. */
+    public static final String NOT_CONSTANT = "weight is not a constant";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicQuantizer.class);
+
+    private static final Set<String> CANDIDATES = Set.of("MatMul", "Gemm", "LSTM");
+
+    /** ONNX LSTM attributes that {@code DynamicQuantizeLSTM} shares (it has no {@code layout}). */
+    private static final Set<String> LSTM_ATTRIBUTES = Set.of("activation_alpha", "activation_beta", "activations",
+            "clip", "direction", "hidden_size", "input_forget");
+
+    @Override
+    public QuantizationMode mode() {
+        return QuantizationMode.DYNAMIC;
+    }
+
+    @Override
+    public GraphQuantization quantize(Graph graph, QuantizationContext context) {
+        QuantizationConfig config = context.config();
+        if (config.weightPrecision() != Precision.INT8) {
+            throw new InvalidInputException("Dynamic quantization stores int8 weights, but the config asks for "
+                    + config.weightPrecision() + " weights: set weightPrecision(INT8) or use static mode");
+        }
+        if (!config.activationScheme().equals(QuantScheme.UINT8_ASYMMETRIC)) {
+            LOG.warn("Dynamic mode quantizes activations at run time with DynamicQuantizeLinear, which produces uint8"
+                    + " asymmetric values; the configured activation scheme ({}) does not apply",
+                    config.activationScheme());
+        }
+        List<Plan> plans = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (!n.domain().isEmpty() || !CANDIDATES.contains(n.opType())) {
+                continue;
+            }
+            String excluded = config.exclusionReason(n.name(), n.opType());
+            Optional<String> blocker = excluded != null ? Optional.of(excluded) : blocker(graph, n);
+            plans.add(new Plan(n, blocker.orElse(null)));
+        }
+        if (plans.stream().allMatch(p -> p.skipReason() != null)) {
+            String considered = plans.isEmpty() ? "the graph has none of these ops"
+                    : plans.stream().map(p -> p.node().name() + " (" + p.node().opType() + "): " + p.skipReason())
+                            .collect(Collectors.joining("; "));
+            throw new ModelException("Graph '" + graph.name() + "' has no MatMul, Gemm or LSTM with constant weights to"
+                    + " quantize dynamically (" + considered + "). Use static QDQ or FP16 mode for this model, or"
+                    + " remove the exclusions that cover these nodes");
+        }
+        Rewriter rewriter = new Rewriter(graph, config);
+        List<NodeDecision> decisions = new ArrayList<>(plans.size());
+        for (Plan p : plans) {
+            Node n = p.node();
+            if (p.skipReason() != null) {
+                LOG.info("Skipped {} ({}): {}", n.name(), n.opType(), p.skipReason());
+                decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, p.skipReason()));
+                continue;
+            }
+            String reason = n.opType().equals("LSTM") ? rewriter.lstm(n) : rewriter.matMul(n);
+            LOG.debug("Quantized {} ({}): {}", n.name(), n.opType(), reason);
+            decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, reason));
+        }
+        List<String> removed = rewriter.removeUnusedWeights();
+        LOG.debug("Removed float weights no node reads any more: {}", removed);
+        return GraphQuantization.of(decisions);
+    }
+
+    /** Why node {@code n} cannot be quantized dynamically, or empty when it can. */
+    private static Optional<String> blocker(Graph graph, Node n) {
+        return switch (n.opType()) {
+            case "MatMul" -> weightBlocker(graph, n.input(1), 2);
+            case "Gemm" -> n.intAttribute("transA", 0) != 0
+                    ? Optional.of("transA=1 (a transposed activation) has no MatMulInteger form")
+                    : weightBlocker(graph, n.input(1), 2);
+            case "LSTM" -> n.intAttribute("layout", 0) != 0
+                    ? Optional.of("layout=1 (batch-major) is not supported by DynamicQuantizeLSTM")
+                    : weightBlocker(graph, n.input(1), 3).or(() -> weightBlocker(graph, n.input(2), 3));
+            default -> throw new IllegalStateException("not a candidate: " + n);
+        };
+    }
+
+    private static Optional<String> weightBlocker(Graph graph, String weight, int rank) {
+        Optional<TensorProto> t = weight.isEmpty() ? Optional.empty() : graph.initializer(weight);
+        if (t.isEmpty()) {
+            return Optional.of(NOT_CONSTANT);
+        }
+        if (t.get().getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            return Optional.of("weight '" + weight + "' is " + TensorProtos.typeName(t.get().getDataType())
+                    + ", not float32");
+        }
+        if (t.get().getDimsCount() != rank) {
+            return Optional.of("weight '" + weight + "' has rank " + t.get().getDimsCount() + ", expected " + rank);
+        }
+        return Optional.empty();
+    }
+
+    /** A candidate node and why it is skipped ({@code null} when it is quantized). */
+    private record Plan(Node node, String skipReason) {
+    }
+
+    /** Int8 values of a row-major {@code [rows, cols]} matrix and the parameters that produced them. */
+    private record Int8Matrix(byte[] values, QuantParams params) {
+    }
+
+    /** Outputs of the DynamicQuantizeLinear that quantizes one activation tensor. */
+    private record DynamicActivation(String quantized, String scale, String zeroPoint) {
+    }
+
+    /** Rewrites planned nodes of one graph; shares DynamicQuantizeLinear nodes between readers of a tensor. */
+    private static final class Rewriter {
+        private final Graph graph;
+        private final QuantizationConfig config;
+        private final Map<String, DynamicActivation> activations = new HashMap<>();
+        private final Set<String> floatWeights = new LinkedHashSet<>();
+
+        Rewriter(Graph graph, QuantizationConfig config) {
+            this.graph = graph;
+            this.config = config;
+        }
+
+        /** Rewrites a MatMul or Gemm; returns the decision reason. */
+        String matMul(Node n) {
+            boolean gemm = n.is("Gemm");
+            String weightName = n.input(1);
+            FloatTensor w = graph.floatInitializer(weightName).orElseThrow();
+            boolean transB = gemm && n.intAttribute("transB", 0) != 0;
+            int k = (int) (transB ? w.dim(1) : w.dim(0));
+            int cols = (int) (transB ? w.dim(0) : w.dim(1));
+            float[] kn = transB ? transpose(w.data(), cols, k) : w.data();
+            QuantScheme scheme = config.weightScheme(1);
+            double[] limits = config.kernelTarget().limitsPairSums()
+                    ? Int16Pairing.COLUMNS.largestPairSums(kn, new long[] {k, cols}) : null;
+            Int8Matrix q = quantize(kn, k, cols, scheme, limits);
+            floatWeights.add(weightName);
+
+            String base = n.name();
+            long[] paramShape = scheme.perChannel() ? new long[] {cols} : new long[0];
+            String wq = graph.uniqueName(weightName + "_quantized");
+            graph.putInitializer(TensorProtos.int8s(wq, new long[] {k, cols}, q.values()));
+            String wzp = graph.uniqueName(weightName + "_zero_point");
+            graph.putInitializer(TensorProtos.int8s(wzp, paramShape, new byte[(int) FloatTensor.elementCount(paramShape)]));
+            float alpha = gemm ? n.floatAttribute("alpha", 1f) : 1f;
+            float[] scales = q.params().scales();
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] *= alpha;
+            }
+            String wscale = graph.putInitializer(graph.uniqueName(weightName + "_scale"),
+                    new FloatTensor(paramShape, scales));
+
+            String y = n.output(0);
+            String a = n.input(0);
+            graph.removeNode(n.name());
+            DynamicActivation act = activation(a);
+            String integer = add(base + "_MatMulInteger", "MatMulInteger", List.of(act.quantized(), wq, act.zeroPoint(),
+                    wzp), null);
+            String asFloat = add(base + "_Cast", "Cast", List.of(integer), null,
+                    Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE));
+            String scale = add(base + "_scales_Mul", "Mul", List.of(act.scale(), wscale), null);
+            String bias = gemm ? bias(n) : null;
+            String product = add(base + "_output_Mul", "Mul", List.of(asFloat, scale), bias == null ? y : null);
+            if (bias != null) {
+                add(base + "_bias_Add", "Add", List.of(product, bias), y);
+            }
+            return "int8 weights " + (scheme.perChannel() ? "per channel (" + cols + " output columns)" : "per tensor")
+                    + (transB ? " from the transposed weight (transB=1)" : "")
+                    + ", uint8 activations quantized at run time: DynamicQuantizeLinear, MatMulInteger, Cast, Mul"
+                    + (bias != null ? ", Add" : "") + " (ONNX Runtime fuses them into DynamicQuantizeMatMul)";
+        }
+
+        /** {@code beta * C} of a Gemm, or null when it has no C or beta is 0. */
+        private String bias(Node gemm) {
+            String c = gemm.input(2);
+            float beta = gemm.floatAttribute("beta", 1f);
+            if (c.isEmpty() || beta == 0f) {
+                return null;
+            }
+            if (beta == 1f) {
+                return c;
+            }
+            Optional<TensorProto> constant = graph.initializer(c)
+                    .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE);
+            if (constant.isPresent()) {
+                FloatTensor values = TensorProtos.toFloatTensor(constant.get());
+                float[] scaled = values.data();
+                for (int i = 0; i < scaled.length; i++) {
+                    scaled[i] *= beta;
+                }
+                floatWeights.add(c);
+                return graph.putInitializer(graph.uniqueName(c + "_times_beta"), new FloatTensor(values.shape(), scaled));
+            }
+            String betaName = graph.putInitializer(graph.uniqueName(gemm.name() + "_beta"), FloatTensor.scalar(beta));
+            return add(gemm.name() + "_beta_Mul", "Mul", List.of(c, betaName), null);
+        }
+
+        /** Rewrites an LSTM into DynamicQuantizeLSTM; returns the decision reason. */
+        String lstm(Node n) {
+            Int8Lstm w = lstmWeight(n.input(1));
+            Int8Lstm r = lstmWeight(n.input(2));
+            List<String> inputs = new ArrayList<>(List.of(n.input(0), w.values(), r.values()));
+            for (int i = 3; i <= 7; i++) {
+                inputs.add(n.input(i));
+            }
+            inputs.addAll(List.of(w.scale(), w.zeroPoint(), r.scale(), r.zeroPoint()));
+            List<AttributeProto> attributes = n.attributes().values().stream()
+                    .filter(a -> LSTM_ATTRIBUTES.contains(a.getName())).toList();
+            graph.removeNode(n.name());
+            graph.addNode(Node.of(graph.uniqueName(n.name() + "_quant"), "DynamicQuantizeLSTM", MS_DOMAIN, inputs,
+                    n.outputs(), attributes));
+            if (!graph.opsetImports().containsKey(MS_DOMAIN)) {
+                graph.setOpsetImport(MS_DOMAIN, 1);
+            }
+            return "com.microsoft DynamicQuantizeLSTM with int8 W and R "
+                    + (config.perChannel() ? "per channel (one scale per row of 4*hidden)" : "per tensor (one scale per"
+                    + " direction)") + ", activations quantized at run time";
+        }
+
+        /** Int8 W or R of an LSTM, transposed to {@code [num_directions, cols, 4*hidden]}, with its parameters. */
+        private Int8Lstm lstmWeight(String name) {
+            FloatTensor w = graph.floatInitializer(name).orElseThrow();
+            int directions = (int) w.dim(0);
+            int gates = (int) w.dim(1);
+            int cols = (int) w.dim(2);
+            floatWeights.add(name);
+            // Per channel: one scale per row of each direction; per tensor: one per direction (the kernel
+            // reads a scale per direction), so both are rows of a 2-D view with the scale along axis 0.
+            QuantScheme rows = config.weightScheme(0).toBuilder().perChannel(0).build();
+            // The kernel pairs products along each gate row's input features.
+            double[] rowLimits = config.kernelTarget().limitsPairSums()
+                    ? Int16Pairing.ROWS.largestPairSums(w.data(), new long[] {(long) directions * gates, cols}) : null;
+            double[] directionLimits = null;
+            if (rowLimits != null && !config.perChannel()) {
+                directionLimits = new double[directions];
+                for (int r = 0; r < rowLimits.length; r++) {
+                    directionLimits[r / gates] = Math.max(directionLimits[r / gates], rowLimits[r]);
+                }
+            }
+            Int8Matrix q = config.perChannel()
+                    ? quantize(w.data(), directions * gates, cols, rows, rowLimits)
+                    : quantize(w.data(), directions, gates * cols, rows, directionLimits);
+            byte[] transposed = new byte[q.values().length];
+            int block = gates * cols;
+            for (int d = 0; d < directions; d++) {
+                for (int g = 0; g < gates; g++) {
+                    for (int c = 0; c < cols; c++) {
+                        transposed[d * block + c * gates + g] = q.values()[d * block + g * cols + c];
+                    }
+                }
+            }
+            long[] paramShape = config.perChannel() ? new long[] {directions, gates} : new long[] {directions};
+            String values = graph.uniqueName(name + "_quantized");
+            graph.putInitializer(TensorProtos.int8s(values, new long[] {directions, cols, gates}, transposed));
+            String scale = graph.putInitializer(graph.uniqueName(name + "_scale"),
+                    new FloatTensor(paramShape, q.params().scales()));
+            String zeroPoint = graph.uniqueName(name + "_zero_point");
+            graph.putInitializer(TensorProtos.int8s(zeroPoint, paramShape, new byte[q.params().size()]));
+            return new Int8Lstm(values, scale, zeroPoint);
+        }
+
+        private DynamicActivation activation(String tensor) {
+            return activations.computeIfAbsent(tensor, t -> {
+                String node = graph.uniqueName(t + "_DynamicQuantizeLinear");
+                List<String> outs = List.of(graph.uniqueName(t + "_quantized"), graph.uniqueName(t + "_scale"),
+                        graph.uniqueName(t + "_zero_point"));
+                graph.addNode(Node.of(node, "DynamicQuantizeLinear", List.of(t), outs));
+                return new DynamicActivation(outs.get(0), outs.get(1), outs.get(2));
+            });
+        }
+
+        /** Adds a default-domain node named after {@code base}; returns its output ({@code output} if given). */
+        private String add(String base, String opType, List<String> inputs, String output, AttributeProto... attrs) {
+            String name = graph.uniqueName(base);
+            String out = output != null ? output : graph.uniqueName(name + "_out");
+            graph.addNode(Node.of(name, opType, Node.DEFAULT_DOMAIN, inputs, List.of(out), List.of(attrs)));
+            return out;
+        }
+
+        List<String> removeUnusedWeights() {
+            return floatWeights.stream().filter(graph::removeInitializerIfUnused).toList();
+        }
+    }
+
+    /** Initializer names of one quantized LSTM weight. */
+    private record Int8Lstm(String values, String scale, String zeroPoint) {
+    }
+
+    /**
+     * Quantizes a row-major {@code [rows, cols]} matrix with {@code scheme}: one scale for a per-tensor
+     * scheme, else one per row (axis 0) or per column (axis 1). Ranges are symmetric, and at least
+     * {@code pairLimits[channel]} (the largest int16 pair sum, see {@link Int16Pairing}) when given.
+     */
+    private static Int8Matrix quantize(float[] data, int rows, int cols, QuantScheme scheme, double[] pairLimits) {
+        QuantParams params;
+        if (scheme.perChannel()) {
+            ChannelRanges ranges = PerChannelMinMax.compute(data, new int[] {rows, cols}, scheme.axis(), true);
+            params = QuantParams.forChannels(pairLimits == null ? ranges : Int16Pairing.widenTo(ranges, pairLimits),
+                    scheme);
+        } else {
+            ChannelRanges all = PerChannelMinMax.compute(data, new int[] {1, data.length}, 0, true);
+            double limit = pairLimits == null ? 0 : java.util.Arrays.stream(pairLimits).max().orElse(0);
+            params = QuantParams.forRange(Int16Pairing.widenTo(all, new double[] {limit}).channel(0), scheme);
+        }
+        byte[] q = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            int channel = !scheme.perChannel() ? 0 : scheme.axis() == 0 ? i / cols : i % cols;
+            q[i] = (byte) params.quantize(data[i], channel);
+        }
+        return new Int8Matrix(q, params);
+    }
+
+    /** The transpose of a row-major {@code [rows, cols]} matrix. */
+    private static float[] transpose(float[] data, int rows, int cols) {
+        float[] t = new float[data.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = data[r * cols + c];
+            }
+        }
+        return t;
+    }
+}

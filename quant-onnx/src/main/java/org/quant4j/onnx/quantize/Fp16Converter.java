@@ -1,0 +1,446 @@
+package org.quant4j.onnx.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.NodeDecision.Action;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.graph.TensorProtos;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Converts a float32 graph to float16, as {@code onnxconverter-common}'s
+ * {@code convert_float_to_float16(keep_io_types=True)} does: float32 initializers, float tensors in
+ * attributes (e.g. a {@code Constant}'s value) and intermediate tensors become float16, while the
+ * graph's inputs and outputs stay float32 behind a {@code Cast(to=FLOAT16)} after each input and a
+ * {@code Cast(to=FLOAT)} before each output (outputs keep their names).
+ *
+ * <p>A node stays float32 when it is excluded by the config, its op type is on
+ * {@link #BLOCKED_OP_TYPES}, it belongs to another domain than the default one, or it has subgraphs:
+ * its float16 inputs are cast to float32 and its float32 outputs are cast to float16 where a
+ * float16 node reads them. An initializer read only by such nodes stays float32; one read by both
+ * kinds is kept as float32 for them and copied as float16 for the others, so an excluded node sees
+ * its weights unrounded. Integer and other non-float tensors are never touched.
+ *
+ * <p>Values are rounded to nearest, ties to even; finite values beyond {@code ±65504} are clamped to
+ * {@code ±65504} (counted in the node's decision and logged at WARN), small values become float16
+ * subnormals or zero ({@link Float16}). Which tensors are float32 is taken from the graph's
+ * declarations where present and otherwise inferred op by op (an op's outputs have its first
+ * input's type, except for ops that produce another type such as {@code Shape}, comparisons,
+ * {@code Cast} or {@code Where}).
+ *
+ * <p>ONNX Runtime 1.29's CPU execution provider has float16 kernels for a few ops only ({@code MatMul},
+ * {@code Gemm}, {@code Flatten}, {@code Reshape}, {@code Cast} among them); for the others
+ * ({@code Conv}, {@code BatchNormalization}, {@code Relu}, {@code Add}, {@code GlobalAveragePool},
+ * {@code LSTM}, {@code Dropout}, ...) its {@code InsertCastTransformer} runs the float32 kernel
+ * between inserted casts, and at the higher optimisation levels it drops cast pairs around such runs
+ * and folds the weight casts into float32 initializers. The converted model therefore loads and runs
+ * on CPU, including float16 {@code BatchNormalization} and {@code LSTM} inputs, and is about half the
+ * size on disk, but it is not faster on CPU: float16 is for GPUs and float16-capable CPUs.
+ */
+public final class Fp16Converter implements GraphQuantizer {
+
+    /**
+     * Op types kept in float32 by default: {@code onnxconverter-common}'s default block list
+     * ({@code DEFAULT_OP_BLOCK_LIST}). It holds the {@code ai.onnx.ml} operators, which have no
+     * float16 type constraints, and ops whose float16 kernels are missing or numerically unsafe:
+     * {@code NonMaxSuppression}, {@code TopK}, {@code RoiAlign}, {@code Resize} and {@code Upsample}
+     * (their scales and ROI inputs need float32 precision), {@code Range}, {@code CumSum} (sums
+     * overflow), {@code Min} and {@code Max}. quant4j adds the quantization ops
+     * {@code QuantizeLinear}, {@code DequantizeLinear} and {@code DynamicQuantizeLinear}, whose float
+     * inputs are float32-only before opset 19 ({@code DynamicQuantizeLinear} in every opset).
+     */
+    public static final Set<String> BLOCKED_OP_TYPES = Set.of("ArrayFeatureExtractor", "Binarizer", "CastMap",
+            "CategoryMapper", "DictVectorizer", "FeatureVectorizer", "Imputer", "LabelEncoder", "LinearClassifier",
+            "LinearRegressor", "Normalizer", "OneHotEncoder", "SVMClassifier", "SVMRegressor", "Scaler",
+            "TreeEnsembleClassifier", "TreeEnsembleRegressor", "ZipMap", "NonMaxSuppression", "TopK", "RoiAlign",
+            "Resize", "Range", "CumSum", "Min", "Max", "Upsample", "QuantizeLinear", "DequantizeLinear",
+            "DynamicQuantizeLinear");
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fp16Converter.class);
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int FLOAT16 = TensorProto.DataType.FLOAT16_VALUE;
+
+    /** Ops whose outputs are never float, whatever their inputs. */
+    private static final Set<String> NON_FLOAT_OUTPUTS = Set.of("Shape", "Size", "ArgMax", "ArgMin", "NonZero",
+            "NonMaxSuppression", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
+            "IsNaN", "IsInf", "QuantizeLinear", "MatMulInteger", "ConvInteger", "StringNormalizer");
+
+    /** Generator ops whose {@code dtype} attribute (1 = FLOAT) sets the output type. */
+    private static final Set<String> DTYPE_OPS = Set.of("EyeLike", "RandomNormal", "RandomNormalLike",
+            "RandomUniform", "RandomUniformLike", "Bernoulli");
+
+    @Override
+    public QuantizationMode mode() {
+        return QuantizationMode.FP16;
+    }
+
+    @Override
+    public GraphQuantization quantize(Graph graph, QuantizationContext context) {
+        Set<String> floats = floatTensors(graph);
+        List<Node> nodes = graph.nodes();
+        Map<String, String> kept = new LinkedHashMap<>();
+        Set<String> converted = new LinkedHashSet<>();
+        Set<String> untouched = new HashSet<>();
+        for (Node n : nodes) {
+            boolean touchesFloat = n.inputs().stream().anyMatch(floats::contains)
+                    || n.outputs().stream().anyMatch(floats::contains);
+            String reason = touchesFloat ? keepReason(n, context) : null;
+            if (!touchesFloat) {
+                untouched.add(n.name());
+            } else if (reason != null) {
+                kept.put(n.name(), reason);
+            } else {
+                converted.add(n.name());
+            }
+        }
+        if (converted.isEmpty()) {
+            String why = kept.isEmpty() ? "it has no node that reads or writes a float32 tensor"
+                    : kept.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
+            throw new ModelException("Graph '" + graph.name() + "' has no float32 node to convert to float16 (" + why
+                    + "). Check that the model is float32 and that the exclusions do not cover every node");
+        }
+        Conversion c = new Conversion(graph, floats, converted);
+        c.pinOutputs();
+        c.convertInitializers();
+        for (String name : converted) {
+            c.convertAttributes(name);
+        }
+        c.insertCasts(kept.keySet());
+        c.updateValueInfo();
+
+        List<NodeDecision> decisions = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            if (untouched.contains(n.name())) {
+                decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED,
+                        "reads and writes no float32 tensor, so there is nothing to convert"));
+            } else if (kept.containsKey(n.name())) {
+                String reason = kept.get(n.name()) + "; computes in float32 with Cast nodes at its float16 inputs and"
+                        + " outputs";
+                LOG.info("Kept {} ({}) in float32: {}", n.name(), n.opType(), kept.get(n.name()));
+                decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, reason));
+            } else {
+                decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, c.convertedReason(n)));
+            }
+        }
+        return GraphQuantization.of(decisions);
+    }
+
+    /** Why node {@code n} stays float32, or null when it is converted. */
+    private static String keepReason(Node n, QuantizationContext context) {
+        String excluded = context.config().exclusionReason(n.name(), n.opType());
+        if (excluded != null) {
+            return excluded;
+        }
+        if (!n.domain().isEmpty()) {
+            return "operator of domain '" + n.domain() + "', whose float16 support is not known";
+        }
+        if (BLOCKED_OP_TYPES.contains(n.opType())) {
+            return "op type " + n.opType() + " is on the float16 block list (no float16 kernel, or float16 is unsafe"
+                    + " for it)";
+        }
+        if (hasSubgraph(n)) {
+            return "it has subgraphs (control flow), which are not converted";
+        }
+        return null;
+    }
+
+    private static boolean hasSubgraph(Node n) {
+        return n.attributes().values().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
+    }
+
+    // ---------------------------------------------------------------- type inference
+
+    /**
+     * Names of the graph's float32 tensors: graph inputs, initializers and node outputs, from their
+     * declarations where the graph has them, else inferred op by op in topological order.
+     */
+    static Set<String> floatTensors(Graph graph) {
+        Set<String> floats = new HashSet<>();
+        graph.inputs().stream().filter(i -> i.elementType() == FLOAT).forEach(i -> floats.add(i.name()));
+        graph.initializers().values().stream().filter(t -> t.getDataType() == FLOAT)
+                .forEach(t -> floats.add(t.getName()));
+        for (Node n : graph.nodes()) {
+            for (int i = 0; i < n.outputs().size(); i++) {
+                String out = n.output(i);
+                if (out.isEmpty()) {
+                    continue;
+                }
+                int declared = graph.tensorInfo(out).map(TensorInfo::elementType).orElse(0);
+                if (declared != 0 ? declared == FLOAT : producesFloat(n, i, floats)) {
+                    floats.add(out);
+                }
+            }
+        }
+        return floats;
+    }
+
+    private static boolean producesFloat(Node n, int output, Set<String> floats) {
+        if (!n.domain().isEmpty()) {
+            return firstInputIsFloat(n, floats);
+        }
+        String op = n.opType();
+        if (NON_FLOAT_OUTPUTS.contains(op)) {
+            return false;
+        }
+        if (DTYPE_OPS.contains(op) && n.attribute("dtype").isPresent()) {
+            return n.intAttribute("dtype", 0) == FLOAT;
+        }
+        return switch (op) {
+            case "Cast" -> n.intAttribute("to", 0) == FLOAT;
+            case "CastLike", "Where" -> floats.contains(n.input(1));
+            case "DequantizeLinear" -> floats.contains(n.input(1));
+            case "DynamicQuantizeLinear" -> output == 1;
+            case "OneHot" -> floats.contains(n.input(2));
+            case "TopK", "Unique" -> output == 0 && floats.contains(n.input(0));
+            case "RandomNormal", "RandomUniform" -> true;
+            case "Constant" -> n.attribute("value").map(a -> a.getT().getDataType() == FLOAT).orElse(false)
+                    || n.attribute("value_float").isPresent() || n.attribute("value_floats").isPresent();
+            case "ConstantOfShape" -> n.attribute("value").map(a -> a.getT().getDataType() == FLOAT).orElse(true);
+            case "If" -> subgraphOutputIsFloat(n, "then_branch", output);
+            case "Loop" -> subgraphOutputIsFloat(n, "body", output + 1);
+            case "Scan" -> subgraphOutputIsFloat(n, "body", output);
+            default -> firstInputIsFloat(n, floats);
+        };
+    }
+
+    private static boolean firstInputIsFloat(Node n, Set<String> floats) {
+        return n.inputs().stream().filter(s -> !s.isEmpty()).findFirst().map(floats::contains).orElse(false);
+    }
+
+    private static boolean subgraphOutputIsFloat(Node n, String attribute, int index) {
+        Optional<GraphProto> g = n.attribute(attribute).filter(AttributeProto::hasG).map(AttributeProto::getG);
+        return g.isPresent() && index < g.get().getOutputCount()
+                && g.get().getOutput(index).getType().getTensorType().getElemType() == FLOAT;
+    }
+
+    // ---------------------------------------------------------------- conversion
+
+    /** A float16 copy of a FLOAT tensor proto and the number of its values that were clamped. */
+    private record HalfTensor(TensorProto proto, int clamped) {
+    }
+
+    /** Converts a FLOAT tensor proto to FLOAT16 under the same name and shape. */
+    private static HalfTensor toHalf(TensorProto t) {
+        FloatTensor values = TensorProtos.toFloatTensor(t);
+        short[] bits = new short[values.size()];
+        int clamped = 0;
+        for (int i = 0; i < bits.length; i++) {
+            float v = values.get(i);
+            if (Float16.isClamped(v)) {
+                clamped++;
+            }
+            bits[i] = Float16.fromFloat(v);
+        }
+        return new HalfTensor(TensorProtos.float16s(t.getName(), values.shape(), bits), clamped);
+    }
+
+    /** The state of one graph's conversion: which tensors now hold float16 values, and the casts made so far. */
+    private static final class Conversion {
+        private final Graph graph;
+        private final Set<String> floats;
+        private final Set<String> converted;
+        private final Set<String> half = new HashSet<>();
+        private final Map<String, String> halfCasts = new HashMap<>();
+        private final Map<String, String> floatCasts = new HashMap<>();
+        private final Map<String, List<String>> clampNotes = new HashMap<>();
+
+        Conversion(Graph graph, Set<String> floats, Set<String> converted) {
+            this.graph = graph;
+            this.floats = floats;
+            this.converted = converted;
+            for (String name : converted) {
+                graph.node(name).orElseThrow().outputs().stream().filter(floats::contains).forEach(half::add);
+            }
+        }
+
+        /**
+         * Graph outputs, and tensors read inside a float32 node's subgraph, keep their names and their
+         * float32 type: a float16 producer writes a new name, cast back to the old one.
+         */
+        void pinOutputs() {
+            Set<String> pinned = new LinkedHashSet<>();
+            graph.outputs().forEach(o -> pinned.add(o.name()));
+            for (Node n : graph.nodes()) {
+                if (!converted.contains(n.name())) {
+                    pinned.addAll(n.subgraphInputs());
+                }
+            }
+            for (String t : pinned) {
+                Optional<Node> producer = graph.producer(t);
+                if (!half.contains(t) || producer.isEmpty()) {
+                    continue;
+                }
+                String h = graph.uniqueName(t + "_fp16");
+                Node p = producer.get();
+                graph.replaceNode(p.name(), p.withOutputs(p.outputs().stream().map(o -> o.equals(t) ? h : o).toList()));
+                for (Node c : graph.consumers(t)) {
+                    if (converted.contains(c.name())) {
+                        graph.replaceUse(c.name(), t, h);
+                    }
+                }
+                cast(h, t, FLOAT);
+                half.remove(t);
+                half.add(h);
+            }
+        }
+
+        /**
+         * FLOAT initializers read by float16 nodes become FLOAT16: in place when only float16 nodes
+         * read them, else as a float16 copy for those nodes.
+         */
+        void convertInitializers() {
+            for (TensorProto t : List.copyOf(graph.initializers().values())) {
+                if (t.getDataType() != FLOAT) {
+                    continue;
+                }
+                String name = t.getName();
+                List<Node> readers = graph.consumers(name);
+                List<Node> halfReaders = readers.stream().filter(n -> converted.contains(n.name())).toList();
+                if (halfReaders.isEmpty()) {
+                    continue;
+                }
+                boolean shared = halfReaders.size() < readers.size() || graph.isGraphOutput(name)
+                        || graph.isGraphInput(name);
+                HalfTensor h = toHalf(t);
+                String halfName = shared ? graph.uniqueName(name + "_fp16") : name;
+                graph.putInitializer(shared ? h.proto().toBuilder().setName(halfName).build() : h.proto());
+                if (shared) {
+                    halfReaders.forEach(n -> graph.replaceUse(n.name(), name, halfName));
+                }
+                half.add(halfName);
+                if (h.clamped() > 0) {
+                    LOG.warn("Initializer '{}' has {} values beyond the float16 range ±65504; they are clamped to ±65504",
+                            name, h.clamped());
+                    String note = h.clamped() + " values of '" + name + "' beyond ±65504 clamped to ±65504";
+                    halfReaders.forEach(n -> clampNotes.computeIfAbsent(n.name(), k -> new ArrayList<>()).add(note));
+                }
+            }
+        }
+
+        /** Converts the float tensors, float {@code Cast} targets and float dtypes in a float16 node's attributes. */
+        void convertAttributes(String nodeName) {
+            Node n = graph.node(nodeName).orElseThrow();
+            Node updated = n;
+            for (AttributeProto a : n.attributes().values()) {
+                AttributeProto replacement = convertAttribute(n, a);
+                if (replacement != a) {
+                    updated = updated.withoutAttribute(a.getName()).withAttribute(replacement);
+                }
+            }
+            if (updated != n) {
+                graph.replaceNode(nodeName, updated);
+            }
+        }
+
+        private AttributeProto convertAttribute(Node n, AttributeProto a) {
+            String name = a.getName();
+            if (a.getType() == AttributeType.TENSOR && a.getT().getDataType() == FLOAT) {
+                return a.toBuilder().setT(attributeTensor(n, a.getT())).build();
+            }
+            if (a.getType() == AttributeType.TENSORS && a.getTensorsList().stream().anyMatch(t -> t.getDataType() == FLOAT)) {
+                AttributeProto.Builder b = a.toBuilder().clearTensors();
+                a.getTensorsList().forEach(t -> b.addTensors(t.getDataType() == FLOAT ? attributeTensor(n, t) : t));
+                return b.build();
+            }
+            if (n.is("Constant") && (name.equals("value_float") || name.equals("value_floats"))) {
+                FloatTensor values = name.equals("value_float") ? FloatTensor.scalar(a.getF())
+                        : FloatTensor.vector(toArray(a.getFloatsList()));
+                return Attributes.tensor("value", attributeTensor(n, TensorProtos.floats("", values)));
+            }
+            boolean floatType = a.getType() == AttributeType.INT && a.getI() == FLOAT;
+            if (floatType && (n.is("Cast") && name.equals("to") || DTYPE_OPS.contains(n.opType()) && name.equals("dtype"))) {
+                return Attributes.integer(name, FLOAT16);
+            }
+            return a;
+        }
+
+        private TensorProto attributeTensor(Node n, TensorProto t) {
+            HalfTensor h = toHalf(t);
+            if (h.clamped() > 0) {
+                LOG.warn("An attribute tensor of node '{}' has {} values beyond the float16 range ±65504; they are"
+                        + " clamped to ±65504", n.name(), h.clamped());
+                clampNotes.computeIfAbsent(n.name(), k -> new ArrayList<>())
+                        .add(h.clamped() + " attribute values beyond ±65504 clamped to ±65504");
+            }
+            return h.proto();
+        }
+
+        /** Casts float32 inputs of float16 nodes to float16, and float16 inputs of float32 nodes to float32. */
+        void insertCasts(Set<String> keptNodes) {
+            for (String name : converted) {
+                for (String in : Set.copyOf(graph.node(name).orElseThrow().inputs())) {
+                    if (floats.contains(in) && !half.contains(in)) {
+                        graph.replaceUse(name, in, halfCasts.computeIfAbsent(in, t -> cast(t, null, FLOAT16)));
+                    }
+                }
+            }
+            for (String name : keptNodes) {
+                for (String in : Set.copyOf(graph.node(name).orElseThrow().inputs())) {
+                    if (half.contains(in)) {
+                        graph.replaceUse(name, in, floatCasts.computeIfAbsent(in, t -> cast(t, null, FLOAT)));
+                    }
+                }
+            }
+        }
+
+        /** Declared types of intermediate tensors that now hold float16 values. */
+        void updateValueInfo() {
+            for (String t : half) {
+                if (graph.producer(t).isEmpty() || graph.isGraphOutput(t)) {
+                    continue;
+                }
+                graph.tensorInfo(t).filter(i -> i.elementType() == FLOAT).ifPresent(i -> {
+                    ValueInfoProto p = i.proto();
+                    TypeProto type = p.getType().toBuilder()
+                            .setTensorType(p.getType().getTensorType().toBuilder().setElemType(FLOAT16)).build();
+                    graph.setValueInfo(new TensorInfo(p.toBuilder().setType(type).build()));
+                });
+            }
+        }
+
+        /** Adds {@code Cast(from -> to)}; a null {@code to} gets a fresh name. Returns the output name. */
+        private String cast(String from, String to, int type) {
+            String suffix = type == FLOAT16 ? "_fp16" : "_fp32";
+            String out = to != null ? to : graph.uniqueName(from + suffix);
+            graph.addNode(Node.of(graph.uniqueName(from + "_to" + suffix), "Cast", Node.DEFAULT_DOMAIN, List.of(from),
+                    List.of(out), List.of(Attributes.integer("to", type))));
+            return out;
+        }
+
+        String convertedReason(Node n) {
+            List<String> notes = clampNotes.getOrDefault(n.name(), List.of());
+            return "converted to float16" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
+        }
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] a = new float[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = values.get(i);
+        }
+        return a;
+    }
+}

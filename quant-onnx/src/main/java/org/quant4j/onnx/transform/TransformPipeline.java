@@ -1,0 +1,47 @@
+package org.quant4j.onnx.transform;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.onnx.graph.Graph;
+
+/** Transforms applied one after the other; the decisions of all of them, in order. */
+public final class TransformPipeline implements GraphTransform {
+
+    private final List<GraphTransform> steps;
+
+    private TransformPipeline(List<GraphTransform> steps) {
+        this.steps = List.copyOf(steps);
+    }
+
+    public static TransformPipeline of(GraphTransform... steps) {
+        return new TransformPipeline(List.of(steps));
+    }
+
+    /**
+     * The pre-processing before quantization: remove Identity and Dropout, then fold
+     * BatchNormalization into the preceding Conv or Gemm (after the removals, so a Dropout between
+     * them does not block the fold).
+     */
+    public static TransformPipeline inference() {
+        return of(new IdentityRemoval(), new DropoutRemoval(), new BatchNormFolding());
+    }
+
+    public List<GraphTransform> steps() {
+        return steps;
+    }
+
+    @Override
+    public String name() {
+        return String.join("+", steps.stream().map(GraphTransform::name).toList());
+    }
+
+    @Override
+    public List<NodeDecision> apply(Graph graph) {
+        List<NodeDecision> all = new ArrayList<>();
+        for (GraphTransform t : steps) {
+            all.addAll(t.apply(graph));
+        }
+        return all;
+    }
+}

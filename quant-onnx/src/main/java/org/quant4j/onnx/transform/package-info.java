@@ -1,0 +1,5 @@
+/**
+ * Rewrites that prepare a float graph for quantization without changing its outputs: BatchNormalization
+ * folding into Conv and Gemm, and Dropout and Identity removal. Each reports a decision per node.
+ */
+package org.quant4j.onnx.transform;

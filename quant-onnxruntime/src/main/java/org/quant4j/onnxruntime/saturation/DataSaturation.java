@@ -1,0 +1,42 @@
+package org.quant4j.onnxruntime.saturation;
+
+import java.util.Iterator;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.saturation.SaturationAnalysis;
+import org.quant4j.onnx.saturation.SaturationReport;
+import org.quant4j.onnxruntime.runtime.OrtRunner;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
+
+/** Runs the saturation analysis's {@link SaturationAnalysis.Probe} on data with ONNX Runtime. */
+public final class DataSaturation {
+
+    private DataSaturation() {
+    }
+
+    /**
+     * As {@link SaturationAnalysis#ofWeights}, plus what the AVX2 kernel does on the first
+     * {@code maxSamples} samples of {@code data}.
+     *
+     * @throws InvalidInputException when {@code maxSamples} is not positive
+     */
+    public static SaturationReport onData(OnnxModel model, Dataset data, int maxSamples, RunnerOptions options) {
+        if (maxSamples <= 0) {
+            throw new InvalidInputException("The saturation analysis needs at least one sample, got " + maxSamples);
+        }
+        SaturationAnalysis.Probe probe = SaturationAnalysis.probe(model);
+        if (probe.isEmpty()) {
+            return probe.report();
+        }
+        try (OrtRunner runner = OrtRunner.open(probe.graph().toModel(), options)) {
+            Iterator<Batch> batches = data.batches(Math.min(16, maxSamples));
+            while (batches.hasNext() && probe.samples() < maxSamples) {
+                Batch batch = batches.next();
+                probe.observe(runner.run(batch), Math.min(batch.size(), maxSamples - probe.samples()));
+            }
+        }
+        return probe.report();
+    }
+}
