@@ -2,6 +2,7 @@ package org.quant4j.api;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.quant4j.api.platform.CpuFeatures;
@@ -12,6 +13,43 @@ import org.quant4j.api.platform.CpuFeatures;
  * timestamp is kept, so the same inputs give byte-identical outputs.
  */
 public final class Provenance {
+
+    /** Key of the name of the tool that made the result ({@code quant4j}). */
+    public static final String TOOL = "tool";
+    /** Key of the tool's version. */
+    public static final String TOOL_VERSION = "tool.version";
+    /** Key of the backend that ran the model ({@code onnxruntime}, {@code djl-pytorch}). */
+    public static final String BACKEND = "backend";
+    /** Key of the backend's version. */
+    public static final String BACKEND_VERSION = "backend.version";
+    /** Key of the quantizer provider's name. */
+    public static final String QUANTIZER = "quantizer";
+    /** Key of the quantization mode ({@code static}, {@code dynamic}, {@code fp16}). */
+    public static final String MODE = "mode";
+    /** Key of the calibration method's name. */
+    public static final String CALIBRATION_METHOD = "calibration.method";
+    /** Key of the calibration data's fingerprint. */
+    public static final String CALIBRATION_DATA = "calibration.data";
+    /** Key of the calibrator options. */
+    public static final String CALIBRATION_OPTIONS = "calibration.options";
+    /** Key of the number of calibration samples. */
+    public static final String CALIBRATION_SAMPLES = "calibration.samples";
+    /** Key of the random seed. */
+    public static final String SEED = "seed";
+    /** Key of whether weights are quantized per channel. */
+    public static final String PER_CHANNEL = "perChannel";
+    /** Key of the activation scheme. */
+    public static final String ACTIVATION_SCHEME = "activationScheme";
+    /** Key of the weight precision. */
+    public static final String WEIGHT_PRECISION = "weightPrecision";
+    /** Key of the kernel target as requested ({@code portable}, {@code vnni}, {@code host}). */
+    public static final String KERNEL_TARGET = "kernelTarget";
+    /** Key of the kernel target {@code host} resolved to on this machine. */
+    public static final String KERNEL_TARGET_RESOLVED = "kernelTarget.resolved";
+    /** Key of the model's file name. */
+    public static final String MODEL = "model";
+    /** Key of the SHA-256 of the model file. */
+    public static final String MODEL_SHA256 = "model.sha256";
 
     private final Map<String, String> entries;
 
@@ -60,19 +98,34 @@ public final class Provenance {
         }
 
         public Builder tool(String name, String version) {
-            return put("tool", name).put("tool.version", version);
+            return put(TOOL, name).put(TOOL_VERSION, version);
         }
 
         public Builder backend(String name, String version) {
-            return put("backend", name).put("backend.version", version);
+            return put(BACKEND, name).put(BACKEND_VERSION, version);
         }
 
         public Builder calibration(String method, String dataFingerprint) {
-            return put("calibration.method", method).put("calibration.data", dataFingerprint);
+            return put(CALIBRATION_METHOD, method).put(CALIBRATION_DATA, dataFingerprint);
         }
 
         public Builder seed(long seed) {
-            return put("seed", Long.toString(seed));
+            return put(SEED, Long.toString(seed));
+        }
+
+        /**
+         * Adds what every quantizer records of its request: the quantizer's name, and the mode,
+         * weight layout and precision, activation scheme and kernel target of {@code config} (the
+         * target both as requested and as resolved on this machine).
+         */
+        public Builder quantization(String quantizer, QuantizationConfig config) {
+            return put(QUANTIZER, quantizer)
+                    .put(MODE, config.mode().name().toLowerCase(Locale.ROOT))
+                    .put(PER_CHANNEL, Boolean.toString(config.perChannel()))
+                    .put(ACTIVATION_SCHEME, config.activationScheme().toString())
+                    .put(WEIGHT_PRECISION, config.weightPrecision().name().toLowerCase(Locale.ROOT))
+                    .put(KERNEL_TARGET, config.kernelTarget().id())
+                    .put(KERNEL_TARGET_RESOLVED, config.kernelTarget().resolve().id());
         }
 
         /** Adds the JVM, OS, architecture and CPU ({@link CpuFeatures#host()}) this process runs on. */

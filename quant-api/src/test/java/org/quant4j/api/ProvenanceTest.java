@@ -40,4 +40,18 @@ class ProvenanceTest {
         assertNotEquals(p, Provenance.builder().put("a", "2").build());
         assertThrows(NullPointerException.class, () -> Provenance.builder().put(null, "x"));
     }
+
+    @Test
+    void quantizationRecordsTheConfigUnderItsKeys() {
+        QuantizationConfig config = QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).perChannel(false)
+                .kernelTarget(KernelTarget.VNNI).build();
+        Provenance p = Provenance.builder().quantization("onnxruntime", config).build();
+        assertEquals("onnxruntime", p.get(Provenance.QUANTIZER));
+        assertEquals("dynamic", p.get(Provenance.MODE));
+        assertEquals("false", p.get(Provenance.PER_CHANNEL));
+        assertEquals(config.activationScheme().toString(), p.get(Provenance.ACTIVATION_SCHEME));
+        assertEquals("int8", p.get(Provenance.WEIGHT_PRECISION));
+        assertEquals("vnni", p.get(Provenance.KERNEL_TARGET));
+        assertEquals("vnni", p.get(Provenance.KERNEL_TARGET_RESOLVED), "vnni resolves to itself on every machine");
+    }
 }

@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.quant4j.api.Provenance;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.KernelTarget;
@@ -115,7 +116,7 @@ public class KernelTargetBenchmark {
         SaturationReport weights = SaturationAnalysis.ofWeights(OnnxModel.read(int8).graph());
         LOG.info("{} for target {} (provenance kernelTarget={}): {} of {} integer layers can saturate on AVX2"
                 + " without VNNI; largest possible uint8 x int8 pair sum of the int16-pairing layers {} (int16 max"
-                + " 32767)", model, kernelTarget.id(), result.provenance().get("kernelTarget"),
+                + " 32767)", model, kernelTarget.id(), result.provenance().get(Provenance.KERNEL_TARGET),
                 weights.atRisk().size(), weights.layers().size(), weights.layers().stream()
                         .filter(LayerSaturation::pairsInInt16).mapToInt(LayerSaturation::worstPairSum).max().orElse(0));
         runner = OrtRunner.open(int8, RunnerOptions.builder()

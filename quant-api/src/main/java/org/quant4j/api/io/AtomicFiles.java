@@ -106,6 +106,19 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * The size of {@code file} in bytes, for results.
+     *
+     * @throws QuantException when it cannot be read
+     */
+    public static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new QuantException("Cannot read the size of " + file + ": " + e, e);
+        }
+    }
+
     /** True when both paths name the same file. */
     public static boolean isSameFile(Path a, Path b) {
         Path x = a.toAbsolutePath().normalize();

@@ -1,6 +1,8 @@
 package org.quant4j.api.quantize;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.quant4j.api.io.AtomicFiles;
 import java.util.Objects;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
@@ -67,6 +69,25 @@ public final class QuantizationRequest {
 
     public ProgressListener listener() {
         return listener;
+    }
+
+    /**
+     * Refuses to overwrite the input, or an existing output unless this request allows it. A
+     * quantizer checks before it starts and again just before it writes (calibration or training
+     * may take minutes).
+     *
+     * @throws InvalidInputException naming the output and what to do instead
+     */
+    public void checkOutput() {
+        AtomicFiles.requireNotInput(output, model, "the quantized model");
+        if (Files.isDirectory(output)) {
+            throw new InvalidInputException("Output " + output + " is a directory: give the path of the .onnx file"
+                    + " to write");
+        }
+        if (Files.exists(output) && !overwriteOutput) {
+            throw new InvalidInputException("Output " + output + " already exists: choose another path, or allow"
+                    + " replacing it with overwriteOutput(true)");
+        }
     }
 
     /** Builder of {@link QuantizationRequest}; model, output and config are required. */

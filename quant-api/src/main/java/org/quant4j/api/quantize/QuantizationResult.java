@@ -1,6 +1,7 @@
 package org.quant4j.api.quantize;
 
 import java.nio.file.Path;
+import org.quant4j.api.io.AtomicFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,6 +143,11 @@ public final class QuantizationResult {
         public Builder range(String tensor, TensorRange range) {
             ranges.put(tensor, range);
             return this;
+        }
+
+        /** The output path and the sizes of the model and output files as they are on disk now. */
+        public Builder files(Path model, Path output) {
+            return output(output).sizes(AtomicFiles.size(model), AtomicFiles.size(output));
         }
 
         public Builder sizes(long inputBytes, long outputBytes) {

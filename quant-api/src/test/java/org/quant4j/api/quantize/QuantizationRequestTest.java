@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -91,5 +93,25 @@ class QuantizationRequestTest {
         assertEquals(0.0, QuantizationResult.builder().output(Path.of("o")).build().compressionRatio());
         assertThrows(NullPointerException.class, () -> QuantizationResult.builder().build());
         assertThrows(NullPointerException.class, () -> new NodeDecision("n", "Conv", null, "r"));
+    }
+
+    @Test
+    void checkOutputRefusesAnExistingFileOrDirectoryUnlessReplacingIsAllowed(@TempDir Path dir) throws Exception {
+        Path model = Files.writeString(dir.resolve("model.onnx"), "m");
+        Path existing = Files.writeString(dir.resolve("out.onnx"), "old");
+        QuantizationRequest.Builder b = QuantizationRequest.builder().model(model).output(existing)
+                .config(mode(QuantizationMode.DYNAMIC));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> b.build().checkOutput());
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        b.overwriteOutput(true).build().checkOutput();
+        e = assertThrows(InvalidInputException.class, () -> b.output(dir).build().checkOutput());
+        assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+        Path link = dir.resolve("link.onnx");
+        Files.createSymbolicLink(link, model);
+        assertThrows(InvalidInputException.class, () -> b.output(link).build().checkOutput(),
+                "a link to the input is the input");
+        QuantizationRequest.builder().model(model).output(dir.resolve("new.onnx"))
+                .config(mode(QuantizationMode.DYNAMIC)).build().checkOutput();
+        assertEquals("old", Files.readString(existing), "checking writes nothing");
     }
 }

@@ -1,24 +1,19 @@
 package org.quant4j.onnxruntime.quantize;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
-import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
@@ -103,9 +98,8 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                     + " quantizer; it offers " + quantizers.keySet());
         }
         Path output = request.output();
-        checkOutput(request);
+        request.checkOutput();
         OnnxModel model = OnnxModel.read(request.model());
-        long inputBytes = size(request.model());
 
         Graph graph = model.graph();
         Map<String, NodeDecision> transformDecisions = new HashMap<>();
@@ -133,15 +127,13 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 : KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
                         options);
         // Calibration may take minutes: check again that no file appeared at the output meanwhile.
-        checkOutput(request);
+        request.checkOutput();
         quantized.write(output);
-        long outputBytes = size(output);
         Duration total = Duration.ofNanos(System.nanoTime() - start);
 
         QuantizationResult.Builder b = QuantizationResult.builder()
-                .output(output)
+                .files(request.model(), output)
                 .mode(config.mode())
-                .sizes(inputBytes, outputBytes)
                 .calibrationTime(result.calibrationTime())
                 .totalTime(total)
                 .provenance(provenance(request));
@@ -150,62 +142,26 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         warnings.forEach(b::warning);
         QuantizationResult r = b.build();
         LOG.info("Quantized {} to {} ({}): {} -> {} bytes in {} ms", request.model(), output, config.mode(),
-                inputBytes, outputBytes, total.toMillis());
+                r.inputBytes(), r.outputBytes(), total.toMillis());
         return r;
-    }
-
-    /**
-     * Refuses to overwrite the input, or an existing output unless the request allows it.
-     *
-     * @throws InvalidInputException naming the output and what to do instead
-     */
-    public static void checkOutput(QuantizationRequest request) {
-        AtomicFiles.requireNotInput(request.output(), request.model(), "the quantized model");
-        Path output = request.output();
-        if (Files.isDirectory(output)) {
-            throw new InvalidInputException("Output " + output + " is a directory: give the path of the .onnx file"
-                    + " to write");
-        }
-        if (Files.exists(output) && !request.overwriteOutput()) {
-            throw new InvalidInputException("Output " + output + " already exists: choose another path, or allow"
-                    + " replacing it with overwriteOutput(true)");
-        }
     }
 
     private static Provenance provenance(QuantizationRequest request) {
         QuantizationConfig config = request.config();
         Provenance.Builder p = Provenance.builder()
-                .put("quantizer", NAME)
+                .quantization(NAME, config)
                 .tool("quant4j", Quant4jVersion.get())
-                .backend("onnxruntime", OrtRuntime.version())
-                .put("mode", config.mode().name().toLowerCase(Locale.ROOT));
+                .backend("onnxruntime", OrtRuntime.version());
         if (config.mode() == QuantizationMode.STATIC) {
             p.calibration(config.calibrationMethod().id(),
                     request.calibrationData().map(d -> d.fingerprint()).orElse("none"));
-            p.put("calibration.options", config.calibrationOptions().toString());
-            p.put("calibration.samples", request.calibrationData().map(d -> Integer.toString(d.size())).orElse("0"));
+            p.put(Provenance.CALIBRATION_OPTIONS, config.calibrationOptions().toString());
+            p.put(Provenance.CALIBRATION_SAMPLES,
+                    request.calibrationData().map(d -> Integer.toString(d.size())).orElse("0"));
         }
         return p.seed(config.seed())
-                .put("perChannel", Boolean.toString(config.perChannel()))
-                .put("activationScheme", config.activationScheme().toString())
-                .put("weightPrecision", config.weightPrecision().name().toLowerCase(Locale.ROOT))
-                .put("kernelTarget", config.kernelTarget().id())
-                .put("kernelTarget.resolved", config.kernelTarget().resolve().id())
                 .platform()
                 .build();
-    }
-
-    /**
-     * The size of {@code file} in bytes, for results.
-     *
-     * @throws QuantException when it cannot be read
-     */
-    public static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new QuantException("Cannot read the size of " + file + ": " + e, e);
-        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.quant4j.onnx.quantize;
 
 import org.quant4j.onnxruntime.quantize.QuantizationTestSupport;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.assertCount;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.optimizedOps;

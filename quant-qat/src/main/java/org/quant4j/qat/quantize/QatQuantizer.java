@@ -2,7 +2,6 @@ package org.quant4j.qat.quantize;
 
 import ai.djl.engine.Engine;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
@@ -16,7 +15,6 @@ import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.OnnxModel;
-import org.quant4j.onnxruntime.quantize.OnnxRuntimeQuantizer;
 import org.quant4j.qat.train.InMemoryImages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +75,7 @@ public final class QatQuantizer implements Quantizer {
                     + " has no labels: give a labelled dataset (IDX with a labels file, an image folder with one"
                     + " folder per class, CIFAR)");
         }
-        OnnxRuntimeQuantizer.checkOutput(request);
+        request.checkOutput();
         OnnxModel model = OnnxModel.read(request.model());
         // The request's seed decides the split, the samples, the data order and the initialisation.
         long seed = config.seed();
@@ -104,21 +102,16 @@ public final class QatQuantizer implements Quantizer {
             initialMethod = qat.initialMethod().id();
         }
         // Training takes minutes: check again that no file appeared at the output meanwhile.
-        OnnxRuntimeQuantizer.checkOutput(request);
+        request.checkOutput();
         export.model().write(request.output());
-        QuantizationResult.Builder b = QuantizationResult.builder().output(request.output()).mode(config.mode())
-                .sizes(OnnxRuntimeQuantizer.size(request.model()), OnnxRuntimeQuantizer.size(request.output())).calibrationTime(calibrationTime)
+        QuantizationResult.Builder b = QuantizationResult.builder().files(request.model(), request.output())
+                .mode(config.mode()).calibrationTime(calibrationTime)
                 .totalTime(Duration.ofNanos(System.nanoTime() - start))
-                .provenance(Provenance.builder().put("quantizer", NAME).tool("quant4j", Quant4jVersion.get())
+                .provenance(Provenance.builder().quantization(NAME, config).tool("quant4j", Quant4jVersion.get())
                         .backend("djl-pytorch", Engine.getDjlVersion())
-                        .put("mode", config.mode().name().toLowerCase(Locale.ROOT))
                         .calibration(initialMethod, calibration.fingerprint())
                         .put("qat.options", options.toString())
                         .put("qat.trainingData", training.fingerprint())
-                        .put("perChannel", Boolean.toString(config.perChannel()))
-                        .put("activationScheme", config.activationScheme().toString())
-                        .put("kernelTarget", config.kernelTarget().id())
-                        .put("kernelTarget.resolved", config.kernelTarget().resolve().id())
                         .seed(seed).platform().build());
         export.decisions().forEach(b::decision);
         export.ranges().forEach(b::range);

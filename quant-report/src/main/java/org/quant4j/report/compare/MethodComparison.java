@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
+import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
@@ -156,7 +157,11 @@ public final class MethodComparison {
         return new Builder();
     }
 
-    /** Runs every method; a method that fails is left out with the reason in the report's notes. */
+    /**
+     * Runs every method: makes its model, evaluates it on the test data, measures its memory and
+     * speed, and assembles the report. A method that fails is left out with the reason in the
+     * report's notes.
+     */
     public ComparisonReport run() {
         try {
             Files.createDirectories(b.workDirectory);
@@ -164,6 +169,19 @@ public final class MethodComparison {
             throw new InvalidInputException("Cannot create work directory " + b.workDirectory + ": " + e.getMessage(), e);
         }
         List<String> notes = new ArrayList<>();
+        Map<Method, Made> made = makeAll(notes);
+        try (Evaluator evaluator = Evaluators.get(b.evaluator)) {
+            Map<Method, Predictions> predictions = evaluateAll(evaluator, made);
+            Method reference = made.keySet().stream().filter(Method::isReference).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("The comparison needs the FP32 reference method"));
+            Map<Method, MemoryMeasurement> memory = measureMemory(evaluator, made);
+            Map<Method, double[][]> timings = time(evaluator, made);
+            return assemble(made, reference, predictions, memory, timings, notes);
+        }
+    }
+
+    /** Step 1: the model of every method; a method that fails is left out and its reason added to {@code notes}. */
+    private Map<Method, Made> makeAll(List<String> notes) {
         Map<Method, Made> made = new LinkedHashMap<>();
         int done = 0;
         for (Method m : b.methods) {
@@ -176,94 +194,102 @@ public final class MethodComparison {
             }
         }
         b.listener.onProgress(QUANTIZE, done, b.methods.size());
+        return made;
+    }
 
+    /** Step 2: the predictions of every model on the test data. */
+    private Map<Method, Predictions> evaluateAll(Evaluator evaluator, Map<Method, Made> made) {
         Map<Method, Predictions> predictions = new LinkedHashMap<>();
-        try (Evaluator evaluator = Evaluators.get(b.evaluator)) {
-            for (Map.Entry<Method, Made> e : made.entrySet()) {
-                LOG.info("Evaluating '{}' on {} samples", e.getKey().name(), b.testData.size());
-                predictions.put(e.getKey(), evaluator.evaluate(EvaluationRequest.builder()
-                        .model(e.getValue().model)
-                        .data(b.testData)
-                        .batchSize(256)
-                        .topK(Math.min(5, b.testData.numClasses()))
-                        .threads(b.threads)
-                        .listener((stage, d, t) -> b.listener.onProgress(EVALUATE + " " + e.getKey().name(), d, t))
-                        .build()).predictions());
-            }
-            Method referenceMethod = made.keySet().stream().filter(Method::isReference).findFirst()
-                    .orElseThrow(() -> new InvalidInputException("The comparison needs the FP32 reference method"));
-            Map<Method, MemoryMeasurement> memory = measureMemory(evaluator, made);
-            Map<Method, double[][]> timings = time(evaluator, made);
-
-            Predictions reference = predictions.get(referenceMethod);
-            ComparisonReport.Builder report = ComparisonReport.builder()
-                    .title(b.title)
-                    .model(b.modelName)
-                    .dataset(b.datasetName)
-                    .statistics(b.statistics)
-                    .targets(b.targets)
-                    .provenance(provenance())
-                    .cpu(CpuDescription.of(CpuFeatures.host()));
-            for (String note : b.measurementNotes) {
-                report.measurementNote(note);
-            }
-            for (String note : notes) {
-                report.measurementNote(note);
-            }
-            report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
-                    + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
-                    + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
-                    b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
-            if (memory.isEmpty()) {
-                report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
-                        + " /proc/self/clear_refs.");
-            }
-            // Resolved once per target: resolving 'host' on a CPU that cannot be read logs a warning.
-            Map<KernelTarget, KernelTarget> resolvedTargets = new EnumMap<>(KernelTarget.class);
-            for (Map.Entry<Method, Made> e : made.entrySet()) {
-                Method m = e.getKey();
-                AccuracyStatistics accuracy = m == referenceMethod
-                        ? AccuracyStatistics.ofReference(reference, b.classNames, b.statistics)
-                        : AccuracyStatistics.of(predictions.get(m), reference, b.classNames, b.statistics);
-                MethodResult.Builder row = MethodResult.builder(m.name()).accuracy(accuracy)
-                        .modelFileBytes(e.getValue().bytes);
-                m.config().ifPresent(c -> {
-                    row.mode(c.mode()).perChannel(c.perChannel() && c.mode() != QuantizationMode.FP16);
-                    if (c.mode() == QuantizationMode.STATIC) {
-                        row.calibration(c.calibrationMethod());
-                    }
-                    if (c.mode() != QuantizationMode.FP16) {
-                        row.kernelTarget(resolvedTargets.computeIfAbsent(c.kernelTarget(), KernelTarget::resolve));
-                    }
-                });
-                if (m.prebuilt().isPresent()) {
-                    row.mode(QuantizationMode.STATIC).perChannel(true).note("model made outside this comparison: "
-                            + m.prebuilt().get().getFileName());
-                }
-                if (m.trainingData()) {
-                    row.note("trained by quantizer '" + m.quantizer().orElse(b.quantizer) + "' on "
-                            + b.trainingData.size() + " labelled images; quantization time includes the training");
-                }
-                e.getValue().result.ifPresent(r -> {
-                    row.quantizationSeconds(r.totalTime().toNanos() / 1e9);
-                    if (!r.calibrationTime().isZero()) {
-                        row.calibrationSeconds(r.calibrationTime().toNanos() / 1e9);
-                    }
-                });
-                double[][] t = timings.get(m);
-                row.latencyBatch1Millis(TimingSummary.of(t[0]));
-                row.throughputBatch32PerSecond(TimingSummary.of(t[1]));
-                if (memory.containsKey(m)) {
-                    row.peakMemory(memory.get(m));
-                }
-                if (m == referenceMethod) {
-                    report.reference(row.build());
-                } else {
-                    report.method(row.build());
-                }
-            }
-            return report.build();
+        for (Map.Entry<Method, Made> e : made.entrySet()) {
+            LOG.info("Evaluating '{}' on {} samples", e.getKey().name(), b.testData.size());
+            predictions.put(e.getKey(), evaluator.evaluate(EvaluationRequest.builder()
+                    .model(e.getValue().model)
+                    .data(b.testData)
+                    .batchSize(256)
+                    .topK(Math.min(5, b.testData.numClasses()))
+                    .threads(b.threads)
+                    .listener((stage, d, t) -> b.listener.onProgress(EVALUATE + " " + e.getKey().name(), d, t))
+                    .build()).predictions());
         }
+        return predictions;
+    }
+
+    /** Step 4: the report, one row per method made, with the notes on how it was measured. */
+    private ComparisonReport assemble(Map<Method, Made> made, Method referenceMethod,
+            Map<Method, Predictions> predictions, Map<Method, MemoryMeasurement> memory,
+            Map<Method, double[][]> timings, List<String> notes) {
+        Predictions reference = predictions.get(referenceMethod);
+        ComparisonReport.Builder report = ComparisonReport.builder()
+                .title(b.title)
+                .model(b.modelName)
+                .dataset(b.datasetName)
+                .statistics(b.statistics)
+                .targets(b.targets)
+                .provenance(provenance())
+                .cpu(CpuDescription.of(CpuFeatures.host()));
+        for (String note : b.measurementNotes) {
+            report.measurementNote(note);
+        }
+        for (String note : notes) {
+            report.measurementNote(note);
+        }
+        report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
+                + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
+                + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
+                b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
+        if (memory.isEmpty()) {
+            report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
+                    + " /proc/self/clear_refs.");
+        }
+        // Resolved once per target: resolving 'host' on a CPU that cannot be read logs a warning.
+        Map<KernelTarget, KernelTarget> resolvedTargets = new EnumMap<>(KernelTarget.class);
+        for (Map.Entry<Method, Made> e : made.entrySet()) {
+            Method m = e.getKey();
+            AccuracyStatistics accuracy = m == referenceMethod
+                    ? AccuracyStatistics.ofReference(reference, b.classNames, b.statistics)
+                    : AccuracyStatistics.of(predictions.get(m), reference, b.classNames, b.statistics);
+            MethodResult row = row(m, e.getValue(), accuracy, timings.get(m), Optional.ofNullable(memory.get(m)),
+                    resolvedTargets);
+            if (m == referenceMethod) {
+                report.reference(row);
+            } else {
+                report.method(row);
+            }
+        }
+        return report.build();
+    }
+
+    /** The report row of one method. */
+    private MethodResult row(Method m, Made made, AccuracyStatistics accuracy, double[][] timings,
+            Optional<MemoryMeasurement> memory, Map<KernelTarget, KernelTarget> resolvedTargets) {
+        MethodResult.Builder row = MethodResult.builder(m.name()).accuracy(accuracy).modelFileBytes(made.bytes);
+        m.config().ifPresent(c -> {
+            row.mode(c.mode()).perChannel(c.perChannel() && c.mode() != QuantizationMode.FP16);
+            if (c.mode() == QuantizationMode.STATIC) {
+                row.calibration(c.calibrationMethod());
+            }
+            if (c.mode() != QuantizationMode.FP16) {
+                row.kernelTarget(resolvedTargets.computeIfAbsent(c.kernelTarget(), KernelTarget::resolve));
+            }
+        });
+        if (m.prebuilt().isPresent()) {
+            row.mode(QuantizationMode.STATIC).perChannel(true).note("model made outside this comparison: "
+                    + m.prebuilt().get().getFileName());
+        }
+        if (m.trainingData()) {
+            row.note("trained by quantizer '" + m.quantizer().orElse(b.quantizer) + "' on "
+                    + b.trainingData.size() + " labelled images; quantization time includes the training");
+        }
+        made.result.ifPresent(r -> {
+            row.quantizationSeconds(r.totalTime().toNanos() / 1e9);
+            if (!r.calibrationTime().isZero()) {
+                row.calibrationSeconds(r.calibrationTime().toNanos() / 1e9);
+            }
+        });
+        row.latencyBatch1Millis(TimingSummary.of(timings[0]));
+        row.throughputBatch32PerSecond(TimingSummary.of(timings[1]));
+        memory.ifPresent(row::peakMemory);
+        return row.build();
     }
 
     private record Made(Path model, long bytes, Optional<QuantizationResult> result) {
@@ -271,10 +297,10 @@ public final class MethodComparison {
 
     private Made make(Method m) {
         if (m.isReference()) {
-            return new Made(b.model, size(b.model), Optional.empty());
+            return new Made(b.model, AtomicFiles.size(b.model), Optional.empty());
         }
         if (m.prebuilt().isPresent()) {
-            return new Made(m.prebuilt().get(), size(m.prebuilt().get()), Optional.empty());
+            return new Made(m.prebuilt().get(), AtomicFiles.size(m.prebuilt().get()), Optional.empty());
         }
         QuantizationConfig config = m.config().orElseThrow();
         Path output = b.workDirectory.resolve(Slugs.of(m.name()) + ".onnx");
@@ -298,6 +324,7 @@ public final class MethodComparison {
         }
     }
 
+    /** Step 3a: the peak memory of opening each model and running it (empty where it cannot be measured). */
     private Map<Method, MemoryMeasurement> measureMemory(Evaluator evaluator, Map<Method, Made> made) {
         Map<Method, MemoryMeasurement> memory = new LinkedHashMap<>();
         if (!ProcessMemory.supported()) {
@@ -323,7 +350,7 @@ public final class MethodComparison {
         return memory;
     }
 
-    /** Per method: [0] batch-1 latencies in ms, [1] batch-32 throughputs in samples/s. */
+    /** Step 3b, interleaved across methods: per method [0] batch-1 latencies in ms, [1] batch-32 throughputs in samples/s. */
     private Map<Method, double[][]> time(Evaluator evaluator, Map<Method, Made> made) {
         Map<Method, TimedSession> sessions = new LinkedHashMap<>();
         Map<Method, double[][]> timings = new LinkedHashMap<>();
@@ -356,24 +383,16 @@ public final class MethodComparison {
 
     private Provenance provenance() {
         return Provenance.builder()
-                .put("quantizer", b.quantizer)
+                .put(Provenance.QUANTIZER, b.quantizer)
                 .put("quantizer.version", Quantizers.registry().find(b.quantizer).backendVersion())
                 .put("evaluator", b.evaluator)
-                .put("model", b.modelName)
+                .put(Provenance.MODEL, b.modelName)
                 .calibration("per method", b.calibrationData == null ? "none" : b.calibrationData.fingerprint())
                 .put("test.data", b.testData.fingerprint())
                 .seed(b.statistics.seed())
                 .put("threads", Integer.toString(b.threads))
                 .platform()
                 .build();
-    }
-
-    private static long size(Path model) {
-        try {
-            return Files.size(model);
-        } catch (java.io.IOException e) {
-            throw new InvalidInputException("Cannot read model " + model + ": " + e.getMessage(), e);
-        }
     }
 
     /**
