@@ -73,6 +73,15 @@ public final class QuantizationConfig {
         return activationScheme;
     }
 
+    /**
+     * The scheme activation {@code tensor} is quantized with, and so calibrated for: its tensor
+     * override's scheme, or else {@link #activationScheme()}.
+     */
+    public QuantScheme activationScheme(String tensor) {
+        TensorOverride o = tensorOverrides.get(tensor);
+        return o != null && o.scheme().isPresent() ? o.scheme().get() : activationScheme;
+    }
+
     /** Integer precision of weights (signed int8 symmetric narrow-range by default). */
     public Precision weightPrecision() {
         return weightPrecision;

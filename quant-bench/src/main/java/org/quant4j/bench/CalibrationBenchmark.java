@@ -17,21 +17,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.QuantizationConfig;
-import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.calibration.CalibrationRequest;
+import org.quant4j.api.calibration.ModelCalibrator;
+import org.quant4j.api.calibration.ModelCalibrators;
+import org.quant4j.api.calibration.TensorSelection;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnx.graph.Graph;
-import org.quant4j.onnx.graph.OnnxModel;
-import org.quant4j.onnx.quantize.QuantizationContext;
-import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
-import org.quant4j.onnx.transform.TransformPipeline;
 
 /**
  * Wall time of calibration and of a whole static quantization of the ResNet-18-shaped graph against
@@ -42,9 +39,10 @@ import org.quant4j.onnx.transform.TransformPipeline;
  *       baseline: no session creation, no first-run allocations);</li>
  *   <li>{@code fp32-fresh}: opening the session, the pass, closing it (what a program that runs the
  *       images once pays);</li>
- *   <li>{@code METHOD-calibration}: calibration alone, as {@code StaticQdqQuantizer.layout} does it
- *       (session creation, the pass, the ranges, the plan) on the graph after BatchNormalization
- *       folding;</li>
+ *   <li>{@code METHOD-calibration}: calibration alone through the calibration API,
+ *       {@code ModelCalibrators.get("onnxruntime")} with the static quantizer's tensors (reading the
+ *       file, folding, session creation, the pass, the ranges, the plan); its sessions use ONNX
+ *       Runtime's default inter-op threads, which its sequential executor does not use;</li>
  *   <li>{@code METHOD}: the whole quantization through {@code Quantizers.get("onnxruntime")}
  *       (reading the file, folding, calibration, QDQ rewrite, writing the INT8 model).</li>
  * </ul>
@@ -60,6 +58,7 @@ import org.quant4j.onnx.transform.TransformPipeline;
 public class CalibrationBenchmark {
 
     static final int BATCH = 16;
+    static final int THREADS = 2;
 
     @Param({"64", "512"})
     public int samples;
@@ -70,11 +69,11 @@ public class CalibrationBenchmark {
     private Path dir;
     private Path fp32;
     private OrtRunner runner;
-    private Graph folded;
+    private ModelCalibrator calibrator;
     private UniformNoiseDataset images;
 
     private static RunnerOptions options() {
-        return RunnerOptions.builder().intraOpThreads(2).interOpThreads(1).optimization(OptimizationLevel.ALL).build();
+        return RunnerOptions.builder().intraOpThreads(THREADS).interOpThreads(1).optimization(OptimizationLevel.ALL).build();
     }
 
     @Setup(Level.Trial)
@@ -86,8 +85,7 @@ public class CalibrationBenchmark {
             runner = OrtRunner.open(fp32, options());
         }
         if (task.endsWith("-calibration")) {
-            folded = OnnxModel.read(fp32).graph();
-            TransformPipeline.inference().apply(folded);
+            calibrator = ModelCalibrators.get("onnxruntime");
         }
     }
 
@@ -102,8 +100,14 @@ public class CalibrationBenchmark {
         } else if (task.endsWith("-calibration")) {
             CalibrationMethod method = CalibrationMethod.fromId(task.substring(0, task.length() - "-calibration".length()));
             QuantizationConfig config = QuantizationConfig.builder().calibrationMethod(method).perChannel(true).build();
-            hole.consume(StaticQdqQuantizer.layout(folded, QuantizationContext.calibratedBy(config, new CalibrationPass(config, images, BATCH,
-                    ProgressListener.NONE, options()))));
+            hole.consume(calibrator.calibrate(CalibrationRequest.builder()
+                    .model(fp32)
+                    .data(images)
+                    .config(config)
+                    .tensors(TensorSelection.quantizerTensors())
+                    .batchSize(BATCH)
+                    .threads(THREADS)
+                    .build()));
         } else {
             CalibrationMethod method = CalibrationMethod.fromId(task);
             QuantizationResult result = ResNet18Models.int8(fp32, dir.resolve("resnet18-" + task + ".onnx"), method,
@@ -122,6 +126,9 @@ public class CalibrationBenchmark {
     public void tearDown() {
         if (runner != null) {
             runner.close();
+        }
+        if (calibrator != null) {
+            calibrator.close();
         }
     }
 }

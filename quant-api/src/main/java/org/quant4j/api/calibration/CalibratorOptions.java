@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantScheme;
 
 /**
  * Options of a calibrator as text, e.g. {@code percentile=99.9}, {@code bins=2048},
@@ -63,6 +64,14 @@ public final class CalibratorOptions {
         }
         copy.put(k, Objects.requireNonNull(value, "value").trim());
         return new CalibratorOptions(copy);
+    }
+
+    /**
+     * These options with {@link #SYMMETRIC} set from {@code scheme}: the options a tensor's
+     * calibrator runs with when the tensor is calibrated for {@code scheme}.
+     */
+    public CalibratorOptions forScheme(QuantScheme scheme) {
+        return with(SYMMETRIC, Boolean.toString(scheme.symmetric()));
     }
 
     /** Throws when an option is not among {@code supported}, listing the supported ones. */

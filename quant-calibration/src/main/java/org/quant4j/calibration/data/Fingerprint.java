@@ -99,6 +99,11 @@ public final class Fingerprint {
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** SHA-256 of {@code bytes}, as 64 lower-case hex digits. */
+    public static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
     /** SHA-256 of the content of {@code file}, as 64 lower-case hex digits. */
     public static String sha256Hex(Path file) {
         MessageDigest content = sha256();

@@ -32,6 +32,7 @@ import org.quant4j.api.QuantParams;
 import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.calibration.CalibrationResult;
 import org.quant4j.api.calibration.CalibratorOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +143,23 @@ public final class CalibrationTable {
         public Optional<QuantParams> quantParams() {
             return scheme.map(s -> QuantParams.forRange(range, s));
         }
+    }
+
+    /**
+     * The table of a calibration run: its method, data fingerprint, samples, seed and provenance,
+     * and per tensor its range, the method, the options its calibrator ran with
+     * ({@link CalibrationResult#calibratorOptions(String)}) and the scheme it was calibrated for.
+     */
+    public static CalibrationTable of(CalibrationResult result) {
+        Builder table = builder()
+                .calibrationMethod(result.method())
+                .dataFingerprint(result.dataFingerprint())
+                .numSamples(result.samples())
+                .seed(result.seed())
+                .provenance(result.provenance());
+        result.ranges().forEach((tensor, range) -> table.put(tensor, new Entry(range, result.method(),
+                result.calibratorOptions(tensor), Optional.of(result.scheme(tensor)))));
+        return table.build();
     }
 
     /** Id of the calibration method of the table, e.g. {@code "entropy"}. */

@@ -22,6 +22,7 @@ import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.calibration.CalibrationResult;
 import org.quant4j.api.calibration.CalibratorOptions;
 
 class CalibrationTableTest {
@@ -88,6 +89,37 @@ class CalibrationTableTest {
         assertEquals(Optional.of(QuantScheme.UINT8_ASYMMETRIC), back.entry("conv1/out").orElseThrow().scheme());
         assertEquals("2048", back.entry("input:0").orElseThrow().options().asMap().get("bins"));
         assertEquals(Optional.empty(), back.source());
+    }
+
+    @Test
+    void tableOfACalibrationResultHoldsItsRangesSchemesAndProvenanceAndRoundTrips() {
+        Provenance provenance = Provenance.builder().tool("quant4j", "1.2.3").put("model", "m.onnx").build();
+        CalibrationResult result = CalibrationResult.builder()
+                .method("percentile")
+                .calibratorOptions(CalibratorOptions.parse("percentile=99.9"))
+                .dataFingerprint("data-1")
+                .samples(50)
+                .seed(11)
+                .provenance(provenance)
+                .range("z", new TensorRange(-0.25, 3.5), QuantScheme.UINT8_ASYMMETRIC)
+                .range("a", TensorRange.symmetric(1.5), QuantScheme.INT8_SYMMETRIC)
+                .build();
+
+        CalibrationTable table = CalibrationTable.of(result);
+
+        assertEquals("percentile", table.calibrationMethod());
+        assertEquals("data-1", table.dataFingerprint());
+        assertEquals(50, table.numSamples());
+        assertEquals(11, table.seed());
+        assertEquals(provenance, table.provenance());
+        assertEquals(List.of("a", "z"), List.copyOf(table.entries().keySet()));
+        assertEquals(new CalibrationTable.Entry(TensorRange.symmetric(1.5), "percentile",
+                CalibratorOptions.parse("percentile=99.9,symmetric=true"), Optional.of(QuantScheme.INT8_SYMMETRIC)),
+                table.entry("a").orElseThrow());
+        assertEquals(new CalibrationTable.Entry(new TensorRange(-0.25, 3.5), "percentile",
+                CalibratorOptions.parse("percentile=99.9,symmetric=false"), Optional.of(QuantScheme.UINT8_ASYMMETRIC)),
+                table.entry("z").orElseThrow());
+        assertEquals(table, CalibrationTable.fromJson(table.toJson(), "memory"));
     }
 
     @Test

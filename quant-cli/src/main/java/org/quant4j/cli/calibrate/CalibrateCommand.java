@@ -6,20 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.Provenance;
-import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.calibration.CalibrationRequest;
+import org.quant4j.api.calibration.CalibrationResult;
 import org.quant4j.api.calibration.CalibratorOptions;
+import org.quant4j.api.calibration.ModelCalibrator;
+import org.quant4j.api.calibration.ModelCalibrators;
+import org.quant4j.api.calibration.TensorObserver;
+import org.quant4j.api.calibration.TensorSelection;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.io.AtomicFiles;
-import org.quant4j.calibration.data.Fingerprint;
 import org.quant4j.calibration.histogram.AbsHistogram;
 import org.quant4j.calibration.stats.StatisticsExport;
 import org.quant4j.calibration.stats.TensorStatistics;
@@ -42,24 +43,17 @@ import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
 import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnx.graph.Graph;
-import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
-import org.quant4j.onnx.graph.TensorInfo;
-import org.quant4j.onnxruntime.quantize.ActivationCalibration;
-import org.quant4j.onnx.quantize.CalibratedRanges;
-import org.quant4j.onnxruntime.quantize.CalibrationPass;
-import org.quant4j.onnxruntime.runtime.OrtRuntime;
-import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code quant4j calibrate}: runs the calibration data through the model on ONNX Runtime
- * ({@link ActivationCalibration}, the calibration step of static quantization, without quantizing)
- * and writes the range of every float tensor the model computes, and of its input, as a JSON
- * calibration table and, on request, a TensorRT calibration cache. Tensor names are the model's
+ * {@code quant4j calibrate}: runs the calibration data through the model with the
+ * {@code onnxruntime} {@link ModelCalibrator} (the calibration step of static quantization,
+ * without quantizing) and writes the range of every float tensor the model computes, and of its
+ * input ({@link TensorSelection#allFloatTensors()}), as a JSON calibration table and, on request,
+ * a TensorRT calibration cache. Tensor names are the model's
  * own, as TensorRT sees them when it parses the model.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -122,6 +116,9 @@ public final class CalibrateCommand extends CliCommand {
     @Option(names = "--details", description = "Print the range of every tensor.")
     private boolean details;
 
+    /** The model calibrator that runs the model. */
+    private static final String BACKEND = "onnxruntime";
+
     @Override
     protected int run() {
         Path modelPath = model.path();
@@ -150,25 +147,31 @@ public final class CalibrateCommand extends CliCommand {
         QuantScheme scheme = calibration.activations(
                 trtCache != null ? QuantScheme.INT8_SYMMETRIC : QuantScheme.UINT8_ASYMMETRIC);
         QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder().activationScheme(scheme)).build();
-        RunnerOptions runnerOptions = RunnerOptions.builder().intraOpThreads(runtime.threads()).build();
         OpenedData opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
         Dataset samples = calibration.select(opened.dataset());
 
-        Graph graph = onnx.graph();
-        CalibratedRanges result;
-        CalibratorOptions options = calibratorOptions(config, scheme);
         // Created on a tensor's first batch; the observer is called for several tensors at once.
         Map<String, TensorStatisticsCollector> collectors = new ConcurrentHashMap<>();
-        ActivationCalibration.TensorObserver observer = stats == null ? null
+        Map<String, CalibratorOptions> methodOptions = Map.of(config.calibrationMethod().id(),
+                CalibratorOptions.of(config.calibrationOptions()).forScheme(scheme));
+        TensorObserver observer = stats == null ? null
                 : (tensor, values, offset, length) -> collectors.computeIfAbsent(tensor,
-                        t -> new TensorStatisticsCollector(t, Map.of(config.calibrationMethod().id(), options),
-                                AbsHistogram.DEFAULT_BINS)).observe(values, offset, length);
-        try (ProgressBar bar = progressBar()) {
-            CalibrationPass pass = new CalibrationPass(config, samples, calibration.batchSize(), bar, runnerOptions,
-                    observer);
-            result = pass.calibrate(graph, activationTensors(graph), t -> scheme);
+                        t -> new TensorStatisticsCollector(t, methodOptions, AbsHistogram.DEFAULT_BINS))
+                        .observe(values, offset, length);
+        CalibrationResult result;
+        try (ModelCalibrator calibrator = ModelCalibrators.get(BACKEND); ProgressBar bar = progressBar()) {
+            result = calibrator.calibrate(CalibrationRequest.builder()
+                    .model(modelPath)
+                    .data(samples)
+                    .config(config)
+                    .tensors(TensorSelection.allFloatTensors())
+                    .batchSize(calibration.batchSize())
+                    .threads(runtime.threads())
+                    .listener(bar)
+                    .observer(observer)
+                    .build());
         }
-        CalibrationTable table = table(modelPath, config, options, scheme, samples, result);
+        CalibrationTable table = CalibrationTable.of(result);
         table.write(tablePath);
         if (stats != null) {
             List<TensorStatistics> statistics = result.ranges().keySet().stream()
@@ -198,58 +201,14 @@ public final class CalibrateCommand extends CliCommand {
         return ModelOption.sibling(model, ".calibration.json");
     }
 
-    /** The graph's data inputs and every node output: all the tensors an engine may quantize. */
-    static List<String> activationTensors(Graph graph) {
-        List<String> tensors = graph.inputs().stream().map(TensorInfo::name).filter(n -> !graph.isInitializer(n))
-                .collect(Collectors.toList());
-        for (Node node : graph.nodes()) {
-            for (String out : node.outputs()) {
-                if (!out.isEmpty() && !tensors.contains(out)) {
-                    tensors.add(out);
-                }
-            }
-        }
-        return tensors;
-    }
-
     /** MinMaxCalibration for the min-max methods; TensorRT's recommended EntropyCalibration2 otherwise. */
     static Algorithm defaultAlgorithm(CalibrationMethod method) {
         return method == CalibrationMethod.MIN_MAX || method == CalibrationMethod.MOVING_AVERAGE_MIN_MAX
                 ? Algorithm.MIN_MAX_CALIBRATION : Algorithm.ENTROPY_CALIBRATION_2;
     }
 
-    /** The options each tensor's calibrator runs with: the user's, plus symmetry from the scheme. */
-    private static CalibratorOptions calibratorOptions(QuantizationConfig config, QuantScheme scheme) {
-        return CalibratorOptions.of(config.calibrationOptions())
-                .with(CalibratorOptions.SYMMETRIC, Boolean.toString(scheme.symmetric()));
-    }
-
-    private static CalibrationTable table(Path modelPath, QuantizationConfig config, CalibratorOptions options,
-            QuantScheme scheme, Dataset samples, CalibratedRanges result) {
-        String method = config.calibrationMethod().id();
-        CalibrationTable.Builder table = CalibrationTable.builder()
-                .calibrationMethod(method)
-                .dataFingerprint(samples.fingerprint())
-                .numSamples(result.samples())
-                .seed(config.seed())
-                .provenance(Provenance.builder()
-                        .tool("quant4j", Quant4jVersion.get())
-                        .backend("onnxruntime", OrtRuntime.version())
-                        .put("model", modelPath.getFileName().toString())
-                        .put("model.sha256", Fingerprint.sha256Hex(modelPath))
-                        .calibration(method, samples.fingerprint())
-                        .put("calibration.options", options.toString())
-                        .put("activations", scheme.toString())
-                        .seed(config.seed())
-                        .platform()
-                        .build());
-        result.ranges().forEach((tensor, range) -> table.put(tensor,
-                new CalibrationTable.Entry(range, method, options, Optional.of(scheme))));
-        return table.build();
-    }
-
     private void printSummary(Path modelPath, Path tablePath, OpenedData opened, CalibrationTable table,
-            TensorRtCalibrationCache cache, CalibratedRanges result, QuantScheme scheme) {
+            TensorRtCalibrationCache cache, CalibrationResult result, QuantScheme scheme) {
         PrintWriter out = out();
         out.println("Calibrated " + table.size() + " tensors of " + modelPath + " (" + table.calibrationMethod() + ", "
                 + ActivationSchemeConverter.name(scheme) + " activations, " + Formats.count(result.samples())
@@ -280,7 +239,7 @@ public final class CalibrateCommand extends CliCommand {
     }
 
     private Map<String, Object> document(Path modelPath, Path tablePath, OpenedData opened, CalibrationTable table,
-            TensorRtCalibrationCache cache, CalibratedRanges result) {
+            TensorRtCalibrationCache cache, CalibrationResult result) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", modelPath.toAbsolutePath().normalize().toString());
         doc.put("method", table.calibrationMethod());

@@ -336,8 +336,7 @@ public final class QdqPlan {
 
     /** The activation scheme of {@code tensor}: its override's, or the config's. */
     static QuantScheme activationScheme(QuantizationConfig config, String tensor) {
-        TensorOverride o = config.tensorOverrides().get(tensor);
-        return o != null && o.scheme().isPresent() ? o.scheme().get() : config.activationScheme();
+        return config.activationScheme(tensor);
     }
 
     /** The scheme a tensor override sets for {@code name}, if any. */

@@ -97,7 +97,19 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         return plan(graph, context).plan().layout();
     }
 
-    private record Planned(QdqPlan plan, Duration calibrationTime) {
+    /**
+     * Calibrates {@code graph} and plans its quantization exactly as {@link #quantize} does, and
+     * returns the ranges of the tensors the plan quantizes, the ranges {@code quantize} reports
+     * (fixed ranges of tensor overrides included), with the samples run and the calibration time.
+     * The graph is left unchanged; as for {@link #layout}, it is the graph after the inference
+     * transforms.
+     */
+    public static CalibratedRanges calibratedRanges(Graph graph, QuantizationContext context) {
+        Planned planned = plan(graph, context);
+        return new CalibratedRanges(planned.plan().ranges(), planned.samples(), planned.calibrationTime());
+    }
+
+    private record Planned(QdqPlan plan, long samples, Duration calibrationTime) {
     }
 
     /**
@@ -126,6 +138,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         });
         QdqPlan plan = QdqPlan.build(graph, config, ranges);
         Duration time = calibration.time();
+        long samples = calibration.samples();
         Set<String> needed = new LinkedHashSet<>(plan.ranges().keySet());
         needed.retainAll(deferred.keySet());
         if (!needed.isEmpty()) {
@@ -135,11 +148,12 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
             ranges.putAll(more.ranges());
             plan = QdqPlan.build(graph, config, ranges);
             time = time.plus(more.time());
+            samples = Math.max(samples, more.samples());
         } else if (!deferred.isEmpty()) {
             LOG.debug("Did not calibrate {} tensors read only by an absorbed activation: {}", deferred.size(),
                     deferred.keySet());
         }
-        return new Planned(plan, time);
+        return new Planned(plan, samples, time);
     }
 
     /** Checks the graph and config; returns the tensors the plan may need ranges of. */

@@ -24,6 +24,7 @@ import org.quant4j.api.TensorRange;
 import org.quant4j.api.calibration.Calibrator;
 import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
+import org.quant4j.api.calibration.TensorObserver;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.onnx.graph.Graph;
@@ -62,21 +63,6 @@ public final class ActivationCalibration {
     public static final String STAGE = "calibration";
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivationCalibration.class);
-
-    /**
-     * Receives the values of the observed tensors during calibration, next to their calibrators
-     * (for statistics, say). For each tensor the batches arrive in order, one call per batch;
-     * calls for different tensors may run at the same time on different threads.
-     */
-    @FunctionalInterface
-    public interface TensorObserver {
-
-        /**
-         * Observes {@code length} values of {@code tensor} from {@code values[offset]}; the array is
-         * reused once the call returns.
-         */
-        void observe(String tensor, float[] values, int offset, int length);
-    }
 
     private ActivationCalibration() {
     }
@@ -342,9 +328,7 @@ public final class ActivationCalibration {
         CalibratorOptions base = CalibratorOptions.of(context.config().calibrationOptions());
         String method = context.config().calibrationMethod().id();
         for (String t : observed) {
-            boolean symmetric = schemes.apply(t).symmetric();
-            calibrators.put(t, Calibrators.create(method,
-                    base.with(CalibratorOptions.SYMMETRIC, Boolean.toString(symmetric))));
+            calibrators.put(t, Calibrators.create(method, base.forScheme(schemes.apply(t))));
         }
         List<String> outputs = new ArrayList<>(observed);
         long start = System.nanoTime();

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.calibration.TensorObserver;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.onnx.graph.Graph;
@@ -25,7 +26,7 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
  * @param observer      also receives every observed tensor's values, or null for none
  */
 public record CalibrationPass(QuantizationConfig config, Dataset data, int batchSize, ProgressListener listener,
-        RunnerOptions runnerOptions, ActivationCalibration.TensorObserver observer) implements TensorCalibration {
+        RunnerOptions runnerOptions, TensorObserver observer) implements TensorCalibration {
 
     public CalibrationPass {
         Objects.requireNonNull(config, "config");

@@ -9,18 +9,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.TensorOverride;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.calibration.ModelCalibrator;
+import org.quant4j.api.calibration.ModelCalibrators;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
-import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.quantize.ApiTensorCalibration;
 import org.quant4j.onnx.quantize.GraphQuantization;
 import org.quant4j.onnx.quantize.QuantizationContext;
 import org.quant4j.onnx.quantize.StaticQdqQuantizer;
@@ -161,9 +162,13 @@ public final class QatModel implements AutoCloseable {
         List<NodeDecision> decisions = new ArrayList<>(TransformPipeline.inference().apply(graph).stream()
                 .filter(d -> d.action() == NodeDecision.Action.FOLDED).toList());
         graph.requireOpset(QuantizationAwareTraining.REQUIRED_OPSET);
-        GraphQuantization q = new StaticQdqQuantizer().quantize(graph, QuantizationContext.calibratedBy(c.build(),
-                new CalibrationPass(c.build(), calibration, Math.min(64, calibration.size()), ProgressListener.NONE,
-                        RunnerOptions.defaults().toBuilder().intraOpThreads(options.training().threads()).build())));
+        QuantizationConfig fixed = c.build();
+        GraphQuantization q;
+        try (ModelCalibrator calibrator = ModelCalibrators.get(QuantizationAwareTraining.CALIBRATOR)) {
+            q = new StaticQdqQuantizer().quantize(graph, QuantizationContext.calibratedBy(fixed,
+                    new ApiTensorCalibration(calibrator, fixed, calibration, Math.min(64, calibration.size()),
+                            options.training().threads(), ProgressListener.NONE)));
+        }
         decisions.addAll(q.decisions());
         if (!q.ranges().keySet().equals(ranges.keySet())) {
             Set<String> onlyExported = new TreeSet<>(q.ranges().keySet());

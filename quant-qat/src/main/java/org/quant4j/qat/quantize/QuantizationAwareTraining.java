@@ -8,19 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import org.quant4j.onnxruntime.quantize.CalibrationPass;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.calibration.ModelCalibrator;
+import org.quant4j.api.calibration.ModelCalibrators;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.quantize.ApiTensorCalibration;
 import org.quant4j.onnx.quantize.QdqLayout;
 import org.quant4j.onnx.quantize.QuantizationContext;
 import org.quant4j.onnx.quantize.StaticQdqQuantizer;
-import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.onnx.transform.TransformPipeline;
 import org.quant4j.qat.simulate.QatGraph;
 import org.quant4j.qat.train.InMemoryImages;
@@ -51,6 +52,9 @@ public final class QuantizationAwareTraining {
     /** Opset of the exported QDQ model (per-channel DequantizeLinear). */
     static final int REQUIRED_OPSET = 13;
 
+    /** The model calibrator that runs the folded model on the calibration images. */
+    static final String CALIBRATOR = "onnxruntime";
+
     private static final Logger LOG = LoggerFactory.getLogger(QuantizationAwareTraining.class);
 
     private QuantizationAwareTraining() {
@@ -77,12 +81,13 @@ public final class QuantizationAwareTraining {
                 ? List.of(config.calibrationMethod()) : options.initialMethods();
         long start = System.nanoTime();
         List<QdqLayout> layouts = new ArrayList<>();
-        for (CalibrationMethod method : methods) {
-            layouts.add(StaticQdqQuantizer.layout(folded, QuantizationContext.calibratedBy(
-                    config.toBuilder().calibrationMethod(method).build(), new CalibrationPass(
-                            config.toBuilder().calibrationMethod(method).build(), calibration,
-                            Math.min(64, calibration.size()), listener, RunnerOptions.defaults().toBuilder()
-                                    .intraOpThreads(options.training().threads()).build()))));
+        try (ModelCalibrator calibrator = ModelCalibrators.get(CALIBRATOR)) {
+            for (CalibrationMethod method : methods) {
+                QuantizationConfig calibrated = config.toBuilder().calibrationMethod(method).build();
+                layouts.add(StaticQdqQuantizer.layout(folded, QuantizationContext.calibratedBy(calibrated,
+                        new ApiTensorCalibration(calibrator, calibrated, calibration,
+                                Math.min(64, calibration.size()), options.training().threads(), listener))));
+            }
         }
         Duration calibrationTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Initial ranges of {} activation groups calibrated ({}) on {} samples in {} ms; {} weights quantized",
