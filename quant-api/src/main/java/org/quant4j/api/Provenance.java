@@ -46,6 +46,8 @@ public final class Provenance {
     public static final String KERNEL_TARGET = "kernelTarget";
     /** Key of the kernel target {@code host} resolved to on this machine. */
     public static final String KERNEL_TARGET_RESOLVED = "kernelTarget.resolved";
+    /** Key of the activation scheme a calibration table's ranges were calibrated for. */
+    public static final String ACTIVATIONS = "activations";
     /** Key of the model's file name. */
     public static final String MODEL = "model";
     /** Key of the SHA-256 of the model file. */
