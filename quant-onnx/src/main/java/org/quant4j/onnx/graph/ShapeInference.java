@@ -6,7 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.quant4j.onnx.ops.OpSpec;
+import org.quant4j.onnx.ops.OpTable;
 
 /**
  * Shapes of a graph's tensors for a batch of samples, inferred from the shape of its single data
@@ -15,19 +16,13 @@ import java.util.Set;
  * from these rules (an op not listed, a Reshape, a Flatten that folds the batch into another axis,
  * a missing attribute or weight shape) is left out, and so is everything computed from it.
  *
- * <p>Ops: unary elementwise ops and BatchNormalization (shape unchanged); Add, Sub, Mul, Div, Max,
+ * <p>Ops (each op's {@link org.quant4j.onnx.ops.OpSpec.ShapeRule} in {@link OpTable}): unary elementwise ops and BatchNormalization (shape unchanged); Add, Sub, Mul, Div, Max,
  * Min, Pow with numpy broadcasting against constants or other batch tensors; Conv (pads, strides,
  * dilations, {@code auto_pad}); MaxPool and AveragePool (not with {@code ceil_mode}); GlobalAveragePool and
  * GlobalMaxPool; Flatten on axis 1; Gemm with a constant B; MatMul by a constant matrix; Concat on an
  * axis other than the batch.
  */
 public final class ShapeInference {
-
-    private static final Set<String> UNARY = Set.of("Relu", "Clip", "Sigmoid", "Tanh", "Identity", "Dropout",
-            "LeakyRelu", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "Neg", "Abs", "Exp", "Log", "Sqrt",
-            "Erf", "Cast", "BatchNormalization", "QuantizeLinear", "DequantizeLinear", "Softplus", "Elu", "Selu",
-            "Mish", "Gelu", "Floor", "Ceil", "Round", "Reciprocal");
-    private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Max", "Min", "Pow");
 
     private ShapeInference() {
     }
@@ -73,25 +68,21 @@ public final class ShapeInference {
 
     private static long[] output(Graph g, Node n, Map<String, long[]> shapes) {
         long[] x = n.inputs().isEmpty() ? null : shapes.get(n.input(0));
-        String op = n.opType();
-        if (UNARY.contains(op)) {
-            return x;
-        }
-        if (BROADCAST.contains(op)) {
-            return broadcast(g, n, shapes);
-        }
-        if (x == null) {
-            return null;
-        }
-        return switch (op) {
-            case "Conv" -> conv(g, n, x);
-            case "MaxPool", "AveragePool" -> pool(n, x);
-            case "GlobalAveragePool", "GlobalMaxPool" -> global(x);
-            case "Flatten" -> flatten(n, x);
-            case "Gemm" -> gemm(g, n, x);
-            case "MatMul" -> matMul(g, n, x);
-            case "Concat" -> concat(n, shapes);
-            default -> null;
+        OpSpec spec = OpTable.get(n.opType());
+        return switch (spec.shape()) {
+            case SAME -> x;
+            case BROADCAST -> broadcast(g, n, shapes);
+            case UNKNOWN -> null;
+            default -> x == null ? null : switch (spec.shape()) {
+                case CONV -> conv(g, n, x);
+                case POOL -> pool(n, x);
+                case GLOBAL_POOL -> global(x);
+                case FLATTEN -> flatten(n, x);
+                case GEMM -> gemm(g, n, spec, x);
+                case MATMUL -> matMul(g, n, x);
+                case CONCAT -> concat(n, shapes);
+                default -> null;
+            };
         };
     }
 
@@ -217,12 +208,12 @@ public final class ShapeInference {
         return axis == 1 ? new long[] {TensorInfo.DYNAMIC, valuesPerSample(x)} : null;
     }
 
-    private static long[] gemm(Graph g, Node n, long[] a) {
-        long[] b = constant(g, n.input(1));
+    private static long[] gemm(Graph g, Node n, OpSpec spec, long[] a) {
+        long[] b = constant(g, n.input(spec.weightInput()));
         if (a.length != 2 || b == null || b.length != 2 || n.intAttribute("transA", 0) != 0) {
             return null;
         }
-        return new long[] {TensorInfo.DYNAMIC, n.intAttribute("transB", 0) != 0 ? b[0] : b[1]};
+        return new long[] {TensorInfo.DYNAMIC, b[spec.weightAxis(n, b.length)]};
     }
 
     private static long[] matMul(Graph g, Node n, long[] a) {

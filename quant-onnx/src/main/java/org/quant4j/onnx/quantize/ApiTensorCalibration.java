@@ -23,7 +23,7 @@ import org.quant4j.onnx.graph.Graph;
  *
  * <p>Schemes: a request calibrates each tensor for {@link QuantizationConfig#activationScheme(String)}
  * of its config. {@link StaticQdqQuantizer} asks for exactly those schemes
- * ({@code QdqPlan.activationScheme}), so with the quantizer's config the request carries the config
+ * ({@link org.quant4j.api.QuantizationConfig#activationScheme(String)}), so with the quantizer's config the request carries the config
  * unchanged; a tensor for which {@code schemes} gives another scheme gets a tensor override with
  * that scheme in the request's config, so every tensor is calibrated for the scheme asked for.
  *

@@ -26,6 +26,9 @@ import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.TensorProtos;
+import org.quant4j.onnx.ops.OpSpec;
+import org.quant4j.onnx.ops.OpSpec.DynamicForm;
+import org.quant4j.onnx.ops.OpTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +73,6 @@ public final class DynamicQuantizer implements GraphQuantizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamicQuantizer.class);
 
-    private static final Set<String> CANDIDATES = Set.of("MatMul", "Gemm", "LSTM");
-
     /** ONNX LSTM attributes that {@code DynamicQuantizeLSTM} shares (it has no {@code layout}). */
     private static final Set<String> LSTM_ATTRIBUTES = Set.of("activation_alpha", "activation_beta", "activations",
             "clip", "direction", "hidden_size", "input_forget");
@@ -95,7 +96,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
         }
         List<Plan> plans = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            if (!n.domain().isEmpty() || !CANDIDATES.contains(n.opType())) {
+            if (OpTable.of(n).dynamic() == DynamicForm.NONE) {
                 continue;
             }
             String excluded = config.exclusionReason(n.name(), n.opType());
@@ -119,7 +120,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, p.skipReason()));
                 continue;
             }
-            String reason = n.opType().equals("LSTM") ? rewriter.lstm(n) : rewriter.matMul(n);
+            String reason = OpTable.of(n).dynamic() == DynamicForm.LSTM ? rewriter.lstm(n) : rewriter.matMul(n);
             LOG.debug("Quantized {} ({}): {}", n.name(), n.opType(), reason);
             decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, reason));
         }
@@ -130,16 +131,18 @@ public final class DynamicQuantizer implements GraphQuantizer {
 
     /** Why node {@code n} cannot be quantized dynamically, or empty when it can. */
     private static Optional<String> blocker(Graph graph, Node n) {
-        return switch (n.opType()) {
-            case "MatMul" -> weightBlocker(graph, n.input(1), 2);
-            case "Gemm" -> n.intAttribute("transA", 0) != 0
-                    ? Optional.of("transA=1 (a transposed activation) has no MatMulInteger form")
-                    : weightBlocker(graph, n.input(1), 2);
-            case "LSTM" -> n.intAttribute("layout", 0) != 0
-                    ? Optional.of("layout=1 (batch-major) is not supported by DynamicQuantizeLSTM")
-                    : weightBlocker(graph, n.input(1), 3).or(() -> weightBlocker(graph, n.input(2), 3));
-            default -> throw new IllegalStateException("not a candidate: " + n);
-        };
+        OpSpec spec = OpTable.of(n);
+        DynamicForm form = spec.dynamic();
+        // Gemm's transA and LSTM's layout: attributes the other candidates do not have (so they read 0).
+        if (form == DynamicForm.MATMUL_INTEGER && n.intAttribute("transA", 0) != 0) {
+            return Optional.of("transA=1 (a transposed activation) has no MatMulInteger form");
+        }
+        if (form == DynamicForm.LSTM && n.intAttribute("layout", 0) != 0) {
+            return Optional.of("layout=1 (batch-major) is not supported by DynamicQuantizeLSTM");
+        }
+        return spec.weightInputs().stream()
+                .map(i -> weightBlocker(graph, n.input(i), form.weightRank()))
+                .flatMap(Optional::stream).findFirst();
     }
 
     private static Optional<String> weightBlocker(Graph graph, String weight, int rank) {
@@ -183,10 +186,11 @@ public final class DynamicQuantizer implements GraphQuantizer {
 
         /** Rewrites a MatMul or Gemm; returns the decision reason. */
         String matMul(Node n) {
-            boolean gemm = n.is("Gemm");
-            String weightName = n.input(1);
+            OpSpec spec = OpTable.of(n);
+            String weightName = n.input(spec.weightInput());
             FloatTensor w = graph.floatInitializer(weightName).orElseThrow();
-            boolean transB = gemm && n.intAttribute("transB", 0) != 0;
+            // Output columns along axis 0 mean the weight is [N, K] (Gemm's transB).
+            boolean transB = spec.weightAxis(n, 2) == 0;
             int k = (int) (transB ? w.dim(1) : w.dim(0));
             int cols = (int) (transB ? w.dim(0) : w.dim(1));
             float[] kn = transB ? transpose(w.data(), cols, k) : w.data();
@@ -202,7 +206,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
             graph.putInitializer(TensorProtos.int8s(wq, new long[] {k, cols}, q.values()));
             String wzp = graph.uniqueName(weightName + "_zero_point");
             graph.putInitializer(TensorProtos.int8s(wzp, paramShape, new byte[(int) FloatTensor.elementCount(paramShape)]));
-            float alpha = gemm ? n.floatAttribute("alpha", 1f) : 1f;
+            float alpha = spec.alpha(n);
             float[] scales = q.params().scales();
             for (int i = 0; i < scales.length; i++) {
                 scales[i] *= alpha;
@@ -219,7 +223,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
             String asFloat = add(base + "_Cast", "Cast", List.of(integer), null,
                     Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE));
             String scale = add(base + "_scales_Mul", "Mul", List.of(act.scale(), wscale), null);
-            String bias = gemm ? bias(n) : null;
+            String bias = spec.biasInput() >= 0 ? bias(n, spec) : null;
             String product = add(base + "_output_Mul", "Mul", List.of(asFloat, scale), bias == null ? y : null);
             if (bias != null) {
                 add(base + "_bias_Add", "Add", List.of(product, bias), y);
@@ -231,9 +235,9 @@ public final class DynamicQuantizer implements GraphQuantizer {
         }
 
         /** {@code beta * C} of a Gemm, or null when it has no C or beta is 0. */
-        private String bias(Node gemm) {
-            String c = gemm.input(2);
-            float beta = gemm.floatAttribute("beta", 1f);
+        private String bias(Node gemm, OpSpec spec) {
+            String c = gemm.input(spec.biasInput());
+            float beta = spec.beta(gemm);
             if (c.isEmpty() || beta == 0f) {
                 return null;
             }
@@ -257,8 +261,9 @@ public final class DynamicQuantizer implements GraphQuantizer {
 
         /** Rewrites an LSTM into DynamicQuantizeLSTM; returns the decision reason. */
         String lstm(Node n) {
-            Int8Lstm w = lstmWeight(n.input(1));
-            Int8Lstm r = lstmWeight(n.input(2));
+            List<Integer> weights = OpTable.of(n).weightInputs();
+            Int8Lstm w = lstmWeight(n.input(weights.get(0)));
+            Int8Lstm r = lstmWeight(n.input(weights.get(1)));
             List<String> inputs = new ArrayList<>(List.of(n.input(0), w.values(), r.values()));
             for (int i = 3; i <= 7; i++) {
                 inputs.add(n.input(i));

@@ -197,7 +197,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         calibration.requireMatchingInputs(graph);
         // Fixed-range tensors are observed too: calibration is how the plan learns which are float32.
         CalibratedRanges calibrated = calibration.calibrate(graph, candidates,
-                t -> QdqPlan.activationScheme(config, t));
+                config::activationScheme);
         Map<String, TensorRange> ranges = new LinkedHashMap<>(calibrated.ranges());
         fixed.forEach((t, r) -> ranges.replace(t, r));
         return new CalibratedRanges(ranges, calibrated.samples(), calibrated.time());

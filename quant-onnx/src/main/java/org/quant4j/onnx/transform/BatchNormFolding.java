@@ -9,6 +9,8 @@ import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.ops.OpSpec;
+import org.quant4j.onnx.ops.OpTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code W'[m] = W[m] * s[m]} and {@code b'[m] = (b[m] - mean[m]) * s[m] + beta[m]} (b = 0 when
  * absent). For Gemm the channel is the output column, and {@code b} is {@code beta_gemm * C}.
  *
- * <p>A BatchNormalization is folded only when its input comes from a Conv or Gemm whose output
+ * <p>A BatchNormalization is folded only when its input comes from a Conv or Gemm (the ops whose
+ * {@link OpTable} entry {@link OpSpec#foldsBatchNorm folds batch norm}) whose output
  * nothing else reads and that is not a graph output, and all parameters are constant float
  * initializers. The producer then writes the BatchNormalization's output, so downstream names
  * (and graph outputs) stay the same. Weights shared with other nodes are copied, not changed.
@@ -70,7 +73,8 @@ public final class BatchNormFolding implements GraphTransform {
         String x = bn.input(0);
         Node producer = graph.producer(x)
                 .orElseThrow(() -> new Skip("its input '" + x + "' is a graph input or initializer"));
-        if (!producer.is("Conv") && !producer.is("Gemm")) {
+        OpSpec spec = OpTable.of(producer);
+        if (!spec.foldsBatchNorm()) {
             throw new Skip("its input comes from " + producer.opType() + " '" + producer.name()
                     + "', not from a Conv or Gemm");
         }
@@ -95,8 +99,8 @@ public final class BatchNormFolding implements GraphTransform {
             s[c] = gamma.get(c) / Math.sqrt(var.get(c) + eps);
         }
         Node rewritten = producer.is("Conv")
-                ? foldIntoConv(graph, producer, s, beta, mean)
-                : foldIntoGemm(graph, producer, s, beta, mean);
+                ? foldIntoConv(graph, producer, spec, s, beta, mean)
+                : foldIntoGemm(graph, producer, spec, s, beta, mean);
         graph.removeNode(bn.name());
         graph.replaceNode(producer.name(), rewritten.withOutputs(List.of(bn.output(0))));
         for (String p : bn.inputs().subList(1, bn.inputs().size())) {
@@ -110,8 +114,10 @@ public final class BatchNormFolding implements GraphTransform {
         return producer.opType() + " '" + producer.name() + "'";
     }
 
-    private static Node foldIntoConv(Graph graph, Node conv, double[] s, FloatTensor beta, FloatTensor mean) {
-        String wName = conv.input(1);
+    private static Node foldIntoConv(Graph graph, Node conv, OpSpec spec, double[] s, FloatTensor beta,
+            FloatTensor mean) {
+        String wName = conv.input(spec.weightInput());
+        String bName = conv.input(spec.biasInput());
         FloatTensor w = constant(graph, conv, wName, "weights");
         int m = s.length;
         if (w.rank() < 3 || w.dim(0) != m) {
@@ -124,34 +130,35 @@ public final class BatchNormFolding implements GraphTransform {
                 folded[i] = (float) (w.get(i) * s[c]);
             }
         }
-        float[] bias = foldedBias(biasOrZero(graph, conv, conv.input(2), m, 1.0), s, beta, mean);
+        float[] bias = foldedBias(biasOrZero(graph, conv, bName, m, 1.0), s, beta, mean);
         String newW = store(graph, conv, wName, new FloatTensor(w.shape(), folded));
-        String newB = store(graph, conv, conv.input(2).isEmpty() ? conv.name() + "_B" : conv.input(2),
-                FloatTensor.vector(bias));
-        return conv.withInput(1, newW).withInput(2, newB);
+        String newB = store(graph, conv, bName.isEmpty() ? conv.name() + "_B" : bName, FloatTensor.vector(bias));
+        return conv.withInput(spec.weightInput(), newW).withInput(spec.biasInput(), newB);
     }
 
-    private static Node foldIntoGemm(Graph graph, Node gemm, double[] s, FloatTensor beta, FloatTensor mean) {
-        String bName = gemm.input(1);
+    private static Node foldIntoGemm(Graph graph, Node gemm, OpSpec spec, double[] s, FloatTensor beta,
+            FloatTensor mean) {
+        String bName = gemm.input(spec.weightInput());
+        String cName = gemm.input(spec.biasInput());
         FloatTensor b = constant(graph, gemm, bName, "weights");
-        boolean transB = gemm.intAttribute("transB", 0) != 0;
+        // Output columns along axis 0 of B mean B is [N, K]: transB.
+        int axis = spec.weightAxis(gemm, 2);
         int m = s.length;
-        if (b.rank() != 2 || b.dim(transB ? 0 : 1) != m) {
-            throw new Skip("Gemm '" + gemm.name() + "' has weights " + b + " (transB=" + (transB ? 1 : 0) + "), not "
-                    + m + " output columns");
+        if (b.rank() != 2 || b.dim(axis) != m) {
+            throw new Skip("Gemm '" + gemm.name() + "' has weights " + b + " (transB=" + (axis == 0 ? 1 : 0)
+                    + "), not " + m + " output columns");
         }
         int cols = (int) b.dim(1);
         float[] folded = new float[b.size()];
         for (int i = 0; i < folded.length; i++) {
-            int channel = transB ? i / cols : i % cols;
+            int channel = axis == 0 ? i / cols : i % cols;
             folded[i] = (float) (b.get(i) * s[channel]);
         }
-        double gemmBeta = gemm.floatAttribute("beta", 1.0f);
-        float[] bias = foldedBias(biasOrZero(graph, gemm, gemm.input(2), m, gemmBeta), s, beta, mean);
+        float[] bias = foldedBias(biasOrZero(graph, gemm, cName, m, spec.beta(gemm)), s, beta, mean);
         String newB = store(graph, gemm, bName, new FloatTensor(b.shape(), folded));
-        String newC = store(graph, gemm, gemm.input(2).isEmpty() ? gemm.name() + "_C" : gemm.input(2),
-                FloatTensor.vector(bias));
-        return gemm.withInput(1, newB).withInput(2, newC).withAttribute(Attributes.floating("beta", 1.0f));
+        String newC = store(graph, gemm, cName.isEmpty() ? gemm.name() + "_C" : cName, FloatTensor.vector(bias));
+        return gemm.withInput(spec.weightInput(), newB).withInput(spec.biasInput(), newC)
+                .withAttribute(Attributes.floating(spec.betaAttribute(), 1.0f));
     }
 
     /** {@code (b - mean) * s + beta} per channel, computed in double. */

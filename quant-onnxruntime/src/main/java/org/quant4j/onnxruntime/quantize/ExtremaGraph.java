@@ -9,13 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.ShapeInference;
 import org.quant4j.onnx.graph.TensorInfo;
-import org.quant4j.onnx.quantize.QdqPlan;
+import org.quant4j.onnx.ops.OpTable;
 
 /**
  * A copy of a graph that reduces each observed tensor to what a min-max calibrator keeps of a batch,
@@ -25,7 +24,8 @@ import org.quant4j.onnx.quantize.QdqPlan;
  *
  * <ul>
  *   <li>A tensor that cannot be negative (the output of Relu, of Sigmoid, of a Clip whose lower bound
- *       is a constant {@code >= 0}, and pooling, shape-only and Add/Concat ops over such tensors) is
+ *       is a constant {@code >= 0}, and pooling, shape-only and Add/Concat ops over such tensors: the
+ *       sign rule of {@link OpTable}) is
  *       reduced to its maximum only; its minimum is taken as 0, which changes no quantization
  *       parameter (every range includes 0). Where {@link ShapeInference} finds a channel axis and
  *       spatial axes, the maximum is taken by GlobalMaxPool, which ONNX Runtime runs in the NCHWc
@@ -66,11 +66,6 @@ final class ExtremaGraph {
             return count;
         }
     }
-
-    private static final Set<String> NON_NEGATIVE_OPS = Set.of("Relu", "Sigmoid", "Softmax");
-    private static final Set<String> ORDER_PRESERVING_OPS = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
-            "GlobalMaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Add", "Concat",
-            "Max");
 
     private final Graph graph;
     private final Map<String, Probe> probes;
@@ -165,19 +160,25 @@ final class ExtremaGraph {
         memo.put(t, false);
         boolean result = false;
         Optional<Node> producer = g.producer(t);
-        if (producer.isPresent() && producer.get().domain().isEmpty()) {
+        if (producer.isPresent()) {
             Node p = producer.get();
-            if (NON_NEGATIVE_OPS.contains(p.opType())) {
-                result = true;
-            } else if (p.is("Clip")) {
-                double[] bounds = QdqPlan.bounds(g, p);
-                result = bounds != null && bounds[0] >= 0;
-            } else if (ORDER_PRESERVING_OPS.contains(p.opType()) && p.outputs().size() == 1) {
-                List<String> data = p.is("Add") || p.is("Concat") || p.is("Max") ? p.inputs() : List.of(p.input(0));
-                result = !data.isEmpty() && data.stream().allMatch(in -> !in.isEmpty() && nonNegative(g, in, memo));
-            }
+            result = switch (OpTable.of(p).sign()) {
+                case NON_NEGATIVE -> true;
+                case BOUNDED -> {
+                    double[] bounds = OpTable.bounds(g, p);
+                    yield bounds != null && bounds[0] >= 0;
+                }
+                case FOLLOWS_FIRST_INPUT -> p.outputs().size() == 1 && nonNegative(g, List.of(p.input(0)), memo);
+                case FOLLOWS_ALL_INPUTS -> p.outputs().size() == 1 && nonNegative(g, p.inputs(), memo);
+                case UNKNOWN -> false;
+            };
         }
         memo.put(t, result);
         return result;
+    }
+
+    /** Whether {@code inputs} are there and none holds a negative value. */
+    private static boolean nonNegative(Graph g, List<String> inputs, Map<String, Boolean> memo) {
+        return !inputs.isEmpty() && inputs.stream().allMatch(in -> !in.isEmpty() && nonNegative(g, in, memo));
     }
 }

@@ -28,6 +28,8 @@ import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.ops.OpSpec;
+import org.quant4j.onnx.ops.OpTable;
 import org.quant4j.onnx.quantize.QdqLayout;
 import org.quant4j.onnx.transform.DropoutRemoval;
 import org.quant4j.onnx.transform.IdentityRemoval;
@@ -165,16 +167,16 @@ public final class QatGraph extends AbstractBlock {
     }
 
     private void registerInputs(Node n, Node bn, NDManager manager) {
-        switch (n.opType()) {
-            case CONV, "Gemm" -> {
-                param(n, 1, Parameter.Type.WEIGHT, true, manager);
-                if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
-                    param(n, 2, Parameter.Type.BIAS, true, manager);
-                }
+        OpSpec spec = OpTable.of(n);
+        if (n.is(BN)) {
+            registerBatchNorm(n, manager);
+        } else if (spec.weightInput() >= 0) {
+            param(n, spec.weightInput(), Parameter.Type.WEIGHT, true, manager);
+            if (spec.biasInput() >= 0 && !n.input(spec.biasInput()).isEmpty()) {
+                param(n, spec.biasInput(), Parameter.Type.BIAS, true, manager);
             }
-            case "MatMul" -> param(n, 1, Parameter.Type.WEIGHT, true, manager);
-            case BN -> registerBatchNorm(n, manager);
-            default -> n.inputs().stream().filter(graph::isInitializer)
+        } else {
+            n.inputs().stream().filter(graph::isInitializer)
                     .forEach(t -> {
                         FloatTensor c = floatInitializer(n, t);
                         constants.put(t, manager.create(c.data(), new Shape(c.shape())));
@@ -403,7 +405,18 @@ public final class QatGraph extends AbstractBlock {
 
     /** The weight of a compute node, fake-quantized when static quantization quantizes the node. */
     private NDArray weight(Node n, NDArray x, ParameterStore store, boolean training) {
-        return fakeQuantizedWeight(n, p(n.input(1), store, training, x.getManager()));
+        return fakeQuantizedWeight(n, floatWeight(n, x, store, training));
+    }
+
+    /** The float weight of a compute node (the input the op table names). */
+    private NDArray floatWeight(Node n, NDArray x, ParameterStore store, boolean training) {
+        return p(n.input(OpTable.of(n).weightInput()), store, training, x.getManager());
+    }
+
+    /** The bias of a compute node, or null when it has none. */
+    private NDArray bias(Node n, NDArray x, ParameterStore store, boolean training) {
+        int input = OpTable.of(n).biasInput();
+        return input >= 0 && !n.input(input).isEmpty() ? p(n.input(input), store, training, x.getManager()) : null;
     }
 
     private NDArray fakeQuantizedWeight(Node n, NDArray w) {
@@ -416,8 +429,8 @@ public final class QatGraph extends AbstractBlock {
             throw new ModelException("Conv '" + n.name() + "' reads " + x.getShape() + "; the simulation supports 2-D"
                     + " convolutions of NCHW tensors");
         }
-        NDArray w = p(n.input(1), store, training, x.getManager());
-        NDArray b = n.inputs().size() > 2 && !n.input(2).isEmpty() ? p(n.input(2), store, training, x.getManager()) : null;
+        NDArray w = floatWeight(n, x, store, training);
+        NDArray b = bias(n, x, store, training);
         Shape stride = strides(n);
         Shape pad = pads(n);
         Shape dilation = shape2(n.intsAttribute("dilations").orElse(new long[] {1, 1}));
@@ -458,37 +471,29 @@ public final class QatGraph extends AbstractBlock {
     }
 
     private NDArray gemm(Node n, NDArray x, ParameterStore store, boolean training) {
-        if (n.intAttribute("transA", 0) != 0 || n.floatAttribute("alpha", 1f) != 1f
-                || n.floatAttribute("beta", 1f) != 1f) {
+        OpSpec spec = OpTable.of(n);
+        if (n.intAttribute("transA", 0) != 0 || spec.alpha(n) != 1f || spec.beta(n) != 1f) {
             throw new ModelException("Gemm '" + n.name() + "' uses transA, alpha or beta; the simulation supports"
                     + " y = x W' + b and y = x W + b only");
         }
         NDArray w = weight(n, x, store, training);
-        if (n.intAttribute("transB", 0) == 0) {
+        // Linear takes the weight [N, K], output channels first.
+        if (spec.weightAxis(n, 2) != 0) {
             w = w.transpose();
         }
-        NDArray b = n.inputs().size() > 2 && !n.input(2).isEmpty() ? p(n.input(2), store, training, x.getManager()) : null;
-        return Linear.linear(x, w, b).singletonOrThrow();
+        return Linear.linear(x, w, bias(n, x, store, training)).singletonOrThrow();
     }
 
     private NDArray clip(Node n, NDArray x) {
-        float lo = n.floatAttribute("min", -Float.MAX_VALUE);
-        float hi = n.floatAttribute("max", Float.MAX_VALUE);
-        if (n.inputs().size() > 1 && !n.input(1).isEmpty()) {
-            lo = scalar(n, n.input(1));
+        double[] bounds = OpTable.bounds(graph, n);
+        if (bounds == null) {
+            throw new ModelException("Clip '" + n.name() + "' bounds " + n.inputs().subList(1, n.inputs().size())
+                    + " must be constant scalars");
         }
-        if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
-            hi = scalar(n, n.input(2));
-        }
+        // Opset 6 Clip has its bounds as attributes; from opset 11 on they are inputs 1 and 2.
+        float lo = n.input(1).isEmpty() ? n.floatAttribute("min", -Float.MAX_VALUE) : (float) bounds[0];
+        float hi = n.input(2).isEmpty() ? n.floatAttribute("max", Float.MAX_VALUE) : (float) bounds[1];
         return x.clip(lo, hi);
-    }
-
-    private float scalar(Node n, String name) {
-        NDArray c = constants.get(name);
-        if (c == null || c.size() != 1) {
-            throw new ModelException("Clip '" + n.name() + "' bound '" + name + "' must be a constant scalar");
-        }
-        return c.getFloat();
     }
 
     private static NDArray flatten(Node n, NDArray x) {
