@@ -2,6 +2,7 @@ package org.quant4j.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.quant4j.api.provider.ProviderRegistry;
 import org.quant4j.cli.console.JsonOutput;
 import org.quant4j.cli.console.ProgressBar;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +58,19 @@ public abstract class CliCommand implements Callable<Integer> {
         // The root, not the parent: a command nested deeper has another command as its parent.
         boolean draw = spec.root().userObject() instanceof Quant4jCli root && root.progressBars();
         return new ProgressBar(err(), draw);
+    }
+
+    /**
+     * The backend to use: {@code given} when the option {@code option} was on the command line,
+     * else the one the system property {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY} names
+     * (an error naming the property when no backend of that name is in {@code registry}), else
+     * {@code given}, the option's default.
+     */
+    protected final String backend(String option, String given, ProviderRegistry<?> registry) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            return given;
+        }
+        return registry.defaultName().orElse(given);
     }
 
     /** A usage error of this command (exit code 2), e.g. an option missing for the chosen mode. */

@@ -87,7 +87,7 @@ class Quant4jCliTest {
 
         assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
         assertEquals(List.of("quant4j: Invalid value for option '--method': Unknown calibration method 'kl': use one"
-                + " of minmax, moving-average-minmax, entropy, percentile, mse (see 'quant4j quantize --help')"),
+                + " of minmax, moving-average-minmax, entropy, percentile, mse, fixed-range (see 'quant4j quantize --help')"),
                 run.errLines());
     }
 

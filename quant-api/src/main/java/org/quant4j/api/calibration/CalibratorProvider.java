@@ -4,10 +4,14 @@ import java.util.Set;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.provider.NamedProvider;
 
-/** Makes {@link Calibrator}s of one method; listed in {@code META-INF/services}. */
+/**
+ * Makes {@link Calibrator}s of one method; listed in {@code META-INF/services}. A provider outside
+ * quant4j is selected like a built-in: {@code QuantizationConfig.calibrationMethod(CalibrationMethod.of(name))}
+ * or {@code quant4j quantize --method NAME}.
+ */
 public interface CalibratorProvider extends NamedProvider {
 
-    /** The method; {@link #name()} defaults to its id. */
+    /** The method this provider's calibrators implement; {@link #name()} is its id. */
     CalibrationMethod method();
 
     @Override

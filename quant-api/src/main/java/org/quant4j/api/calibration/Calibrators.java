@@ -1,11 +1,17 @@
 package org.quant4j.api.calibration;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.provider.ProviderRegistry;
 
-/** Look-up of calibrators by name, e.g. {@code Calibrators.create("entropy", options)}. */
+/**
+ * Look-up of calibrators by name, e.g. {@code Calibrators.create("entropy", options)}. Any
+ * {@link CalibratorProvider} on the classpath is found by its name; a name that none offers is an
+ * {@link org.quant4j.api.provider.UnknownProviderException} listing the names available and, for a
+ * built-in method, the artifact to add.
+ */
 public final class Calibrators {
 
     private static final String ARTIFACT = "org.quant4j:quant-calibration";
@@ -15,15 +21,16 @@ public final class Calibrators {
 
     private static final class Holder {
         static final ProviderRegistry<CalibratorProvider> REGISTRY = ProviderRegistry.load(CalibratorProvider.class,
-                Calibrators.class.getClassLoader(), "calibrator", Map.of(
-                        CalibrationMethod.MIN_MAX.id(), ARTIFACT,
-                        CalibrationMethod.MOVING_AVERAGE_MIN_MAX.id(), ARTIFACT,
-                        CalibrationMethod.ENTROPY.id(), ARTIFACT,
-                        CalibrationMethod.PERCENTILE.id(), ARTIFACT,
-                        CalibrationMethod.MSE.id(), ARTIFACT));
+                "calibrator", builtInArtifacts());
+
+        private static Map<String, String> builtInArtifacts() {
+            Map<String, String> artifacts = new LinkedHashMap<>();
+            CalibrationMethod.builtIns().forEach(m -> artifacts.put(m.id(), ARTIFACT));
+            return artifacts;
+        }
     }
 
-    /** The registry of calibrator providers on this class loader. */
+    /** The registry of calibrator providers on quant-api's and the thread's context class loader. */
     public static ProviderRegistry<CalibratorProvider> registry() {
         return Holder.REGISTRY;
     }

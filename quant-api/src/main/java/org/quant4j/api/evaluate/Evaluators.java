@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import org.quant4j.api.provider.ProviderRegistry;
 
-/** Look-up of evaluator backends by name, e.g. {@code Evaluators.get("onnxruntime")}. */
+/**
+ * Look-up of evaluator backends by name, e.g. {@code Evaluators.get("onnxruntime")}. The system
+ * property {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY} names the backend {@link #best()}
+ * returns.
+ */
 public final class Evaluators {
 
     private Evaluators() {
@@ -12,15 +16,16 @@ public final class Evaluators {
 
     private static final class Holder {
         static final ProviderRegistry<EvaluatorProvider> REGISTRY = ProviderRegistry.load(EvaluatorProvider.class,
-                Evaluators.class.getClassLoader(), "evaluator", Map.of(
-                        "onnxruntime", "org.quant4j:quant-onnxruntime",
-                        "tensorrt", "org.quant4j:quant-tensorrt"));
+                "evaluator", Map.of("onnxruntime", "org.quant4j:quant-onnxruntime"))
+                .withDefaultProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
     }
 
+    /** The registry of evaluator providers on quant-api's and the thread's context class loader. */
     public static ProviderRegistry<EvaluatorProvider> registry() {
         return Holder.REGISTRY;
     }
 
+    /** Names of the evaluators on the classpath. */
     public static List<String> names() {
         return registry().names();
     }
@@ -30,7 +35,10 @@ public final class Evaluators {
         return registry().get(name).create();
     }
 
-    /** A new evaluator of the best available backend. */
+    /**
+     * A new evaluator of the backend {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY} names when
+     * that property is set, else of the best available backend.
+     */
     public static Evaluator best() {
         return registry().best().create();
     }

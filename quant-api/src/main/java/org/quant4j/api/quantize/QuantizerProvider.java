@@ -1,5 +1,6 @@
 package org.quant4j.api.quantize;
 
+import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.provider.NamedProvider;
 
 /** Makes {@link Quantizer}s for one backend; listed in {@code META-INF/services}. */
@@ -7,6 +8,14 @@ public interface QuantizerProvider extends NamedProvider {
 
     /** Version of the backend's own runtime, for provenance (e.g. the ONNX Runtime version). */
     String backendVersion();
+
+    /**
+     * The data the quantizer needs to make a model in {@code mode}, so callers pass the right data
+     * without knowing the backend. A mode the quantizer does not make declares {@link DataNeed#NONE}
+     * (its quantizer rejects the mode with its own error). {@link QuantizationMode#STATIC} always
+     * needs some data: a static model's activation ranges come from it.
+     */
+    DataNeed dataNeed(QuantizationMode mode);
 
     /** A new quantizer; natives are loaded here at the latest, never when the provider is instantiated. */
     Quantizer create();

@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import org.quant4j.api.provider.ProviderRegistry;
 
-/** Look-up of quantizer backends by name, e.g. {@code Quantizers.get("onnxruntime")}. */
+/**
+ * Look-up of quantizer backends by name, e.g. {@code Quantizers.get("onnxruntime")}. The system
+ * property {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY} names the backend {@link #best()}
+ * returns.
+ */
 public final class Quantizers {
 
     private Quantizers() {
@@ -12,16 +16,18 @@ public final class Quantizers {
 
     private static final class Holder {
         static final ProviderRegistry<QuantizerProvider> REGISTRY = ProviderRegistry.load(QuantizerProvider.class,
-                Quantizers.class.getClassLoader(), "quantizer", Map.of(
+                "quantizer", Map.of(
                         "onnxruntime", "org.quant4j:quant-onnxruntime",
-                        "qat", "org.quant4j:quant-qat",
-                        "tensorrt", "org.quant4j:quant-tensorrt"));
+                        "qat", "org.quant4j:quant-qat"))
+                .withDefaultProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
     }
 
+    /** The registry of quantizer providers on quant-api's and the thread's context class loader. */
     public static ProviderRegistry<QuantizerProvider> registry() {
         return Holder.REGISTRY;
     }
 
+    /** Names of the quantizers on the classpath. */
     public static List<String> names() {
         return registry().names();
     }
@@ -31,7 +37,10 @@ public final class Quantizers {
         return registry().get(name).create();
     }
 
-    /** A new quantizer of the best available backend. */
+    /**
+     * A new quantizer of the backend {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY} names when
+     * that property is set, else of the best available backend.
+     */
     public static Quantizer best() {
         return registry().best().create();
     }

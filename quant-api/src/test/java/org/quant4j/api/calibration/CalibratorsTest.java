@@ -19,13 +19,23 @@ class CalibratorsTest {
 
     @Test
     void everyBuiltInMethodNamesTheCalibrationArtifact() {
-        for (CalibrationMethod m : CalibrationMethod.values()) {
+        for (CalibrationMethod m : CalibrationMethod.builtIns()) {
             UnknownProviderException e = assertThrows(UnknownProviderException.class, () -> Calibrators.create(m.id()));
             assertTrue(e.getMessage().contains("org.quant4j:quant-calibration"), m + ": " + e.getMessage());
         }
         UnknownProviderException e = assertThrows(UnknownProviderException.class,
                 () -> Calibrators.create(CalibrationMethod.PERCENTILE, CalibratorOptions.parse("percentile=99.9")));
         assertTrue(e.getMessage().contains("'percentile'"), e.getMessage());
+    }
+
+    @Test
+    void aWellFormedNameNoProviderOffersFailsWhenTheCalibratorIsCreated() {
+        CalibrationMethod custom = CalibrationMethod.of("fixed-range");
+        UnknownProviderException e = assertThrows(UnknownProviderException.class,
+                () -> Calibrators.create(custom, CalibratorOptions.empty()));
+        assertTrue(e.getMessage().contains("Unknown calibrator 'fixed-range'"), e.getMessage());
+        assertTrue(e.getMessage().contains("No calibrator providers are on the classpath"), e.getMessage());
+        assertTrue(e.getMessage().contains("minmax"), e.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.quant4j.api.provider.ProviderRegistry;
 import org.quant4j.api.provider.UnknownProviderException;
 
 /** quant-api's own test classpath has no backend, so every look-up must explain what to add. */
@@ -24,8 +25,26 @@ class EvaluatorsTest {
     }
 
     @Test
-    void bestWithoutBackendsListsTheArtifacts() {
+    void bestWithoutBackendsListsOnlyArtifactsThatExist() {
         UnknownProviderException e = assertThrows(UnknownProviderException.class, Evaluators::best);
-        assertTrue(e.getMessage().contains("org.quant4j:quant-tensorrt"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Add one of: org.quant4j:quant-onnxruntime"), e.getMessage());
+    }
+
+    @Test
+    void aDefaultBackendThatIsMissingIsAnErrorNamingTheProperty() {
+        String before = System.getProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
+        System.setProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY, "gpu");
+        try {
+            UnknownProviderException e = assertThrows(UnknownProviderException.class, Evaluators::best);
+            assertTrue(e.getMessage().startsWith("System property quant4j.defaultBackend=gpu names no evaluator"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("Names known to quant4j: onnxruntime"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
+            } else {
+                System.setProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY, before);
+            }
+        }
     }
 }

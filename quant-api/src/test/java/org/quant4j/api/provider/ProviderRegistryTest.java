@@ -247,4 +247,71 @@ class ProviderRegistryTest {
         assertTrue(e.getMessage().contains("libcuda.so.1 not found"), e.getMessage());
         assertTrue(e.getMessage().contains("org.quant4j:quant-onnxruntime"), e.getMessage());
     }
+
+    /** A property of this test only, so the real default backend is never touched. */
+    private static final String PROPERTY = "quant4j.test.defaultProvider";
+
+    private static <T> T withProperty(String value, Supplier<T> task) {
+        System.setProperty(PROPERTY, value);
+        try {
+            return task.get();
+        } finally {
+            System.clearProperty(PROPERTY);
+        }
+    }
+
+    @Test
+    void theDefaultPropertyWinsOverPriorityWhenSet() {
+        Fake low = Fake.of("low", 1);
+        Fake high = Fake.of("high", 5);
+        ProviderRegistry<Fake> r = registry(low, high).withDefaultProperty(PROPERTY);
+        assertSame(high, r.best());
+        assertEquals(java.util.Optional.empty(), r.defaultName());
+        assertSame(low, withProperty(" LOW ", r::best));
+        assertEquals(java.util.Optional.of("low"), withProperty("low", r::defaultName));
+        assertSame(high, withProperty("  ", r::best), "a blank property is unset");
+    }
+
+    @Test
+    void aDefaultPropertyNamingAMissingProviderNamesThePropertyAndTheNamesFound() {
+        ProviderRegistry<Fake> r = registry(Fake.of("alpha"), Fake.of("beta")).withDefaultProperty(PROPERTY);
+        UnknownProviderException e = withProperty("gamma", () -> assertThrows(UnknownProviderException.class, r::best));
+        assertTrue(e.getMessage().startsWith("System property " + PROPERTY + "=gamma names no quantizer on the"
+                + " classpath"), e.getMessage());
+        assertTrue(e.getMessage().contains("Found on the classpath: alpha, beta"), e.getMessage());
+        assertTrue(e.getMessage().contains("Set " + PROPERTY + " to one of the names found, or clear it"), e.getMessage());
+    }
+
+    @Test
+    void aDefaultPropertyNamingAnUnavailableProviderIsNotSilentlyReplaced() {
+        Fake gpu = new Fake("gpu", 0, Availability.unavailable("no CUDA driver"));
+        ProviderRegistry<Fake> r = registry(gpu, Fake.of("cpu", 10)).withDefaultProperty(PROPERTY);
+        ProviderUnavailableException e = withProperty("gpu",
+                () -> assertThrows(ProviderUnavailableException.class, r::best));
+        assertTrue(e.getMessage().contains("'gpu', chosen by system property " + PROPERTY), e.getMessage());
+        assertTrue(e.getMessage().contains("no CUDA driver"), e.getMessage());
+    }
+
+    @Test
+    void aRegistryWithoutDefaultPropertyIgnoresTheBackendProperty() {
+        Fake high = Fake.of("high", 5);
+        ProviderRegistry<Fake> r = registry(Fake.of("low"), high);
+        System.setProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY, "low");
+        try {
+            assertSame(high, r.best());
+        } finally {
+            System.clearProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
+        }
+    }
+
+    @Test
+    void reloadAsksTheSourceAgain() {
+        List<Fake> source = new java.util.ArrayList<>(List.of(Fake.of("alpha")));
+        ProviderRegistry<Fake> r = ProviderRegistry.load(() -> List.copyOf(source).iterator(), "quantizer", ARTIFACTS);
+        assertEquals(List.of("alpha"), r.names());
+        source.add(Fake.of("beta"));
+        assertEquals(List.of("alpha"), r.names(), "nothing changes before a reload");
+        r.reload();
+        assertEquals(List.of("alpha", "beta"), r.names());
+    }
 }

@@ -1,12 +1,14 @@
 package org.quant4j.api.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.quant4j.api.provider.ProviderRegistry;
 import org.quant4j.api.provider.UnknownProviderException;
 
 /** quant-api's own test classpath has no backend, so every look-up must explain what to add. */
@@ -26,15 +28,35 @@ class QuantizersTest {
     }
 
     @Test
-    void askingForTensorRtNamesItsArtifact() {
-        UnknownProviderException e = assertThrows(UnknownProviderException.class, () -> Quantizers.get("TensorRT"));
-        assertTrue(e.getMessage().contains("org.quant4j:quant-tensorrt"), e.getMessage());
+    void askingForQatNamesItsArtifact() {
+        UnknownProviderException e = assertThrows(UnknownProviderException.class, () -> Quantizers.get("QAT"));
+        assertTrue(e.getMessage().contains("org.quant4j:quant-qat"), e.getMessage());
     }
 
     @Test
-    void bestWithoutBackendsListsTheArtifacts() {
+    void bestWithoutBackendsListsOnlyArtifactsThatExist() {
         UnknownProviderException e = assertThrows(UnknownProviderException.class, Quantizers::best);
-        assertTrue(e.getMessage().contains("org.quant4j:quant-onnxruntime"), e.getMessage());
-        assertTrue(e.getMessage().contains("org.quant4j:quant-tensorrt"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Add one of: org.quant4j:quant-onnxruntime, org.quant4j:quant-qat"),
+                e.getMessage());
+        UnknownProviderException unknown = assertThrows(UnknownProviderException.class, () -> Quantizers.get("tensorrt"));
+        assertFalse(unknown.getMessage().contains("quant-tensorrt"), unknown.getMessage());
+    }
+
+    @Test
+    void aDefaultBackendThatIsMissingIsAnErrorNamingTheProperty() {
+        String before = System.getProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
+        System.setProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY, "onnxruntime");
+        try {
+            UnknownProviderException e = assertThrows(UnknownProviderException.class, Quantizers::best);
+            assertTrue(e.getMessage().startsWith("System property quant4j.defaultBackend=onnxruntime names no quantizer"
+                    + " on the classpath"), e.getMessage());
+            assertTrue(e.getMessage().contains("org.quant4j:quant-onnxruntime"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
+            } else {
+                System.setProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY, before);
+            }
+        }
     }
 }

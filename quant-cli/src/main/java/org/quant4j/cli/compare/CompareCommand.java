@@ -75,9 +75,12 @@ public final class CompareCommand extends CliCommand {
     private Path qat;
 
     @Option(names = "--qat-train",
-            description = "Also run quantization-aware training here (the 'qat' quantizer, static per-channel INT8,"
-                    + " 5 epochs) on every image of the train split, as \"" + QAT_TRAINED + "\". Takes minutes.")
+            description = "Also run quantization-aware training here (the '" + QAT_QUANTIZER + "' quantizer, static"
+                    + " per-channel INT8, 5 epochs) on every image of the train split, as \"" + QAT_TRAINED + "\". Takes minutes.")
     private boolean qatTrain;
+
+    /** The quantizer {@code --qat-train} runs (quant-qat's quantization-aware training), named only here. */
+    static final String QAT_QUANTIZER = "qat";
 
     /** Row name of the model trained by {@code --qat-train}. */
     static final String QAT_TRAINED = "QAT INT8 (trained here)";
@@ -92,7 +95,7 @@ public final class CompareCommand extends CliCommand {
         List<MethodComparison.Method> chosen = new ArrayList<>(MethodSelection.select(methods, seed, qat, comparison.target()));
         if (qatTrain) {
             chosen.add(MethodComparison.Method.trained(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
-                    .kernelTarget(comparison.target()).seed(seed).build(), "qat"));
+                    .kernelTarget(comparison.target()).seed(seed).build(), QAT_QUANTIZER));
         }
         OnnxModel onnx = model.read();
         if (!data.given()) {

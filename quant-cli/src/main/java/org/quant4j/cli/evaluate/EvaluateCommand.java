@@ -11,6 +11,7 @@ import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.provider.ProviderRegistry;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
@@ -70,7 +71,8 @@ public final class EvaluateCommand extends CliCommand {
     private RuntimeOptions runtime;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
-            description = "Evaluator backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}).")
+            description = "Evaluator backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}, or the one the system"
+                    + " property " + ProviderRegistry.DEFAULT_BACKEND_PROPERTY + " names).")
     private String backend;
 
     @Override
@@ -97,6 +99,7 @@ public final class EvaluateCommand extends CliCommand {
         int k = topK != null ? topK : Math.min(5, dataset.numClasses());
         long start = System.nanoTime();
         EvaluationResult result;
+        backend = backend("--backend", backend, Evaluators.registry());
         try (Evaluator evaluator = Evaluators.get(backend); ProgressBar bar = progressBar()) {
             result = evaluator.evaluate(EvaluationRequest.builder()
                     .model(modelPath)

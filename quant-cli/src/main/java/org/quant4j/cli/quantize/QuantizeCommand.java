@@ -12,6 +12,8 @@ import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.provider.ProviderRegistry;
+import org.quant4j.api.quantize.DataNeed;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
@@ -91,11 +93,9 @@ public final class QuantizeCommand extends CliCommand {
     @Mixin
     private RuntimeOptions runtime;
 
-    /** The backend that trains: {@code org.quant4j.qat.quantize.QatQuantizer#NAME}. */
-    static final String QAT = "qat";
-
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
-            description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}). 'qat' fine-tunes"
+            description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}, or the one the system"
+                    + " property " + ProviderRegistry.DEFAULT_BACKEND_PROPERTY + " names). 'qat' fine-tunes"
                     + " the model with simulated INT8 (quantization-aware training, 5 epochs) on all labelled"
                     + " images of --data and exports the static INT8 model; it takes minutes, not seconds.")
     private String backend;
@@ -116,16 +116,19 @@ public final class QuantizeCommand extends CliCommand {
         calibration.applyTo(builder);
         QuantizationConfig config = builder.build();
 
+        backend = backend("--backend", backend, Quantizers.registry());
+        DataNeed need = Quantizers.registry().find(backend).dataNeed(mode);
         Dataset calibrationData = null;
         OpenedData opened = null;
-        if (mode == QuantizationMode.STATIC) {
+        if (need.needsData()) {
             if (!data.given()) {
                 throw usageError("Static quantization calibrates on data: give it with --data, or use --mode dynamic"
                         + " or --mode fp16, which need none");
             }
             opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
-            // Quantization-aware training trains on the whole labelled set and picks its own calibration part.
-            calibrationData = QAT.equals(backend) ? opened.dataset() : calibration.select(opened.dataset());
+            // A quantizer that trains takes the whole labelled set and picks its own calibration part.
+            calibrationData = need == DataNeed.LABELLED_TRAINING_DATA ? opened.dataset()
+                    : calibration.select(opened.dataset());
         }
         QuantizationResult result;
         try (Quantizer quantizer = Quantizers.get(backend); ProgressBar bar = progressBar()) {
@@ -143,7 +146,7 @@ public final class QuantizeCommand extends CliCommand {
         if (json()) {
             printJson(document(modelPath, config, opened, calibrationData, result));
         } else {
-            printSummary(modelPath, config, opened, calibrationData, result);
+            printSummary(modelPath, config, need, opened, calibrationData, result);
         }
         return Quant4jCli.OK;
     }
@@ -184,13 +187,13 @@ public final class QuantizeCommand extends CliCommand {
                 : String.format(Locale.ROOT, "%.2fx larger", 1 / ratio);
     }
 
-    private void printSummary(Path modelPath, QuantizationConfig config, OpenedData opened, Dataset calibrationData,
-            QuantizationResult result) {
+    private void printSummary(Path modelPath, QuantizationConfig config, DataNeed need, OpenedData opened,
+            Dataset calibrationData, QuantizationResult result) {
         PrintWriter out = out();
         int quantized = result.decisions(NodeDecision.Action.QUANTIZED).size();
         int skipped = result.decisions(NodeDecision.Action.SKIPPED).size();
         int folded = result.decisions(NodeDecision.Action.FOLDED).size();
-        out.println("Quantized " + modelPath + " (" + (QAT.equals(backend)
+        out.println("Quantized " + modelPath + " (" + (need == DataNeed.LABELLED_TRAINING_DATA
                 ? "quantization-aware training on " + Formats.count(calibrationData.size()) + " labelled samples, then"
                         + " static INT8 with the trained ranges, " + (config.perChannel() ? "per-channel" : "per-tensor")
                         + " int8 weights, " + kernelTarget(config.kernelTarget())

@@ -1,6 +1,7 @@
 package org.quant4j.cli.backends;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,17 +18,18 @@ import org.quant4j.cli.CliRun;
 class BackendsCommandTest {
 
     @Test
-    void onnxRuntimeIsAvailableAndTensorRtSaysWhichArtifactToAdd() {
+    void theBackendsOnTheClasspathAreAvailableAndNoArtifactThatDoesNotExistIsNamed() {
         CliRun run = CliRun.of("backends");
 
         assertEquals(0, run.exitCode(), run::toString);
         String quantizers = run.out().substring(run.out().indexOf("Quantizers:"), run.out().indexOf("Evaluators:"));
         assertTrue(quantizers.lines().anyMatch(l -> l.matches("\\s+onnxruntime\\s+available\\s+.*")), run::toString);
         assertTrue(quantizers.lines().anyMatch(l -> l.matches("\\s+qat\\s+available\\s+.*")), run::toString);
-        assertTrue(quantizers.lines().anyMatch(l -> l.matches(
-                "\\s+tensorrt\\s+missing\\s+not on the classpath: add org\\.quant4j:quant-tensorrt")), run::toString);
+        assertFalse(run.out().contains("tensorrt"), "no quant-tensorrt artifact exists:\n" + run);
         String calibrators = run.out().substring(run.out().indexOf("Calibrators:"));
-        for (String method : List.of("minmax", "moving-average-minmax", "entropy", "percentile", "mse")) {
+        // The built-ins and the calibrator of this module's tests (FixedRangeCalibratorProvider).
+        for (String method : List.of("minmax", "moving-average-minmax", "entropy", "percentile", "mse",
+                "fixed-range")) {
             assertTrue(calibrators.lines().anyMatch(l -> l.matches("\\s+" + method + "\\s+available.*")), method);
         }
     }
@@ -73,7 +75,8 @@ class BackendsCommandTest {
         JsonNode ort = doc.get("evaluators").get(0);
         assertEquals("onnxruntime", ort.get("name").asText());
         assertTrue(ort.get("available").asBoolean());
-        assertEquals(5, doc.get("calibrators").size());
+        // The five built-ins and the calibrator of this module's tests (FixedRangeCalibratorProvider).
+        assertEquals(6, doc.get("calibrators").size());
         CpuFeatures host = CpuFeatures.host();
         JsonNode cpu = doc.get("cpu");
         assertEquals(host.int8Kind(), cpu.get("int8Kind").asText());

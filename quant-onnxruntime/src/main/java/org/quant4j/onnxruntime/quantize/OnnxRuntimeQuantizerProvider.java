@@ -1,7 +1,9 @@
 package org.quant4j.onnxruntime.quantize;
 
 import ai.onnxruntime.OrtEnvironment;
+import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.provider.Availability;
+import org.quant4j.api.quantize.DataNeed;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.QuantizerProvider;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
@@ -41,6 +43,12 @@ public final class OnnxRuntimeQuantizerProvider implements QuantizerProvider {
             return version;
         }
         return OrtRuntime.availability().available() ? OrtRuntime.version() : "unknown";
+    }
+
+    /** Static INT8 calibrates activation ranges on samples; dynamic INT8 and FP16 need only the model. */
+    @Override
+    public DataNeed dataNeed(QuantizationMode mode) {
+        return mode == QuantizationMode.STATIC ? DataNeed.CALIBRATION_SAMPLES : DataNeed.NONE;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.quant4j.qat.quantize;
 
 import ai.djl.engine.Engine;
+import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.provider.Availability;
+import org.quant4j.api.quantize.DataNeed;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.QuantizerProvider;
 
@@ -53,6 +55,15 @@ public final class QatQuantizerProvider implements QuantizerProvider {
     @Override
     public String backendVersion() {
         return "DJL " + Engine.getDjlVersion();
+    }
+
+    /**
+     * Static INT8 trains on the whole labelled training set (and calibrates its initial ranges on a
+     * part of it); QAT makes no other mode, so those declare nothing and the quantizer rejects them.
+     */
+    @Override
+    public DataNeed dataNeed(QuantizationMode mode) {
+        return mode == QuantizationMode.STATIC ? DataNeed.LABELLED_TRAINING_DATA : DataNeed.NONE;
     }
 
     @Override

@@ -10,10 +10,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
@@ -261,8 +262,12 @@ public final class ReportCharts {
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        List<CalibrationMethod> methods = Arrays.stream(CalibrationMethod.values())
-                .filter(c -> rows.stream().anyMatch(m -> m.calibration().get() == c)).toList();
+        // The built-ins in their usual order, then any other calibrator in the order of the rows.
+        Set<CalibrationMethod> used = new LinkedHashSet<>();
+        rows.forEach(m -> used.add(m.calibration().get()));
+        List<CalibrationMethod> methods = new ArrayList<>(CalibrationMethod.builtIns());
+        methods.retainAll(used);
+        used.stream().filter(c -> !c.isBuiltIn()).forEach(methods::add);
         List<String> categories = methods.stream().map(CalibrationMethod::id).toList();
         CategoryChart chart = barChart("Calibrators side by side: top-1 change versus '"
                 + report.reference().name() + "'", "Top-1 change (pp)", categories.size());
@@ -277,7 +282,7 @@ public final class ReportCharts {
             boolean any = false;
             for (CalibrationMethod c : methods) {
                 Optional<MethodResult> row = rows.stream()
-                        .filter(m -> m.calibration().get() == c && m.perChannel() == perChannel)
+                        .filter(m -> m.calibration().get().equals(c) && m.perChannel() == perChannel)
                         .min((a, b) -> a.name().compareTo(b.name()));
                 values.add(row.map(m -> (Number) (report.top1Change(m).estimate() * 100)).orElse(null));
                 any |= row.isPresent();
