@@ -203,7 +203,7 @@ public final class CalibrateCommand extends CliCommand {
 
     /** MinMaxCalibration for the min-max methods; TensorRT's recommended EntropyCalibration2 otherwise. */
     static Algorithm defaultAlgorithm(CalibrationMethod method) {
-        return method == CalibrationMethod.MIN_MAX || method == CalibrationMethod.MOVING_AVERAGE_MIN_MAX
+        return method.equals(CalibrationMethod.MIN_MAX) || method.equals(CalibrationMethod.MOVING_AVERAGE_MIN_MAX)
                 ? Algorithm.MIN_MAX_CALIBRATION : Algorithm.ENTROPY_CALIBRATION_2;
     }
 
