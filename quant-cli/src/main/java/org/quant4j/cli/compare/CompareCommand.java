@@ -94,7 +94,7 @@ public final class CompareCommand extends CliCommand {
     protected int run() {
         List<MethodComparison.Method> chosen = new ArrayList<>(MethodSelection.select(methods, seed, qat, comparison.target()));
         if (qatTrain) {
-            chosen.add(MethodComparison.Method.trained(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
+            chosen.add(MethodComparison.Method.byQuantizer(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
                     .kernelTarget(comparison.target()).seed(seed).build(), QAT_QUANTIZER));
         }
         OnnxModel onnx = model.read();

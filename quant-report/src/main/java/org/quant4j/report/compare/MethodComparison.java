@@ -15,6 +15,9 @@ import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.provider.UnknownProviderException;
+import org.quant4j.api.quantize.DataNeed;
+import org.quant4j.api.quantize.QuantizerProvider;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
@@ -72,12 +75,13 @@ public final class MethodComparison {
      * @param name          unique row name
      * @param config        how to quantize the reference model; empty for the reference or a prebuilt model
      * @param prebuilt      a model made elsewhere; empty otherwise
-     * @param quantizer     the quantizer to use instead of the comparison's; empty for the comparison's
-     * @param trainingData  whether the quantizer trains, on the comparison's training data, rather than
-     *                      calibrating on its calibration data
+     * @param quantizer     the quantizer to use instead of the comparison's; empty for the comparison's.
+     *                      What data it gets is what its provider declares it needs for the mode
+     *                      ({@link QuantizerProvider#dataNeed}): calibration samples, or the labelled
+     *                      training data for a quantizer that trains
      */
     public record Method(String name, Optional<QuantizationConfig> config, Optional<Path> prebuilt,
-            Optional<String> quantizer, boolean trainingData) {
+            Optional<String> quantizer) {
 
         public Method {
             Objects.requireNonNull(name, "name");
@@ -87,37 +91,47 @@ public final class MethodComparison {
             if (config.isPresent() && prebuilt.isPresent()) {
                 throw new IllegalArgumentException("Method '" + name + "' has both a config and a prebuilt model");
             }
-            if ((quantizer.isPresent() || trainingData) && config.isEmpty()) {
-                throw new IllegalArgumentException("Method '" + name + "' names a quantizer or trains but has no config:"
+            if (quantizer.isPresent() && config.isEmpty()) {
+                throw new IllegalArgumentException("Method '" + name + "' names a quantizer but has no config:"
                         + " give the quantization config");
             }
         }
 
         /** The unquantized model itself. */
         public static Method reference() {
-            return new Method("FP32", Optional.empty(), Optional.empty(), Optional.empty(), false);
+            return new Method("FP32", Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** A method made by quantizing the reference with {@code config}. */
         public static Method quantized(String name, QuantizationConfig config) {
-            return new Method(name, Optional.of(config), Optional.empty(), Optional.empty(), false);
+            return new Method(name, Optional.of(config), Optional.empty(), Optional.empty());
         }
 
         /**
-         * A method made by a quantizer that trains ({@code "qat"}: quantization-aware training) on the
-         * comparison's training data, timed like every other method.
+         * A method made by the quantizer named {@code quantizer} rather than the comparison's, timed
+         * like every other method; one that trains (quantization-aware training) gets the
+         * comparison's training data.
          */
-        public static Method trained(String name, QuantizationConfig config, String quantizer) {
-            return new Method(name, Optional.of(config), Optional.empty(), Optional.of(quantizer), true);
+        public static Method byQuantizer(String name, QuantizationConfig config, String quantizer) {
+            return new Method(name, Optional.of(config), Optional.empty(), Optional.of(quantizer));
         }
 
         /** A model made elsewhere, e.g. QAT, compared as a static INT8 method without calibrator. */
         public static Method prebuilt(String name, Path model) {
-            return new Method(name, Optional.empty(), Optional.of(model), Optional.empty(), false);
+            return new Method(name, Optional.empty(), Optional.of(model), Optional.empty());
         }
 
         boolean isReference() {
             return config.isEmpty() && prebuilt.isEmpty();
+        }
+
+        /**
+         * The data this method's quantizer declares it needs ({@code comparisonQuantizer} unless the
+         * method names its own); {@link DataNeed#NONE} for the reference and prebuilt models.
+         */
+        DataNeed dataNeed(String comparisonQuantizer) {
+            return config.map(c -> Quantizers.registry().find(quantizer.orElse(comparisonQuantizer)).dataNeed(c.mode()))
+                    .orElse(DataNeed.NONE);
         }
     }
 
@@ -276,7 +290,7 @@ public final class MethodComparison {
             row.mode(QuantizationMode.STATIC).perChannel(true).note("model made outside this comparison: "
                     + m.prebuilt().get().getFileName());
         }
-        if (m.trainingData()) {
+        if (m.dataNeed(b.quantizer) == DataNeed.LABELLED_TRAINING_DATA) {
             row.note("trained by quantizer '" + m.quantizer().orElse(b.quantizer) + "' on "
                     + b.trainingData.size() + " labelled images; quantization time includes the training");
         }
@@ -312,10 +326,10 @@ public final class MethodComparison {
                 .batchSize(32)
                 .threads(b.threads)
                 .listener((stage, d, t) -> b.listener.onProgress(stage + " " + m.name(), d, t));
-        if (m.trainingData()) {
-            request.calibrationData(b.trainingData);
-        } else if (config.mode() == QuantizationMode.STATIC) {
-            request.calibrationData(b.calibrationData);
+        switch (m.dataNeed(b.quantizer)) {
+            case LABELLED_TRAINING_DATA -> request.calibrationData(b.trainingData);
+            case CALIBRATION_SAMPLES -> request.calibrationData(b.calibrationData);
+            case NONE -> { }
         }
         LOG.info("Making '{}'", m.name());
         try (Quantizer quantizer = Quantizers.get(m.quantizer().orElse(b.quantizer))) {
@@ -507,6 +521,15 @@ public final class MethodComparison {
             return this;
         }
 
+        /** What {@code m} needs; a quantizer not on the classpath fails when the method is made, with a note. */
+        private DataNeed needOf(Method m) {
+            try {
+                return m.dataNeed(quantizer);
+            } catch (UnknownProviderException e) {
+                return DataNeed.NONE;
+            }
+        }
+
         public MethodComparison build() {
             if (model == null || !Files.isRegularFile(model)) {
                 throw new InvalidInputException("Model " + model + " does not exist: give the FP32 ONNX model to compare");
@@ -520,13 +543,14 @@ public final class MethodComparison {
             if (methods.stream().noneMatch(Method::isReference)) {
                 throw new InvalidInputException("The methods must include the FP32 reference (Method.reference())");
             }
-            if (calibrationData == null && methods.stream().anyMatch(m -> !m.trainingData() && m.config()
-                    .map(c -> c.mode() == QuantizationMode.STATIC).orElse(false))) {
+            if (calibrationData == null && methods.stream().anyMatch(m -> needOf(m) == DataNeed.CALIBRATION_SAMPLES)) {
                 throw new InvalidInputException("Static methods need calibration data");
             }
-            if (trainingData == null && methods.stream().anyMatch(Method::trainingData)) {
-                throw new InvalidInputException("Methods that train (" + methods.stream().filter(Method::trainingData)
-                        .map(Method::name).toList() + ") need labelled training data: give it with trainingData(...)");
+            List<String> training = methods.stream().filter(m -> needOf(m) == DataNeed.LABELLED_TRAINING_DATA)
+                    .map(Method::name).toList();
+            if (trainingData == null && !training.isEmpty()) {
+                throw new InvalidInputException("Methods that train (" + training
+                        + ") need labelled training data: give it with trainingData(...)");
             }
             if (threads < 0 || rounds <= 0 || latencyIterations <= 0 || throughputIterations <= 0) {
                 throw new InvalidInputException("Threads must be >= 0 and timing rounds/iterations > 0");
