@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.quant4j.api.InvalidInputException;
 
 /**
@@ -50,36 +51,20 @@ public interface Dataset {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be > 0, got " + batchSize);
         }
-        final int n = size();
         final int per = sampleElements();
         final int[] shape = sampleShape();
         final boolean labelled = numClasses() > 0;
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < n;
-            }
-
-            @Override
-            public Batch next() {
-                if (next >= n) {
-                    throw new NoSuchElementException();
+        return consecutive(batchSize, (start, count) -> {
+            float[] data = new float[Math.multiplyExact(count, per)];
+            int[] labels = labelled ? new int[count] : null;
+            for (int i = 0; i < count; i++) {
+                read(start + i, data, i * per);
+                if (labelled) {
+                    labels[i] = label(start + i);
                 }
-                int count = Math.min(batchSize, n - next);
-                float[] data = new float[Math.multiplyExact(count, per)];
-                int[] labels = labelled ? new int[count] : null;
-                for (int i = 0; i < count; i++) {
-                    read(next + i, data, i * per);
-                    if (labelled) {
-                        labels[i] = label(next + i);
-                    }
-                }
-                next += count;
-                return new Batch(data, count, shape, Optional.ofNullable(labels));
             }
-        };
+            return new Batch(data, count, shape, Optional.ofNullable(labels));
+        });
     }
 
     /**
@@ -158,6 +143,17 @@ public interface Dataset {
                 }
             };
         }
+        return consecutive(batchSize, (start, count) -> {
+            int[] indices = new int[count];
+            for (int i = 0; i < count; i++) {
+                indices[i] = start + i;
+            }
+            return namedBatch(indices, singleInput);
+        });
+    }
+
+    /** Batches made by {@code make} from the first index and count of each run of consecutive samples. */
+    private <T> Iterator<T> consecutive(int batchSize, BiFunction<Integer, Integer, T> make) {
         final int n = size();
         return new Iterator<>() {
             private int next;
@@ -168,17 +164,14 @@ public interface Dataset {
             }
 
             @Override
-            public NamedBatch next() {
+            public T next() {
                 if (next >= n) {
                     throw new NoSuchElementException();
                 }
                 int count = Math.min(batchSize, n - next);
-                int[] indices = new int[count];
-                for (int i = 0; i < count; i++) {
-                    indices[i] = next + i;
-                }
+                T batch = make.apply(next, count);
                 next += count;
-                return namedBatch(indices, singleInput);
+                return batch;
             }
         };
     }

@@ -119,7 +119,7 @@ public final class NpyInputsDataset implements Dataset {
         ByteBuffer labelContent = contents.remove(LABELS);
         if (arrays.isEmpty()) {
             throw new InvalidInputException(".npz file " + npz + " holds no input arrays"
-                    + (labelArray == null ? "" : " (only 'labels'") + ": save one array per model input, named"
+                    + (labelArray == null ? "" : " (only 'labels')") + ": save one array per model input, named"
                     + " by the input, e.g. numpy.savez(path, input_ids=ids, attention_mask=mask)");
         }
         List<Input> inputs = new ArrayList<>();
