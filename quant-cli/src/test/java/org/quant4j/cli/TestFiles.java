@@ -42,11 +42,16 @@ public final class TestFiles {
 
     /** Writes a little-endian int64 {@code .npy} of labels, shape {@code (N,)}. */
     public static Path npyLabels(Path file, int... labels) {
-        ByteBuffer data = ByteBuffer.allocate(labels.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (int l : labels) {
-            data.putLong(l);
+        return npyLongs(file, new int[] {labels.length}, Arrays.stream(labels).asLongStream().toArray());
+    }
+
+    /** Writes a little-endian int64 {@code .npy} of the given shape. */
+    public static Path npyLongs(Path file, int[] shape, long[] values) {
+        ByteBuffer data = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            data.putLong(v);
         }
-        return npy(file, "<i8", new int[] {labels.length}, data.array());
+        return npy(file, "<i8", shape, data.array());
     }
 
     private static Path npy(Path file, String descr, int[] shape, byte[] data) {

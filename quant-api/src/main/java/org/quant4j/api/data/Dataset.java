@@ -1,12 +1,22 @@
 package org.quant4j.api.data;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import org.quant4j.api.InvalidInputException;
 
 /**
  * Random-access samples, already preprocessed to float tensors of one shape. Quantizers stream a
  * dataset through {@link #batches(int)}, so memory is bounded by one batch, not by the dataset.
+ *
+ * <p>A dataset may instead hold <em>named</em> samples for a model with several inputs or inputs
+ * that are not float32 (token ids and an attention mask, say): it lists them in {@link #inputs()}
+ * and makes batches through {@link #namedBatch}; its {@link #sampleShape()} and {@link #read} then
+ * throw {@link UnsupportedOperationException}. A dataset of float samples names no input: it feeds
+ * a model's one input whatever that is called, and {@link #namedBatches(int, String)} binds it to
+ * that name, so that a backend can read every dataset as named batches.
  */
 public interface Dataset {
 
@@ -41,10 +51,110 @@ public interface Dataset {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be > 0, got " + batchSize);
         }
-        final int n = size();
         final int per = sampleElements();
         final int[] shape = sampleShape();
         final boolean labelled = numClasses() > 0;
+        return consecutive(batchSize, (start, count) -> {
+            float[] data = new float[Math.multiplyExact(count, per)];
+            int[] labels = labelled ? new int[count] : null;
+            for (int i = 0; i < count; i++) {
+                read(start + i, data, i * per);
+                if (labelled) {
+                    labels[i] = label(start + i);
+                }
+            }
+            return new Batch(data, count, shape, Optional.ofNullable(labels));
+        });
+    }
+
+    /**
+     * The model inputs of a dataset of named samples, in order; empty (the default) for a dataset of
+     * float samples, which feeds a model's one input under whatever name the model gives it.
+     */
+    default List<InputSpec> inputs() {
+        return List.of();
+    }
+
+    /**
+     * The inputs this dataset feeds: {@link #inputs()} when it names them, else one float32 input
+     * called {@code singleInput} with samples of {@link #sampleShape()}.
+     *
+     * @param singleInput the name of the model's one data input, or null when the model has several
+     * @throws InvalidInputException when this dataset of float samples is given a model with several
+     *                               inputs
+     */
+    default List<InputSpec> inputs(String singleInput) {
+        List<InputSpec> named = inputs();
+        if (!named.isEmpty()) {
+            return named;
+        }
+        return List.of(new InputSpec(requireSingleInput(singleInput), ElementType.FLOAT32, sampleShape()));
+    }
+
+    /**
+     * The samples at {@code indices} as one batch of named tensors, labelled when the dataset is.
+     * Datasets of named samples implement this; the default reads float samples with
+     * {@link #read} and binds them to {@code singleInput}.
+     *
+     * @param singleInput the name of the model's one data input, or null when the model has several
+     * @throws InvalidInputException when this dataset of float samples is given a model with several
+     *                               inputs
+     */
+    default NamedBatch namedBatch(int[] indices, String singleInput) {
+        String name = requireSingleInput(singleInput);
+        int per = sampleElements();
+        float[] data = new float[Math.multiplyExact(indices.length, per)];
+        int[] labels = numClasses() > 0 ? new int[indices.length] : null;
+        for (int i = 0; i < indices.length; i++) {
+            read(indices[i], data, i * per);
+            if (labels != null) {
+                labels[i] = label(indices[i]);
+            }
+        }
+        return NamedBatch.of(name, new Batch(data, indices.length, sampleShape(), Optional.ofNullable(labels)));
+    }
+
+    /**
+     * Consecutive batches of at most {@code batchSize} samples as named tensors, in index order. A
+     * dataset of float samples gives its {@link #batches(int)}, the one tensor of each bound to
+     * {@code singleInput} (the float arrays are shared, so the values are those of
+     * {@link #batches(int)} exactly).
+     *
+     * @param singleInput the name of the model's one data input, or null when the model has several
+     * @throws InvalidInputException when this dataset of float samples is given a model with several
+     *                               inputs
+     */
+    default Iterator<NamedBatch> namedBatches(int batchSize, String singleInput) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("Batch size must be > 0, got " + batchSize);
+        }
+        if (inputs().isEmpty()) {
+            String name = requireSingleInput(singleInput);
+            Iterator<Batch> batches = batches(batchSize);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return batches.hasNext();
+                }
+
+                @Override
+                public NamedBatch next() {
+                    return NamedBatch.of(name, batches.next());
+                }
+            };
+        }
+        return consecutive(batchSize, (start, count) -> {
+            int[] indices = new int[count];
+            for (int i = 0; i < count; i++) {
+                indices[i] = start + i;
+            }
+            return namedBatch(indices, singleInput);
+        });
+    }
+
+    /** Batches made by {@code make} from the first index and count of each run of consecutive samples. */
+    private <T> Iterator<T> consecutive(int batchSize, BiFunction<Integer, Integer, T> make) {
+        final int n = size();
         return new Iterator<>() {
             private int next;
 
@@ -54,22 +164,23 @@ public interface Dataset {
             }
 
             @Override
-            public Batch next() {
+            public T next() {
                 if (next >= n) {
                     throw new NoSuchElementException();
                 }
                 int count = Math.min(batchSize, n - next);
-                float[] data = new float[Math.multiplyExact(count, per)];
-                int[] labels = labelled ? new int[count] : null;
-                for (int i = 0; i < count; i++) {
-                    read(next + i, data, i * per);
-                    if (labelled) {
-                        labels[i] = label(next + i);
-                    }
-                }
+                T batch = make.apply(next, count);
                 next += count;
-                return new Batch(data, count, shape, Optional.ofNullable(labels));
+                return batch;
             }
         };
+    }
+
+    private String requireSingleInput(String singleInput) {
+        if (singleInput == null) {
+            throw new InvalidInputException("Data " + this + " holds samples for one float input, but the model has"
+                    + " several inputs: give one array per model input, named by the input (a .npz file, say)");
+        }
+        return singleInput;
     }
 }

@@ -170,23 +170,42 @@ public final class NpyDataset implements Dataset {
     }
 
     private static int[] readLabels(NpyArray array, long count) {
+        requireLabelShape(array, count);
+        if (count == 0) {
+            return new int[0];
+        }
+        ByteBuffer all = MappedRecords.map(array.file, array.dataOffset,
+                Math.multiplyExact((int) count, array.dtype.bytes), 1).record(0, ByteOrder.LITTLE_ENDIAN);
+        return labels(array, all, count);
+    }
+
+    /**
+     * Checks that {@code array} holds one integer class label per sample of {@code count}.
+     *
+     * @throws InvalidInputException when its dtype is not an integer one or its shape is not (count,)
+     */
+    static void requireLabelShape(NpyArray array, long count) {
         if (array.dtype != NpyArray.DType.UINT8 && array.dtype != NpyArray.DType.INT32
                 && array.dtype != NpyArray.DType.INT64) {
-            throw new InvalidInputException(".npy labels file " + array.file + " has dtype '" + array.descr
+            throw new InvalidInputException(".npy labels file " + array.origin + " has dtype '" + array.descr
                     + "'; labels must be '|u1', '<i4' or '<i8': convert with labels.astype('<i8')");
         }
         if (array.shape.length != 1 || array.shape[0] != count) {
-            throw new InvalidInputException("Sample/label count mismatch: .npy labels file " + array.file
+            throw new InvalidInputException("Sample/label count mismatch: .npy labels file " + array.origin
                     + " has shape " + Arrays.toString(array.shape) + ", expected (" + count
                     + ",), one label per sample");
         }
+    }
+
+    /**
+     * The class labels of {@code array}, checked by {@link #requireLabelShape}, whose data
+     * {@code all} holds in little-endian order from index 0.
+     *
+     * @throws InvalidInputException when a label is negative or too large
+     */
+    static int[] labels(NpyArray array, ByteBuffer all, long count) {
         int n = (int) count;
         int[] labels = new int[n];
-        if (n == 0) {
-            return labels;
-        }
-        ByteBuffer all = MappedRecords.map(array.file, array.dataOffset, Math.multiplyExact(n, array.dtype.bytes), 1)
-                .record(0, ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             long value;
             switch (array.dtype) {
@@ -201,7 +220,7 @@ public final class NpyDataset implements Dataset {
                     break;
             }
             if (value < 0 || value >= Integer.MAX_VALUE) {
-                throw new InvalidInputException(".npy labels file " + array.file + ": label " + i + " is " + value
+                throw new InvalidInputException(".npy labels file " + array.origin + ": label " + i + " is " + value
                         + "; class labels must be between 0 and " + (Integer.MAX_VALUE - 1));
             }
             labels[i] = (int) value;

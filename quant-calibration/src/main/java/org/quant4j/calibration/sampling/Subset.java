@@ -1,16 +1,19 @@
 package org.quant4j.calibration.sampling;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.InputSpec;
+import org.quant4j.api.data.NamedBatch;
 import org.quant4j.calibration.data.Fingerprint;
 
 /**
  * A view of chosen samples of a parent dataset: sample {@code i} of the subset is sample
  * {@code indices()[i]} of the parent. Nothing is copied; reads go to the parent. The fingerprint
- * combines the parent's fingerprint with a description of the selection. Thread-safe when the
- * parent is.
+ * combines the parent's fingerprint with a description of the selection; a parent of named inputs
+ * gives a subset of the same inputs. Thread-safe when the parent is.
  */
 public final class Subset implements Dataset {
 
@@ -109,6 +112,24 @@ public final class Subset implements Dataset {
     @Override
     public void read(int index, float[] dest, int offset) {
         parent.read(indices[Objects.checkIndex(index, indices.length)], dest, offset);
+    }
+
+    @Override
+    public List<InputSpec> inputs() {
+        return parent.inputs();
+    }
+
+    /** The parent's samples at the subset's {@code indices}, read through the parent's own {@code namedBatch}. */
+    @Override
+    public NamedBatch namedBatch(int[] indices, String singleInput) {
+        if (parent.inputs().isEmpty()) {
+            return Dataset.super.namedBatch(indices, singleInput);
+        }
+        int[] mapped = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            mapped[i] = this.indices[Objects.checkIndex(indices[i], this.indices.length)];
+        }
+        return parent.namedBatch(mapped, singleInput);
     }
 
     @Override

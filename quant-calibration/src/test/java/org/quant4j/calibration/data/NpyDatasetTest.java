@@ -24,7 +24,7 @@ class NpyDatasetTest {
      * An .npy file by the NumPy format spec: magic \x93NUMPY, version, little-endian header length,
      * the dict padded with spaces and ended by '\n' so that the data starts at a multiple of 64.
      */
-    private static byte[] npy(int major, String descr, boolean fortran, String shape, byte[] data) {
+    static byte[] npy(int major, String descr, boolean fortran, String shape, byte[] data) {
         String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': "
                 + shape + ", }";
         int prefix = major == 1 ? 10 : 12;
@@ -40,7 +40,7 @@ class NpyDatasetTest {
         return b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data).array();
     }
 
-    private static byte[] floats(float... values) {
+    static byte[] floats(float... values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             b.putFloat(v);
@@ -48,7 +48,7 @@ class NpyDatasetTest {
         return b.array();
     }
 
-    private static byte[] longs(long... values) {
+    static byte[] longs(long... values) {
         ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
             b.putLong(v);

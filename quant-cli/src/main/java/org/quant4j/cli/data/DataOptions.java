@@ -21,7 +21,9 @@ public final class DataOptions {
     @Option(names = {"-d", "--data"}, paramLabel = "PATH",
             description = "The data: a directory of MNIST/Fashion-MNIST IDX files, an IDX images file (with --labels),"
                     + " an image folder (one sub-folder per class), a CIFAR-10 batch file or their directory, or a"
-                    + " NumPy file of samples (labels with --labels).")
+                    + " NumPy file of samples (labels with --labels); for a model with several inputs, or inputs that"
+                    + " are not float32, a .npz file or a directory of NAME.npy files holding one array per model"
+                    + " input, named by the input (labels in the array 'labels').")
     private Path data;
 
     @Option(names = "--labels", paramLabel = "FILE",

@@ -24,6 +24,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.InputSpec;
 import org.quant4j.calibration.data.Cifar10Dataset;
 import org.quant4j.calibration.data.ColorMode;
 import org.quant4j.calibration.data.IdxDataset;
@@ -31,6 +32,7 @@ import org.quant4j.calibration.data.ImageFolderDataset;
 import org.quant4j.calibration.data.ImageTransform;
 import org.quant4j.calibration.data.Normalization;
 import org.quant4j.calibration.data.NpyDataset;
+import org.quant4j.calibration.data.NpyInputsDataset;
 import org.quant4j.calibration.data.PixelTransform;
 import org.quant4j.cli.data.DataOptions.Split;
 import org.quant4j.onnx.graph.Graph;
@@ -48,10 +50,16 @@ import org.quant4j.onnx.graph.TensorInfo;
  *       resized and center-cropped to the model's input;</li>
  *   <li>a {@code .npy} file (or one starting with the NumPy magic): samples as stored, labels from a
  *       {@code .npy} given with {@code --labels};</li>
+ *   <li>a {@code .npz} file: one array per model input, named by the input, and optional labels in
+ *       an array named {@code labels}, fed as stored (for models with several inputs or inputs that
+ *       are not float32: token ids and an attention mask, say);</li>
+ *   <li>a directory of {@code NAME.npy} files and no sub-folders: the same, one file per input,
+ *       labels in {@code labels.npy};</li>
  *   <li>a file starting with the IDX images magic {@code 0x00000803}, gzipped or not: IDX images,
  *       labels from the IDX file given with {@code --labels}.</li>
  * </ul>
- * In every format {@code --mean}/{@code --std} normalise per channel after the scaling.
+ * In every format but the named arrays of {@code .npz} files and {@code .npy} directories, which
+ * are fed as stored, {@code --mean}/{@code --std} normalise per channel after the scaling.
  */
 public final class DataSources {
 
@@ -64,13 +72,15 @@ public final class DataSources {
 
     private static final String ACCEPTED = "give a directory of MNIST/Fashion-MNIST IDX files"
             + " (train-images-idx3-ubyte.gz, ...), an IDX images file with --labels, an image folder with one"
-            + " sub-folder per class, CIFAR-10 .bin files or their directory, or a .npy file";
+            + " sub-folder per class, CIFAR-10 .bin files or their directory, a .npy file, or for models with"
+            + " several inputs a .npz file or a directory of NAME.npy files, one array per model input";
 
     /**
      * Data read from {@code --data}.
      *
      * @param dataset     the samples
-     * @param format      {@code idx}, {@code cifar10}, {@code image-folder} or {@code npy}
+     * @param format      {@code idx}, {@code cifar10}, {@code image-folder}, {@code npy}, {@code npz} or
+     *                    {@code npy-inputs}
      * @param description what was read, for the summary (files, split)
      */
     public record OpenedData(Dataset dataset, String format, String description) {
@@ -104,6 +114,12 @@ public final class DataSources {
         requireNoSplit(options, path);
         requireNoImageOptions(options, path);
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npz")) {
+            requireNoLabels(options, path, "a .npz file holds its labels as the array 'labels'");
+            requireNoNormalization(options, path);
+            NpyInputsDataset data = NpyInputsDataset.openNpz(path);
+            return new OpenedData(data, "npz", ".npz " + path + " (inputs " + inputNames(data) + ")");
+        }
         if (name.endsWith(".npy") || startsWith(path, NPY_MAGIC)) {
             NpyDataset data = NpyDataset.open(path, options.labels().orElse(null),
                     PixelTransform.of(1f, normalization));
@@ -121,7 +137,11 @@ public final class DataSources {
         throw new InvalidInputException("Cannot tell the format of data " + path + ": " + ACCEPTED);
     }
 
-    /** The shape of the model's one data input (initializers aside), if it has exactly one with a known rank. */
+    /**
+     * The shape of the model's one data input (initializers aside), if it has exactly one with a
+     * known rank: image folders are cropped to it. A model with several inputs takes named arrays,
+     * which need no shape from the model.
+     */
     public static Optional<long[]> inputShape(OnnxModel model) {
         Graph graph = model.graph();
         List<TensorInfo> inputs = graph.inputs().stream().filter(i -> !graph.isInitializer(i.name())).toList();
@@ -156,6 +176,13 @@ public final class DataSources {
                     + " (" + splitName(split) + " split)");
         }
         requireNoSplit(options, dir);
+        if (!hasSubdirectory(dir) && !NpyInputsDataset.npyFiles(dir).isEmpty()) {
+            requireNoImageOptions(options, dir);
+            requireNoNormalization(options, dir);
+            NpyInputsDataset data = NpyInputsDataset.openDirectory(dir);
+            return new OpenedData(data, "npy-inputs", ".npy directory " + dir + " (inputs " + inputNames(data)
+                    + (data.numClasses() > 0 ? ", labels.npy" : "") + ")");
+        }
         if (!hasSubdirectory(dir)) {
             throw new InvalidInputException("Cannot tell the format of data directory " + dir + ": it holds no IDX or"
                     + " CIFAR-10 files and no class sub-folders; " + ACCEPTED);
@@ -303,6 +330,17 @@ public final class DataSources {
     private static void requireNoLabels(DataOptions options, Path path, String why) {
         if (options.labels().isPresent()) {
             throw new InvalidInputException("--labels does not apply to " + path + ": " + why + "; leave it out");
+        }
+    }
+
+    private static String inputNames(NpyInputsDataset data) {
+        return data.inputs().stream().map(InputSpec::name).collect(Collectors.joining(", "));
+    }
+
+    private static void requireNoNormalization(DataOptions options, Path path) {
+        if (!options.normalization().equals(Normalization.NONE)) {
+            throw new InvalidInputException("--mean and --std do not apply to " + path + ", whose arrays are fed to"
+                    + " the model as stored: normalise them before saving, and leave the options out");
         }
     }
 

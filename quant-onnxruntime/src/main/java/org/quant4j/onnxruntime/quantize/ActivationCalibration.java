@@ -25,8 +25,11 @@ import org.quant4j.api.calibration.Calibrator;
 import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.calibration.TensorObserver;
-import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.ElementType;
+import org.quant4j.api.data.InputSpec;
+import org.quant4j.api.data.NamedBatch;
+import org.quant4j.api.data.Tensor;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.quantize.CalibratedRanges;
 import org.quant4j.onnx.graph.TensorInfo;
@@ -55,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Observed tensors are declared as outputs without a type, so ONNX Runtime infers it: a tensor
  * that turns out not to be float32 (a shape computation, say) is simply absent from the ranges.
- * Graph inputs are observed from the data itself.
+ * Graph inputs are observed from the data itself: a model may have several, of any type the data
+ * holds ({@link Dataset#inputs()}), and only the float32 ones get ranges (token ids are fed, not
+ * calibrated).
  */
 public final class ActivationCalibration {
 
@@ -104,27 +109,27 @@ public final class ActivationCalibration {
      */
     private static final class ValuePass implements AutoCloseable {
         private final Graph graph;
-        private final String input;
+        private final Set<String> inputs;
         private final List<String> outputs;
         private final RunnerOptions options;
         private final ScratchArrays scratch = new ScratchArrays();
         private OrtRunner runner;
         private PinnedOutputs pinned;
 
-        ValuePass(Graph graph, String input, List<String> outputs, RunnerOptions options) {
+        ValuePass(Graph graph, Set<String> inputs, List<String> outputs, RunnerOptions options) {
             this.graph = graph;
-            this.input = input;
+            this.inputs = inputs;
             this.outputs = outputs;
             this.options = options;
         }
 
         /** Observes {@code tensors} of {@code batch}; adds those that hold float32 values to {@code floats}. */
-        void observe(Batch batch, Collection<String> tensors, Map<String, Calibrator> calibrators,
+        void observe(NamedBatch batch, Collection<String> tensors, Map<String, Calibrator> calibrators,
                 TensorObserver observer, Set<String> floats) {
             if (pinned == null) {
                 Graph copy = graph.toModel().graph();
                 for (String t : outputs) {
-                    if (!t.equals(input) && !copy.isGraphOutput(t)) {
+                    if (!inputs.contains(t) && !copy.isGraphOutput(t)) {
                         // No type: ONNX Runtime infers it, and a tensor that is not float32 is not returned.
                         copy.addOutput(new TensorInfo(ValueInfoProto.newBuilder().setName(t).build()));
                     }
@@ -135,7 +140,7 @@ public final class ActivationCalibration {
             Map<String, FloatBuffer> values = pinned.run(batch);
             List<String> present = new ArrayList<>();
             for (String t : tensors) {
-                if (t.equals(input) || values.containsKey(t)) {
+                if (isFloatInput(batch, t) || values.containsKey(t)) {
                     present.add(t);
                     floats.add(t);
                 }
@@ -144,8 +149,13 @@ public final class ActivationCalibration {
             // Each tensor has its own calibrator and sees its batches in order, so the ranges
             // do not depend on the number of threads.
             present.parallelStream().forEach(t -> {
-                if (t.equals(input)) {
-                    ActivationCalibration.observe(t, batch.data(), batch.data().length, calibrators.get(t), observer);
+                if (isFloatInput(batch, t)) {
+                    FloatBuffer buffer = batch.tensor(t).floats();
+                    int n = buffer.remaining();
+                    float[] array = scratch.take(n);
+                    buffer.get(0, array, 0, n);
+                    ActivationCalibration.observe(t, array, n, calibrators.get(t), observer);
+                    scratch.give(array);
                 } else {
                     FloatBuffer buffer = values.get(t);
                     int n = buffer.remaining();
@@ -174,14 +184,14 @@ public final class ActivationCalibration {
      * activation is copied out.
      */
     private static final class ExtremaPass implements AutoCloseable {
-        private final String input;
+        private final Set<String> inputs;
         private final ExtremaGraph extrema;
         private final List<String> modelOutputs;
         private final OrtRunner runner;
         private final PinnedOutputs pinned;
 
-        private ExtremaPass(String input, ExtremaGraph extrema, List<String> modelOutputs, OrtRunner runner) {
-            this.input = input;
+        private ExtremaPass(Set<String> inputs, ExtremaGraph extrema, List<String> modelOutputs, OrtRunner runner) {
+            this.inputs = inputs;
             this.extrema = extrema;
             this.modelOutputs = modelOutputs;
             this.runner = runner;
@@ -192,7 +202,7 @@ public final class ActivationCalibration {
          * The pass, or null when ONNX Runtime cannot run the reductions on these tensors (a type
          * they do not take, say): then every tensor is observed by its values.
          */
-        static ExtremaPass open(Graph graph, String input, List<String> tensors, RunnerOptions options) {
+        static ExtremaPass open(Graph graph, Set<String> inputs, List<String> tensors, RunnerOptions options) {
             ExtremaGraph extrema = ExtremaGraph.of(graph, tensors);
             List<String> modelOutputs = graph.outputs().stream().map(TensorInfo::name).toList();
             OrtRunner runner;
@@ -204,7 +214,7 @@ public final class ActivationCalibration {
                 return null;
             }
             try {
-                return new ExtremaPass(input, extrema, modelOutputs, runner);
+                return new ExtremaPass(inputs, extrema, modelOutputs, runner);
             } catch (RuntimeException e) {
                 runner.close();
                 throw e;
@@ -219,23 +229,28 @@ public final class ActivationCalibration {
          *         holds a value that is not finite, else those whose extremes are not finite, so that
          *         the calibrators count every NaN and infinity
          */
-        List<String> observe(Batch batch, Map<String, Calibrator> calibrators, Set<String> floats) {
+        List<String> observe(NamedBatch batch, Map<String, Calibrator> calibrators, Set<String> floats) {
             Map<String, FloatBuffer> out = pinned.run(batch);
-            if (calibrators.containsKey(input)) {
-                floats.add(input);
-                calibrators.get(input).observe(batch.data(), 0, batch.data().length);
+            for (String input : inputs) {
+                if (calibrators.containsKey(input) && isFloatInput(batch, input)) {
+                    floats.add(input);
+                    FloatBuffer values = batch.tensor(input).floats();
+                    float[] array = new float[values.remaining()];
+                    values.get(array);
+                    calibrators.get(input).observe(array, 0, array.length);
+                }
             }
             List<String> redo = new ArrayList<>();
             if (!modelOutputs.stream().map(out::get).allMatch(ExtremaPass::allFinite)) {
                 LOG.debug("A model output of a batch is not finite: observing every tensor of it by its values");
-                calibrators.keySet().stream().filter(t -> !t.equals(input)).forEach(redo::add);
+                calibrators.keySet().stream().filter(t -> !inputs.contains(t)).forEach(redo::add);
                 return redo;
             }
             for (Map.Entry<String, Calibrator> e : calibrators.entrySet()) {
                 ExtremaGraph.Probe probe = extrema.probes().get(e.getKey());
                 FloatBuffer max = probe == null ? null : out.get(probe.max());
                 if (max == null) {
-                    continue; // the data input, or not float32
+                    continue; // a data input, or not float32
                 }
                 floats.add(e.getKey());
                 float hi = max.get(0);
@@ -269,43 +284,115 @@ public final class ActivationCalibration {
         }
     }
 
+    /** Whether {@code t} is an input of {@code batch} holding float32 values. */
+    private static boolean isFloatInput(NamedBatch batch, String t) {
+        Tensor tensor = batch.tensors().get(t);
+        return tensor != null && tensor.type() == ElementType.FLOAT32;
+    }
+
     /**
-     * The single float input of {@code graph} that calibration data feeds.
+     * The data inputs of {@code graph} (initializers aside), each checked against the input of the
+     * same name that {@code data} feeds ({@link Dataset#inputs(String)}): every model input must be
+     * fed, with the model's element type and sample shape, and the data must feed no other input. A
+     * dataset of float samples feeds a model with one input, whatever its name.
      *
-     * @throws InvalidInputException when the graph has no input or several, or the samples of
-     *                               {@code data} do not have the input's shape
+     * @throws InvalidInputException when the data holds no samples or does not fit the model; the
+     *                               message says what differs and how to fix it
      */
-    public static TensorInfo requireMatchingInput(Graph graph, Dataset data) {
+    public static List<TensorInfo> requireMatchingInputs(Graph graph, Dataset data) {
         List<TensorInfo> inputs = graph.inputs().stream().filter(i -> !graph.isInitializer(i.name())).toList();
-        if (inputs.size() != 1) {
-            throw new InvalidInputException("Calibration data feeds models with one input, but model graph '"
-                    + graph.name() + "' has " + inputs.size() + " " + inputs.stream().map(TensorInfo::toString).toList()
-                    + ": calibrate a single-input model");
-        }
-        TensorInfo input = inputs.get(0);
-        int[] sample = data.sampleShape();
         if (data.size() <= 0) {
             throw new InvalidInputException("Calibration data " + data.fingerprint() + " holds no samples: give at"
                     + " least one (a few hundred representative samples is typical)");
         }
-        if (input.elementType() != 0 && input.elementType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new InvalidInputException("Model input '" + input.name() + "' is " + input
-                    + "; calibration data is float32, so only float32 inputs can be calibrated");
+        if (data.inputs().isEmpty()) {
+            if (inputs.size() != 1) {
+                throw new InvalidInputException("Calibration data " + data + " holds float samples for one input, but"
+                        + " model graph '" + graph.name() + "' has " + inputs.size() + " inputs "
+                        + inputs.stream().map(TensorInfo::toString).toList() + ": give one array per model input,"
+                        + " named by the input, in a .npz file (numpy.savez(path, name=array, ...)) or a directory"
+                        + " of NAME.npy files");
+            }
+            TensorInfo input = inputs.get(0);
+            if (input.elementType() != 0 && input.elementType() != TensorProto.DataType.FLOAT_VALUE) {
+                throw new InvalidInputException("Model input '" + input.name() + "' is " + input
+                        + "; the calibration data holds float32 samples: give data of the input's type as a .npz"
+                        + " file or a directory of NAME.npy files, one array per model input");
+            }
+            requireSampleShape(input, data.sampleShape(), "Calibration data has samples of shape ");
+            return inputs;
         }
+        Map<String, InputSpec> fed = new LinkedHashMap<>();
+        data.inputs().forEach(spec -> fed.put(spec.name(), spec));
+        List<String> modelNames = inputs.stream().map(TensorInfo::name).toList();
+        for (String name : fed.keySet()) {
+            if (!modelNames.contains(name)) {
+                throw new InvalidInputException("Calibration data has an array '" + name + "', but model graph '"
+                        + graph.name() + "' has no such input; its inputs are " + modelNames
+                        + ": name each array after the model input it feeds, and leave out the others");
+            }
+        }
+        for (TensorInfo input : inputs) {
+            InputSpec spec = fed.get(input.name());
+            if (spec == null) {
+                throw new InvalidInputException("Model input '" + input.name() + "' (" + input + ") is not in the"
+                        + " calibration data, which holds " + fed.keySet() + ": add an array named '"
+                        + input.name() + "' with the samples on its first axis");
+            }
+            ElementType expected = elementType(input.elementType());
+            if (input.elementType() != 0 && expected != spec.type()) {
+                throw new InvalidInputException("Model input '" + input.name() + "' is " + input + " but the"
+                        + " calibration data's array '" + spec.name() + "' holds " + spec.type()
+                        + (expected == null ? "; quant4j feeds inputs of " + ElementType.names() + " only"
+                                : ": convert it, e.g. arr.astype('" + numpyType(expected) + "')"));
+            }
+            requireSampleShape(input, spec.sampleShape(), "Calibration data array '" + spec.name()
+                    + "' has samples of shape ");
+        }
+        return inputs;
+    }
+
+    private static void requireSampleShape(TensorInfo input, int[] sample, String what) {
         long[] expected = input.shape().orElse(null);
         if (expected == null) {
-            return input;
+            return;
         }
         boolean matches = expected.length == sample.length + 1;
         for (int i = 0; matches && i < sample.length; i++) {
             matches = expected[i + 1] == TensorInfo.DYNAMIC || expected[i + 1] == sample[i];
         }
         if (!matches) {
-            throw new InvalidInputException("Calibration data has samples of shape " + Arrays.toString(sample)
-                    + " but model input '" + input.name() + "' expects " + input.shapeText()
-                    + ": give calibration data of the model's sample shape (resize, crop or convert the images)");
+            throw new InvalidInputException(what + Arrays.toString(sample) + " but model input '" + input.name()
+                    + "' expects " + input.shapeText() + ": give calibration data of the model's sample shape"
+                    + " (resize, crop or convert the images, or reshape the array)");
         }
-        return input;
+    }
+
+    /** The element type of an ONNX {@code TensorProto.DataType}, or null when data cannot hold it. */
+    private static ElementType elementType(int onnxType) {
+        return switch (onnxType) {
+            case TensorProto.DataType.FLOAT_VALUE -> ElementType.FLOAT32;
+            case TensorProto.DataType.FLOAT16_VALUE -> ElementType.FLOAT16;
+            case TensorProto.DataType.INT64_VALUE -> ElementType.INT64;
+            case TensorProto.DataType.INT32_VALUE -> ElementType.INT32;
+            case TensorProto.DataType.INT8_VALUE -> ElementType.INT8;
+            case TensorProto.DataType.UINT8_VALUE -> ElementType.UINT8;
+            case TensorProto.DataType.BOOL_VALUE -> ElementType.BOOL;
+            default -> null;
+        };
+    }
+
+    /** The NumPy dtype of {@code type}, for the conversion a message suggests. */
+    private static String numpyType(ElementType type) {
+        return switch (type) {
+            case FLOAT32 -> "<f4";
+            case FLOAT16 -> "<f2";
+            case INT64 -> "<i8";
+            case INT32 -> "<i4";
+            case INT8 -> "|i1";
+            case UINT8 -> "|u1";
+            case BOOL -> "|b1";
+        };
     }
 
     /**
@@ -322,7 +409,9 @@ public final class ActivationCalibration {
             Function<String, QuantScheme> schemes, CalibrationPass context) {
         TensorObserver observer = context.observer();
         Dataset data = context.data();
-        TensorInfo input = requireMatchingInput(graph, data);
+        List<TensorInfo> dataInputs = requireMatchingInputs(graph, data);
+        Set<String> inputs = new LinkedHashSet<>(dataInputs.stream().map(TensorInfo::name).toList());
+        String singleInput = dataInputs.size() == 1 ? dataInputs.get(0).name() : null;
         Set<String> observed = new LinkedHashSet<>(tensors);
         Map<String, Calibrator> calibrators = new LinkedHashMap<>();
         CalibratorOptions base = CalibratorOptions.of(context.config().calibrationOptions());
@@ -341,11 +430,11 @@ public final class ActivationCalibration {
         // the optimised model is the caller's to write, not ours.
         RunnerOptions options = context.runnerOptions().toBuilder().optimizedModelPath(null).memoryPattern(false)
                 .build();
-        try (ValuePass values = new ValuePass(graph, input.name(), outputs, options);
-                ExtremaPass reduced = extremes ? ExtremaPass.open(graph, input.name(), outputs, options) : null) {
-            Iterator<Batch> batches = data.batches(context.batchSize());
+        try (ValuePass values = new ValuePass(graph, inputs, outputs, options);
+                ExtremaPass reduced = extremes ? ExtremaPass.open(graph, inputs, outputs, options) : null) {
+            Iterator<NamedBatch> batches = data.namedBatches(context.batchSize(), singleInput);
             while (batches.hasNext()) {
-                Batch batch = batches.next();
+                NamedBatch batch = batches.next();
                 if (reduced != null) {
                     List<String> redo = reduced.observe(batch, calibrators, floats);
                     if (!redo.isEmpty()) {

@@ -46,7 +46,7 @@ public record CalibrationPass(QuantizationConfig config, Dataset data, int batch
 
     @Override
     public void requireMatchingInputs(Graph graph) {
-        ActivationCalibration.requireMatchingInput(graph, data);
+        ActivationCalibration.requireMatchingInputs(graph, data);
     }
 
     @Override

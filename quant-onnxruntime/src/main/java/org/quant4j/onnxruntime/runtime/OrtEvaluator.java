@@ -3,13 +3,14 @@ package org.quant4j.onnxruntime.runtime;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Provenance;
-import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
@@ -22,7 +23,9 @@ import org.quant4j.onnx.graph.OnnxModel;
  * Evaluates a classifier on ONNX Runtime: streams the request's data batch by batch, takes the
  * model's first output as class scores {@code [N, classes]}, and records the top-k classes and
  * the softmax probability of the best one per sample. When that output is produced by a Softmax
- * node, its values are taken as probabilities as they are. Ties rank the lower class first.
+ * node, its values are taken as probabilities as they are. Ties rank the lower class first. A model
+ * with several inputs, or inputs that are not float32, is fed from data that names its inputs
+ * ({@link Dataset#inputs()}).
  */
 public final class OrtEvaluator implements Evaluator {
 
@@ -65,9 +68,11 @@ public final class OrtEvaluator implements Evaluator {
         RunnerOptions options = RunnerOptions.builder().intraOpThreads(request.threads()).build();
         try (OrtRunner runner = OrtRunner.open(request.model(), options)) {
             int done = 0;
-            Iterator<Batch> batches = data.batches(request.batchSize());
+            List<String> inputs = runner.inputNames();
+            Iterator<NamedBatch> batches = data.namedBatches(request.batchSize(),
+                    inputs.size() == 1 ? inputs.get(0) : null);
             while (batches.hasNext()) {
-                Batch batch = batches.next();
+                NamedBatch batch = batches.next();
                 FloatTensor scores = runner.run(batch).get(scoresName);
                 if (scores == null) {
                     throw new ModelException("Output '" + scoresName + "' of model " + request.model()

@@ -24,13 +24,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.NamedBatch;
+import org.quant4j.api.data.Tensor;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a model on ONNX Runtime with float32 inputs and outputs. Owns one {@code OrtSession} (the
+ * Runs a model on ONNX Runtime: named inputs of any {@link org.quant4j.api.data.ElementType}
+ * (float32 samples of a {@link Batch} for a single-input model), float32 outputs. Owns one {@code OrtSession} (the
  * environment is the process-wide one of {@link OrtRuntime}); every tensor and result of a run is
  * closed before {@link #run} returns. Inputs are checked against the model's declared shapes
  * before they reach the runtime. Closing twice is harmless; use after close throws
@@ -46,7 +49,7 @@ public final class OrtRunner implements AutoCloseable {
     private final Map<String, TensorInfo> inputs;
     private final Map<String, TensorInfo> outputs;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Deque<FloatBuffer> inputBuffers = new ConcurrentLinkedDeque<>();
+    private final Deque<ByteBuffer> inputBuffers = new ConcurrentLinkedDeque<>();
 
     private OrtRunner(OrtSession session, String description) throws OrtException {
         this.session = session;
@@ -170,7 +173,18 @@ public final class OrtRunner implements AutoCloseable {
             throw new InvalidInputException("Model " + description + " has " + inputs.size() + " inputs " + inputs.keySet()
                     + ": give each one with run(Map)");
         }
-        return execute(Map.of(inputs.keySet().iterator().next(), new Feed(batch.data(), batch.shape())));
+        return execute(NamedBatch.of(inputs.keySet().iterator().next(), batch).tensors());
+    }
+
+    /**
+     * Runs a batch of named tensors, one per model input.
+     *
+     * @return every float32 output by name, in model order
+     * @throws InvalidInputException when an input is missing, unknown, or of the wrong type or shape
+     */
+    public Map<String, FloatTensor> run(NamedBatch batch) {
+        requireOpen();
+        return execute(batch.tensors());
     }
 
     /**
@@ -181,24 +195,20 @@ public final class OrtRunner implements AutoCloseable {
      */
     public Map<String, FloatTensor> run(Map<String, FloatTensor> feeds) {
         requireOpen();
-        Map<String, Feed> raw = new LinkedHashMap<>();
-        feeds.forEach((name, t) -> raw.put(name, new Feed(t.data(), t.shape())));
+        Map<String, Tensor> raw = new LinkedHashMap<>();
+        feeds.forEach((name, t) -> raw.put(name, Tensor.ofFloats(t.data(), t.shape())));
         return execute(raw);
     }
 
     /**
-     * Opens buffers that the outputs of single-input runs are written into and that are reused
-     * from batch to batch, for callers that read every output of many batches in turn (calibration):
-     * no output is copied out of ONNX Runtime or allocated per batch. The buffers belong to this
-     * runner's session; close them before the runner.
+     * Opens buffers that the outputs of runs are written into and that are reused from batch to
+     * batch, for callers that read every output of many batches in turn (calibration): no output is
+     * copied out of ONNX Runtime or allocated per batch. The buffers belong to this runner's
+     * session; close them before the runner.
      */
     public PinnedOutputs pinnedOutputs() {
         requireOpen();
-        if (inputs.size() != 1) {
-            throw new InvalidInputException("Model " + description + " has " + inputs.size() + " inputs " + inputs.keySet()
-                    + "; pinned outputs serve single-input models");
-        }
-        return new PinnedOutputs(this, inputs.keySet().iterator().next());
+        return new PinnedOutputs(this, inputs.size() == 1 ? inputs.keySet().iterator().next() : null);
     }
 
     /** The session, for {@link PinnedOutputs}. */
@@ -211,27 +221,18 @@ public final class OrtRunner implements AutoCloseable {
         return description;
     }
 
-    /** Checks a batch for the single input {@code name} as {@link #run(Batch)} does. */
-    void validate(String name, Batch batch) {
-        validate(Map.of(name, new Feed(batch.data(), batch.shape())));
-    }
-
-    /** Values and shape of one input, without the copies a {@link FloatTensor} makes. */
-    private record Feed(float[] data, long[] shape) {
-    }
-
-    private Map<String, FloatTensor> execute(Map<String, Feed> feeds) {
+    private Map<String, FloatTensor> execute(Map<String, Tensor> feeds) {
         validate(feeds);
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
-        List<FloatBuffer> taken = new ArrayList<>(feeds.size());
+        List<ByteBuffer> taken = new ArrayList<>(feeds.size());
         try {
-            for (Map.Entry<String, Feed> e : feeds.entrySet()) {
-                Feed f = e.getValue();
-                FloatBuffer buffer = takeInputBuffer(f.data().length);
+            for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
+                Tensor t = e.getValue();
+                long bytes = OrtTensors.bytes(t);
+                ByteBuffer buffer = takeInputBuffer(bytes);
                 taken.add(buffer);
-                buffer.put(0, f.data());
-                tensors.put(e.getKey(), OnnxTensor.createTensor(OrtRuntime.environment(),
-                        buffer.slice(0, f.data().length), f.shape()));
+                OrtTensors.copy(t, buffer);
+                tensors.put(e.getKey(), OrtTensors.over(buffer.slice(0, (int) bytes), t.type(), t.shape()));
             }
             try (OrtSession.Result result = session.run(tensors)) {
                 Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -256,13 +257,13 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     /**
-     * A direct buffer of at least {@code floats} floats from the pool. ONNX Runtime reads a direct
+     * A direct buffer of at least {@code bytes} bytes from the pool. ONNX Runtime reads a direct
      * buffer in place, where a heap array would be copied into freshly allocated native memory on
-     * every run; the pool holds at most one buffer per concurrent run.
+     * every run; the pool holds at most one buffer per input of a concurrent run.
      */
-    private FloatBuffer takeInputBuffer(int floats) {
-        FloatBuffer b = inputBuffers.poll();
-        return b != null && b.capacity() >= floats ? b : directFloats(floats);
+    private ByteBuffer takeInputBuffer(long bytes) {
+        ByteBuffer b = inputBuffers.poll();
+        return b != null && b.capacity() >= bytes ? b : OrtTensors.direct(bytes);
     }
 
     /** A native-order direct buffer of {@code floats} floats. */
@@ -293,7 +294,8 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
-    private void validate(Map<String, Feed> feeds) {
+    /** Checks named tensors against the model's inputs as {@link #run(NamedBatch)} does. */
+    void validate(Map<String, Tensor> feeds) {
         for (String name : feeds.keySet()) {
             if (!inputs.containsKey(name)) {
                 throw new InvalidInputException("Model " + description + " has no input '" + name + "'; its inputs are "
@@ -301,14 +303,15 @@ public final class OrtRunner implements AutoCloseable {
             }
         }
         for (Map.Entry<String, TensorInfo> e : inputs.entrySet()) {
-            Feed given = feeds.get(e.getKey());
+            Tensor given = feeds.get(e.getKey());
             if (given == null) {
                 throw new InvalidInputException("Model " + description + " needs input '" + e.getKey() + "' "
                         + shapeText(e.getValue()) + ", which was not given");
             }
-            if (e.getValue().type != OnnxJavaType.FLOAT) {
-                throw new ModelException("Input '" + e.getKey() + "' of model " + description + " is "
-                        + e.getValue().type + "; OrtRunner feeds float32 inputs only");
+            if (e.getValue().type != OrtTensors.javaType(given.type())) {
+                throw new InvalidInputException("Input '" + e.getKey() + "' of model " + description + " is "
+                        + e.getValue().type + " " + shapeText(e.getValue()) + ", got " + given.type()
+                        + " data: give the input data of its type");
             }
             long[] expected = e.getValue().getShape();
             long[] actual = given.shape();

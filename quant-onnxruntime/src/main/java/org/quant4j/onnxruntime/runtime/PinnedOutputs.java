@@ -5,22 +5,27 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.ElementType;
+import org.quant4j.api.data.NamedBatch;
+import org.quant4j.api.data.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs batches through a single-input {@link OrtRunner} with ONNX Runtime writing every float32
- * output straight into direct buffers owned here ("pinned outputs"), which are reused for the next
- * batch of the same shape. The input is copied into one reused direct buffer as well, so a run
- * allocates no tensor memory and copies no output out of ONNX Runtime. One set of buffers is held at a time: a batch of
- * another shape (the smaller last batch) replaces them.
+ * Runs batches through an {@link OrtRunner} with ONNX Runtime writing every float32 output straight
+ * into direct buffers owned here ("pinned outputs"), which are reused for the next batch of the
+ * same shapes. Each input is copied into a reused direct buffer as well, so a run allocates no
+ * tensor memory and copies no output out of ONNX Runtime. One set of buffers is held at a time: a
+ * batch of other shapes (the smaller last batch) replaces them.
  *
  * <p>The first batch of a shape runs without pinned outputs to learn the output shapes, and its
  * outputs are copied into the new buffers. A model whose output shapes change between batches of
@@ -34,41 +39,75 @@ public final class PinnedOutputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PinnedOutputs.class);
 
     private final OrtRunner runner;
-    private final String inputName;
-    private long[] inputShape;
-    private FloatBuffer inputBuffer;
-    private OnnxTensor inputTensor;
+    private final String singleInput;
+    private final Map<String, PinnedInput> inputs = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
     private final Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
     private boolean closed;
 
-    PinnedOutputs(OrtRunner runner, String inputName) {
+    /** The reused direct buffer of one input and the ONNX Runtime tensor over it. */
+    private record PinnedInput(ElementType type, long[] shape, ByteBuffer buffer, OnnxTensor tensor) {
+
+        boolean fits(Tensor t) {
+            return t.type() == type && Arrays.equals(t.shape(), shape);
+        }
+    }
+
+    /** @param singleInput the model's one input, or null when it has several */
+    PinnedOutputs(OrtRunner runner, String singleInput) {
         this.runner = runner;
-        this.inputName = inputName;
+        this.singleInput = singleInput;
     }
 
     /**
-     * Runs {@code batch}.
+     * Runs {@code batch} through a single-input model.
      *
      * @return every float32 output by name, in model order: read-only buffers positioned at 0 that
      *         hold the values until the next call
-     * @throws org.quant4j.api.InvalidInputException when the batch does not have the input's shape
-     * @throws ModelException                        when ONNX Runtime fails
+     * @throws InvalidInputException when the model has several inputs or the batch does not have
+     *                               the input's shape
+     * @throws ModelException        when ONNX Runtime fails
      */
     public Map<String, FloatBuffer> run(Batch batch) {
         requireOpen();
-        runner.validate(inputName, batch);
+        if (singleInput == null) {
+            throw new InvalidInputException("Model " + runner.description() + " has several inputs "
+                    + runner.inputNames() + ": give each one with run(NamedBatch)");
+        }
+        return run(NamedBatch.of(singleInput, batch));
+    }
+
+    /**
+     * Runs {@code batch}, one tensor per model input.
+     *
+     * @return every float32 output by name, in model order: read-only buffers positioned at 0 that
+     *         hold the values until the next call
+     * @throws InvalidInputException when an input is missing, unknown, or of the wrong type or shape
+     * @throws ModelException        when ONNX Runtime fails
+     */
+    public Map<String, FloatBuffer> run(NamedBatch batch) {
+        requireOpen();
+        Map<String, Tensor> given = batch.tensors();
+        runner.validate(given);
         OrtSession session = runner.session();
         try {
-            long[] shape = batch.shape();
-            if (!Arrays.equals(shape, inputShape)) {
+            boolean fits = inputs.size() == given.size() && given.entrySet().stream()
+                    .allMatch(e -> inputs.containsKey(e.getKey()) && inputs.get(e.getKey()).fits(e.getValue()));
+            if (!fits) {
                 releaseBuffers();
-                inputBuffer = OrtRunner.directFloats(batch.data().length);
-                inputTensor = OnnxTensor.createTensor(OrtRuntime.environment(), inputBuffer, shape);
-                inputShape = shape;
+                for (Map.Entry<String, Tensor> e : given.entrySet()) {
+                    Tensor t = e.getValue();
+                    ByteBuffer buffer = OrtTensors.direct(OrtTensors.bytes(t));
+                    inputs.put(e.getKey(), new PinnedInput(t.type(), t.shape(), buffer,
+                            OrtTensors.over(buffer, t.type(), t.shape())));
+                }
             }
-            inputBuffer.put(0, batch.data());
-            Map<String, OnnxTensor> feed = Map.of(inputName, inputTensor);
+            Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : given.entrySet()) {
+                PinnedInput in = inputs.get(e.getKey());
+                OrtTensors.copy(e.getValue(), in.buffer());
+                feed.put(e.getKey(), in.tensor());
+            }
             if (!outputs.isEmpty()) {
                 try {
                     session.run(feed, outputs).close();
@@ -121,12 +160,8 @@ public final class PinnedOutputs implements AutoCloseable {
 
     private void releaseBuffers() {
         releaseOutputs();
-        if (inputTensor != null) {
-            inputTensor.close();
-        }
-        inputTensor = null;
-        inputBuffer = null;
-        inputShape = null;
+        inputs.values().forEach(in -> in.tensor().close());
+        inputs.clear();
     }
 
     @Override

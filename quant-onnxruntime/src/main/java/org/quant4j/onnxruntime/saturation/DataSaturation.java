@@ -1,8 +1,9 @@
 package org.quant4j.onnxruntime.saturation;
 
 import java.util.Iterator;
+import java.util.List;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.saturation.SaturationAnalysis;
@@ -31,9 +32,11 @@ public final class DataSaturation {
             return probe.report();
         }
         try (OrtRunner runner = OrtRunner.open(probe.graph().toModel(), options)) {
-            Iterator<Batch> batches = data.batches(Math.min(16, maxSamples));
+            List<String> inputs = runner.inputNames();
+            Iterator<NamedBatch> batches = data.namedBatches(Math.min(16, maxSamples),
+                    inputs.size() == 1 ? inputs.get(0) : null);
             while (batches.hasNext() && probe.samples() < maxSamples) {
-                Batch batch = batches.next();
+                NamedBatch batch = batches.next();
                 probe.observe(runner.run(batch), Math.min(batch.size(), maxSamples - probe.samples()));
             }
         }
