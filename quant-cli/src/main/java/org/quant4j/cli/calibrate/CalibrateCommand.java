@@ -43,7 +43,7 @@ import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
 import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,7 +122,8 @@ public final class CalibrateCommand extends CliCommand {
     @Override
     protected int run() {
         Path modelPath = model.path();
-        OnnxModel onnx = model.read();
+        // Only the inputs: the library operation parses the model, once.
+        List<TensorInfo> inputs = model.inputs();
         Path tablePath = output.output(defaultTable(modelPath));
         output.checkWritable(tablePath, modelPath, "the calibration table");
         if (trtCache != null) {
@@ -147,7 +148,7 @@ public final class CalibrateCommand extends CliCommand {
         QuantScheme scheme = calibration.activations(
                 trtCache != null ? QuantScheme.INT8_SYMMETRIC : QuantScheme.UINT8_ASYMMETRIC);
         QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder().activationScheme(scheme)).build();
-        OpenedData opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
+        OpenedData opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
         Dataset samples = calibration.select(opened.dataset());
 
         // Created on a tensor's first batch; the observer is called for several tensors at once.

@@ -144,7 +144,11 @@ public final class DataSources {
      */
     public static Optional<long[]> inputShape(OnnxModel model) {
         Graph graph = model.graph();
-        List<TensorInfo> inputs = graph.inputs().stream().filter(i -> !graph.isInitializer(i.name())).toList();
+        return inputShape(graph.inputs().stream().filter(i -> !graph.isInitializer(i.name())).toList());
+    }
+
+    /** As {@link #inputShape(OnnxModel)}, from the model's data inputs ({@link org.quant4j.onnx.graph.ModelInputs}). */
+    public static Optional<long[]> inputShape(List<TensorInfo> inputs) {
         return inputs.size() == 1 ? inputs.get(0).shape() : Optional.empty();
     }
 

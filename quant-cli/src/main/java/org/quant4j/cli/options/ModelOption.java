@@ -2,7 +2,10 @@ package org.quant4j.cli.options;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.List;
+import org.quant4j.onnx.graph.ModelInputs;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import picocli.CommandLine.Option;
 
 /** {@code --model FILE}: the ONNX model a command works on. */
@@ -32,5 +35,13 @@ public final class ModelOption {
      */
     public OnnxModel read() {
         return OnnxModel.read(model);
+    }
+
+    /**
+     * The model's data inputs, read without parsing the rest of the file ({@link ModelInputs}): for
+     * commands that hand the model to a library operation, which parses and validates it once.
+     */
+    public List<TensorInfo> inputs() {
+        return ModelInputs.read(model);
     }
 }

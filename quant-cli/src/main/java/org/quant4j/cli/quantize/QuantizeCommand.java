@@ -35,7 +35,7 @@ import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.QuantizationModeConverter;
 import org.quant4j.cli.options.QuantizationOptions;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,7 +106,8 @@ public final class QuantizeCommand extends CliCommand {
     @Override
     protected int run() {
         Path modelPath = model.path();
-        OnnxModel onnx = model.read();
+        // Only the inputs: the library operation parses the model, once.
+        List<TensorInfo> inputs = model.inputs();
         QuantizationMode mode = quantization.mode();
         Path out = output.output(defaultOutput(modelPath, mode));
         output.checkWritable(out, modelPath, "the quantized model");
@@ -125,7 +126,7 @@ public final class QuantizeCommand extends CliCommand {
                 throw usageError("Static quantization calibrates on data: give it with --data, or use --mode dynamic"
                         + " or --mode fp16, which need none");
             }
-            opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(onnx));
+            opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
             // A quantizer that trains takes the whole labelled set and picks its own calibration part.
             calibrationData = need == DataNeed.LABELLED_TRAINING_DATA ? opened.dataset()
                     : calibration.select(opened.dataset());
