@@ -25,6 +25,7 @@ import org.quant4j.api.calibration.Calibrator;
 import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.calibration.TensorObserver;
+import org.quant4j.api.data.BatchSizes;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.ElementType;
 import org.quant4j.api.data.InputSpec;
@@ -412,6 +413,17 @@ public final class ActivationCalibration {
         List<TensorInfo> dataInputs = requireMatchingInputs(graph, data);
         Set<String> inputs = new LinkedHashSet<>(dataInputs.stream().map(TensorInfo::name).toList());
         String singleInput = dataInputs.size() == 1 ? dataInputs.get(0).name() : null;
+        List<long[]> shapes = dataInputs.stream().map(i -> i.shape().orElse(new long[] {-1})).toList();
+        boolean fixedBatch = BatchSizes.fixedBatch(shapes).isPresent();
+        int batchSize = BatchSizes.forModel(context.batchSize(), shapes);
+        if (batchSize != context.batchSize()) {
+            LOG.info("Model graph '{}' takes batches of exactly {} samples: calibrating {} at a time instead of {}",
+                    graph.name(), batchSize, batchSize, context.batchSize());
+        }
+        if (fixedBatch && data.size() < batchSize) {
+            throw new InvalidInputException("Model graph '" + graph.name() + "' takes batches of exactly " + batchSize
+                    + " samples but the calibration data holds " + data.size() + ": give at least " + batchSize);
+        }
         Set<String> observed = new LinkedHashSet<>(tensors);
         Map<String, Calibrator> calibrators = new LinkedHashMap<>();
         CalibratorOptions base = CalibratorOptions.of(context.config().calibrationOptions());
@@ -432,9 +444,14 @@ public final class ActivationCalibration {
                 .build();
         try (ValuePass values = new ValuePass(graph, inputs, outputs, options);
                 ExtremaPass reduced = extremes ? ExtremaPass.open(graph, inputs, outputs, options) : null) {
-            Iterator<NamedBatch> batches = data.namedBatches(context.batchSize(), singleInput);
+            Iterator<NamedBatch> batches = data.namedBatches(batchSize, singleInput);
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
+                if (fixedBatch && batch.size() != batchSize) {
+                    LOG.warn("Model graph '{}' takes batches of exactly {} samples: the last {} calibration samples"
+                            + " are left out", graph.name(), batchSize, batch.size());
+                    break;
+                }
                 if (reduced != null) {
                     List<String> redo = reduced.observe(batch, calibrators, floats);
                     if (!redo.isEmpty()) {

@@ -69,8 +69,13 @@ public final class OrtEvaluator implements Evaluator {
         try (OrtRunner runner = OrtRunner.open(request.model(), options)) {
             int done = 0;
             List<String> inputs = runner.inputNames();
-            Iterator<NamedBatch> batches = data.namedBatches(request.batchSize(),
-                    inputs.size() == 1 ? inputs.get(0) : null);
+            int batchSize = runner.batchSize(request.batchSize());
+            if (runner.fixesBatch() && n % batchSize != 0) {
+                throw new InvalidInputException("Model " + request.model() + " takes batches of exactly " + batchSize
+                        + " samples, but the evaluation data holds " + n + ": evaluate a multiple of " + batchSize
+                        + " samples");
+            }
+            Iterator<NamedBatch> batches = data.namedBatches(batchSize, inputs.size() == 1 ? inputs.get(0) : null);
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
                 FloatTensor scores = runner.run(batch).get(scoresName);

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.BatchSizes;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
 import org.quant4j.onnx.graph.FloatTensor;
@@ -159,6 +160,21 @@ public final class OrtRunner implements AutoCloseable {
                     + inputs.keySet());
         }
         return info.getShape();
+    }
+
+    /**
+     * The batch size to run this model with: {@code requested}, unless the model fixes its batch
+     * dimension ({@link BatchSizes#forModel}).
+     */
+    public int batchSize(int requested) {
+        requireOpen();
+        return BatchSizes.forModel(requested, inputs.values().stream().map(TensorInfo::getShape).toList());
+    }
+
+    /** Whether the model fixes its batch dimension, so that only full batches of {@link #batchSize} run. */
+    public boolean fixesBatch() {
+        requireOpen();
+        return BatchSizes.fixedBatch(inputs.values().stream().map(TensorInfo::getShape).toList()).isPresent();
     }
 
     /**

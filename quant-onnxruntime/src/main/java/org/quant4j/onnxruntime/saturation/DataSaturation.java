@@ -33,10 +33,13 @@ public final class DataSaturation {
         }
         try (OrtRunner runner = OrtRunner.open(probe.graph().toModel(), options)) {
             List<String> inputs = runner.inputNames();
-            Iterator<NamedBatch> batches = data.namedBatches(Math.min(16, maxSamples),
-                    inputs.size() == 1 ? inputs.get(0) : null);
+            int batchSize = runner.batchSize(Math.min(16, maxSamples));
+            Iterator<NamedBatch> batches = data.namedBatches(batchSize, inputs.size() == 1 ? inputs.get(0) : null);
             while (batches.hasNext() && probe.samples() < maxSamples) {
                 NamedBatch batch = batches.next();
+                if (runner.fixesBatch() && batch.size() != batchSize) {
+                    break;
+                }
                 probe.observe(runner.run(batch), Math.min(batch.size(), maxSamples - probe.samples()));
             }
         }

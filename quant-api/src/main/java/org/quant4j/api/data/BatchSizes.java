@@ -1,0 +1,44 @@
+package org.quant4j.api.data;
+
+import java.util.Collection;
+import java.util.OptionalInt;
+
+/**
+ * The batch size a model accepts. Exported models often fix the batch dimension (a classifier head
+ * exported with a batch of 1, a detector with 8): feeding them the default batch of 32 fails. Every
+ * place that batches data for a model asks here instead of trusting the caller's batch size.
+ */
+public final class BatchSizes {
+
+    private BatchSizes() {
+    }
+
+    /**
+     * The fixed batch of a model whose data inputs have {@code inputShapes} (-1 or 0 for a dynamic
+     * dimension): the smallest fixed first dimension of an input of rank 1 or more, or empty when
+     * every input's first dimension is dynamic (or an input is a scalar).
+     */
+    public static OptionalInt fixedBatch(Collection<long[]> inputShapes) {
+        int fixed = Integer.MAX_VALUE;
+        for (long[] shape : inputShapes) {
+            if (shape == null || shape.length == 0) {
+                return OptionalInt.empty();
+            }
+            if (shape[0] > 0) {
+                fixed = (int) Math.min(fixed, Math.min(shape[0], Integer.MAX_VALUE));
+            }
+        }
+        return fixed == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(fixed);
+    }
+
+    /**
+     * The batch size to run a model with: {@code requested} when its batch dimension is dynamic,
+     * else its fixed batch (smaller or larger than {@code requested}: the model takes nothing else).
+     */
+    public static int forModel(int requested, Collection<long[]> inputShapes) {
+        if (requested <= 0) {
+            throw new IllegalArgumentException("Batch size must be > 0, got " + requested);
+        }
+        return fixedBatch(inputShapes).orElse(requested);
+    }
+}
