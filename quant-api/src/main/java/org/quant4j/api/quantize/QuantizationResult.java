@@ -9,13 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.TensorRange;
 
 /**
  * What a quantizer produced: the output model, a decision for every node, the calibrated ranges,
- * file sizes before and after, timings and provenance.
+ * what became of the weights, file sizes before and after, timings and provenance.
  */
 public final class QuantizationResult {
 
@@ -29,6 +30,7 @@ public final class QuantizationResult {
     private final Duration totalTime;
     private final Provenance provenance;
     private final List<String> warnings;
+    private final WeightSummary weights;
 
     private QuantizationResult(Builder b) {
         this.output = b.output;
@@ -41,6 +43,7 @@ public final class QuantizationResult {
         this.totalTime = b.totalTime;
         this.provenance = b.provenance;
         this.warnings = List.copyOf(b.warnings);
+        this.weights = b.weights;
     }
 
     public static Builder builder() {
@@ -67,6 +70,14 @@ public final class QuantizationResult {
     /** Calibrated activation ranges by tensor name (empty for dynamic and FP16 modes). */
     public Map<String, TensorRange> ranges() {
         return ranges;
+    }
+
+    /**
+     * How many weight tensors were stored in the lower precision and how many stayed float, with
+     * their bytes; empty when the quantizer does not count them.
+     */
+    public Optional<WeightSummary> weights() {
+        return Optional.ofNullable(weights);
     }
 
     public long inputBytes() {
@@ -121,6 +132,7 @@ public final class QuantizationResult {
         private Duration totalTime = Duration.ZERO;
         private Provenance provenance = Provenance.builder().build();
         private final List<String> warnings = new ArrayList<>();
+        private WeightSummary weights;
 
         private Builder() {
         }
@@ -173,6 +185,11 @@ public final class QuantizationResult {
 
         public Builder warning(String warning) {
             warnings.add(Objects.requireNonNull(warning, "warning"));
+            return this;
+        }
+
+        public Builder weights(WeightSummary summary) {
+            this.weights = Objects.requireNonNull(summary, "summary");
             return this;
         }
 

@@ -109,9 +109,12 @@ public final class InspectCommand extends CliCommand {
         ModelSummary.Parameters total = summary.totalParameters();
         out.println();
         out.println("Parameters: " + Formats.count(total.elements()) + " in " + Formats.count(total.tensors())
-                + " initializers, " + Formats.bytes(total.bytes()));
+                + " tensors, " + Formats.bytes(total.bytes()) + (summary.locations().isEmpty() ? "" : ", held in "
+                + summary.locations().entrySet().stream().map(e -> e.getKey() + " (" + Formats.count(
+                        e.getValue().tensors()) + " tensors, " + Formats.bytes(e.getValue().bytes()) + ")")
+                        .collect(Collectors.joining(", "))));
         if (!summary.parameters().isEmpty()) {
-            TextTable params = TextTable.withHeader("TYPE", "VALUES", "SIZE", "INITIALIZERS");
+            TextTable params = TextTable.withHeader("TYPE", "VALUES", "SIZE", "TENSORS");
             summary.parameters().forEach((type, p) -> params.row(type, Formats.count(p.elements()),
                     Formats.bytes(p.bytes()), Formats.count(p.tensors())));
             params.print(out);
@@ -203,6 +206,9 @@ public final class InspectCommand extends CliCommand {
         summary.parameters().forEach((type, p) -> params.put(type, parameters(p)));
         doc.put("parameters", params);
         doc.put("totalParameters", parameters(summary.totalParameters()));
+        Map<String, Object> where = new LinkedHashMap<>();
+        summary.locations().forEach((location, p) -> where.put(location, parameters(p)));
+        doc.put("parameterLocations", where);
         doc.put("portability", portability(portability));
         if (executed != null) {
             Map<String, Object> rt = new LinkedHashMap<>();
@@ -245,7 +251,7 @@ public final class InspectCommand extends CliCommand {
 
     private static Map<String, Object> parameters(ModelSummary.Parameters p) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("initializers", p.tensors());
+        m.put("tensors", p.tensors());
         m.put("values", p.elements());
         m.put("bytes", p.bytes());
         return m;

@@ -1,5 +1,6 @@
 package org.quant4j.cli.inspect;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -15,26 +16,41 @@ import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.onnx.graph.TensorProtos;
+import org.quant4j.onnx.transform.ConstantNodeFolding;
 import org.quant4j.onnxruntime.runtime.OptimizedOps;
 
 /**
  * What a model holds, read from its protobuf: its data inputs and outputs, the number of nodes per
- * operator type, and its parameters (initializers) per element type with their element count and
- * size in bytes (elements times the element size, whatever the encoding in the file).
+ * operator type, and its parameters per element type with their element count and size in bytes
+ * (elements times the element size, whatever the encoding in the file). Parameters are counted
+ * wherever they are held: initializers, {@code Constant} nodes (where exporters such as Paddle2ONNX
+ * keep every weight), and both inside the subgraphs of {@code If}, {@code Loop} and {@code Scan}.
  *
  * @param inputs     the graph inputs that are not initializers
  * @param outputs    the graph outputs
  * @param operators  nodes per qualified operator type ({@code Conv}, {@code com.microsoft:QLinearConv}),
  *                   most frequent first, ties by name
  * @param parameters parameters per element type name ({@code FLOAT}, {@code INT8}), by name
+ * @param locations  the same parameters by where they are held: {@value #INITIALIZERS},
+ *                   {@value #CONSTANT_NODES}, {@value #SUBGRAPH_INITIALIZERS}, {@value #SUBGRAPH_CONSTANT_NODES}
+ *                   (only the places that hold any, in that order)
  */
 public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, Long> operators,
-        Map<String, Parameters> parameters) {
+        Map<String, Parameters> parameters, Map<String, Parameters> locations) {
+
+    /** Location of the main graph's initializers. */
+    public static final String INITIALIZERS = "initializers";
+    /** Location of tensors held in the main graph's Constant nodes. */
+    public static final String CONSTANT_NODES = "Constant nodes";
+    /** Location of the initializers of If/Loop/Scan subgraphs. */
+    public static final String SUBGRAPH_INITIALIZERS = "subgraph initializers";
+    /** Location of the Constant nodes of If/Loop/Scan subgraphs. */
+    public static final String SUBGRAPH_CONSTANT_NODES = "subgraph Constant nodes";
 
     /**
-     * Initializers of one element type.
+     * Parameter tensors of one element type or location.
      *
-     * @param tensors  number of initializers
+     * @param tensors  number of tensors
      * @param elements number of values in all of them
      * @param bytes    their size: elements times the element size (strings: their UTF-8 bytes)
      */
@@ -57,16 +73,48 @@ public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Ma
             counts.merge(new OptimizedOps.OpType(domain, n.getOpType()).qualifiedName(), 1L, Long::sum);
         }
         Map<String, Parameters> parameters = new TreeMap<>();
-        for (TensorProto t : proto.getInitializerList()) {
-            long elements = 1;
-            for (long d : t.getDimsList()) {
-                elements *= d;
-            }
-            parameters.merge(TensorProtos.typeName(t.getDataType()), new Parameters(1, elements, bytes(t, elements)),
-                    Parameters::plus);
+        Map<String, Parameters> locations = new LinkedHashMap<>();
+        for (String where : List.of(INITIALIZERS, CONSTANT_NODES, SUBGRAPH_INITIALIZERS, SUBGRAPH_CONSTANT_NODES)) {
+            locations.put(where, null);
         }
+        collect(proto, false, parameters, locations);
+        locations.values().removeIf(java.util.Objects::isNull);
         return new ModelSummary(List.copyOf(inputs), List.copyOf(graph.outputs()), byFrequency(counts),
-                parameters);
+                parameters, locations);
+    }
+
+    /** Adds the parameters of {@code g} and, recursively, of its nodes' subgraphs. */
+    private static void collect(GraphProto g, boolean subgraph, Map<String, Parameters> byType,
+            Map<String, Parameters> byLocation) {
+        for (TensorProto t : g.getInitializerList()) {
+            add(t, subgraph ? SUBGRAPH_INITIALIZERS : INITIALIZERS, byType, byLocation);
+        }
+        for (NodeProto n : g.getNodeList()) {
+            boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+            if (defaultDomain && n.getOpType().equals("Constant")) {
+                ConstantNodeFolding.value(n.getAttributeList()).ifPresent(
+                        t -> add(t, subgraph ? SUBGRAPH_CONSTANT_NODES : CONSTANT_NODES, byType, byLocation));
+            }
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    collect(a.getG(), true, byType, byLocation);
+                }
+                for (GraphProto sub : a.getGraphsList()) {
+                    collect(sub, true, byType, byLocation);
+                }
+            }
+        }
+    }
+
+    private static void add(TensorProto t, String where, Map<String, Parameters> byType,
+            Map<String, Parameters> byLocation) {
+        long elements = 1;
+        for (long d : t.getDimsList()) {
+            elements *= d;
+        }
+        Parameters p = new Parameters(1, elements, bytes(t, elements));
+        byType.merge(TensorProtos.typeName(t.getDataType()), p, Parameters::plus);
+        byLocation.merge(where, p, (old, add) -> old == null ? add : old.plus(add));
     }
 
     /** Total of all parameters. */

@@ -19,6 +19,7 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.api.quantize.WeightSummary;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
 import org.quant4j.cli.console.Formats;
@@ -188,6 +189,13 @@ public final class QuantizeCommand extends CliCommand {
                 : String.format(Locale.ROOT, "%.2fx larger", 1 / ratio);
     }
 
+    /** {@code 24 weight tensors in int8 (1.20 MiB), 2 left float (3.0 KiB)}. */
+    static String weights(WeightSummary w) {
+        return w.converted() + " weight tensor" + (w.converted() == 1 ? "" : "s") + " in " + w.precision() + " ("
+                + Formats.bytes(w.convertedBytes()) + "), " + w.leftFloat() + " left float ("
+                + Formats.bytes(w.leftFloatBytes()) + ")";
+    }
+
     private void printSummary(Path modelPath, QuantizationConfig config, DataNeed need, OpenedData opened,
             Dataset calibrationData, QuantizationResult result) {
         PrintWriter out = out();
@@ -201,8 +209,9 @@ public final class QuantizeCommand extends CliCommand {
                 : settings(config, calibrationData)) + ")");
         TextTable summary = TextTable.plain()
                 .row("nodes", quantized + " quantized, " + skipped + " skipped, " + folded + " folded"
-                        + (skipped > 0 && !details ? " (--details says why)" : ""))
-                .row("size", Formats.bytes(result.inputBytes()) + " -> " + Formats.bytes(result.outputBytes())
+                        + (skipped > 0 && !details ? " (--details says why)" : ""));
+        result.weights().ifPresent(w -> summary.row("weights", weights(w)));
+        summary.row("size", Formats.bytes(result.inputBytes()) + " -> " + Formats.bytes(result.outputBytes())
                         + " (" + sizeChange(result.compressionRatio()) + ")")
                 .row("time", Formats.duration(result.totalTime())
                         + (config.mode() == QuantizationMode.STATIC
@@ -248,6 +257,15 @@ public final class QuantizeCommand extends CliCommand {
             counts.put(a.name().toLowerCase(Locale.ROOT), result.decisions(a).size());
         }
         doc.put("nodes", counts);
+        result.weights().ifPresent(w -> {
+            Map<String, Object> weights = new LinkedHashMap<>();
+            weights.put("precision", w.precision());
+            weights.put("converted", w.converted());
+            weights.put("convertedBytes", w.convertedBytes());
+            weights.put("leftFloat", w.leftFloat());
+            weights.put("leftFloatBytes", w.leftFloatBytes());
+            doc.put("weights", weights);
+        });
         doc.put("inputBytes", result.inputBytes());
         doc.put("outputBytes", result.outputBytes());
         doc.put("compressionRatio", result.compressionRatio());

@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -22,6 +29,12 @@ import org.quant4j.onnx.builder.ConvOptions;
 import org.quant4j.onnx.builder.GraphBuilder;
 import org.quant4j.onnx.builder.HeInitializer;
 import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.FloatTensor;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.graph.TensorProtos;
 
 class InspectCommandTest {
 
@@ -51,7 +64,7 @@ class InspectCommandTest {
         JsonNode floats = doc.get("parameters").get("FLOAT");
         assertEquals(810, floats.get("values").asLong());
         assertEquals(810 * 4, floats.get("bytes").asLong());
-        assertEquals(13, floats.get("initializers").asInt());
+        assertEquals(13, floats.get("tensors").asInt());
         assertEquals(Files.size(model), doc.get("fileBytes").asLong());
         assertEquals(13, doc.get("opset").asInt());
         JsonNode input = doc.get("inputs").get(0);
@@ -61,6 +74,65 @@ class InspectCommandTest {
         JsonNode portability = doc.get("portability");
         assertTrue(portability.get("portable").asBoolean(), run::toString);
         assertEquals(0, portability.get("layers").size(), run::toString);
+    }
+
+    @Test
+    void countsParametersHeldInConstantNodesAndSaysWhere() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.withWeightsInConstantNodes(ReferenceGraphs.smallCnn(1)),
+                dir.resolve("constants.onnx"));
+
+        CliRun json = CliRun.of("inspect", "-m", model, "--no-runtime", "--json");
+        CliRun text = CliRun.of("inspect", "-m", model, "--no-runtime");
+
+        assertEquals(0, json.exitCode(), json::toString);
+        JsonNode doc = JSON.readTree(json.out());
+        // The 810 floats of smallCnn in 13 tensors, all in Constant nodes, none in initializers.
+        assertEquals(810, doc.get("totalParameters").get("values").asLong());
+        JsonNode where = doc.get("parameterLocations");
+        assertEquals(13, where.get("Constant nodes").get("tensors").asInt());
+        assertEquals(810 * 4, where.get("Constant nodes").get("bytes").asLong());
+        assertFalse(where.has("initializers"), where::toString);
+        assertTrue(text.out().contains("Parameters: 810 in 13 tensors, 3.16 KiB, held in Constant nodes (13 tensors,"
+                + " 3.16 KiB)"), text::toString);
+    }
+
+    @Test
+    void countsParametersInsideIfBranches() throws Exception {
+        // then: y = x * c (c [3] in a Constant node); else: y = x + b (b [2, 3] an initializer of the branch).
+        TensorProto c = TensorProtos.floats("c", FloatTensor.vector(1, 2, 3));
+        TensorProto bias = TensorProtos.floats("b", FloatTensor.filled(0.5f, 2, 3));
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then")
+                .addNode(NodeProto.newBuilder().setName("c_node").setOpType("Constant").addOutput("c")
+                        .addAttribute(Attributes.tensor("value", c)))
+                .addNode(NodeProto.newBuilder().setName("mul").setOpType("Mul").addInput("x").addInput("c")
+                        .addOutput("t"))
+                .addOutput(TensorInfo.floatTensorOfUnknownShape("t").proto()).build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else").addInitializer(bias)
+                .addNode(NodeProto.newBuilder().setName("add").setOpType("Add").addInput("x").addInput("b")
+                        .addOutput("e"))
+                .addOutput(TensorInfo.floatTensorOfUnknownShape("e").proto()).build();
+        Graph g = Graph.create("branches", 13);
+        g.addInput(TensorInfo.floatTensor("x", 2, 3));
+        g.addInput(new TensorInfo(ValueInfoProto.newBuilder().setName("cond").setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.BOOL_VALUE))).build()));
+        g.addNode(Node.of("if", "If", "", List.of("cond"), List.of("y"), List.of(
+                AttributeProto.newBuilder().setName("then_branch").setType(AttributeType.GRAPH).setG(thenBranch)
+                        .build(),
+                AttributeProto.newBuilder().setName("else_branch").setType(AttributeType.GRAPH).setG(elseBranch)
+                        .build())));
+        g.addOutput("y");
+        Path model = dir.resolve("if.onnx");
+        g.toModel().write(model);
+
+        CliRun run = CliRun.of("inspect", "-m", model, "--no-runtime", "--json");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode doc = JSON.readTree(run.out());
+        assertEquals(9, doc.get("totalParameters").get("values").asLong());
+        JsonNode where = doc.get("parameterLocations");
+        assertEquals(3, where.get("subgraph Constant nodes").get("values").asLong(), where::toString);
+        assertEquals(6, where.get("subgraph initializers").get("values").asLong(), where::toString);
+        assertEquals(2, where.size(), where::toString);
     }
 
     @Test

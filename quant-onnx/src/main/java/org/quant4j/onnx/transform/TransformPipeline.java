@@ -19,12 +19,14 @@ public final class TransformPipeline implements GraphTransform {
     }
 
     /**
-     * The pre-processing before quantization: remove Identity and Dropout, then fold
-     * BatchNormalization into the preceding Conv or Gemm (after the removals, so a Dropout between
-     * them does not block the fold).
+     * The pre-processing before quantization: turn Constant nodes into initializers, remove Identity
+     * and Dropout, evaluate constant subgraphs (shape arithmetic, casts and arithmetic of constant
+     * weights), then fold BatchNormalization into the preceding Conv or Gemm (after the others, so a
+     * Dropout or a weight held in a Constant node does not block the fold).
      */
     public static TransformPipeline inference() {
-        return of(new IdentityRemoval(), new DropoutRemoval(), new BatchNormFolding());
+        return of(new ConstantNodeFolding(), new IdentityRemoval(), new DropoutRemoval(),
+                new ConstantSubgraphFolding(), new BatchNormFolding());
     }
 
     public List<GraphTransform> steps() {

@@ -1,6 +1,10 @@
 package org.quant4j.onnx.builder;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
 
 /**
@@ -119,5 +123,40 @@ public final class ReferenceGraphs {
             int stride, int pad) {
         String c = b.conv(x, init.convWeights(out, in, kernel, kernel), null, ConvOptions.of(stride, pad));
         return b.batchNorm(c, init.batchNorm(out), BN_EPSILON);
+    }
+
+    /**
+     * A CNN for {@code [N, 1, 28, 28]} images whose head holds most of the weights: two 8-channel
+     * Conv-ReLU blocks (nodes {@code Conv}, {@code Conv_1}) and a Gemm over all 8x28x28 features to
+     * 10 classes. Keeping its convolutions float still gives a smaller quantized file, unlike
+     * {@link #smallCnn}, whose quantization nodes outweigh its 810 parameters.
+     */
+    public static ModelProto wideHeadCnn(long seed) {
+        HeInitializer init = new HeInitializer(seed);
+        GraphBuilder b = GraphBuilder.create("wide_head_cnn");
+        String x = b.input(INPUT, -1, 1, 28, 28);
+        String r1 = b.relu(b.conv(x, init.convWeights(8, 1, 3, 3), init.uniform(-0.1f, 0.1f, 8), ConvOptions.of(1, 1)));
+        String r2 = b.relu(b.conv(r1, init.convWeights(8, 8, 3, 3), null, ConvOptions.of(1, 1)));
+        b.output(b.gemm(b.flatten(r2, 1), init.denseWeights(10, 8 * 28 * 28), null, true), OUTPUT);
+        return b.build();
+    }
+
+    /**
+     * {@code model} as exporters such as Paddle2ONNX write it: every initializer moved into a
+     * {@code Constant} node (named {@code const_NAME}) whose output has the initializer's name, in
+     * initializer order, before the other nodes; no initializer is left.
+     */
+    public static ModelProto withWeightsInConstantNodes(ModelProto model) {
+        GraphProto g = model.getGraph();
+        GraphProto.Builder moved = g.toBuilder().clearInitializer().clearNode();
+        for (TensorProto t : g.getInitializerList()) {
+            moved.addNode(NodeProto.newBuilder().setName("const_" + t.getName()).setOpType("Constant")
+                    .addOutput(t.getName()).addAttribute(Attributes.tensor("value", t)));
+        }
+        moved.addAllNode(g.getNodeList());
+        moved.clearInput();
+        g.getInputList().stream().filter(i -> g.getInitializerList().stream()
+                .noneMatch(t -> t.getName().equals(i.getName()))).forEach(moved::addInput);
+        return model.toBuilder().setGraph(moved).build();
     }
 }

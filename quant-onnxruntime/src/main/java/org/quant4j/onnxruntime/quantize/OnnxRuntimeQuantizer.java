@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.Quant4jVersion;
+import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -18,6 +20,7 @@ import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.api.quantize.WeightSummary;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
@@ -28,15 +31,22 @@ import org.quant4j.onnx.quantize.GraphQuantization;
 import org.quant4j.onnx.quantize.GraphQuantizer;
 import org.quant4j.onnx.quantize.QuantizationContext;
 import org.quant4j.onnx.quantize.StaticQdqQuantizer;
+import org.quant4j.onnx.quantize.WeightCensus;
 import org.quant4j.onnx.transform.TransformPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code "onnxruntime"} quantizer: reads an ONNX model, applies the inference transforms
- * (Identity/Dropout removal, BatchNormalization folding), raises the opset to 13 where that
- * changes no node, hands the graph to the {@link GraphQuantizer} of the requested mode and writes
- * the result atomically. The input file is never modified; when anything fails, nothing is written.
+ * (Constant nodes into initializers, Identity/Dropout removal, constant subgraph evaluation,
+ * BatchNormalization folding), raises the opset to 13 where that changes no node, hands the graph to
+ * the {@link GraphQuantizer} of the requested mode and writes the result atomically. The input file
+ * is never modified; when anything fails, nothing is written.
+ *
+ * <p>Nothing is silent: an INT8 quantization that leaves every weight in float, or any conversion
+ * whose output would be larger than its input, fails with the first reason per op type; the result
+ * counts the weight tensors stored in the lower precision and those left float
+ * ({@link QuantizationResult#weights()}).
  */
 public final class OnnxRuntimeQuantizer implements Quantizer {
 
@@ -112,6 +122,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
             }
         }
         graph.requireOpset(REQUIRED_OPSET);
+        WeightCensus census = WeightCensus.of(graph);
         RunnerOptions options = request.threads() > 0
                 ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
         QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
@@ -122,7 +133,9 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
             decisions.add(before == null || d.action() != NodeDecision.Action.SKIPPED ? d
                     : new NodeDecision(d.nodeName(), d.opType(), d.action(), d.reason() + "; " + before.reason()));
         }
+        WeightSummary weights = census.after(graph, config.mode());
         OnnxModel quantized = graph.toModel();
+        checkSomethingGained(request, model, quantized, census, weights, decisions);
         List<String> warnings = config.mode() == QuantizationMode.FP16 ? List.of()
                 : KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
                         options);
@@ -140,10 +153,44 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         decisions.forEach(b::decision);
         result.ranges().forEach(b::range);
         warnings.forEach(b::warning);
+        b.weights(weights);
         QuantizationResult r = b.build();
         LOG.info("Quantized {} to {} ({}): {} -> {} bytes in {} ms", request.model(), output, config.mode(),
                 r.inputBytes(), r.outputBytes(), total.toMillis());
         return r;
+    }
+
+    /**
+     * Refuses an INT8 result that left every weight in float, and a result that left weights in float
+     * and is larger than its input: both would be a model that only looks quantized.
+     *
+     * @throws ModelException with the first reason per op type and what to do
+     */
+    private static void checkSomethingGained(QuantizationRequest request, OnnxModel model, OnnxModel quantized,
+            WeightCensus census, WeightSummary weights, List<NodeDecision> decisions) {
+        QuantizationMode mode = request.config().mode();
+        String todo = " Weights held in Constant nodes and constant subgraphs are folded before quantizing; a weight"
+                + " computed from the model's inputs cannot be. Check --exclude-op/--exclude-node (and the API's"
+                + " exclusions), or run 'quant4j quantize --details' to see every node's decision.";
+        if (mode != QuantizationMode.FP16 && weights.converted() == 0) {
+            throw new ModelException("Quantizing " + request.model() + " (" + mode.name().toLowerCase(Locale.ROOT)
+                    + ") would leave every weight in float (" + weights.leftFloat() + " float weight tensors, "
+                    + census.computedWeights().size() + " op types with computed weights), so nothing is written."
+                    + " First reason per op type: " + census.firstReasons(decisions) + "." + todo);
+        }
+        long inputBytes = model.proto().getSerializedSize();
+        long outputBytes = quantized.proto().getSerializedSize();
+        // A toy model whose every weight is int8 can still grow by the quantization nodes; the summary
+        // states that size. Larger with weights left float means the conversion did not pay: refuse it.
+        if (outputBytes > inputBytes && weights.leftFloat() > 0) {
+            throw new ModelException("Quantizing " + request.model() + " (" + mode.name().toLowerCase(Locale.ROOT)
+                    + ") would write " + outputBytes + " bytes, more than the " + inputBytes + " bytes of the input,"
+                    + " so nothing is written: only " + weights.converted() + " of " + weights.total()
+                    + " weight tensors are " + weights.precision() + " (" + weights.convertedBytes() + " bytes), "
+                    + weights.leftFloat() + " stay float (" + weights.leftFloatBytes() + " bytes), and the added"
+                    + " quantization nodes and parameters outweigh what they save. First reason per op type for"
+                    + " weights left float: " + census.firstReasons(decisions) + "." + todo);
+        }
     }
 
     private static Provenance provenance(QuantizationRequest request) {

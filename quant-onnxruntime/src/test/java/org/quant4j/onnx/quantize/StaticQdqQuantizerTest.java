@@ -81,6 +81,12 @@ class StaticQdqQuantizerTest {
         return quantize(model, dir.resolve("cnn-int8.onnx"), config, data);
     }
 
+    /** {@link ReferenceGraphs#wideHeadCnn}: keeping some convolutions float still gives a smaller file. */
+    private QuantizationResult quantizeWideHeadCnn(QuantizationConfig config, Dataset data) {
+        Path model = write(ReferenceGraphs.wideHeadCnn(7), dir.resolve("wide.onnx"));
+        return quantize(model, dir.resolve("wide-int8.onnx"), config, data);
+    }
+
     @ParameterizedTest
     @EnumSource(value = OptimizationLevel.class, names = {"EXTENDED", "ALL"})
     void smallCnnRunsOnIntegerKernelsInOnnxRuntime(OptimizationLevel level) {
@@ -103,21 +109,21 @@ class StaticQdqQuantizerTest {
 
     @Test
     void excludedNodeStaysFloatAndSaysWhy() {
-        QuantizationResult r = quantizeSmallCnn(QuantizationConfig.builder().excludeNode("Conv_1").build(),
+        QuantizationResult r = quantizeWideHeadCnn(QuantizationConfig.builder().excludeNode("Conv_1").build(),
                 images(64, 1));
         NodeDecision conv1 = decision(r, "Conv_1");
         assertEquals(Action.SKIPPED, conv1.action());
         assertEquals("excluded by node name", conv1.reason());
         assertEquals(Action.QUANTIZED, decision(r, "Conv").action());
         OptimizedOps ops = optimizedOps(r.output(), OptimizationLevel.EXTENDED);
-        LOG.info("smallCnn with Conv_1 excluded: {}", ops.counts());
+        LOG.info("wide-head CNN with Conv_1 excluded: {}", ops.counts());
         assertCount(ops, 1, "QLinearConv");
         assertCount(ops, 1, "Conv", "FusedConv");
     }
 
     @Test
     void excludedOpTypeKeepsEveryConvFloat() {
-        QuantizationResult r = quantizeSmallCnn(QuantizationConfig.builder().excludeOpType("Conv").build(),
+        QuantizationResult r = quantizeWideHeadCnn(QuantizationConfig.builder().excludeOpType("Conv").build(),
                 images(64, 2));
         for (String conv : List.of("Conv", "Conv_1")) {
             assertEquals(new NodeDecision(conv, "Conv", Action.SKIPPED, "excluded by op type Conv"), decision(r, conv));

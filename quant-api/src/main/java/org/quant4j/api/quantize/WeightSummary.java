@@ -1,0 +1,35 @@
+package org.quant4j.api.quantize;
+
+import java.util.Objects;
+
+/**
+ * What a quantization really did to the weights of the layers that have them (Conv, Gemm, MatMul,
+ * ...): how many weight tensors it stored in the lower precision and how many it left in float, with
+ * their sizes in bytes as stored.
+ *
+ * @param precision       the lower precision, {@code "int8"} or {@code "float16"}
+ * @param converted       weight tensors stored in {@code precision}
+ * @param convertedBytes  their size in that precision
+ * @param leftFloat       weight tensors left in float32
+ * @param leftFloatBytes  their size
+ */
+public record WeightSummary(String precision, int converted, long convertedBytes, int leftFloat,
+        long leftFloatBytes) {
+
+    public WeightSummary {
+        Objects.requireNonNull(precision, "precision");
+        if (converted < 0 || convertedBytes < 0 || leftFloat < 0 || leftFloatBytes < 0) {
+            throw new IllegalArgumentException("Weight counts and sizes cannot be negative");
+        }
+    }
+
+    /** No weights at all (e.g. a result made before weights were counted). */
+    public static WeightSummary none(String precision) {
+        return new WeightSummary(precision, 0, 0, 0, 0);
+    }
+
+    /** Weight tensors in all. */
+    public int total() {
+        return converted + leftFloat;
+    }
+}
