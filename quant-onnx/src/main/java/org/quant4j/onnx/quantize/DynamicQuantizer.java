@@ -120,7 +120,11 @@ public final class DynamicQuantizer implements GraphQuantizer {
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, p.skipReason()));
                 continue;
             }
-            String reason = OpTable.of(n).dynamic() == DynamicForm.LSTM ? rewriter.lstm(n) : rewriter.matMul(n);
+            String reason = switch (OpTable.of(n).dynamic()) {
+                case LSTM -> rewriter.lstm(n);
+                case CONV_INTEGER -> rewriter.conv(n);
+                default -> rewriter.matMul(n);
+            };
             LOG.debug("Quantized {} ({}): {}", n.name(), n.opType(), reason);
             decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, reason));
         }
@@ -141,11 +145,11 @@ public final class DynamicQuantizer implements GraphQuantizer {
             return Optional.of("layout=1 (batch-major) is not supported by DynamicQuantizeLSTM");
         }
         return spec.weightInputs().stream()
-                .map(i -> weightBlocker(graph, n.input(i), form.weightRank()))
+                .map(i -> weightBlocker(graph, n.input(i), form))
                 .flatMap(Optional::stream).findFirst();
     }
 
-    private static Optional<String> weightBlocker(Graph graph, String weight, int rank) {
+    private static Optional<String> weightBlocker(Graph graph, String weight, DynamicForm form) {
         Optional<TensorProto> t = weight.isEmpty() ? Optional.empty() : graph.initializer(weight);
         if (t.isEmpty()) {
             return Optional.of(NOT_CONSTANT);
@@ -154,8 +158,9 @@ public final class DynamicQuantizer implements GraphQuantizer {
             return Optional.of("weight '" + weight + "' is " + TensorProtos.typeName(t.get().getDataType())
                     + ", not float32");
         }
-        if (t.get().getDimsCount() != rank) {
-            return Optional.of("weight '" + weight + "' has rank " + t.get().getDimsCount() + ", expected " + rank);
+        if (!form.acceptsRank(t.get().getDimsCount())) {
+            return Optional.of("weight '" + weight + "' has rank " + t.get().getDimsCount() + ", expected "
+                    + (form == DynamicForm.CONV_INTEGER ? "3 or more" : form.weightRank()));
         }
         return Optional.empty();
     }
@@ -232,6 +237,76 @@ public final class DynamicQuantizer implements GraphQuantizer {
                     + (transB ? " from the transposed weight (transB=1)" : "")
                     + ", uint8 activations quantized at run time: DynamicQuantizeLinear, MatMulInteger, Cast, Mul"
                     + (bias != null ? ", Add" : "") + " (ONNX Runtime fuses them into DynamicQuantizeMatMul)";
+        }
+
+        /**
+         * Rewrites a Conv into {@code DynamicQuantizeLinear(X) -> ConvInteger(X_q, W_q, X_zp, W_zp) ->
+         * Cast(float) -> Mul(X_scale * W_scale) [-> Add(bias)]}, as ONNX Runtime's {@code quantize_dynamic}
+         * does; returns the decision reason. ONNX Runtime's CPU ConvInteger takes uint8 weights with one
+         * scalar zero point only, so the weights are quantized as symmetric narrow-range int8 (the
+         * levels of the MatMul weights) and stored shifted by 128 as uint8 with zero point 128; per
+         * channel, the scales of shape {@code [M, 1, ...]} are applied after the integer convolution,
+         * which the shared zero point allows.
+         */
+        String conv(Node n) {
+            OpSpec spec = OpTable.of(n);
+            String weightName = n.input(spec.weightInput());
+            FloatTensor w = graph.floatInitializer(weightName).orElseThrow();
+            long[] dims = w.shape();
+            int m = (int) dims[0];
+            int k = w.size() / m;
+            // Weights are operand A of MLAS's u8u8 GEMM, which widens both operands to 16 bits and adds
+            // products in int32: no int16 pair sums that could saturate, so no kernel target limits them.
+            QuantScheme scheme = config.weightScheme(0);
+            Int8Matrix q = quantize(w.data(), m, k, scheme, null);
+            int[] unsigned = new int[q.values().length];
+            for (int i = 0; i < unsigned.length; i++) {
+                unsigned[i] = q.values()[i] + 128;
+            }
+            floatWeights.add(weightName);
+            String wq = graph.uniqueName(weightName + "_quantized");
+            graph.putInitializer(TensorProtos.uint8s(wq, dims, unsigned));
+            String wzp = graph.uniqueName(weightName + "_zero_point");
+            graph.putInitializer(TensorProtos.uint8s(wzp, new long[0], 128));
+            // Scales broadcast over the output [N, M, spatial...]: [M, 1, ...] per channel, a scalar per tensor.
+            long[] scaleShape = new long[dims.length - 1];
+            java.util.Arrays.fill(scaleShape, 1);
+            scaleShape[0] = m;
+            String wscale = graph.putInitializer(graph.uniqueName(weightName + "_scale"),
+                    new FloatTensor(scheme.perChannel() ? scaleShape : new long[0], q.params().scales()));
+
+            String bias = null;
+            String b = spec.biasInput() < n.inputs().size() ? n.input(spec.biasInput()) : "";
+            if (!b.isEmpty()) {
+                Optional<FloatTensor> constant = graph.floatInitializer(b);
+                if (constant.isPresent()) {
+                    floatWeights.add(b);
+                    bias = graph.putInitializer(graph.uniqueName(b + "_reshaped"),
+                            new FloatTensor(scaleShape, constant.get().data()));
+                } else {
+                    String shape = graph.uniqueName(b + "_shape");
+                    graph.putInitializer(TensorProtos.int64s(shape, new long[] {scaleShape.length}, scaleShape));
+                    bias = add(n.name() + "_bias_Reshape", "Reshape", List.of(b, shape), null);
+                }
+            }
+            String y = n.output(0);
+            String x = n.input(0);
+            List<AttributeProto> attributes = List.copyOf(n.attributes().values());
+            graph.removeNode(n.name());
+            DynamicActivation act = activation(x);
+            String integer = add(n.name() + "_ConvInteger", "ConvInteger",
+                    List.of(act.quantized(), wq, act.zeroPoint(), wzp), null, attributes.toArray(AttributeProto[]::new));
+            String asFloat = add(n.name() + "_Cast", "Cast", List.of(integer), null,
+                    Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE));
+            String scale = add(n.name() + "_scales_Mul", "Mul", List.of(act.scale(), wscale), null);
+            String product = add(n.name() + "_output_Mul", "Mul", List.of(asFloat, scale), bias == null ? y : null);
+            if (bias != null) {
+                add(n.name() + "_bias_Add", "Add", List.of(product, bias), y);
+            }
+            return "int8 weights " + (scheme.perChannel() ? "per channel (" + m + " output channels)" : "per tensor")
+                    + " stored as uint8 with zero point 128 (ConvInteger's CPU kernel takes uint8 weights), uint8"
+                    + " activations quantized at run time: DynamicQuantizeLinear, ConvInteger, Cast, Mul"
+                    + (bias != null ? ", Add" : "");
         }
 
         /** {@code beta * C} of a Gemm, or null when it has no C or beta is 0. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantException;
@@ -114,8 +115,13 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         graph.requireOpset(REQUIRED_OPSET);
         RunnerOptions options = request.threads() > 0
                 ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
+        boolean fp16 = config.mode() == QuantizationMode.FP16;
+        // FP16 checks true extremes, whatever calibration method the config names.
+        QuantizationConfig calibrationConfig = fp16
+                ? config.toBuilder().calibrationMethod(CalibrationMethod.MIN_MAX).build() : config;
         QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
-                data -> new CalibrationPass(config, data, request.batchSize(), request.listener(), options)));
+                data -> new CalibrationPass(calibrationConfig, data, request.batchSize(), request.listener(), options)));
+        OnnxModel beforeFp16 = fp16 && request.calibrationData().isPresent() ? graph.toModel() : null;
         GraphQuantization result = quantizer.quantize(graph, context);
         for (NodeDecision d : result.decisions()) {
             NodeDecision before = transformDecisions.get(d.nodeName());
@@ -123,9 +129,15 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                     : new NodeDecision(d.nodeName(), d.opType(), d.action(), d.reason() + "; " + before.reason()));
         }
         OnnxModel quantized = graph.toModel();
-        List<String> warnings = config.mode() == QuantizationMode.FP16 ? List.of()
-                : KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
-                        options);
+        List<String> warnings = new ArrayList<>(result.warnings());
+        warnings.forEach(w -> LOG.warn("{}", w));
+        if (beforeFp16 != null) {
+            Fp16OutputCheck.check(beforeFp16, quantized, request.calibrationData().get(), request.batchSize(), options);
+        }
+        if (!fp16) {
+            warnings.addAll(KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
+                    options));
+        }
         // Calibration may take minutes: check again that no file appeared at the output meanwhile.
         request.checkOutput();
         quantized.write(output);
@@ -152,8 +164,11 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 .quantization(NAME, config)
                 .tool("quant4j", Quant4jVersion.get())
                 .backend("onnxruntime", OrtRuntime.version());
-        if (config.mode() == QuantizationMode.STATIC) {
-            p.calibration(config.calibrationMethod().id(),
+        if (config.mode() == QuantizationMode.STATIC
+                || config.mode() == QuantizationMode.FP16 && request.calibrationData().isPresent()) {
+            // FP16 observes ranges with min-max whatever the config names (see quantize).
+            p.calibration((config.mode() == QuantizationMode.FP16 ? CalibrationMethod.MIN_MAX
+                    : config.calibrationMethod()).id(),
                     request.calibrationData().map(d -> d.fingerprint()).orElse("none"));
             p.put(Provenance.CALIBRATION_OPTIONS, config.calibrationOptions().toString());
             p.put(Provenance.CALIBRATION_SAMPLES,
