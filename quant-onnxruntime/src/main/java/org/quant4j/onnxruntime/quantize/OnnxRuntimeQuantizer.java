@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * (Identity/Dropout removal, BatchNormalization folding), raises the opset to 13 where that
  * changes no node, hands the graph to the {@link GraphQuantizer} of the requested mode and writes
  * the result atomically. The input file is never modified; when anything fails, nothing is written.
+ * FP16 with calibration data observes min-max ranges (whatever method the config names) so that
+ * {@link Fp16Converter} keeps out-of-range nodes in float32, then runs the converted and the original
+ * model on the first batches of the data and refuses a result with inf/NaN where float32 is finite
+ * ({@link Fp16OutputCheck}).
  */
 public final class OnnxRuntimeQuantizer implements Quantizer {
 

@@ -350,7 +350,7 @@ class DynamicQuantizerTest {
         Graph alone = b.graph();
         ModelException e = assertThrows(ModelException.class,
                 () -> new DynamicQuantizer().quantize(alone, context(true)));
-        assertTrue(e.getMessage().contains("no MatMul, Gemm or LSTM with constant weights to quantize dynamically"),
+        assertTrue(e.getMessage().contains("no MatMul, Gemm, LSTM or Conv with constant weights to quantize dynamically"),
                 e.getMessage());
         assertTrue(e.getMessage().contains(DynamicQuantizer.NOT_CONSTANT), e.getMessage());
 
@@ -421,6 +421,32 @@ class DynamicQuantizerTest {
         double sqnr = sqnrDb(output(fp32, input), output(quantized.proto(), input));
         LOG.info("Conv-only dynamic ({}): SQNR {} dB", perChannel ? "per channel" : "per tensor",
                 String.format("%.2f", sqnr));
+        assertTrue(sqnr >= 30, "SQNR " + sqnr);
+    }
+
+    @Test
+    void convStaysFloatBesideAGemmUnlessDynamicConvIsAsked() {
+        ModelProto fp32 = ReferenceGraphs.smallCnn(3);
+        Graph byDefault = prepared(fp32);
+        GraphQuantization r = new DynamicQuantizer().quantize(byDefault, context(true));
+        for (NodeDecision d : r.decisions()) {
+            if (d.opType().equals("Conv")) {
+                assertEquals(Action.SKIPPED, d.action(), d.toString());
+                assertEquals(DynamicQuantizer.CONV_LEFT_FLOAT, d.reason());
+            } else {
+                assertEquals(Action.QUANTIZED, d.action(), d.toString());
+            }
+        }
+        assertEquals(2, byDefault.nodes().stream().filter(n -> n.is("Conv")).count());
+
+        Graph asked = prepared(fp32);
+        QuantizationContext withConv = QuantizationContext.withoutData(QuantizationConfig.builder()
+                .mode(QuantizationMode.DYNAMIC).dynamicConv(true).build());
+        GraphQuantization all = new DynamicQuantizer().quantize(asked, withConv);
+        assertTrue(all.decisions().stream().allMatch(d -> d.action() == Action.QUANTIZED), all.toString());
+        assertEquals(2, asked.nodes().stream().filter(n -> n.is("ConvInteger")).count());
+        FloatTensor input = random(17, 8, 1, 28, 28);
+        double sqnr = sqnrDb(output(fp32, input), output(asked.toModel().proto(), input));
         assertTrue(sqnr >= 30, "SQNR " + sqnr);
     }
 }
