@@ -29,6 +29,7 @@ public final class QuantizationConfig {
     private final Set<String> excludeOpTypes;
     private final Map<String, TensorOverride> tensorOverrides;
     private final long seed;
+    private final boolean dynamicConv;
 
     private QuantizationConfig(Builder b) {
         this.mode = b.mode;
@@ -44,6 +45,7 @@ public final class QuantizationConfig {
         this.excludeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeOpTypes));
         this.tensorOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.tensorOverrides));
         this.seed = b.seed;
+        this.dynamicConv = b.dynamicConv;
     }
 
     public static Builder builder() {
@@ -129,6 +131,16 @@ public final class QuantizationConfig {
     }
 
     /**
+     * Whether dynamic mode quantizes every Conv (ConvInteger) even when the model has MatMul, Gemm or
+     * LSTM to quantize; by default it quantizes Conv only in models that have nothing else to quantize,
+     * since ONNX Runtime's float Conv is faster and more accurate than its ConvInteger on the reference
+     * models.
+     */
+    public boolean dynamicConv() {
+        return dynamicConv;
+    }
+
+    /**
      * Why a node with this name and op type is not selected, or {@code null} when it is. Used by
      * quantizers so that every skip carries a reason a user can read.
      */
@@ -163,6 +175,7 @@ public final class QuantizationConfig {
         b.excludeOpTypes.addAll(excludeOpTypes);
         b.tensorOverrides.putAll(tensorOverrides);
         b.seed = seed;
+        b.dynamicConv = dynamicConv;
         return b;
     }
 
@@ -170,7 +183,8 @@ public final class QuantizationConfig {
     public String toString() {
         return "QuantizationConfig[mode=" + mode + ", method=" + calibrationMethod.id() + ", perChannel=" + perChannel
                 + ", activations=" + activationScheme + ", weights=" + weightPrecision + ", target=" + kernelTarget.id()
-                + ", excludeNodes=" + excludeNodes + ", excludeOpTypes=" + excludeOpTypes + "]";
+                + ", excludeNodes=" + excludeNodes + ", excludeOpTypes=" + excludeOpTypes
+                + (dynamicConv ? ", dynamicConv=true" : "") + "]";
     }
 
     /**
@@ -191,6 +205,7 @@ public final class QuantizationConfig {
         private final Set<String> excludeOpTypes = new LinkedHashSet<>();
         private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
         private long seed = 42L;
+        private boolean dynamicConv;
 
         private Builder() {
         }
@@ -259,6 +274,12 @@ public final class QuantizationConfig {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** See {@link QuantizationConfig#dynamicConv()}. */
+        public Builder dynamicConv(boolean dynamicConv) {
+            this.dynamicConv = dynamicConv;
             return this;
         }
 

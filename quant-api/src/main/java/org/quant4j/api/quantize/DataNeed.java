@@ -12,6 +12,13 @@ public enum DataNeed {
     /** A few hundred representative inputs whose activation ranges are observed; labels are not used. */
     CALIBRATION_SAMPLES,
     /**
+     * Calibration samples used when given, and the mode works without them (e.g. FP16: with data it
+     * keeps the nodes whose values leave the float16 range in float32 and checks the result for
+     * inf/NaN; without, it converts every node and says that nothing was checked). Callers pass the
+     * calibration samples they have.
+     */
+    OPTIONAL_CALIBRATION_SAMPLES,
+    /**
      * The whole labelled training set: the quantizer trains on it (quantization-aware training) and
      * picks its own calibration and validation parts from it.
      */
@@ -19,6 +26,16 @@ public enum DataNeed {
 
     /** Whether the request must carry data. */
     public boolean needsData() {
+        return this != NONE && this != OPTIONAL_CALIBRATION_SAMPLES;
+    }
+
+    /** Whether the quantizer uses data when the request carries it (required or optional). */
+    public boolean usesData() {
         return this != NONE;
+    }
+
+    /** Whether the data used is calibration samples (required or optional), not labelled training data. */
+    public boolean usesCalibrationSamples() {
+        return this == CALIBRATION_SAMPLES || this == OPTIONAL_CALIBRATION_SAMPLES;
     }
 }

@@ -37,13 +37,19 @@ public final class QuantizationOptions {
             description = "Leave every node of this op type in float, e.g. Gemm or Conv,Add; repeatable.")
     private List<String> excludeOps = new ArrayList<>();
 
+    @Option(names = "--dynamic-conv",
+            description = "Dynamic mode: quantize every Conv as ConvInteger even when the model has MatMul, Gemm or"
+                    + " LSTM to quantize (default: Conv only in models with nothing else to quantize, since ONNX"
+                    + " Runtime's float Conv is faster and more accurate on the reference models).")
+    private boolean dynamicConv;
+
     public QuantizationMode mode() {
         return mode;
     }
 
     /** Mode, per-channel setting, kernel target and exclusions set on {@code config}. */
     public QuantizationConfig.Builder applyTo(QuantizationConfig.Builder config) {
-        config.mode(mode).perChannel(perChannel).kernelTarget(target);
+        config.mode(mode).perChannel(perChannel).kernelTarget(target).dynamicConv(dynamicConv);
         excludeNodes.forEach(config::excludeNode);
         excludeOps.forEach(config::excludeOpType);
         return config;

@@ -122,7 +122,8 @@ public final class QuantizeCommand extends CliCommand {
         DataNeed need = Quantizers.registry().find(backend).dataNeed(mode);
         Dataset calibrationData = null;
         OpenedData opened = null;
-        if (need.needsData()) {
+        // Data that is optional for the mode (FP16's range check) is used when --data is given.
+        if (need.needsData() || need.usesData() && data.given()) {
             if (!data.given()) {
                 throw usageError("Static quantization calibrates on data: give it with --data, or use --mode dynamic"
                         + " or --mode fp16, which need none");

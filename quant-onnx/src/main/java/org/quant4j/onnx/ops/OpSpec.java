@@ -114,6 +114,11 @@ public record OpSpec(String opType, QdqRole qdq, QdqInputs qdqInputs, List<Integ
         MATMUL_INTEGER(2),
         /** com.microsoft DynamicQuantizeLSTM with constant weights of rank 3. */
         LSTM(3),
+        /**
+         * ConvInteger with a constant weight {@code [M, C/group, k...]} of rank 3 or more; chosen by
+         * {@code QuantizationConfig#dynamicOpTypes}, since float Conv is often faster on CPU.
+         */
+        CONV_INTEGER(-3),
         /** Not quantized dynamically. */
         NONE(0);
 
@@ -123,9 +128,14 @@ public record OpSpec(String opType, QdqRole qdq, QdqInputs qdqInputs, List<Integ
             this.weightRank = weightRank;
         }
 
-        /** The rank every weight of the op must have. */
+        /** The rank every weight of the op must have; for {@link #CONV_INTEGER}, the smallest rank (3). */
         public int weightRank() {
-            return weightRank;
+            return Math.abs(weightRank);
+        }
+
+        /** Whether a weight of rank {@code rank} fits: exactly {@link #weightRank}, or at least it for convolutions. */
+        public boolean acceptsRank(int rank) {
+            return weightRank < 0 ? rank >= -weightRank : rank == weightRank;
         }
     }
 

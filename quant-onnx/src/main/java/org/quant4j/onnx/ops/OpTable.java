@@ -46,7 +46,7 @@ public final class OpTable {
     private static Map<String, OpSpec> specs() {
         Map<String, OpSpec.Builder> b = new LinkedHashMap<>();
         b.put("Conv", OpSpec.builder("Conv").compute(QdqInputs.WEIGHTED).weights(CONV_AXIS, 1).bias(2)
-                .shape(ShapeRule.CONV).foldsBatchNorm().quantizesFloatWeights());
+                .shape(ShapeRule.CONV).dynamic(DynamicForm.CONV_INTEGER).foldsBatchNorm().quantizesFloatWeights());
         b.put("ConvTranspose", OpSpec.builder("ConvTranspose").compute(QdqInputs.WEIGHTED)
                 .weights(CONV_TRANSPOSE_AXIS, 1).bias(2).quantizesFloatWeights());
         b.put("Gemm", OpSpec.builder("Gemm").compute(QdqInputs.WEIGHT_IF_CONSTANT).weights(GEMM_AXIS, 1).bias(2)

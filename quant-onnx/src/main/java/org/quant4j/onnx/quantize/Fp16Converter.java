@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.quant4j.api.ModelException;
+import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.TensorRange;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.NodeDecision.Action;
 import org.quant4j.onnx.graph.Attributes;
@@ -58,6 +61,16 @@ import org.slf4j.LoggerFactory;
  * and folds the weight casts into float32 initializers. The converted model therefore loads and runs
  * on CPU, including float16 {@code BatchNormalization} and {@code LSTM} inputs, and is about half the
  * size on disk, but it is not faster on CPU: float16 is for GPUs and float16-capable CPUs.
+ *
+ * <p><b>Ranges.</b> With calibration data ({@link QuantizationContext#calibration()}), every float32
+ * tensor's min-max range is observed on the data first, and a node stays float32 when a tensor it
+ * reads or writes is unsafe in float16: its magnitude exceeds {@link #SAFE_FRACTION} of the float16
+ * range ({@code 65504 / 8 = 8188}), its positive (or negative) values come below float16's smallest
+ * normal number ({@code 2^-14}) where it feeds a {@code Log}, {@code Reciprocal} or the divisor of a
+ * {@code Div} (values that float16 flushes towards 0 there become huge or infinite), or, for the ops
+ * that square their input inside ({@link #SQUARING_OPS}), the square of its input's magnitude exceeds
+ * the limit. Each such node's decision names the tensor and its range. Without data, every node is
+ * converted as before and the result's warnings say that ranges were not checked.
  */
 public final class Fp16Converter implements GraphQuantizer {
 
@@ -78,7 +91,56 @@ public final class Fp16Converter implements GraphQuantizer {
             "Resize", "Range", "CumSum", "Min", "Max", "Upsample", "QuantizeLinear", "DequantizeLinear",
             "DynamicQuantizeLinear");
 
+    /**
+     * Fraction of float16's largest finite value (65504) that a tensor's magnitude on the calibration
+     * data may reach and still run in float16: 1/8, a limit of 8188. The margin covers inputs beyond
+     * the calibration sample (the largest of a few hundred samples often underestimates the largest of
+     * a test set by a factor of 2 to 4), and the partial sums that a float16 MatMul, Conv or
+     * ReduceSum accumulates on hardware that accumulates in float16; three binary orders of magnitude
+     * still leave every ordinary activation (at most a few hundred in the reference models, a few
+     * thousand at the outliers of transformers) in float16.
+     */
+    public static final double SAFE_FRACTION = 1.0 / 8;
+
+    /** Float16's largest finite value. */
+    static final double FLOAT16_MAX = 65504;
+
+    /** Float16's smallest positive normal number, 2^-14; below it values lose precision, then become 0. */
+    static final double FLOAT16_MIN_NORMAL = 0x1p-14;
+
+    /**
+     * Ops that square their input inside (norms, variances): their input's magnitude squared must stay
+     * within the limit even when their output is small.
+     */
+    public static final Set<String> SQUARING_OPS = Set.of("ReduceL2", "ReduceSumSquare", "LpNormalization",
+            "LayerNormalization", "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
+            "LpPool");
+
+    /** Ops whose result blows up when an input (by index) flushes towards zero in float16. */
+    private static final Map<String, Integer> SMALL_VALUE_INPUTS = Map.of("Log", 0, "Reciprocal", 0, "Div", 1);
+
     private static final Logger LOG = LoggerFactory.getLogger(Fp16Converter.class);
+
+    private final double safeFraction;
+
+    /** A converter that keeps in float32 what exceeds {@link #SAFE_FRACTION} of the float16 range on the data. */
+    public Fp16Converter() {
+        this(SAFE_FRACTION);
+    }
+
+    /**
+     * A converter that keeps in float32 the nodes whose tensors exceed {@code safeFraction} of the
+     * float16 range on the calibration data.
+     *
+     * @param safeFraction in (0, 1]
+     */
+    public Fp16Converter(double safeFraction) {
+        if (!(safeFraction > 0 && safeFraction <= 1)) {
+            throw new IllegalArgumentException("The safe fraction of the float16 range must be in (0, 1], got "
+                    + safeFraction);
+        }
+        this.safeFraction = safeFraction;
+    }
 
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int FLOAT16 = TensorProto.DataType.FLOAT16_VALUE;
@@ -101,6 +163,25 @@ public final class Fp16Converter implements GraphQuantizer {
     public GraphQuantization quantize(Graph graph, QuantizationContext context) {
         Set<String> floats = floatTensors(graph);
         List<Node> nodes = graph.nodes();
+        List<String> warnings = new ArrayList<>();
+        Duration calibrationTime = Duration.ZERO;
+        RangeCheck ranges = null;
+        if (context.calibration().isPresent()) {
+            TensorCalibration calibration = context.calibration().get();
+            calibration.requireMatchingInputs(graph);
+            List<String> tensors = floats.stream().filter(t -> !graph.isInitializer(t)).sorted().toList();
+            // Asymmetric: the true min and max of each tensor, not a symmetric envelope.
+            CalibratedRanges observed = calibration.calibrate(graph, tensors, t -> QuantScheme.UINT8_ASYMMETRIC);
+            calibrationTime = observed.time();
+            ranges = new RangeCheck(graph, observed.ranges(), FLOAT16_MAX * safeFraction, safeFraction);
+            LOG.info("Checked the float16 ranges of {} tensors on {} samples", observed.ranges().size(),
+                    observed.samples());
+        } else {
+            warnings.add("Float16 ranges were not checked: without calibration data every node is converted, and"
+                    + " values beyond ±65504 (or tiny values before Log, Reciprocal or Div) become inf or NaN at run"
+                    + " time; give calibration data (--data) to keep such nodes in float32 and check the converted"
+                    + " model for inf/NaN");
+        }
         Map<String, String> kept = new LinkedHashMap<>();
         Set<String> converted = new LinkedHashSet<>();
         Set<String> untouched = new HashSet<>();
@@ -108,6 +189,9 @@ public final class Fp16Converter implements GraphQuantizer {
             boolean touchesFloat = n.inputs().stream().anyMatch(floats::contains)
                     || n.outputs().stream().anyMatch(floats::contains);
             String reason = touchesFloat ? keepReason(n, context) : null;
+            if (reason == null && touchesFloat && ranges != null) {
+                reason = ranges.keepReason(n, floats);
+            }
             if (!touchesFloat) {
                 untouched.add(n.name());
             } else if (reason != null) {
@@ -145,7 +229,119 @@ public final class Fp16Converter implements GraphQuantizer {
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, c.convertedReason(n)));
             }
         }
-        return GraphQuantization.of(decisions);
+        if (ranges != null) {
+            long keptForRange = kept.values().stream().filter(r -> r.startsWith(RangeCheck.PREFIX)).count();
+            LOG.info("{} of {} float nodes kept in float32 because their values leave the float16 range on the data",
+                    keptForRange, kept.size() + converted.size());
+        }
+        return new GraphQuantization(decisions, Map.of(), calibrationTime, warnings);
+    }
+
+    /**
+     * Which tensors are unsafe in float16 on the calibration data, from their observed ranges
+     * (activations) or values (initializers).
+     */
+    private static final class RangeCheck {
+        /** How every range-based reason begins. */
+        static final String PREFIX = "float16 range: ";
+
+        private final Graph graph;
+        private final Map<String, TensorRange> ranges;
+        private final double limit;
+        private final double fraction;
+        private final Map<String, TensorRange> initializerRanges = new HashMap<>();
+
+        RangeCheck(Graph graph, Map<String, TensorRange> ranges, double limit, double fraction) {
+            this.graph = graph;
+            this.ranges = ranges;
+            this.limit = limit;
+            this.fraction = fraction;
+        }
+
+        /** The range of a tensor: observed on the data, or an initializer's values; null when unknown. */
+        private TensorRange range(String tensor) {
+            TensorRange r = ranges.get(tensor);
+            if (r != null || !graph.isInitializer(tensor)) {
+                return r;
+            }
+            return initializerRanges.computeIfAbsent(tensor, t -> graph.floatInitializer(t).map(v -> {
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < v.size(); i++) {
+                    float x = v.get(i);
+                    if (Float.isFinite(x)) {
+                        min = Math.min(min, x);
+                        max = Math.max(max, x);
+                    }
+                }
+                return min <= max ? new TensorRange(min, max) : null;
+            }).orElse(null));
+        }
+
+        /** Smallest positive value of a tensor's range side that matters for a divisor or Log input. */
+        private static double nearestToZero(TensorRange r) {
+            if (r.min() > 0) {
+                return r.min();
+            }
+            if (r.max() < 0) {
+                return -r.max();
+            }
+            return Double.NaN;
+        }
+
+        /** Why {@code n} must stay float32 for the ranges of its tensors, or null. */
+        String keepReason(Node n, Set<String> floats) {
+            List<String> tensors = new ArrayList<>();
+            n.inputs().stream().filter(t -> !t.isEmpty() && floats.contains(t)).forEach(tensors::add);
+            n.outputs().stream().filter(t -> !t.isEmpty() && floats.contains(t)).forEach(tensors::add);
+            for (String t : tensors) {
+                TensorRange r = range(t);
+                if (r == null) {
+                    continue;
+                }
+                double amax = Math.max(Math.abs(r.min()), Math.abs(r.max()));
+                if (amax > limit) {
+                    return String.format(java.util.Locale.ROOT, PREFIX + "'%s' reaches %.4g on the calibration data,"
+                            + " beyond %s of the float16 range (|x| <= %.0f)", t, amax, fractionText(), limit);
+                }
+                String small = smallValueReason(t, r);
+                if (small != null) {
+                    return small;
+                }
+            }
+            if (SQUARING_OPS.contains(n.opType()) && !n.inputs().isEmpty()) {
+                TensorRange r = range(n.input(0));
+                double amax = r == null ? 0 : Math.max(Math.abs(r.min()), Math.abs(r.max()));
+                if (amax * amax > limit) {
+                    return String.format(java.util.Locale.ROOT, PREFIX + "%s squares its input '%s', which reaches"
+                            + " %.4g on the calibration data: %.4g is beyond %s of the float16 range (|x| <= %.0f)",
+                            n.opType(), n.input(0), amax, amax * amax, fractionText(), limit);
+                }
+            }
+            return null;
+        }
+
+        /** Why tensor {@code t} is unsafe in float16 for what its small values feed, or null. */
+        private String smallValueReason(String t, TensorRange r) {
+            double nearest = nearestToZero(r);
+            if (!(nearest < FLOAT16_MIN_NORMAL)) {
+                return null;
+            }
+            for (Node reader : graph.consumers(t)) {
+                Integer input = SMALL_VALUE_INPUTS.get(reader.opType());
+                if (input != null && input < reader.inputs().size() && reader.input(input).equals(t)) {
+                    return String.format(java.util.Locale.ROOT, PREFIX + "'%s' comes as close to 0 as %.3g on the"
+                            + " calibration data, below float16's smallest normal number 2^-14 (6.1e-5), and feeds"
+                            + " %s '%s', whose result float16's loss of those values would blow up", t, nearest,
+                            reader.opType(), reader.name());
+                }
+            }
+            return null;
+        }
+
+        private String fractionText() {
+            return fraction == SAFE_FRACTION ? "1/8" : String.format(java.util.Locale.ROOT, "%.3g", fraction);
+        }
     }
 
     /** Why node {@code n} stays float32, or null when it is converted. */

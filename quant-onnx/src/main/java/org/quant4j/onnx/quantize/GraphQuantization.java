@@ -15,14 +15,21 @@ import org.quant4j.api.quantize.NodeDecision;
  * @param decisions       one decision per node considered
  * @param ranges          calibrated activation ranges by tensor name (empty for dynamic and FP16)
  * @param calibrationTime wall time spent calibrating (zero when there was no calibration)
+ * @param warnings        what the user should know about the result as a whole (e.g. what was not checked)
  */
 public record GraphQuantization(List<NodeDecision> decisions, Map<String, TensorRange> ranges,
-        Duration calibrationTime) {
+        Duration calibrationTime, List<String> warnings) {
 
     public GraphQuantization {
         decisions = List.copyOf(decisions);
         ranges = Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
         Objects.requireNonNull(calibrationTime, "calibrationTime");
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public GraphQuantization(List<NodeDecision> decisions, Map<String, TensorRange> ranges, Duration calibrationTime) {
+        this(decisions, ranges, calibrationTime, List.of());
     }
 
     /** Decisions only, for modes without calibration. */

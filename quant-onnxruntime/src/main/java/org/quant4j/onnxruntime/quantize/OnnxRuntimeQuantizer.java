@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.ModelException;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * whose output would be larger than its input, fails with the first reason per op type; the result
  * counts the weight tensors stored in the lower precision and those left float
  * ({@link QuantizationResult#weights()}).
+ *
+ * <p>FP16 with calibration data observes min-max ranges (whatever method the config names) so that
+ * {@link Fp16Converter} keeps out-of-range nodes in float32, then runs the converted and the original
+ * model on the first batches of the data and refuses a result with inf/NaN where float32 is finite
+ * ({@link Fp16OutputCheck}).
  */
 public final class OnnxRuntimeQuantizer implements Quantizer {
 
@@ -125,8 +131,13 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         WeightCensus census = WeightCensus.of(graph);
         RunnerOptions options = request.threads() > 0
                 ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
+        boolean fp16 = config.mode() == QuantizationMode.FP16;
+        // FP16 checks true extremes, whatever calibration method the config names.
+        QuantizationConfig calibrationConfig = fp16
+                ? config.toBuilder().calibrationMethod(CalibrationMethod.MIN_MAX).build() : config;
         QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
-                data -> new CalibrationPass(config, data, request.batchSize(), request.listener(), options)));
+                data -> new CalibrationPass(calibrationConfig, data, request.batchSize(), request.listener(), options)));
+        OnnxModel beforeFp16 = fp16 && request.calibrationData().isPresent() ? graph.toModel() : null;
         GraphQuantization result = quantizer.quantize(graph, context);
         for (NodeDecision d : result.decisions()) {
             NodeDecision before = transformDecisions.get(d.nodeName());
@@ -136,9 +147,15 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         WeightSummary weights = census.after(graph, config.mode());
         OnnxModel quantized = graph.toModel();
         checkSomethingGained(request, model, quantized, census, weights, decisions);
-        List<String> warnings = config.mode() == QuantizationMode.FP16 ? List.of()
-                : KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
-                        options);
+        List<String> warnings = new ArrayList<>(result.warnings());
+        warnings.forEach(w -> LOG.warn("{}", w));
+        if (beforeFp16 != null) {
+            Fp16OutputCheck.check(beforeFp16, quantized, request.calibrationData().get(), request.batchSize(), options);
+        }
+        if (!fp16) {
+            warnings.addAll(KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
+                    options));
+        }
         // Calibration may take minutes: check again that no file appeared at the output meanwhile.
         request.checkOutput();
         quantized.write(output);
@@ -199,8 +216,11 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 .quantization(NAME, config)
                 .tool("quant4j", Quant4jVersion.get())
                 .backend("onnxruntime", OrtRuntime.version());
-        if (config.mode() == QuantizationMode.STATIC) {
-            p.calibration(config.calibrationMethod().id(),
+        if (config.mode() == QuantizationMode.STATIC
+                || config.mode() == QuantizationMode.FP16 && request.calibrationData().isPresent()) {
+            // FP16 observes ranges with min-max whatever the config names (see quantize).
+            p.calibration((config.mode() == QuantizationMode.FP16 ? CalibrationMethod.MIN_MAX
+                    : config.calibrationMethod()).id(),
                     request.calibrationData().map(d -> d.fingerprint()).orElse("none"));
             p.put(Provenance.CALIBRATION_OPTIONS, config.calibrationOptions().toString());
             p.put(Provenance.CALIBRATION_SAMPLES,

@@ -45,10 +45,18 @@ public final class OnnxRuntimeQuantizerProvider implements QuantizerProvider {
         return OrtRuntime.availability().available() ? OrtRuntime.version() : "unknown";
     }
 
-    /** Static INT8 calibrates activation ranges on samples; dynamic INT8 and FP16 need only the model. */
+    /**
+     * Static INT8 calibrates activation ranges on samples; FP16 uses samples when given (to keep nodes
+     * whose values leave the float16 range in float32, and to check the result for inf/NaN); dynamic INT8
+     * needs only the model.
+     */
     @Override
     public DataNeed dataNeed(QuantizationMode mode) {
-        return mode == QuantizationMode.STATIC ? DataNeed.CALIBRATION_SAMPLES : DataNeed.NONE;
+        return switch (mode) {
+            case STATIC -> DataNeed.CALIBRATION_SAMPLES;
+            case FP16 -> DataNeed.OPTIONAL_CALIBRATION_SAMPLES;
+            case DYNAMIC -> DataNeed.NONE;
+        };
     }
 
     @Override

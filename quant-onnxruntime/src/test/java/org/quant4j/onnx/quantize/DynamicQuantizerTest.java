@@ -350,7 +350,7 @@ class DynamicQuantizerTest {
         Graph alone = b.graph();
         ModelException e = assertThrows(ModelException.class,
                 () -> new DynamicQuantizer().quantize(alone, context(true)));
-        assertTrue(e.getMessage().contains("no MatMul, Gemm or LSTM with constant weights to quantize dynamically"),
+        assertTrue(e.getMessage().contains("no MatMul, Gemm, LSTM or Conv with constant weights to quantize dynamically"),
                 e.getMessage());
         assertTrue(e.getMessage().contains(DynamicQuantizer.NOT_CONSTANT), e.getMessage());
 
@@ -373,5 +373,80 @@ class DynamicQuantizerTest {
         double ratio = (double) g.toModel().toBytes().length / fp32.toByteArray().length;
         LOG.info("MLP dynamic size: {} of float32", String.format("%.3f", ratio));
         assertTrue(ratio < 0.35, "size ratio " + ratio);
+    }
+
+    /** Conv only: 1 -> 8 channels with a bias, 8 -> 16 with stride 2, and a depthwise 16-group Conv with a bias. */
+    private static ModelProto convOnly(long seed) {
+        org.quant4j.onnx.builder.HeInitializer init = new org.quant4j.onnx.builder.HeInitializer(seed);
+        GraphBuilder b = GraphBuilder.create("conv_only");
+        String x = b.input(ReferenceGraphs.INPUT, -1, 1, 28, 28);
+        String c1 = b.relu(b.conv(x, init.convWeights(8, 1, 3, 3), init.uniform(-0.1f, 0.1f, 8),
+                org.quant4j.onnx.builder.ConvOptions.of(1, 1)));
+        String c2 = b.relu(b.conv(c1, init.convWeights(16, 8, 3, 3), null, org.quant4j.onnx.builder.ConvOptions.of(2, 1)));
+        String c3 = b.conv(c2, init.he(9, 16, 1, 3, 3), init.uniform(-0.1f, 0.1f, 16),
+                new org.quant4j.onnx.builder.ConvOptions(new long[] {1, 1}, new long[] {1, 1, 1, 1},
+                        new long[] {1, 1}, 16));
+        b.output(c3, ReferenceGraphs.OUTPUT);
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void convOnlyModelRunsOnConvIntegerCloseToFloat(boolean perChannel) {
+        ModelProto fp32 = convOnly(5);
+        Graph g = prepared(fp32);
+        GraphQuantization result = new DynamicQuantizer().quantize(g, context(perChannel));
+
+        assertEquals(3, result.decisions().size(), result.toString());
+        assertTrue(result.decisions().stream().allMatch(d -> d.action() == Action.QUANTIZED), result.toString());
+        OnnxModel quantized = g.toModel();
+        assertTrue(g.initializers().values().stream().noneMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && t.getDimsCount() == 4), "float Conv weights left: " + g.initializers().keySet());
+        for (OptimizationLevel level : List.of(OptimizationLevel.DISABLED, OptimizationLevel.ALL)) {
+            OptimizedOps ops = optimizedOps(quantized, level);
+            LOG.info("Conv-only dynamic ({}, {}): ONNX Runtime runs {}", perChannel ? "per channel" : "per tensor",
+                    level, ops.counts());
+            assertEquals(3, ops.count("ConvInteger"), ops.toString());
+            assertFalse(ops.contains("Conv"), ops.toString());
+        }
+        // uint8 weights: int8 levels shifted by 128, so 128 stands for 0 and no level is below 1.
+        Node first = g.node("Conv_ConvInteger").orElseThrow();
+        TensorProto w = g.initializer(first.input(1)).orElseThrow();
+        assertEquals(TensorProto.DataType.UINT8_VALUE, w.getDataType());
+        TensorProto zp = g.initializer(first.input(3)).orElseThrow();
+        assertEquals(128, zp.getRawData().byteAt(0) & 0xff);
+        assertEquals(72, w.getRawData().size());
+
+        FloatTensor input = random(13, 16, 1, 28, 28);
+        double sqnr = sqnrDb(output(fp32, input), output(quantized.proto(), input));
+        LOG.info("Conv-only dynamic ({}): SQNR {} dB", perChannel ? "per channel" : "per tensor",
+                String.format("%.2f", sqnr));
+        assertTrue(sqnr >= 30, "SQNR " + sqnr);
+    }
+
+    @Test
+    void convStaysFloatBesideAGemmUnlessDynamicConvIsAsked() {
+        ModelProto fp32 = ReferenceGraphs.smallCnn(3);
+        Graph byDefault = prepared(fp32);
+        GraphQuantization r = new DynamicQuantizer().quantize(byDefault, context(true));
+        for (NodeDecision d : r.decisions()) {
+            if (d.opType().equals("Conv")) {
+                assertEquals(Action.SKIPPED, d.action(), d.toString());
+                assertEquals(DynamicQuantizer.CONV_LEFT_FLOAT, d.reason());
+            } else {
+                assertEquals(Action.QUANTIZED, d.action(), d.toString());
+            }
+        }
+        assertEquals(2, byDefault.nodes().stream().filter(n -> n.is("Conv")).count());
+
+        Graph asked = prepared(fp32);
+        QuantizationContext withConv = QuantizationContext.withoutData(QuantizationConfig.builder()
+                .mode(QuantizationMode.DYNAMIC).dynamicConv(true).build());
+        GraphQuantization all = new DynamicQuantizer().quantize(asked, withConv);
+        assertTrue(all.decisions().stream().allMatch(d -> d.action() == Action.QUANTIZED), all.toString());
+        assertEquals(2, asked.nodes().stream().filter(n -> n.is("ConvInteger")).count());
+        FloatTensor input = random(17, 8, 1, 28, 28);
+        double sqnr = sqnrDb(output(fp32, input), output(asked.toModel().proto(), input));
+        assertTrue(sqnr >= 30, "SQNR " + sqnr);
     }
 }

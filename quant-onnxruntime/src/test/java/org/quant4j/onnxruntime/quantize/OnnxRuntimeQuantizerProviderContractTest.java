@@ -1,6 +1,7 @@
 package org.quant4j.onnxruntime.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.QuantizationMode;
@@ -17,9 +18,10 @@ class OnnxRuntimeQuantizerProviderContractTest extends QuantizerProviderContract
     }
 
     @Test
-    void staticModeCalibratesOnSamplesAndTheOtherModesNeedNoData() {
+    void staticModeCalibratesOnSamplesFp16UsesThemWhenGivenAndDynamicNeedsNone() {
         assertEquals(DataNeed.CALIBRATION_SAMPLES, provider().dataNeed(QuantizationMode.STATIC));
         assertEquals(DataNeed.NONE, provider().dataNeed(QuantizationMode.DYNAMIC));
-        assertEquals(DataNeed.NONE, provider().dataNeed(QuantizationMode.FP16));
+        assertEquals(DataNeed.OPTIONAL_CALIBRATION_SAMPLES, provider().dataNeed(QuantizationMode.FP16));
+        assertFalse(provider().dataNeed(QuantizationMode.FP16).needsData());
     }
 }

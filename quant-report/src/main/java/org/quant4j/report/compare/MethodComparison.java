@@ -329,6 +329,12 @@ public final class MethodComparison {
         switch (m.dataNeed(b.quantizer)) {
             case LABELLED_TRAINING_DATA -> request.calibrationData(b.trainingData);
             case CALIBRATION_SAMPLES -> request.calibrationData(b.calibrationData);
+            // Used when given: the comparison passes the calibration samples it has.
+            case OPTIONAL_CALIBRATION_SAMPLES -> {
+                if (b.calibrationData != null) {
+                    request.calibrationData(b.calibrationData);
+                }
+            }
             case NONE -> { }
         }
         LOG.info("Making '{}'", m.name());
