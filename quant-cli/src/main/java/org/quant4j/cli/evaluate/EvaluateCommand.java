@@ -118,14 +118,7 @@ public final class EvaluateCommand extends CliCommand {
                     + " give the labels file with --labels, or measure its fidelity to the model it was made from with"
                     + " --reference FP32_MODEL");
         }
-        if (samples != null) {
-            if (samples <= 0) {
-                throw new InvalidInputException("--samples must be > 0, got " + samples);
-            }
-            if (samples < dataset.size()) {
-                dataset = CalibrationSampler.stratified(dataset, samples, seed);
-            }
-        }
+        dataset = chooseSamples(dataset);
         int k = topK != null ? topK : Math.min(5, dataset.numClasses());
         long start = System.nanoTime();
         EvaluationResult result;
@@ -175,20 +168,29 @@ public final class EvaluateCommand extends CliCommand {
         return Quant4jCli.OK;
     }
 
+    /**
+     * The {@code --samples} of {@code dataset} chosen with {@code --seed}: in proportion to the
+     * classes when it is labelled, uniformly otherwise; all of it without {@code --samples}.
+     */
+    private Dataset chooseSamples(Dataset dataset) {
+        if (samples == null) {
+            return dataset;
+        }
+        if (samples <= 0) {
+            throw new InvalidInputException("--samples must be > 0, got " + samples);
+        }
+        if (samples >= dataset.size()) {
+            return dataset;
+        }
+        return dataset.numClasses() > 0 ? CalibrationSampler.stratified(dataset, samples, seed)
+                : CalibrationSampler.uniform(dataset, samples, seed);
+    }
+
     private int compareWithReference(Path modelPath, OpenedData opened) {
         if (topK != null) {
             throw usageError("--top-k measures accuracy against labels and does not apply with --reference");
         }
-        Dataset dataset = opened.dataset();
-        if (samples != null) {
-            if (samples <= 0) {
-                throw new InvalidInputException("--samples must be > 0, got " + samples);
-            }
-            if (samples < dataset.size()) {
-                dataset = dataset.numClasses() > 0 ? CalibrationSampler.stratified(dataset, samples, seed)
-                        : CalibrationSampler.uniform(dataset, samples, seed);
-            }
-        }
+        Dataset dataset = chooseSamples(opened.dataset());
         long start = System.nanoTime();
         FidelityResult result;
         backend = backend("--backend", backend, Evaluators.registry());
