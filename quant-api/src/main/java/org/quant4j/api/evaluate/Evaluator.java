@@ -1,6 +1,9 @@
 package org.quant4j.api.evaluate;
 
-/** Runs a model on labelled data and reports predictions and metrics. */
+/**
+ * Runs a model on labelled data and reports predictions and metrics ({@link #evaluate}), or
+ * compares a model with its reference model on any data ({@link #fidelity}).
+ */
 public interface Evaluator extends AutoCloseable {
 
     /** The provider name, e.g. {@code "onnxruntime"}. */
@@ -8,6 +11,19 @@ public interface Evaluator extends AutoCloseable {
 
     /** Evaluates, streaming the data batch by batch. */
     EvaluationResult evaluate(EvaluationRequest request);
+
+    /**
+     * Compares the request's model with its reference model on the same samples, streaming the data
+     * batch by batch: per output the SQNR, cosine similarity, absolute errors and argmax agreement,
+     * and the request's task metrics, each with a bootstrap interval over samples (the numbers of
+     * {@link FidelityAccumulator}). The data need not be labelled.
+     *
+     * @throws org.quant4j.api.QuantException when this backend cannot compare models
+     */
+    default FidelityResult fidelity(FidelityRequest request) {
+        throw new org.quant4j.api.QuantException("Evaluator '" + name() + "' cannot compare a model with its"
+                + " reference: use the onnxruntime evaluator (org.quant4j:quant-onnxruntime)");
+    }
 
     /**
      * Opens {@code model} for timed inference with {@code threads} intra-op threads (0 lets the

@@ -93,6 +93,88 @@ class EvaluateCommandTest {
 
         assertEquals(1, run.exitCode(), run::toString);
         assertEquals(1, run.errLines().size(), run::toString);
-        assertTrue(run.err().contains("has no labels") && run.err().contains("--labels"), run::toString);
+        assertTrue(run.err().contains("has no labels") && run.err().contains("--labels")
+                && run.err().contains("--reference"), run::toString);
+    }
+
+    /**
+     * Two outputs of one input: {@code y = x W} and {@code z = x V}. The "quantized" model scales W
+     * by 1.01 and V by 1.02, so its outputs are the reference's times 1.01 and 1.02: SQNR
+     * -20 log10(0.01) = 40 dB and -20 log10(0.02) = 33.98 dB, cosine 1, argmax unchanged.
+     */
+    private Path twoOutputs(String file, double wScale, double vScale) {
+        GraphBuilder b = GraphBuilder.create("two-outputs");
+        String x = b.input("input", -1, 4);
+        float[] w = {0.5f, -1, 2, 0.25f, 1, 0.75f, -0.5f, 1.5f, -2, 0.5f, 1, -1, 0.25f, 2, -0.75f, 1};
+        float[] v = new float[12];
+        for (int i = 0; i < 12; i++) {
+            v[i] = (i % 5 - 2) * 0.5f + 0.1f * i;
+        }
+        b.output(b.matMul(x, new FloatTensor(new long[] {4, 4}, scale(w, wScale))), "y");
+        b.output(b.matMul(x, new FloatTensor(new long[] {4, 3}, scale(v, vScale))), "z");
+        return TestFiles.model(b.build(), dir.resolve(file));
+    }
+
+    private static float[] scale(float[] values, double factor) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) (values[i] * factor);
+        }
+        return out;
+    }
+
+    @Test
+    void referenceComparesEveryOutputOnUnlabelledData() {
+        Path fp32 = twoOutputs("fp32.onnx", 1, 1);
+        Path scaled = twoOutputs("scaled.onnx", 1.01, 1.02);
+
+        CliRun run = CliRun.of("evaluate", "-m", scaled, "--reference", fp32, "-d", data, "--threads", 1);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("on 8 samples"), run::toString);
+        assertTrue(run.outLines().stream().anyMatch(l -> l.matches("\\s+y\\s+\\[4\\]\\s+40\\.00 .*100\\.00% \\(axis 1\\).*")),
+                run::toString);
+        assertTrue(run.outLines().stream().anyMatch(l -> l.matches("\\s+z\\s+\\[3\\]\\s+33\\.98 .*")), run::toString);
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void referenceJsonHoldsEachStatisticWithItsInterval() throws Exception {
+        Path fp32 = twoOutputs("fp32.onnx", 1, 1);
+        Path scaled = twoOutputs("scaled.onnx", 1.01, 1.02);
+
+        CliRun run = CliRun.of("evaluate", "-m", scaled, "--reference", fp32, "-d", data, "--threads", 1,
+                "--resamples", 200, "--json");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        assertEquals(8, doc.get("samples").asInt());
+        JsonNode y = doc.get("outputs").get(0);
+        assertEquals("y", y.get("name").asText());
+        assertEquals(40.0, y.get("sqnrDb").get("estimate").asDouble(), 0.01);
+        assertTrue(y.get("sqnrDb").get("lower").asDouble() <= y.get("sqnrDb").get("estimate").asDouble());
+        assertEquals(1.0, y.get("cosine").get("estimate").asDouble(), 1e-6);
+        assertEquals(1.0, y.get("argmaxAgreement").get("estimate").asDouble());
+        JsonNode z = doc.get("outputs").get(1);
+        assertEquals(-20 * Math.log10(0.02), z.get("sqnrDb").get("estimate").asDouble(), 0.01);
+    }
+
+    @Test
+    void referenceOfTheSameModelGivesInfiniteSqnr() throws Exception {
+        CliRun run = CliRun.of("evaluate", "-m", model, "--reference", model, "-d", data, "--json");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode scores = new ObjectMapper().readTree(run.out()).get("outputs").get(0);
+        assertEquals("Infinity", scores.get("sqnrDb").get("estimate").asText());
+        assertEquals(0.0, scores.get("maxAbsError").get("estimate").asDouble());
+        assertEquals(1.0, scores.get("sequenceAgreement").get("estimate").asDouble());
+    }
+
+    @Test
+    void topKDoesNotApplyWithAReference() {
+        CliRun run = CliRun.of("evaluate", "-m", model, "--reference", model, "-d", data, "--top-k", 2);
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--top-k"), run::toString);
     }
 }

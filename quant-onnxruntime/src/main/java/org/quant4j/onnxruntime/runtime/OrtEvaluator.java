@@ -11,9 +11,13 @@ import org.quant4j.api.ModelException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.NamedBatch;
+import org.quant4j.api.data.Tensor;
 import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.FidelityAccumulator;
+import org.quant4j.api.evaluate.FidelityRequest;
+import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
@@ -26,6 +30,9 @@ import org.quant4j.onnx.graph.OnnxModel;
  * node, its values are taken as probabilities as they are. Ties rank the lower class first. A model
  * with several inputs, or inputs that are not float32, is fed from data that names its inputs
  * ({@link Dataset#inputs()}).
+ *
+ * <p>{@link #fidelity} runs the model and its reference side by side on each batch (two sessions,
+ * one batch of outputs of each at a time) and feeds a {@link FidelityAccumulator}.
  */
 public final class OrtEvaluator implements Evaluator {
 
@@ -120,6 +127,57 @@ public final class OrtEvaluator implements Evaluator {
                 .platform()
                 .build();
         return new EvaluationResult(predictions, metrics, provenance);
+    }
+
+    @Override
+    public FidelityResult fidelity(FidelityRequest request) {
+        if (closed.get()) {
+            throw new IllegalStateException("OrtEvaluator is closed");
+        }
+        Dataset data = request.data();
+        int n = data.size();
+        FidelityAccumulator statistics = new FidelityAccumulator(request.argmaxAxis(), request.metrics());
+        RunnerOptions options = RunnerOptions.builder().intraOpThreads(request.threads()).build();
+        try (OrtRunner reference = OrtRunner.open(request.reference(), options);
+                OrtRunner model = OrtRunner.open(request.model(), options)) {
+            List<String> inputs = reference.inputNames();
+            if (!inputs.equals(model.inputNames())) {
+                throw new InvalidInputException("Model " + request.model() + " has inputs " + model.inputNames()
+                        + " but its reference " + request.reference() + " has " + inputs
+                        + ": compare a model with the reference it was made from");
+            }
+            Iterator<NamedBatch> batches = data.namedBatches(request.batchSize(),
+                    inputs.size() == 1 ? inputs.get(0) : null);
+            while (batches.hasNext()) {
+                NamedBatch batch = batches.next();
+                Map<String, Tensor> expected = apiTensors(reference.run(batch));
+                Map<String, Tensor> actual = apiTensors(model.run(batch));
+                statistics.add(expected, actual);
+                request.listener().onProgress("fidelity", statistics.samples(), n);
+            }
+        }
+        if (statistics.samples() != n) {
+            throw new InvalidInputException("Data " + data.fingerprint() + " reports " + n
+                    + " samples but its batches held " + statistics.samples());
+        }
+        Provenance provenance = Provenance.builder()
+                .put("evaluator", NAME)
+                .backend("onnxruntime", OrtRuntime.version())
+                .put("model", request.model().toAbsolutePath().normalize().toString())
+                .put("reference", request.reference().toAbsolutePath().normalize().toString())
+                .put("data", data.fingerprint())
+                .put("bootstrap", request.bootstrapResamples() + " resamples, level " + request.confidenceLevel()
+                        + ", seed " + request.seed())
+                .platform()
+                .build();
+        return statistics.result(request.bootstrap(), provenance);
+    }
+
+    /** The outputs as API tensors, sharing their arrays. */
+    private static Map<String, Tensor> apiTensors(Map<String, FloatTensor> outputs) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        outputs.forEach((name, t) -> out.put(name, Tensor.ofFloats(t.data(), t.shape())));
+        return out;
     }
 
     @Override

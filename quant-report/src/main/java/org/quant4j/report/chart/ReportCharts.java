@@ -31,12 +31,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.MethodResult;
 import org.quant4j.report.compare.ReportNumbers;
 import org.quant4j.report.compare.TimingSummary;
 import org.quant4j.report.stats.ClassStatistics;
-import org.quant4j.report.stats.ConfidenceInterval;
 
 /**
  * Draws the charts of a comparison report with XChart, off-screen, as PNG: accuracy versus

@@ -10,7 +10,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
-import org.quant4j.report.stats.ConfidenceInterval;
+import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.stats.StatisticsOptions;
 
 /**

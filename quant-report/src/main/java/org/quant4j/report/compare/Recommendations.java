@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.quant4j.report.stats.ConfidenceInterval;
+import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.stats.McNemarTest;
 import org.quant4j.report.stats.PairedComparison;
 

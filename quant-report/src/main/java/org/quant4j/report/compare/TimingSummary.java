@@ -2,7 +2,7 @@ package org.quant4j.report.compare;
 
 import java.util.Arrays;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.report.stats.Quantiles;
+import org.quant4j.api.stats.Quantiles;
 
 /**
  * Median and spread (10th and 90th percentiles) of repeated measurements of one quantity, e.g.

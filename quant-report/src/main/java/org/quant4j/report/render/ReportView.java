@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.chart.ChartSet;
 import org.quant4j.report.chart.RenderedChart;
 import org.quant4j.report.compare.ComparisonReport;
@@ -32,7 +33,6 @@ import org.quant4j.report.compare.ReportNumbers;
 import org.quant4j.report.compare.TargetCheck;
 import org.quant4j.report.compare.TimingSummary;
 import org.quant4j.report.stats.ClassStatistics;
-import org.quant4j.report.stats.ConfidenceInterval;
 import org.quant4j.report.stats.PairedComparison;
 
 /**

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.stats.ConfidenceInterval;
 
 /**
  * Every accuracy statistic of one model on one labelled dataset: classification statistics, the

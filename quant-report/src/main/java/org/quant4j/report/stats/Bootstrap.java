@@ -1,31 +1,25 @@
 package org.quant4j.report.stats;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.api.stats.PercentileBootstrap;
 
 /**
- * Percentile-method bootstrap confidence intervals of top-1 accuracy and of the paired accuracy
- * difference between two models evaluated on the same samples.
- *
- * <p>Each resample draws N sample indices with replacement from a {@link SplittableRandom} seeded
+ * Percentile-method bootstrap confidence intervals ({@link PercentileBootstrap}) of top-1 accuracy
+ * and of the paired accuracy difference between two models evaluated on the same samples, seeded
  * with {@link StatisticsOptions#seed()}, so the same seed gives the same interval on every machine.
  * The paired interval resamples the same indices for both models, which keeps the correlation
  * between their errors (the interval is much narrower than that of two independent accuracies).
- * Bounds are the type-7 {@link Quantiles} at {@code (1 - level) / 2} and {@code (1 + level) / 2}
- * of the resampled statistics. Memory is one byte per sample plus one double per resample.
+ * Memory is one byte and one int per sample plus one double per resample.
  */
 public final class Bootstrap {
 
-    private final int resamples;
-    private final double level;
-    private final long seed;
+    private final PercentileBootstrap bootstrap;
 
     public Bootstrap(StatisticsOptions options) {
-        this.resamples = options.bootstrapResamples();
-        this.level = options.confidenceLevel();
-        this.seed = options.seed();
+        this.bootstrap = new PercentileBootstrap(options.bootstrapResamples(), options.confidenceLevel(),
+                options.seed());
     }
 
     /** Interval of the top-1 accuracy of {@code predictions}. */
@@ -54,27 +48,15 @@ public final class Bootstrap {
 
     /** Bootstrap interval of the mean of per-sample scores in {-1, 0, 1}. */
     private ConfidenceInterval interval(byte[] score, String what) {
-        int n = score.length;
-        if (n == 0) {
+        if (score.length == 0) {
             throw new InvalidInputException("Cannot bootstrap the " + what + " of zero samples: evaluate at least one sample");
         }
-        long total = 0;
-        for (byte s : score) {
-            total += s;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        double[] statistics = new double[resamples];
-        for (int b = 0; b < resamples; b++) {
+        return bootstrap.interval(score.length, indices -> {
             long sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += score[random.nextInt(n)];
+            for (int i : indices) {
+                sum += score[i];
             }
-            statistics[b] = (double) sum / n;
-        }
-        Arrays.sort(statistics);
-        double alpha = 1 - level;
-        double lower = Quantiles.ofSorted(statistics, alpha / 2);
-        double upper = Quantiles.ofSorted(statistics, 1 - alpha / 2);
-        return new ConfidenceInterval((double) total / n, lower, upper, level);
+            return (double) sum / indices.length;
+        });
     }
 }

@@ -3,6 +3,7 @@ package org.quant4j.report.stats;
 import java.util.Objects;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.stats.ConfidenceInterval;
 
 /**
  * A candidate model compared with the reference (FP32) model on the same samples.

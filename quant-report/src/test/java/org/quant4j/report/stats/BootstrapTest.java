@@ -1,5 +1,6 @@
 package org.quant4j.report.stats;
 
+import org.quant4j.api.stats.ConfidenceInterval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.quant4j.report.stats;
+package org.quant4j.api.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

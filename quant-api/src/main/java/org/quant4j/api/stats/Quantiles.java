@@ -1,4 +1,4 @@
-package org.quant4j.report.stats;
+package org.quant4j.api.stats;
 
 import java.util.Arrays;
 import org.quant4j.api.InvalidInputException;
@@ -29,6 +29,10 @@ public final class Quantiles {
         int lo = (int) Math.floor(h);
         if (lo >= sorted.length - 1) {
             return sorted[sorted.length - 1];
+        }
+        if (h == lo || sorted[lo] == sorted[lo + 1]) {
+            // Exact order statistic: no interpolation, which keeps infinite values instead of NaN.
+            return sorted[lo];
         }
         return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
     }
