@@ -29,6 +29,7 @@ public final class QuantizationConfig {
     private final Set<String> excludeOpTypes;
     private final Map<String, TensorOverride> tensorOverrides;
     private final long seed;
+    private final int targetOpset;
 
     private QuantizationConfig(Builder b) {
         this.mode = b.mode;
@@ -44,6 +45,7 @@ public final class QuantizationConfig {
         this.excludeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeOpTypes));
         this.tensorOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.tensorOverrides));
         this.seed = b.seed;
+        this.targetOpset = b.targetOpset;
     }
 
     public static Builder builder() {
@@ -129,6 +131,14 @@ public final class QuantizationConfig {
     }
 
     /**
+     * The default-domain opset the quantized model should declare, or 0 for the lowest the quantizer
+     * needs (older models are converted up to it; newer ones keep theirs).
+     */
+    public int targetOpset() {
+        return targetOpset;
+    }
+
+    /**
      * Why a node with this name and op type is not selected, or {@code null} when it is. Used by
      * quantizers so that every skip carries a reason a user can read.
      */
@@ -163,6 +173,7 @@ public final class QuantizationConfig {
         b.excludeOpTypes.addAll(excludeOpTypes);
         b.tensorOverrides.putAll(tensorOverrides);
         b.seed = seed;
+        b.targetOpset = targetOpset;
         return b;
     }
 
@@ -191,6 +202,7 @@ public final class QuantizationConfig {
         private final Set<String> excludeOpTypes = new LinkedHashSet<>();
         private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
         private long seed = 42L;
+        private int targetOpset;
 
         private Builder() {
         }
@@ -259,6 +271,20 @@ public final class QuantizationConfig {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Converts the model to this default-domain opset (at least what the quantizer needs; older
+         * models are converted up, a model of a newer opset is refused); 0, the default, keeps the
+         * model's opset when it suffices.
+         */
+        public Builder targetOpset(int opset) {
+            if (opset < 0) {
+                throw new InvalidInputException("The target opset is a positive ONNX opset version (or 0 for the"
+                        + " lowest the quantizer needs), got " + opset);
+            }
+            this.targetOpset = opset;
             return this;
         }
 
