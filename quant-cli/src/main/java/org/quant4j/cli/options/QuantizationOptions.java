@@ -37,13 +37,18 @@ public final class QuantizationOptions {
             description = "Leave every node of this op type in float, e.g. Gemm or Conv,Add; repeatable.")
     private List<String> excludeOps = new ArrayList<>();
 
+    @Option(names = "--opset", paramLabel = "N", defaultValue = "0",
+            description = "Convert the model to this ONNX opset (at least 13) before quantizing (default: models"
+                    + " older than opset 13 are converted to 13, newer ones keep theirs).")
+    private int opset;
+
     public QuantizationMode mode() {
         return mode;
     }
 
-    /** Mode, per-channel setting, kernel target and exclusions set on {@code config}. */
+    /** Mode, per-channel setting, kernel target, target opset and exclusions set on {@code config}. */
     public QuantizationConfig.Builder applyTo(QuantizationConfig.Builder config) {
-        config.mode(mode).perChannel(perChannel).kernelTarget(target);
+        config.mode(mode).perChannel(perChannel).kernelTarget(target).targetOpset(opset);
         excludeNodes.forEach(config::excludeNode);
         excludeOps.forEach(config::excludeOpType);
         return config;
