@@ -48,7 +48,7 @@ final class OpAdapters {
             "QuantizeLinear", "RNN", "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
             "Range", "Reciprocal", "Relu", "Reshape", "Resize", "ReverseSequence", "Round", "STFT", "Scan",
             "ScatterElements", "ScatterND", "Selu", "SequenceAt", "SequenceConstruct", "SequenceEmpty",
-            "SequenceErase", "SequenceInsert", "SequenceLength", "Shape", "Shrink", "Sigmoid", "Sign", "Sin",
+            "SequenceErase", "SequenceInsert", "SequenceLength", "SequenceMap", "Shape", "Shrink", "Sigmoid", "Sign", "Sin",
             "Sinh", "Size", "SoftmaxCrossEntropyLoss", "Softplus", "Softsign", "SpaceToDepth", "SplitToSequence",
             "Sqrt", "StringNormalizer", "Sub", "Sum", "Tan", "Tanh", "TfIdfVectorizer", "ThresholdedRelu", "Tile",
             "Transpose", "Trilu", "Unique", "Where", "Xor");

@@ -179,9 +179,13 @@ public final class OpsetRewrite {
         return !tensor.isEmpty() && (!graph.consumers(tensor).isEmpty() || graph.isGraphOutput(tensor));
     }
 
-    /** The rank of {@code tensor} when known. */
+    /** The rank of {@code tensor} when known: declared, or 2 for Gemm and Flatten outputs, whatever their inputs. */
     public Optional<Integer> rank(String tensor) {
-        return graph.shape(tensor).map(s -> s.length);
+        Optional<Integer> declared = graph.shape(tensor).map(s -> s.length);
+        if (declared.isPresent()) {
+            return declared;
+        }
+        return graph.producer(tensor).filter(p -> p.is("Gemm") || p.is("Flatten")).map(p -> 2);
     }
 
     /**

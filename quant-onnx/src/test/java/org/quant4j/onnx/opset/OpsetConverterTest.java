@@ -60,6 +60,12 @@ class OpsetConverterTest {
         OpsetConverter.convert(last.graph(), 13);
         assertEquals(List.of("Softmax"), last.graph().nodes().stream().map(Node::opType).toList());
 
+        GraphBuilder afterGemm = GraphBuilder.create("gemm", 11);
+        afterGemm.output(afterGemm.softmax(afterGemm.gemm(afterGemm.input("x", -1, 3), FloatTensor.filled(1, 3, 3),
+                null, true), 1));
+        OpsetConverter.convert(afterGemm.graph(), 13);
+        assertEquals(List.of("Gemm", "Softmax"), afterGemm.graph().nodes().stream().map(Node::opType).toList());
+
         GraphBuilder four = GraphBuilder.create("sm4", 11);
         four.output(four.softmax(four.input("x", -1, 3, 4, 4), 1));
         OpsetConverter.convert(four.graph(), 13);
