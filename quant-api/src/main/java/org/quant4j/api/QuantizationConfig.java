@@ -30,6 +30,7 @@ public final class QuantizationConfig {
     private final Map<String, TensorOverride> tensorOverrides;
     private final long seed;
     private final boolean dynamicConv;
+    private final int targetOpset;
 
     private QuantizationConfig(Builder b) {
         this.mode = b.mode;
@@ -46,6 +47,7 @@ public final class QuantizationConfig {
         this.tensorOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.tensorOverrides));
         this.seed = b.seed;
         this.dynamicConv = b.dynamicConv;
+        this.targetOpset = b.targetOpset;
     }
 
     public static Builder builder() {
@@ -141,6 +143,14 @@ public final class QuantizationConfig {
     }
 
     /**
+     * The default-domain opset the quantized model should declare, or 0 for the lowest the quantizer
+     * needs (older models are converted up to it; newer ones keep theirs).
+     */
+    public int targetOpset() {
+        return targetOpset;
+    }
+
+    /**
      * Why a node with this name and op type is not selected, or {@code null} when it is. Used by
      * quantizers so that every skip carries a reason a user can read.
      */
@@ -176,6 +186,7 @@ public final class QuantizationConfig {
         b.tensorOverrides.putAll(tensorOverrides);
         b.seed = seed;
         b.dynamicConv = dynamicConv;
+        b.targetOpset = targetOpset;
         return b;
     }
 
@@ -206,6 +217,7 @@ public final class QuantizationConfig {
         private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
         private long seed = 42L;
         private boolean dynamicConv;
+        private int targetOpset;
 
         private Builder() {
         }
@@ -280,6 +292,20 @@ public final class QuantizationConfig {
         /** See {@link QuantizationConfig#dynamicConv()}. */
         public Builder dynamicConv(boolean dynamicConv) {
             this.dynamicConv = dynamicConv;
+            return this;
+        }
+
+        /**
+         * Converts the model to this default-domain opset (at least what the quantizer needs; older
+         * models are converted up, a model of a newer opset is refused); 0, the default, keeps the
+         * model's opset when it suffices.
+         */
+        public Builder targetOpset(int opset) {
+            if (opset < 0) {
+                throw new InvalidInputException("The target opset is a positive ONNX opset version (or 0 for the"
+                        + " lowest the quantizer needs), got " + opset);
+            }
+            this.targetOpset = opset;
             return this;
         }
 

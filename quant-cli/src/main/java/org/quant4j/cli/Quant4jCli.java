@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.quant4j.cli.backends.BackendsCommand;
 import org.quant4j.cli.calibrate.CalibrateCommand;
 import org.quant4j.cli.compare.CompareCommand;
+import org.quant4j.cli.convert.ConvertCommand;
 import org.quant4j.cli.demo.DemoCommand;
 import org.quant4j.cli.evaluate.EvaluateCommand;
 import org.quant4j.cli.inspect.InspectCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
             ReportCommand.class,
             DemoCommand.class,
             InspectCommand.class,
+            ConvertCommand.class,
             BackendsCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -57,6 +59,7 @@ import picocli.CommandLine.Spec;
             "  quant4j calibrate -m model.onnx -d images/ --trt-cache model.cache",
             "  quant4j evaluate -m model-int8.onnx -d /usr/share/datasets/fashion-mnist",
             "  quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist",
+            "  quant4j convert -m old-opset9.onnx --opset 13",
             "  quant4j demo",
             "  quant4j inspect -m model-int8.onnx",
             "  quant4j backends",

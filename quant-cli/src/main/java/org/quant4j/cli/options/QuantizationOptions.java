@@ -43,13 +43,18 @@ public final class QuantizationOptions {
                     + " Runtime's float Conv is faster and more accurate on the reference models).")
     private boolean dynamicConv;
 
+    @Option(names = "--opset", paramLabel = "N", defaultValue = "0",
+            description = "Convert the model to this ONNX opset (at least 13) before quantizing (default: models"
+                    + " older than opset 13 are converted to 13, newer ones keep theirs).")
+    private int opset;
+
     public QuantizationMode mode() {
         return mode;
     }
 
-    /** Mode, per-channel setting, kernel target and exclusions set on {@code config}. */
+    /** Mode, per-channel setting, kernel target, target opset and exclusions set on {@code config}. */
     public QuantizationConfig.Builder applyTo(QuantizationConfig.Builder config) {
-        config.mode(mode).perChannel(perChannel).kernelTarget(target).dynamicConv(dynamicConv);
+        config.mode(mode).perChannel(perChannel).kernelTarget(target).dynamicConv(dynamicConv).targetOpset(opset);
         excludeNodes.forEach(config::excludeNode);
         excludeOps.forEach(config::excludeOpType);
         return config;

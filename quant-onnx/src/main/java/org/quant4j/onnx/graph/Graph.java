@@ -523,25 +523,14 @@ public final class Graph {
     }
 
     /**
-     * Makes the default-domain opset at least {@code version}. Nothing changes when it already is;
-     * otherwise the declared version is raised only when no node's semantics change between the two
-     * versions (see {@link OpsetUpgrade}), and the IR version is raised to what the opset needs.
-     *
-     * @throws ModelException naming the node, op and versions when an upgrade would change a node
+     * Sets the ONNX IR version of the model. Raising the opset may need a newer IR version; the
+     * opset converter ({@code org.quant4j.onnx.opset.OpsetConverter}) does both.
      */
-    public void requireOpset(int version) {
-        long current = opset();
-        if (current >= version) {
-            return;
+    public void setIrVersion(long version) {
+        if (version < 1) {
+            throw new IllegalArgumentException("IR versions start at 1, got " + version);
         }
-        OpsetUpgrade.check(this, current, version);
-        opsets.put(Node.DEFAULT_DOMAIN, (long) version);
-        long ir = OpsetUpgrade.minIrVersion(version);
-        if (modelFields.getIrVersion() < ir) {
-            modelFields.setIrVersion(ir);
-        }
-        LOG.info("Upgraded graph '{}' from opset {} to {}: no node's semantics differ between the two", name(),
-                current, version);
+        modelFields.setIrVersion(version);
     }
 
     // ---------------------------------------------------------------- ordering and output

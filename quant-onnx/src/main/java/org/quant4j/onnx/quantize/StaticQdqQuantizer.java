@@ -17,6 +17,7 @@ import org.quant4j.onnx.graph.TensorInfo;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.opset.OpsetConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +163,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
             throw new InvalidInputException("Static QDQ quantization stores weights as int8; weight precision "
                     + config.weightPrecision() + " is not supported by the onnxruntime quantizer: use int8");
         }
-        graph.requireOpset(REQUIRED_OPSET);
+        OpsetConverter.requireAtLeast(graph, REQUIRED_OPSET);
         QdqPlan.checkQuantizable(graph, config);
         return new LinkedHashSet<>(QdqPlan.candidateTensors(graph, config));
     }

@@ -20,6 +20,7 @@ import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnx.quantize.CalibratedRanges;
 import org.quant4j.onnx.quantize.QuantizationContext;
 import org.quant4j.onnx.quantize.StaticQdqQuantizer;
@@ -90,7 +91,7 @@ public final class OnnxRuntimeModelCalibrator implements ModelCalibrator {
         CalibratedRanges calibrated = switch (request.tensors().kind()) {
             case QUANTIZER -> {
                 TransformPipeline.inference().apply(graph);
-                graph.requireOpset(StaticQdqQuantizer.REQUIRED_OPSET);
+                OpsetConverter.requireAtLeast(graph, StaticQdqQuantizer.REQUIRED_OPSET);
                 yield StaticQdqQuantizer.calibratedRanges(graph, QuantizationContext.calibratedBy(config, pass));
             }
             case ALL_FLOAT -> pass.calibrate(graph, dataInputsAndNodeOutputs(graph), config::activationScheme);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.ModelException;
@@ -24,6 +25,7 @@ import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.WeightSummary;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnxruntime.runtime.OrtRuntime;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.onnx.quantize.DynamicQuantizer;
@@ -127,7 +129,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 transformDecisions.put(d.nodeName(), d);
             }
         }
-        graph.requireOpset(REQUIRED_OPSET);
+        convertOpset(graph, config.targetOpset());
         WeightCensus census = WeightCensus.of(graph);
         RunnerOptions options = request.threads() > 0
                 ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
@@ -208,6 +210,23 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                     + " quantization nodes and parameters outweigh what they save. First reason per op type for"
                     + " weights left float: " + census.firstReasons(decisions) + "." + todo);
         }
+    }
+
+    /**
+     * Raises the graph to the opset the quantized model needs, or to the requested target: older
+     * models are converted node by node (see {@link OpsetConverter}), and what changed is logged.
+     */
+    private static void convertOpset(Graph graph, int target) {
+        if (target == 0) {
+            OpsetConverter.requireAtLeast(graph, REQUIRED_OPSET);
+            return;
+        }
+        if (target < REQUIRED_OPSET) {
+            throw new InvalidInputException("Target opset " + target + " is below " + REQUIRED_OPSET
+                    + ", the lowest the quantized model can declare (DequantizeLinear with a per-channel axis):"
+                    + " choose an opset of at least " + REQUIRED_OPSET);
+        }
+        OpsetConverter.convert(graph, target);
     }
 
     private static Provenance provenance(QuantizationRequest request) {

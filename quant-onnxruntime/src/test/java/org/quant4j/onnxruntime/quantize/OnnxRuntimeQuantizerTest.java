@@ -93,16 +93,17 @@ class OnnxRuntimeQuantizerTest {
     }
 
     @Test
-    void opsetThatCannotBeUpgradedTo13IsRefused() throws IOException {
+    void opsetThatCannotBeConvertedTo13IsRefusedNamingTheNode() throws IOException {
         GraphBuilder b = GraphBuilder.create("old", 9);
         String x = b.input("input", -1, 1, 4, 4);
         String conv = b.conv(x, FloatTensor.filled(1f, 1, 1, 1, 1), null, ConvOptions.DEFAULT);
-        b.output(b.op("Unsqueeze", List.of(conv), Attributes.ints("axes", 0)), "out");
+        // ImageScaler was an experimental op that later opsets dropped: nothing expresses it.
+        b.output(b.op("ImageScaler", List.of(conv), Attributes.floats("bias", 0.5f)), "out");
         Path model = write(b.build(), dir.resolve("opset9.onnx"));
         ModelException e = assertFailsWithoutOutput(ModelException.class, request(model, dir.resolve("out.onnx"),
                 new UniformNoiseDataset(4, new int[] {1, 4, 4}, 1, 0f, 1f)).build());
-        assertTrue(e.getMessage().contains("from opset 9 to 13") && e.getMessage().contains("(Unsqueeze)"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("from opset 9 to 13")
+                && e.getMessage().contains("ImageScaler (node 'ImageScaler')"), e.getMessage());
     }
 
     @Test
@@ -206,6 +207,37 @@ class OnnxRuntimeQuantizerTest {
         assertTrue(r.outputBytes() * 3 < r.inputBytes(), r.inputBytes() + " -> " + r.outputBytes());
         assertTrue(org.quant4j.onnxruntime.runtime.OptimizedOps.list(out,
                 org.quant4j.onnxruntime.runtime.RunnerOptions.defaults()).contains("DynamicQuantizeMatMul"));
+    }
+
+    /** An opset 9 model whose Clip, Unsqueeze and Softmax all changed by opset 13. */
+    private static Path opset9Model(Path file) throws IOException {
+        GraphBuilder b = GraphBuilder.create("old", 9);
+        String h = b.clip(b.gemm(b.input("x", -1, 8), FloatTensor.filled(0.25f, 4, 8), FloatTensor.filled(0.1f, 4),
+                true), 0, 6);
+        b.output(b.softmax(b.op("Unsqueeze", List.of(h), Attributes.ints("axes", 1)), 1));
+        return write(b.build(), file);
+    }
+
+    @Test
+    void olderOpsetsAreConvertedTo13OrToTheRequestedTarget() throws IOException {
+        Path model = opset9Model(dir.resolve("old.onnx"));
+        for (int target : new int[] {0, 17}) {
+            Path out = dir.resolve("old-dynamic-" + target + ".onnx");
+            try (Quantizer q = Quantizers.get("onnxruntime")) {
+                q.quantize(QuantizationRequest.builder().model(model).output(out).config(QuantizationConfig.builder()
+                        .mode(QuantizationMode.DYNAMIC).targetOpset(target).build()).build());
+            }
+            assertEquals(target == 0 ? 13 : target, OnnxModel.read(out).graph().opset());
+        }
+        Path refused = dir.resolve("old-11.onnx");
+        InvalidInputException e;
+        try (Quantizer q = Quantizers.get("onnxruntime")) {
+            e = assertThrows(InvalidInputException.class, () -> q.quantize(QuantizationRequest.builder().model(model)
+                    .output(refused).config(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC)
+                            .targetOpset(11).build()).build()));
+        }
+        assertTrue(e.getMessage().contains("at least 13"), e.getMessage());
+        assertFalse(Files.exists(refused));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Batch;
+import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnxruntime.OrtTestSupport;
 import org.quant4j.onnx.builder.ConvOptions;
 import org.quant4j.onnx.builder.GraphBuilder;
@@ -141,7 +142,7 @@ class OrtRunnerTest {
         assertEquals(11, original.opset());
 
         Graph g = original.graph();
-        g.requireOpset(13);
+        OpsetConverter.requireAtLeast(g, 13);
         OnnxModel upgraded = g.toModel();
         assertEquals(13, upgraded.opset());
         FloatTensor in = OrtTestSupport.random(9, 2, 3, 4, 4);

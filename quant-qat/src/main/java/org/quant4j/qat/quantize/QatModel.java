@@ -21,6 +21,7 @@ import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnx.quantize.ApiTensorCalibration;
 import org.quant4j.onnx.quantize.GraphQuantization;
 import org.quant4j.onnx.quantize.QuantizationContext;
@@ -161,7 +162,7 @@ public final class QatModel implements AutoCloseable {
         });
         List<NodeDecision> decisions = new ArrayList<>(TransformPipeline.inference().apply(graph).stream()
                 .filter(d -> d.action() == NodeDecision.Action.FOLDED).toList());
-        graph.requireOpset(QuantizationAwareTraining.REQUIRED_OPSET);
+        OpsetConverter.requireAtLeast(graph, QuantizationAwareTraining.REQUIRED_OPSET);
         QuantizationConfig fixed = c.build();
         GraphQuantization q;
         try (ModelCalibrator calibrator = ModelCalibrators.get(QuantizationAwareTraining.CALIBRATOR)) {

@@ -18,6 +18,7 @@ import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnx.quantize.ApiTensorCalibration;
 import org.quant4j.onnx.quantize.QdqLayout;
 import org.quant4j.onnx.quantize.QuantizationContext;
@@ -76,7 +77,7 @@ public final class QuantizationAwareTraining {
         }
         Graph folded = Graph.of(model);
         TransformPipeline.inference().apply(folded);
-        folded.requireOpset(REQUIRED_OPSET);
+        OpsetConverter.requireAtLeast(folded, REQUIRED_OPSET);
         List<CalibrationMethod> methods = options.initialMethods().isEmpty()
                 ? List.of(config.calibrationMethod()) : options.initialMethods();
         long start = System.nanoTime();
