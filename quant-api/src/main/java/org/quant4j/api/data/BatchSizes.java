@@ -15,20 +15,19 @@ public final class BatchSizes {
 
     /**
      * The fixed batch of a model whose data inputs have {@code inputShapes} (-1 or 0 for a dynamic
-     * dimension): the smallest fixed first dimension of an input of rank 1 or more, or empty when
-     * every input's first dimension is dynamic (or an input is a scalar).
+     * dimension): the smallest first dimension when every input has rank 1 or more and a fixed first
+     * dimension; empty when any first dimension is dynamic (then a fixed first dimension elsewhere is
+     * not a batch, e.g. a recurrent state {@code [layers, N, hidden]}) or an input is a scalar.
      */
     public static OptionalInt fixedBatch(Collection<long[]> inputShapes) {
-        int fixed = Integer.MAX_VALUE;
+        long fixed = Long.MAX_VALUE;
         for (long[] shape : inputShapes) {
-            if (shape == null || shape.length == 0) {
+            if (shape == null || shape.length == 0 || shape[0] <= 0) {
                 return OptionalInt.empty();
             }
-            if (shape[0] > 0) {
-                fixed = (int) Math.min(fixed, Math.min(shape[0], Integer.MAX_VALUE));
-            }
+            fixed = Math.min(fixed, shape[0]);
         }
-        return fixed == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(fixed);
+        return fixed == Long.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) Math.min(fixed, Integer.MAX_VALUE));
     }
 
     /**

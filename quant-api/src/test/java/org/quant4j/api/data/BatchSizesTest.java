@@ -19,8 +19,10 @@ class BatchSizesTest {
     void aFixedBatchWinsWhetherSmallerOrLarger() {
         assertEquals(1, BatchSizes.forModel(32, List.of(new long[] {1, 16, 96})));
         assertEquals(8, BatchSizes.forModel(4, List.of(new long[] {8, 3, 64, 64})));
-        assertEquals(OptionalInt.of(2), BatchSizes.fixedBatch(List.of(new long[] {-1, 5}, new long[] {2, 5},
-                new long[] {4})), "the smallest fixed first dimension among the inputs");
+        assertEquals(OptionalInt.of(2), BatchSizes.fixedBatch(List.of(new long[] {2, 5}, new long[] {4})),
+                "the smallest first dimension when every input fixes it");
+        assertEquals(OptionalInt.empty(), BatchSizes.fixedBatch(List.of(new long[] {-1, 64}, new long[] {2, -1, 128})),
+                "beside a dynamic batch, a recurrent state [layers, N, hidden] does not fix the batch");
     }
 
     @Test
