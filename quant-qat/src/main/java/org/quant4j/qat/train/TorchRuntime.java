@@ -24,11 +24,19 @@ public final class TorchRuntime {
     }
 
     /**
+     * System property that overrides every caller's intra-op thread count (the quant-qat and CLI
+     * tests set it to 1: with two threads, libtorch 2.7.1 trained the tiny test models to NaN in
+     * some JVMs, with one thread in none observed).
+     */
+    public static final String THREADS_PROPERTY = "quant4j.torch.threads";
+
+    /**
      * The PyTorch engine with {@code intraOpThreads} threads per operator.
      *
      * @throws ModelException when libtorch cannot be loaded
      */
-    public static synchronized Engine engine(int intraOpThreads) {
+    public static synchronized Engine engine(int requestedThreads) {
+        int intraOpThreads = Integer.getInteger(THREADS_PROPERTY, requestedThreads);
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("Intra-op threads must be >= 1, got " + intraOpThreads);
         }
