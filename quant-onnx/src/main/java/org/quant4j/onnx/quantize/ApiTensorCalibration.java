@@ -51,7 +51,7 @@ public record ApiTensorCalibration(ModelCalibrator calibrator, QuantizationConfi
      */
     @Override
     public void requireMatchingInputs(Graph graph) {
-        Objects.requireNonNull(graph, "graph");
+        CalibrationInputs.requireMatching(graph, data);
     }
 
     @Override

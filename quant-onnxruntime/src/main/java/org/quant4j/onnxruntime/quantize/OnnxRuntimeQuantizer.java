@@ -112,8 +112,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
             }
         }
         graph.requireOpset(REQUIRED_OPSET);
-        RunnerOptions options = request.threads() > 0
-                ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
+        RunnerOptions options = runnerOptions.withThreads(request.threads());
         QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
                 data -> new CalibrationPass(config, data, request.batchSize(), request.listener(), options)));
         GraphQuantization result = quantizer.quantize(graph, context);
