@@ -44,14 +44,10 @@ public record ApiTensorCalibration(ModelCalibrator calibrator, QuantizationConfi
         Objects.requireNonNull(listener, "listener");
     }
 
-    /**
-     * Nothing to check before the run: the calibrator checks that the data fits the model's inputs
-     * before it runs a batch, and {@link StaticQdqQuantizer} calls {@link #calibrate} right after
-     * this, so the same error arrives at the same point.
-     */
+    /** Checks the data against the model's inputs as every backend does ({@link CalibrationInputs}). */
     @Override
     public void requireMatchingInputs(Graph graph) {
-        Objects.requireNonNull(graph, "graph");
+        CalibrationInputs.requireMatching(graph, data);
     }
 
     @Override

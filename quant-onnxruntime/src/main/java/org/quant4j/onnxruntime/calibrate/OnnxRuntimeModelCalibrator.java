@@ -84,8 +84,7 @@ public final class OnnxRuntimeModelCalibrator implements ModelCalibrator {
         }
         QuantizationConfig config = request.config();
         Graph graph = read(request.model()).graph();
-        RunnerOptions options = request.threads() > 0
-                ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
+        RunnerOptions options = runnerOptions.withThreads(request.threads());
         CalibrationPass pass = new CalibrationPass(config, request.data(), request.batchSize(), request.listener(),
                 options, request.observer().orElse(null));
         CalibratedRanges calibrated = switch (request.tensors().kind()) {

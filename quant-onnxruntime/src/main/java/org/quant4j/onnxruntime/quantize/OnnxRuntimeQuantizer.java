@@ -131,8 +131,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         }
         convertOpset(graph, config.targetOpset());
         WeightCensus census = WeightCensus.of(graph);
-        RunnerOptions options = request.threads() > 0
-                ? runnerOptions.toBuilder().intraOpThreads(request.threads()).build() : runnerOptions;
+        RunnerOptions options = runnerOptions.withThreads(request.threads());
         boolean fp16 = config.mode() == QuantizationMode.FP16;
         // FP16 checks true extremes, whatever calibration method the config names.
         QuantizationConfig calibrationConfig = fp16

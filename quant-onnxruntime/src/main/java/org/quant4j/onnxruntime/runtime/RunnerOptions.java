@@ -75,6 +75,14 @@ public final class RunnerOptions {
     }
 
     /** A builder starting from these settings. */
+    /**
+     * These options with {@code threads} intra-op threads, or these options unchanged when
+     * {@code threads} is 0 (a request that lets the backend choose).
+     */
+    public RunnerOptions withThreads(int threads) {
+        return threads > 0 ? toBuilder().intraOpThreads(threads).build() : this;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.intraOpThreads = intraOpThreads;
