@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import org.quant4j.api.QuantException;
 import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.CacheDirectories;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.Fingerprint;
 import org.slf4j.Logger;
@@ -35,9 +36,12 @@ public final class CalibrationCache {
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** A cache in {@code ${user.home}/.cache/quant4j/calibration}. */
+    /**
+     * A cache in the {@code calibration} directory of quant4j's cache root
+     * ({@link CacheDirectories#root()}: by default {@code ${user.home}/.cache/quant4j}).
+     */
     public static CalibrationCache inDefaultDirectory() {
-        return new CalibrationCache(Path.of(System.getProperty("user.home"), ".cache", "quant4j", "calibration"));
+        return new CalibrationCache(CacheDirectories.of("calibration"));
     }
 
     /** The directory entries are kept in. */

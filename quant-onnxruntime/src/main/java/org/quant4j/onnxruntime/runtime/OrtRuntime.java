@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
  * instantiated). A failure to load the native library is kept and reported as an
  * {@link Availability} or a {@link ProviderUnavailableException} with the cause.
  *
+ * <p>The native library is extracted once per ONNX Runtime version into quant4j's cache
+ * ({@link OrtNativeLibraries}), not into a new temporary directory per JVM.
+ *
  * <p>The environment logs at ERROR level only: ONNX Runtime writes its log straight to stderr,
  * outside SLF4J, so its warnings would otherwise reach the console of every application.
  */
@@ -31,6 +34,7 @@ public final class OrtRuntime {
             OrtEnvironment env = null;
             Throwable failure = null;
             try {
+                OrtNativeLibraries.install();
                 env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "quant4j");
                 LOG.debug("Loaded ONNX Runtime {}", env.getVersion());
             } catch (LinkageError | RuntimeException e) {
