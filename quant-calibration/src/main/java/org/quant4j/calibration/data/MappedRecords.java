@@ -14,7 +14,7 @@ import org.quant4j.api.InvalidInputException;
 /**
  * {@code count} fixed-size records stored back to back in a file from {@code offset}, memory-mapped
  * read-only so they are paged in on demand instead of copied into the heap. Files larger than 2 GiB
- * are mapped in several regions of whole records. Thread-safe: {@link #record(int)} never moves a
+ * are mapped in several regions of whole records. Thread-safe: {@link #record(int, ByteOrder)} never moves a
  * shared buffer's position.
  */
 public final class MappedRecords {

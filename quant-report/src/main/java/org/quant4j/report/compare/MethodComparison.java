@@ -456,7 +456,7 @@ public final class MethodComparison {
             return this;
         }
 
-        /** Labelled training images for the methods that train ({@link Method#trained}). */
+        /** Labelled training images for the methods that train ({@link Method#byQuantizer}). */
         public Builder trainingData(Dataset data) {
             this.trainingData = data;
             return this;
