@@ -39,6 +39,12 @@ public final class TensorRtQuantizerProvider implements QuantizerProvider {
         return mode == QuantizationMode.STATIC ? DataNeed.CALIBRATION_SAMPLES : DataNeed.NONE;
     }
 
+    /** A serialized TensorRT engine, not an ONNX model. */
+    @Override
+    public String outputExtension() {
+        return ".engine";
+    }
+
     @Override
     public Quantizer create() {
         return new TensorRtQuantizer();
