@@ -3,10 +3,8 @@ package org.quant4j.tensorrt;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
@@ -91,16 +89,10 @@ public final class TensorRtEvaluator implements Evaluator {
             }
         }
         Predictions predictions = new Predictions(k, labels, topK, confidence);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("top1", predictions.topAccuracy(1));
-        if (k > 1) {
-            metrics.put("top" + k, predictions.topAccuracy(k));
-        }
-        metrics.put("samples", (double) n);
         Provenance provenance = Provenance.builder().put("evaluator", NAME).backend(NAME, version)
                 .put("model", request.model().toAbsolutePath().normalize().toString())
                 .put("data", data.fingerprint()).platform().build();
-        return new EvaluationResult(predictions, metrics, provenance);
+        return new EvaluationResult(predictions, predictions.metrics(), provenance);
     }
 
     /** Times the engine (or the ONNX model built into one) on the GPU; {@code threads} does not apply. */

@@ -114,12 +114,7 @@ public final class OrtEvaluator implements Evaluator {
             }
         }
         Predictions predictions = new Predictions(k, labels, topK, confidence);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("top1", predictions.topAccuracy(1));
-        if (k > 1) {
-            metrics.put("top" + k, predictions.topAccuracy(k));
-        }
-        metrics.put("samples", (double) n);
+        Map<String, Double> metrics = predictions.metrics();
         Provenance provenance = Provenance.builder()
                 .put("evaluator", NAME)
                 .backend("onnxruntime", OrtRuntime.version())
