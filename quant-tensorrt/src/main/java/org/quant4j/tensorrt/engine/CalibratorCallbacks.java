@@ -79,7 +79,7 @@ final class CalibratorCallbacks {
         }
         try {
             byte[] bytes = new byte[Math.toIntExact(length)];
-            new BytePointer(data).capacity(length).get(bytes);
+            new BytePointer(data).position(0).limit(length).get(bytes);
             cache.get().write(bytes);
         } catch (RuntimeException e) {
             failure = e;

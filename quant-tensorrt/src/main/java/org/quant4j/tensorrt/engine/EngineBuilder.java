@@ -145,7 +145,8 @@ public final class EngineBuilder {
             int batches = callbacks == null ? 0 : callbacks.batchesFed();
             LOG.info("Built a TensorRT engine of {} bytes from {} ({}, {} calibration batches)", plan.size(), onnx,
                     options, batches);
-            return new SerializedEngine(plan, plan.data().capacity(plan.size()).asByteBuffer(), batches);
+            // asByteBuffer spans position to limit: both set, as the pointer comes from native code without them.
+            return new SerializedEngine(plan, plan.data().position(0).limit(plan.size()).asByteBuffer(), batches);
         } finally {
             if (callbacks != null) {
                 callbacks.close();
