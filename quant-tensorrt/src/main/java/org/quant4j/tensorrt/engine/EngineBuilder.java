@@ -88,7 +88,11 @@ public final class EngineBuilder {
             config.setBuilderOptimizationLevel(options.optimizationLevel());
             config.setProfilingVerbosity(ProfilingVerbosity.kDETAILED);
             Map<String, Long> sampleElements = new LinkedHashMap<>();
-            IOptimizationProfile profile = batchProfile(builder, network, options.batchSize(), sampleElements);
+            long[] fixedBatch = {-1};
+            IOptimizationProfile profile = batchProfile(builder, network, options.batchSize(), sampleElements,
+                    fixedBatch);
+            // A model with a fixed batch dimension calibrates on batches of that size.
+            int calibrationBatch = fixedBatch[0] > 0 ? Math.toIntExact(fixedBatch[0]) : options.batchSize();
             if (profile != null) {
                 config.addOptimizationProfile(profile);
             }
@@ -117,10 +121,10 @@ public final class EngineBuilder {
                 Map<String, Long> batchElements = new LinkedHashMap<>();
                 sampleElements.forEach((name, per) -> {
                     inputs.add(new FeedInput(name, per));
-                    batchElements.put(name, per * options.batchSize());
+                    batchElements.put(name, per * calibrationBatch);
                 });
                 buffers = new CudaBuffers(batchElements);
-                CalibrationFeed feed = calibration.map(d -> new CalibrationFeed(d, inputs, options.batchSize()))
+                CalibrationFeed feed = calibration.map(d -> new CalibrationFeed(d, inputs, calibrationBatch))
                         .orElse(null);
                 callbacks = new CalibratorCallbacks(feed, buffers, store);
                 IInt8Calibrator calibrator = switch (options.calibrator()) {
@@ -171,11 +175,12 @@ public final class EngineBuilder {
     }
 
     /**
-     * Records each input's elements per sample; when an input's batch dimension is dynamic, a
-     * profile from batch 1 to {@code batch} (others must be static).
+     * Records each input's elements per sample and, in {@code fixedBatch[0]}, a fixed batch
+     * dimension; when an input's batch dimension is dynamic, a profile from batch 1 to
+     * {@code batch} (other dimensions must be static).
      */
     private static IOptimizationProfile batchProfile(IBuilder builder, INetworkDefinition network, int batch,
-            Map<String, Long> sampleElements) {
+            Map<String, Long> sampleElements, long[] fixedBatch) {
         IOptimizationProfile profile = null;
         for (int i = 0; i < network.getNbInputs(); i++) {
             ITensor input = network.getInput(i);
@@ -197,8 +202,12 @@ public final class EngineBuilder {
                 profile.setDimensions(name, OptProfileSelector.kMIN, withBatch(dims, 1));
                 profile.setDimensions(name, OptProfileSelector.kOPT, withBatch(dims, batch));
                 profile.setDimensions(name, OptProfileSelector.kMAX, withBatch(dims, batch));
-            } else if (dims.nbDims() > 0 && dims.d(0) != batch) {
-                LOG.info("Input '{}' has a fixed batch of {}; calibration batches follow the model", name, dims.d(0));
+            } else if (dims.nbDims() > 0) {
+                fixedBatch[0] = dims.d(0);
+                if (dims.d(0) != batch) {
+                    LOG.info("Input '{}' has a fixed batch of {}; calibration batches follow the model", name,
+                            dims.d(0));
+                }
             }
         }
         return profile;
