@@ -83,8 +83,11 @@ public final class TensorRtQuantizer implements Quantizer {
         Provenance.Builder p = Provenance.builder().quantization(NAME, config).tool("quant4j", Quant4jVersion.get())
                 .backend(NAME, version).put("tensorrt.precision", options.precision().name())
                 .put("tensorrt.options", options.toString());
-        data.ifPresent(d -> p.calibration(TensorRtOptions.calibratorOf(config.calibrationMethod()).methodId(),
-                d.fingerprint()));
+        if (options.precision() == EnginePrecision.IMPLICIT_INT8) {
+            p.calibration(options.calibrator().methodId(), data.map(Dataset::fingerprint)
+                    .orElse(options.calibrationCache().map(c -> "cache " + c).orElse("none")));
+            p.put("tensorrt.calibrator", options.calibrator().headerName());
+        }
         return result.files(model, output)
                 .totalTime(Duration.ofNanos(System.nanoTime() - start))
                 .provenance(p.seed(config.seed()).platform().build())
