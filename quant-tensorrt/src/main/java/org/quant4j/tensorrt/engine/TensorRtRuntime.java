@@ -86,7 +86,11 @@ public final class TensorRtRuntime {
         }
     }
 
-    /** Releases what JavaCPP owns of {@code p}, ignoring null. */
+    /**
+     * Releases what JavaCPP owns of {@code p}, ignoring null. Objects TensorRT returns have no
+     * deallocator in the 10.15 presets (and TensorRT 10 no {@code destroy()}), so for them this
+     * frees nothing native; objects quant4j allocates (the logger, the calibrators) are deleted.
+     */
     static void close(Pointer p) {
         if (p != null && !p.isNull()) {
             p.close();
