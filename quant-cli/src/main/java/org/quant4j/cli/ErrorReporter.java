@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.quant4j.api.QuantException;
+import org.quant4j.api.provider.ProviderUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -52,7 +53,10 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parseResult) {
         PrintWriter err = cli.getErr();
         int code;
-        if (ex instanceof QuantException || ex instanceof UncheckedIOException) {
+        if (ex instanceof ProviderUnavailableException) {
+            err.println(line(ex.getMessage()));
+            code = Quant4jCli.UNAVAILABLE;
+        } else if (ex instanceof QuantException || ex instanceof UncheckedIOException) {
             err.println(line(ex.getMessage()));
             code = Quant4jCli.FAILED;
         } else {

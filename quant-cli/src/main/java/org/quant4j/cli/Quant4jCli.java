@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
             "0:success",
             "1:failed; the reason is the line on stderr",
             "2:bad command line (unknown option or value, missing option)",
-            "3:internal error; --verbose prints the stack trace"
+            "3:internal error; --verbose prints the stack trace",
+            "4:the backend asked for cannot run on this machine (e.g. tensorrt without a GPU); nothing was written"
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -76,6 +77,8 @@ public final class Quant4jCli implements Callable<Integer> {
     public static final int USAGE = 2;
     /** An unexpected error: a bug in quant4j. */
     public static final int INTERNAL_ERROR = 3;
+    /** The backend asked for is on the class path but cannot run here; the line on stderr says what is missing. */
+    public static final int UNAVAILABLE = 4;
 
     /** System property the launcher sets to {@code true} or {@code false}: whether stderr is a terminal. */
     public static final String STDERR_TERMINAL_PROPERTY = "quant4j.stderrIsTerminal";

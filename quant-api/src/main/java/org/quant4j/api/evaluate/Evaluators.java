@@ -16,7 +16,8 @@ public final class Evaluators {
 
     private static final class Holder {
         static final ProviderRegistry<EvaluatorProvider> REGISTRY = ProviderRegistry.load(EvaluatorProvider.class,
-                "evaluator", Map.of("onnxruntime", "org.quant4j:quant-onnxruntime"))
+                "evaluator", Map.of("onnxruntime", "org.quant4j:quant-onnxruntime",
+                        "tensorrt", "org.quant4j:quant-tensorrt"))
                 .withDefaultProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
     }
 

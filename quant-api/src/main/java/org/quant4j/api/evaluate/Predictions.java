@@ -1,6 +1,8 @@
 package org.quant4j.api.evaluate;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Top-k predictions of a classifier for N samples, with the true labels and the softmax
@@ -90,6 +92,20 @@ public final class Predictions {
             }
         }
         return (double) hits / labels.length;
+    }
+
+    /**
+     * The metrics every evaluator reports: {@code top1}, {@code topK} when {@code k > 1}, and
+     * {@code samples}, in that order.
+     */
+    public Map<String, Double> metrics() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("top1", topAccuracy(1));
+        if (k > 1) {
+            metrics.put("top" + k, topAccuracy(k));
+        }
+        metrics.put("samples", (double) size());
+        return metrics;
     }
 
     @Override

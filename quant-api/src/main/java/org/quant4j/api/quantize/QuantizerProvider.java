@@ -17,6 +17,14 @@ public interface QuantizerProvider extends NamedProvider {
      */
     DataNeed dataNeed(QuantizationMode mode);
 
+    /**
+     * The file extension of what the quantizer writes, for default output names: {@code .onnx}
+     * unless the backend writes another format (a TensorRT engine is {@code .engine}).
+     */
+    default String outputExtension() {
+        return ".onnx";
+    }
+
     /** A new quantizer; natives are loaded here at the latest, never when the provider is instantiated. */
     Quantizer create();
 }

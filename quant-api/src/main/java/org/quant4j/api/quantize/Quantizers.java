@@ -18,7 +18,8 @@ public final class Quantizers {
         static final ProviderRegistry<QuantizerProvider> REGISTRY = ProviderRegistry.load(QuantizerProvider.class,
                 "quantizer", Map.of(
                         "onnxruntime", "org.quant4j:quant-onnxruntime",
-                        "qat", "org.quant4j:quant-qat"))
+                        "qat", "org.quant4j:quant-qat",
+                        "tensorrt", "org.quant4j:quant-tensorrt"))
                 .withDefaultProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
     }
 

@@ -27,7 +27,8 @@ class EvaluatorsTest {
     @Test
     void bestWithoutBackendsListsOnlyArtifactsThatExist() {
         UnknownProviderException e = assertThrows(UnknownProviderException.class, Evaluators::best);
-        assertTrue(e.getMessage().endsWith("Add one of: org.quant4j:quant-onnxruntime"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Add one of: org.quant4j:quant-onnxruntime, org.quant4j:quant-tensorrt"),
+                e.getMessage());
     }
 
     @Test

@@ -36,10 +36,12 @@ class QuantizersTest {
     @Test
     void bestWithoutBackendsListsOnlyArtifactsThatExist() {
         UnknownProviderException e = assertThrows(UnknownProviderException.class, Quantizers::best);
-        assertTrue(e.getMessage().endsWith("Add one of: org.quant4j:quant-onnxruntime, org.quant4j:quant-qat"),
-                e.getMessage());
-        UnknownProviderException unknown = assertThrows(UnknownProviderException.class, () -> Quantizers.get("tensorrt"));
-        assertFalse(unknown.getMessage().contains("quant-tensorrt"), unknown.getMessage());
+        assertTrue(e.getMessage().endsWith("Add one of: org.quant4j:quant-onnxruntime, org.quant4j:quant-qat,"
+                + " org.quant4j:quant-tensorrt"), e.getMessage());
+        UnknownProviderException tensorrt = assertThrows(UnknownProviderException.class, () -> Quantizers.get("tensorrt"));
+        assertTrue(tensorrt.getMessage().contains("org.quant4j:quant-tensorrt"), tensorrt.getMessage());
+        UnknownProviderException unknown = assertThrows(UnknownProviderException.class, () -> Quantizers.get("openvino"));
+        assertFalse(unknown.getMessage().contains("quant-openvino"), unknown.getMessage());
     }
 
     @Test

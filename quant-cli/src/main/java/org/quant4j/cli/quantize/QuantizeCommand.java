@@ -18,6 +18,7 @@ import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
+import org.quant4j.api.quantize.QuantizerProvider;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.api.quantize.WeightSummary;
 import org.quant4j.cli.CliCommand;
@@ -110,7 +111,10 @@ public final class QuantizeCommand extends CliCommand {
         // Only the inputs: the library operation parses the model, once.
         List<TensorInfo> inputs = model.inputs();
         QuantizationMode mode = quantization.mode();
-        Path out = output.output(defaultOutput(modelPath, mode));
+        backend = backend("--backend", backend, Quantizers.registry());
+        // An unavailable backend fails here, before any data is opened or file written.
+        QuantizerProvider provider = Quantizers.registry().get(backend);
+        Path out = output.output(defaultOutput(modelPath, mode, provider.outputExtension()));
         output.checkWritable(out, modelPath, "the quantized model");
         QuantizationConfig.Builder builder = QuantizationConfig.builder()
                 .activationScheme(calibration.activations(QuantScheme.UINT8_ASYMMETRIC));
@@ -118,8 +122,7 @@ public final class QuantizeCommand extends CliCommand {
         calibration.applyTo(builder);
         QuantizationConfig config = builder.build();
 
-        backend = backend("--backend", backend, Quantizers.registry());
-        DataNeed need = Quantizers.registry().find(backend).dataNeed(mode);
+        DataNeed need = provider.dataNeed(mode);
         Dataset calibrationData = null;
         OpenedData opened = null;
         // Data that is optional for the mode (FP16's range check) is used when --data is given.
@@ -156,11 +159,16 @@ public final class QuantizeCommand extends CliCommand {
 
     /** {@code model-int8.onnx}, {@code model-int8-dynamic.onnx} or {@code model-fp16.onnx} beside the model. */
     static Path defaultOutput(Path model, QuantizationMode mode) {
+        return defaultOutput(model, mode, ".onnx");
+    }
+
+    /** {@code model-int8}, {@code model-int8-dynamic} or {@code model-fp16} with the backend's {@code extension}. */
+    static Path defaultOutput(Path model, QuantizationMode mode, String extension) {
         return ModelOption.sibling(model, switch (mode) {
-            case STATIC -> "-int8.onnx";
-            case DYNAMIC -> "-int8-dynamic.onnx";
-            case FP16 -> "-fp16.onnx";
-        });
+            case STATIC -> "-int8";
+            case DYNAMIC -> "-int8-dynamic";
+            case FP16 -> "-fp16";
+        } + extension);
     }
 
     private static String settings(QuantizationConfig config, Dataset calibrationData) {

@@ -12,6 +12,7 @@ import org.quant4j.api.Provenance;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
+import org.quant4j.api.evaluate.ClassScores;
 import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
@@ -113,12 +114,7 @@ public final class OrtEvaluator implements Evaluator {
             }
         }
         Predictions predictions = new Predictions(k, labels, topK, confidence);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("top1", predictions.topAccuracy(1));
-        if (k > 1) {
-            metrics.put("top" + k, predictions.topAccuracy(k));
-        }
-        metrics.put("samples", (double) n);
+        Map<String, Double> metrics = predictions.metrics();
         Provenance provenance = Provenance.builder()
                 .put("evaluator", NAME)
                 .backend("onnxruntime", OrtRuntime.version())
@@ -205,41 +201,13 @@ public final class OrtEvaluator implements Evaluator {
         return classes;
     }
 
-    /** Writes the indices of the {@code k} largest values, best first (lower index on ties), at {@code offset}. */
+    /** {@link ClassScores#rankTopK}. */
     static void rankTopK(float[] row, int k, int[] out, int offset) {
-        for (int r = 0; r < k; r++) {
-            int best = -1;
-            for (int c = 0; c < row.length; c++) {
-                if (isRanked(out, offset, r, c)) {
-                    continue;
-                }
-                if (best < 0 || row[c] > row[best] || (Float.isNaN(row[best]) && !Float.isNaN(row[c]))) {
-                    best = c;
-                }
-            }
-            out[offset + r] = best;
-        }
+        ClassScores.rankTopK(row, k, out, offset);
     }
 
-    private static boolean isRanked(int[] out, int offset, int ranked, int c) {
-        for (int i = 0; i < ranked; i++) {
-            if (out[offset + i] == c) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Softmax probability of class {@code index}: {@code 1 / sum_j exp(x_j - x_index)}, computed stably. */
+    /** {@link ClassScores#softmaxOf}. */
     static float softmaxOf(float[] row, int index) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : row) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : row) {
-            sum += Math.exp(v - max);
-        }
-        return (float) (Math.exp(row[index] - max) / sum);
+        return ClassScores.softmaxOf(row, index);
     }
 }

@@ -1,0 +1,49 @@
+package org.quant4j.api.evaluate;
+
+/**
+ * What every evaluator does with one sample's class scores: rank the top k and take the softmax
+ * probability of the best, the same way on every backend so their {@link Predictions} compare.
+ */
+public final class ClassScores {
+
+    private ClassScores() {
+    }
+
+    /** Writes the indices of the {@code k} largest values, best first (lower index on ties, NaN last), at {@code offset}. */
+    public static void rankTopK(float[] row, int k, int[] out, int offset) {
+        for (int r = 0; r < k; r++) {
+            int best = -1;
+            for (int c = 0; c < row.length; c++) {
+                if (isRanked(out, offset, r, c)) {
+                    continue;
+                }
+                if (best < 0 || row[c] > row[best] || (Float.isNaN(row[best]) && !Float.isNaN(row[c]))) {
+                    best = c;
+                }
+            }
+            out[offset + r] = best;
+        }
+    }
+
+    private static boolean isRanked(int[] out, int offset, int ranked, int c) {
+        for (int i = 0; i < ranked; i++) {
+            if (out[offset + i] == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Softmax probability of class {@code index}: {@code 1 / sum_j exp(x_j - x_index)}, computed stably. */
+    public static float softmaxOf(float[] row, int index) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : row) {
+            sum += Math.exp(v - max);
+        }
+        return (float) (Math.exp(row[index] - max) / sum);
+    }
+}

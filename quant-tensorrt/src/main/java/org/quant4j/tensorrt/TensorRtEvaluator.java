@@ -1,0 +1,155 @@
+package org.quant4j.tensorrt;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.Provenance;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.NamedBatch;
+import org.quant4j.api.data.Tensor;
+import org.quant4j.api.evaluate.ClassScores;
+import org.quant4j.api.evaluate.EvaluationRequest;
+import org.quant4j.api.evaluate.EvaluationResult;
+import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.evaluate.TimedSession;
+import org.quant4j.tensorrt.engine.EngineBuilder;
+import org.quant4j.tensorrt.engine.EngineRunner;
+import org.quant4j.tensorrt.engine.SerializedEngine;
+import org.quant4j.tensorrt.engine.TensorRtRuntime;
+
+/**
+ * The {@code tensorrt} evaluator: runs a TensorRT engine file ({@code .engine}, {@code .plan},
+ * {@code .trt}), or an ONNX model built into an engine in memory (explicit INT8 when it has Q/DQ
+ * nodes, FP32 otherwise), for accuracy on labelled data (top-k of the first output, softmax
+ * confidence, as {@link ClassScores} ranks on every backend) and for latency and throughput
+ * ({@link #openTimed}). Everything needs a GPU; without one each call throws
+ * {@link TensorRtUnavailableException}.
+ */
+public final class TensorRtEvaluator implements Evaluator {
+
+    /** The provider name. */
+    public static final String NAME = "tensorrt";
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public EvaluationResult evaluate(EvaluationRequest request) {
+        requireOpen();
+        String version = TensorRtRuntime.require();
+        Dataset data = request.data();
+        int n = data.size();
+        int k = request.topK();
+        int[] labels = new int[n];
+        int[] topK = new int[Math.multiplyExact(n, k)];
+        float[] confidence = new float[n];
+        try (EngineRunner runner = open(request.model(), request.batchSize())) {
+            String scores = runner.outputNames().get(0);
+            List<String> inputs = List.copyOf(runner.inputs().keySet());
+            int batchSize = Math.min(request.batchSize(), runner.maxBatch());
+            Iterator<NamedBatch> batches = data.namedBatches(batchSize, inputs.size() == 1 ? inputs.get(0) : null);
+            int done = 0;
+            while (batches.hasNext()) {
+                NamedBatch batch = batches.next();
+                Tensor out = runner.run(batch).get(scores);
+                long[] shape = out.shape();
+                if (shape.length != 2 || shape[0] != batch.size()) {
+                    throw new ModelException("Engine " + request.model() + " gives class scores of shape "
+                            + Arrays.toString(shape) + " for a batch of " + batch.size() + "; a classifier gives ["
+                            + batch.size() + ", classes]");
+                }
+                int classes = Math.toIntExact(shape[1]);
+                if (k > classes) {
+                    throw new InvalidInputException("Top-" + k + " needs at least " + k + " classes, but "
+                            + request.model() + " scores " + classes + ": lower top-k");
+                }
+                int[] batchLabels = batch.labels().orElseThrow(() -> new InvalidInputException(
+                        "Evaluation data " + data.fingerprint() + " gave a batch without labels"));
+                float[] row = new float[classes];
+                for (int i = 0; i < batch.size(); i++) {
+                    out.floats().get(i * classes, row);
+                    int sample = done + i;
+                    labels[sample] = batchLabels[i];
+                    ClassScores.rankTopK(row, k, topK, sample * k);
+                    confidence[sample] = ClassScores.softmaxOf(row, topK[sample * k]);
+                }
+                done += batch.size();
+                request.listener().onProgress("evaluation", done, n);
+            }
+        }
+        Predictions predictions = new Predictions(k, labels, topK, confidence);
+        Provenance provenance = Provenance.builder().put("evaluator", NAME).backend(NAME, version)
+                .put("model", request.model().toAbsolutePath().normalize().toString())
+                .put("data", data.fingerprint()).platform().build();
+        return new EvaluationResult(predictions, predictions.metrics(), provenance);
+    }
+
+    /** Times the engine (or the ONNX model built into one) on the GPU; {@code threads} does not apply. */
+    @Override
+    public TimedSession openTimed(Path model, int threads) {
+        requireOpen();
+        TensorRtRuntime.require();
+        EngineRunner runner = open(model, TensorRtOptions.DEFAULT_BATCH_SIZE);
+        return new TimedSession() {
+            private boolean sessionClosed;
+
+            @Override
+            public int[] sampleShape() {
+                long[] shape = runner.inputs().values().iterator().next();
+                return Arrays.stream(shape).skip(1).mapToInt(Math::toIntExact).toArray();
+            }
+
+            @Override
+            public double[] time(int batchSize, int warmup, int iterations) {
+                if (sessionClosed) {
+                    throw new IllegalStateException("TensorRT TimedSession is closed");
+                }
+                return runner.time(batchSize, warmup, iterations);
+            }
+
+            @Override
+            public void close() {
+                if (!sessionClosed) {
+                    sessionClosed = true;
+                    runner.close();
+                }
+            }
+        };
+    }
+
+    /** An engine file as it is, an ONNX model built (explicit INT8 with Q/DQ nodes, else FP32) for batches up to {@code batch}. */
+    static EngineRunner open(Path model, int batch) {
+        String file = model.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!file.endsWith(".onnx")) {
+            return EngineRunner.open(model);
+        }
+        EnginePrecision precision = TensorRtQuantizer.hasQdq(model) ? EnginePrecision.EXPLICIT_INT8
+                : EnginePrecision.FP32;
+        try (SerializedEngine engine = EngineBuilder.build(model,
+                TensorRtOptions.builder(precision).batchSize(batch).build(), Optional.empty())) {
+            return EngineRunner.open(engine.bytes());
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("TensorRtEvaluator is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+}

@@ -1,0 +1,115 @@
+package org.quant4j.tensorrt.calibration;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantException;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.calibration.table.TensorRtCalibrationCache;
+import org.quant4j.calibration.table.TensorRtCalibrationCache.Algorithm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calibration cache behind TensorRT's {@code readCalibrationCache} and
+ * {@code writeCalibrationCache}, in the format quant4j's {@link TensorRtCalibrationCache} reads
+ * and writes: a cache that {@code quant4j calibrate --trt-cache} wrote is handed to TensorRT
+ * byte for byte (so TensorRT skips calibration), and the cache TensorRT writes is checked with the
+ * same parser and stored byte for byte, atomically. A cache the user gave is never overwritten.
+ */
+public final class CalibrationCacheStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CalibrationCacheStore.class);
+    private static final String WHAT = "TensorRT calibration cache";
+
+    private final Path file;
+    private final Algorithm algorithm;
+    private TensorRtCalibrationCache read;
+    private TensorRtCalibrationCache written;
+
+    /**
+     * @param file      the cache file, read when it exists and written when it does not
+     * @param algorithm the calibrator's algorithm; a cache of another algorithm is refused
+     */
+    public CalibrationCacheStore(Path file, Algorithm algorithm) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The bytes to give TensorRT: the file's exact content when it exists and parses as a cache of
+     * this store's algorithm; empty when there is no file (TensorRT then calibrates).
+     *
+     * @throws InvalidInputException when the file is not a cache, or one of another algorithm
+     */
+    public Optional<byte[]> read() {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new QuantException("Cannot read " + WHAT + " " + file + ": " + e, e);
+        }
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(text(bytes), file.toString());
+        if (cache.algorithm() != algorithm) {
+            throw new InvalidInputException(WHAT + " " + file + " was made by " + cache.algorithm().headerName()
+                    + " but the engine calibrates with " + algorithm.headerName() + ": use the calibrator of the cache"
+                    + " or give another cache file");
+        }
+        read = cache;
+        LOG.info("Using {} {} ({} tensors): TensorRT skips calibration", WHAT, file, cache.size());
+        return Optional.of(bytes);
+    }
+
+    /**
+     * Stores the cache TensorRT wrote after calibrating: parsed (so a malformed cache is an error,
+     * never a file) and written byte for byte, atomically. When the file exists (the user's cache),
+     * it is kept and the new cache is only returned.
+     *
+     * @return the cache TensorRT wrote
+     */
+    public TensorRtCalibrationCache write(byte[] bytes) {
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(text(bytes), "the cache TensorRT wrote");
+        written = cache;
+        if (Files.exists(file)) {
+            boolean same;
+            try {
+                same = Arrays.equals(Files.readAllBytes(file), bytes);
+            } catch (java.io.IOException e) {
+                same = false;
+            }
+            if (!same) {
+                LOG.warn("TensorRT wrote a calibration cache that differs from {}; the existing file is kept", file);
+            }
+            return cache;
+        }
+        AtomicFiles.writeBytes(file, WHAT, bytes);
+        LOG.info("Wrote {} {} ({} tensors)", WHAT, file, cache.size());
+        return cache;
+    }
+
+    /** The cache read from the file, if {@link #read()} found one. */
+    public Optional<TensorRtCalibrationCache> readCache() {
+        return Optional.ofNullable(read);
+    }
+
+    /** The cache TensorRT wrote, if it calibrated. */
+    public Optional<TensorRtCalibrationCache> writtenCache() {
+        return Optional.ofNullable(written);
+    }
+
+    private static String text(byte[] bytes) {
+        // The format is ASCII; tensor names are UTF-8 in quant4j's writer and in TensorRT.
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,26 @@
+package org.quant4j.tensorrt.inspect;
+
+import java.util.List;
+import java.util.Objects;
+import org.quant4j.tensorrt.LayerPrecision;
+
+/**
+ * One layer of a built engine as TensorRT's engine inspector describes it.
+ *
+ * @param name          the layer's name (fused layers are named after their parts, joined with {@code " + "})
+ * @param type          TensorRT's layer type, e.g. {@code CaskConvolution}, or empty when not reported
+ * @param precision     the precision the layer reads its inputs in (its outputs' when it has no inputs)
+ * @param inputFormats  the {@code Format/Datatype} of each input, e.g. {@code Row major linear FP32}
+ * @param outputFormats the {@code Format/Datatype} of each output
+ */
+public record EngineLayer(String name, String type, LayerPrecision precision, List<String> inputFormats,
+        List<String> outputFormats) {
+
+    public EngineLayer {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(precision, "precision");
+        inputFormats = List.copyOf(inputFormats);
+        outputFormats = List.copyOf(outputFormats);
+    }
+}
