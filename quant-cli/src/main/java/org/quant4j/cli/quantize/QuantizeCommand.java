@@ -220,6 +220,7 @@ public final class QuantizeCommand extends CliCommand {
         if (opened != null) {
             summary.row("data", opened.description());
         }
+        result.calibrationShapes().ifPresent(shapes -> summary.row("shapes", shapes.describe()));
         summary.row("output", result.output().toAbsolutePath().normalize());
         summary.print(out);
         if (details) {
@@ -251,6 +252,9 @@ public final class QuantizeCommand extends CliCommand {
             doc.put("activations", ActivationSchemeConverter.name(config.activationScheme()));
             doc.put("data", opened.description());
             doc.put("calibrationSamples", calibrationData.size());
+        }
+        result.calibrationShapes().ifPresent(shapes -> doc.put("calibrationShapes", shapes.toMaps()));
+        if (config.mode() == QuantizationMode.STATIC) {
             doc.put("seed", config.seed());
         }
         Map<String, Object> counts = new LinkedHashMap<>();
