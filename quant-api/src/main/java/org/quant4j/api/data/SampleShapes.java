@@ -80,9 +80,10 @@ public record SampleShapes(List<Group> groups) {
         return groups.stream().mapToLong(Group::samples).sum();
     }
 
-    /** The groups as text, e.g. {@code [3, 48, 160] x 6, [3, 48, 192] x 10}. */
+    /** The groups as text, e.g. {@code [3, 48, 160]: 6 samples; [3, 48, 192]: 10 samples}. */
     public String describe() {
-        return groups.stream().map(g -> g.shapeText() + " x " + g.samples()).collect(Collectors.joining(", "));
+        return groups.stream().map(g -> g.shapeText() + ": " + g.samples() + (g.samples() == 1 ? " sample" : " samples"))
+                .collect(Collectors.joining("; "));
     }
 
     /**

@@ -24,7 +24,7 @@ class ModelBatchesTest {
      */
     private static Dataset stateful(int[] widths, long[] rates) {
         List<Integer> distinct = java.util.Arrays.stream(widths).distinct().boxed().toList();
-        return new Dataset() {
+        return new UnlabelledNamedData() {
             @Override
             public int size() {
                 return widths.length;
@@ -75,30 +75,6 @@ class ModelBatchesTest {
                 return new NamedBatch(t, indices.length, Optional.empty());
             }
 
-            @Override
-            public int[] sampleShape() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int numClasses() {
-                return 0;
-            }
-
-            @Override
-            public void read(int index, float[] dest, int offset) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int label(int index) {
-                return -1;
-            }
-
-            @Override
-            public String fingerprint() {
-                return "stateful";
-            }
         };
     }
 

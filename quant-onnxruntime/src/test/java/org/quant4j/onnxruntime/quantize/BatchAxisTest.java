@@ -24,6 +24,7 @@ import org.quant4j.api.data.InputSpec;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.SampleShapes;
 import org.quant4j.api.data.Tensor;
+import org.quant4j.api.data.UnlabelledNamedData;
 import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.quantize.QuantizationResult;
@@ -83,7 +84,18 @@ class BatchAxisTest {
     }
 
     /** Sample i: x, a state [2, 8] (the batch axis left out) and sr = 16000. */
-    private record StatefulData(int size) implements Dataset {
+    private static final class StatefulData extends UnlabelledNamedData {
+        private final int size;
+
+        StatefulData(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
         @Override
         public List<InputSpec> inputs() {
             return List.of(new InputSpec("x", ElementType.FLOAT32, new int[] {8}),
@@ -96,7 +108,7 @@ class BatchAxisTest {
             t.put("x", Tensor.ofFloats(random(8, 100 + i), batchOfOne ? new long[] {1, 8} : new long[] {8}));
             t.put("state", Tensor.ofFloats(random(16, 10_000 + i), batchOfOne ? new long[] {2, 1, 8}
                     : new long[] {2, 8}));
-            t.put("sr", Tensor.ofLongs(new long[] {16000}, batchOfOne ? new long[0] : new long[0]));
+            t.put("sr", Tensor.ofLongs(new long[] {16000}));
             return t;
         }
 
@@ -116,31 +128,6 @@ class BatchAxisTest {
             t.put("state", Tensor.ofFloats(state, indices.length, 2, 8));
             t.put("sr", Tensor.ofLongs(sr, indices.length));
             return new NamedBatch(t, indices.length, Optional.empty());
-        }
-
-        @Override
-        public int[] sampleShape() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int numClasses() {
-            return 0;
-        }
-
-        @Override
-        public void read(int index, float[] dest, int offset) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int label(int index) {
-            return -1;
-        }
-
-        @Override
-        public String fingerprint() {
-            return "stateful-" + size;
         }
     }
 

@@ -1,0 +1,120 @@
+package org.quant4j.cli.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.TensorRange;
+import org.quant4j.calibration.table.CalibrationTable;
+import org.quant4j.cli.CliRun;
+import org.quant4j.cli.TestFiles;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.graph.FloatTensor;
+
+/**
+ * Samples of two shapes (sequences of 6 and of 10 steps of 4 features) for a model
+ * {@code y = x W} with {@code x [N, T, 4]}, given as a directory of one {@code .npz} file per
+ * shape: calibrate and quantize batch them by shape, run every sample, and say which shapes they
+ * saw. The expected ranges are computed here from the data and the weights.
+ */
+class VariableShapeDataTest {
+
+    @TempDir
+    Path dir;
+
+    private static float[] gaussian(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void samplesOfTwoLengthsAreCalibratedShapeByShape() throws IOException {
+        Random random = new Random(5);
+        float[] w = gaussian(random, 4 * 3);
+        GraphBuilder b = GraphBuilder.create("sequence");
+        b.output(b.matMul(b.input("x", -1, -1, 4), new FloatTensor(new long[] {4, 3}, w)), "y");
+        Path model = TestFiles.model(b.build(), dir.resolve("sequence.onnx"));
+        float[] shortOnes = gaussian(random, 5 * 6 * 4);
+        float[] longOnes = gaussian(random, 3 * 10 * 4);
+        longOnes[7] = 9f; // the largest input and, through W, outputs that only the long samples reach
+        Path data = Files.createDirectory(dir.resolve("by-length"));
+        TestFiles.npz(data.resolve("a-short.npz"), Map.of("x", TestFiles.npyFloats(dir.resolve("s.npy"),
+                new int[] {5, 6, 4}, shortOnes)));
+        TestFiles.npz(data.resolve("b-long.npz"), Map.of("x", TestFiles.npyFloats(dir.resolve("l.npy"),
+                new int[] {3, 10, 4}, longOnes)));
+
+        Path tablePath = dir.resolve("sequence.calibration.json");
+        CliRun run = CliRun.of("calibrate", "-m", model, "-d", data, "--method", "minmax", "-o", tablePath,
+                "--batch-size", "4");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("x [6, 4]: 5 samples; x [10, 4]: 3 samples"), run.out());
+        CalibrationTable table = CalibrationTable.read(tablePath);
+        assertEquals(8, table.numSamples());
+        float[][] all = {shortOnes, longOnes};
+        TensorRange x = table.entry("x").orElseThrow().range();
+        assertEquals(Math.min(min(shortOnes), min(longOnes)), x.min(), 1e-6);
+        assertEquals(9f, x.max(), 1e-6);
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float[] part : all) {
+            for (int row = 0; row < part.length / 4; row++) {
+                for (int c = 0; c < 3; c++) {
+                    float dot = 0;
+                    for (int k = 0; k < 4; k++) {
+                        dot += part[row * 4 + k] * w[k * 3 + c];
+                    }
+                    lo = Math.min(lo, dot);
+                    hi = Math.max(hi, dot);
+                }
+            }
+        }
+        TensorRange y = table.entry("y").orElseThrow().range();
+        assertEquals(lo, y.min(), 1e-4);
+        assertEquals(hi, y.max(), 1e-4);
+
+        CliRun json = CliRun.of("calibrate", "-m", model, "-d", data, "-o", dir.resolve("again.json"), "--json");
+        assertEquals(0, json.exitCode(), json::toString);
+        JsonNode shapes = new ObjectMapper().readTree(json.out()).get("sampleShapes");
+        assertEquals("[{\"shapes\":{\"x\":[6,4]},\"samples\":5},{\"shapes\":{\"x\":[10,4]},\"samples\":3}]",
+                shapes.toString());
+
+        CliRun quantize = CliRun.of("quantize", "-m", model, "-d", data, "-o", dir.resolve("sequence-int8.onnx"));
+        assertEquals(0, quantize.exitCode(), quantize::toString);
+        assertTrue(quantize.out().lines().anyMatch(l -> l.trim().startsWith("shapes")
+                && l.contains("x [6, 4]: 5 samples; x [10, 4]: 3 samples")), quantize.out());
+    }
+
+    @Test
+    void samplesThatDoNotFitTheModelAreNamedWithTheirShape() throws IOException {
+        GraphBuilder b = GraphBuilder.create("sequence");
+        b.output(b.matMul(b.input("x", -1, -1, 4), new FloatTensor(new long[] {4, 3}, new float[12])), "y");
+        Path model = TestFiles.model(b.build(), dir.resolve("sequence.onnx"));
+        Path data = Files.createDirectory(dir.resolve("by-length"));
+        TestFiles.npz(data.resolve("a.npz"), Map.of("x", TestFiles.npyFloats(dir.resolve("a.npy"),
+                new int[] {2, 6, 4}, new float[48])));
+        TestFiles.npz(data.resolve("b.npz"), Map.of("x", TestFiles.npyFloats(dir.resolve("b.npy"),
+                new int[] {2, 6, 5}, new float[60])));
+        CliRun run = CliRun.of("calibrate", "-m", model, "-d", data, "-o", dir.resolve("t.json"));
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("[6, 5]") && run.err().contains("expects"), run.err());
+    }
+
+    private static float min(float[] v) {
+        float m = Float.POSITIVE_INFINITY;
+        for (float f : v) {
+            m = Math.min(m, f);
+        }
+        return m;
+    }
+}
