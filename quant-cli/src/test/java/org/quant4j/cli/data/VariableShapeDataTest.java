@@ -89,10 +89,16 @@ class VariableShapeDataTest {
         assertEquals("[{\"shapes\":{\"x\":[6,4]},\"samples\":5},{\"shapes\":{\"x\":[10,4]},\"samples\":3}]",
                 shapes.toString());
 
-        CliRun quantize = CliRun.of("quantize", "-m", model, "-d", data, "-o", dir.resolve("sequence-int8.onnx"));
+        Path int8 = dir.resolve("sequence-int8.onnx");
+        CliRun quantize = CliRun.of("quantize", "-m", model, "-d", data, "-o", int8);
         assertEquals(0, quantize.exitCode(), quantize::toString);
         assertTrue(quantize.out().lines().anyMatch(l -> l.trim().startsWith("shapes")
                 && l.contains("x [6, 4]: 5 samples; x [10, 4]: 3 samples")), quantize.out());
+
+        // The fidelity evaluation compares all 8 samples, shape by shape.
+        CliRun fidelity = CliRun.of("evaluate", "-m", int8, "--reference", model, "-d", data, "--json");
+        assertEquals(0, fidelity.exitCode(), fidelity::toString);
+        assertEquals(8, new ObjectMapper().readTree(fidelity.out()).get("samples").asInt(), fidelity.out());
     }
 
     @Test
