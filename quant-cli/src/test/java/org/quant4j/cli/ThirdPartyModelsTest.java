@@ -144,7 +144,9 @@ class ThirdPartyModelsTest {
         models.add(new Model("ppocr-v4-rec.onnx", Task.SEQUENCE, false,
                 (r, i) -> Map.of("x", textLine(r, 48, REC_WIDTHS[i % REC_WIDTHS.length], false)),
                 gaps(null, new Gap(SENSITIVITY + ": the convolution + transformer recognizer loses decoded strings"
-                        + " in INT8", "criteria"))));
+                        + " in INT8", "criteria"),
+                        Mode.FP16, new Gap(SENSITIVITY + ": FP16 keeps every string, but its SQNR is below 40 dB on lines"
+                                + " 160 and 256 wide (46.5 dB on 192-wide lines alone)", "criteria"))));
         models.add(new Model("ppocr-mobile-v2-cls.onnx", Task.CLASSIFY, false,
                 (r, i) -> Map.of("x", textLine(r, 48, 192, i % 2 == 1)),
                 gaps(Mode.STATIC_PER_CHANNEL, new Gap(SIZE, "criteria"), Mode.STATIC_PER_TENSOR,
