@@ -1,18 +1,14 @@
 package org.quant4j.calibration.data;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.InputSpec;
@@ -120,12 +116,7 @@ public final class NpzFilesDataset implements Dataset {
 
     /** The {@code .npz} files directly in {@code dir}, in name order. */
     public static List<Path> npzFiles(Path dir) {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> Files.isRegularFile(p)
-                    && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")).sorted().toList();
-        } catch (IOException e) {
-            throw new InvalidInputException("Cannot list directory " + dir + ": " + e + "; check its permissions", e);
-        }
+        return NpyInputsDataset.files(dir, ".npz");
     }
 
     private int fileOf(int index) {
