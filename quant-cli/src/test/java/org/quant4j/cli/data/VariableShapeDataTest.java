@@ -116,6 +116,43 @@ class VariableShapeDataTest {
         assertTrue(run.err().contains("[6, 5]") && run.err().contains("expects"), run.err());
     }
 
+    @Test
+    void anAmbiguousBatchAxisIsGivenWithBatchAxis() throws IOException {
+        // kv [2, ?, ?]: either dynamic axis could hold the samples, so the model alone cannot tell.
+        Random random = new Random(9);
+        float[] w = gaussian(random, 4 * 3);
+        GraphBuilder b = GraphBuilder.create("kv");
+        b.output(b.matMul(b.input("kv", 2, -1, -1), new FloatTensor(new long[] {4, 3}, w)), "y");
+        Path model = TestFiles.model(b.build(), dir.resolve("kv.onnx"));
+        float[] kv = gaussian(random, 6 * 2 * 4);
+        Path data = TestFiles.npz(dir.resolve("kv.npz"), Map.of("kv", TestFiles.npyFloats(dir.resolve("kv.npy"),
+                new int[] {6, 2, 4}, kv)));
+
+        CliRun ambiguous = CliRun.of("calibrate", "-m", model, "-d", data, "-o", dir.resolve("a.json"));
+        assertEquals(1, ambiguous.exitCode(), ambiguous::toString);
+        assertTrue(ambiguous.err().contains("--batch-axis kv=AXIS"), ambiguous.err());
+        CliRun bad = CliRun.of("calibrate", "-m", model, "-d", data, "--batch-axis", "kv=first", "-o",
+                dir.resolve("b.json"));
+        assertEquals(1, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("a number >= 0 or 'none'"), bad.err());
+
+        Path tablePath = dir.resolve("kv.calibration.json");
+        CliRun run = CliRun.of("calibrate", "-m", model, "-d", data, "--batch-axis", "kv=1", "--method", "minmax",
+                "-o", tablePath);
+        assertEquals(0, run.exitCode(), run::toString);
+        float hi = Float.NEGATIVE_INFINITY;
+        for (int row = 0; row < kv.length / 4; row++) {
+            for (int c = 0; c < 3; c++) {
+                float dot = 0;
+                for (int k = 0; k < 4; k++) {
+                    dot += kv[row * 4 + k] * w[k * 3 + c];
+                }
+                hi = Math.max(hi, dot);
+            }
+        }
+        assertEquals(hi, CalibrationTable.read(tablePath).entry("y").orElseThrow().range().max(), 1e-4);
+    }
+
     private static float min(float[] v) {
         float m = Float.POSITIVE_INFINITY;
         for (float f : v) {
