@@ -72,6 +72,20 @@ public final class TestFiles {
         return file;
     }
 
+    /** Writes a {@code .npz} archive (stored, as numpy.savez) of the {@code .npy} files of {@code arrays}, by array name. */
+    public static Path npz(Path file, java.util.Map<String, Path> arrays) {
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (java.util.Map.Entry<String, Path> e : arrays.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey() + ".npy"));
+                zip.write(Files.readAllBytes(e.getValue()));
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /** Writes a gzipped IDX images file: magic 0x00000803, N, rows, cols, then the pixel bytes. */
     public static Path idxImages(Path file, int count, int rows, int cols, byte[] pixels) {
         return idx(file, 0x00000803, new int[] {count, rows, cols}, pixels);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
+import org.quant4j.api.data.SampleShapes;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
 
@@ -27,6 +28,7 @@ public final class CalibrationResult {
     private final String dataFingerprint;
     private final long seed;
     private final Provenance provenance;
+    private final SampleShapes sampleShapes;
 
     private CalibrationResult(Builder b) {
         this.ranges = Collections.unmodifiableMap(new LinkedHashMap<>(b.ranges));
@@ -38,6 +40,12 @@ public final class CalibrationResult {
         this.dataFingerprint = b.dataFingerprint;
         this.seed = b.seed;
         this.provenance = b.provenance;
+        this.sampleShapes = b.sampleShapes;
+    }
+
+    /** The shapes of the calibration samples and how many samples had each; empty when not recorded. */
+    public java.util.Optional<SampleShapes> sampleShapes() {
+        return java.util.Optional.ofNullable(sampleShapes);
     }
 
     public static Builder builder() {
@@ -138,6 +146,7 @@ public final class CalibrationResult {
         private String dataFingerprint;
         private long seed;
         private Provenance provenance = Provenance.builder().build();
+        private SampleShapes sampleShapes;
 
         private Builder() {
         }
@@ -177,6 +186,12 @@ public final class CalibrationResult {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** The shapes of the calibration samples ({@link CalibrationResult#sampleShapes()}). */
+        public Builder sampleShapes(SampleShapes shapes) {
+            this.sampleShapes = Objects.requireNonNull(shapes, "shapes");
             return this;
         }
 

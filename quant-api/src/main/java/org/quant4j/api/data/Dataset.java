@@ -1,8 +1,11 @@
 package org.quant4j.api.data;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.quant4j.api.InvalidInputException;
@@ -73,6 +76,45 @@ public interface Dataset {
      */
     default List<InputSpec> inputs() {
         return List.of();
+    }
+
+    /**
+     * The shapes of the samples and how many samples have each. The default: one group, every sample
+     * of {@link #sampleShape()} (under the name {@code ""}) or of the shapes of {@link #inputs()}. A
+     * dataset of samples of several shapes (text lines of different widths) overrides this and
+     * {@link #shapeGroup(int)}; its {@link #inputs()} then give the shapes of its first group.
+     */
+    default SampleShapes sampleShapes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        if (inputs().isEmpty()) {
+            shapes.put("", sampleShape());
+        } else {
+            inputs().forEach(spec -> shapes.put(spec.name(), spec.sampleShape()));
+        }
+        return new SampleShapes(List.of(new SampleShapes.Group(shapes, size())));
+    }
+
+    /** The index in {@link #sampleShapes()} of the group of sample {@code index}; 0 by default. */
+    default int shapeGroup(int index) {
+        Objects.checkIndex(index, size());
+        return 0;
+    }
+
+    /**
+     * The batch axis of model inputs whose axis the model leaves ambiguous, or that the user chose,
+     * by input name ({@link BatchLayout#NONE} for an input fed without a batch axis); empty by
+     * default: the model's declared shapes decide ({@link BatchLayout}).
+     */
+    default Map<String, Integer> batchAxes() {
+        return Map.of();
+    }
+
+    /**
+     * This dataset with the batch axis of the model inputs of {@code axes} chosen
+     * ({@link #batchAxes()}): the samples of an input go to that axis of the model input.
+     */
+    default Dataset withBatchAxes(Map<String, Integer> axes) {
+        return new BatchAxesDataset(this, axes);
     }
 
     /**

@@ -8,32 +8,50 @@ import java.util.Optional;
 
 /**
  * A batch of samples for a model with named inputs: one {@link Tensor} per input, each with the
- * samples on its first axis, and optional class labels. The tensors share their arrays as
- * {@link Batch} does.
+ * samples on its batch axis (the first unless {@code batchAxes} says otherwise; none for an input
+ * fed once for the whole batch), and optional class labels. Datasets make batches with the samples
+ * on the first axis; {@link ModelBatches} moves them to the model's batch axes. The tensors share
+ * their arrays as {@link Batch} does.
  *
- * @param tensors the tensor of each input by name, in input order
- * @param size    number of samples N, the first dimension of every tensor
- * @param labels  one label per sample, or empty for unlabelled data
+ * @param tensors   the tensor of each input by name, in input order
+ * @param size      number of samples N, the size of every tensor's batch axis
+ * @param labels    one label per sample, or empty for unlabelled data
+ * @param batchAxes the batch axis of the inputs whose axis is not the first, by name
+ *                  ({@link BatchLayout#NONE}: the input has none)
  */
-public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> labels) {
+public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> labels,
+        Map<String, Integer> batchAxes) {
 
     public NamedBatch {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
         labels = labels == null ? Optional.empty() : labels;
+        batchAxes = Map.copyOf(batchAxes == null ? Map.of() : batchAxes);
         if (size < 0 || tensors.isEmpty()) {
             throw new IllegalArgumentException("A batch needs at least one tensor and size >= 0, got " + tensors.size()
                     + " tensors and size " + size);
         }
-        tensors.forEach((name, t) -> {
-            long[] shape = t.shape();
-            if (shape.length == 0 || shape[0] != size) {
-                throw new IllegalArgumentException("Tensor '" + name + "' of a batch of " + size + " samples has shape "
-                        + java.util.Arrays.toString(shape) + "; its first dimension must be the sample count");
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            long[] shape = e.getValue().shape();
+            int axis = batchAxes.getOrDefault(e.getKey(), 0);
+            if (axis != BatchLayout.NONE && (axis >= shape.length || shape[axis] != size)) {
+                throw new IllegalArgumentException("Tensor '" + e.getKey() + "' of a batch of " + size + " samples has"
+                        + " shape " + java.util.Arrays.toString(shape) + "; its dimension " + axis
+                        + " must be the sample count");
             }
-        });
+        }
         if (labels.isPresent() && labels.get().length != size) {
             throw new IllegalArgumentException("Batch of " + size + " samples has " + labels.get().length + " labels");
         }
+    }
+
+    /** A batch with the samples on the first axis of every tensor. */
+    public NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> labels) {
+        this(tensors, size, labels, Map.of());
+    }
+
+    /** The batch axis of input {@code input}: 0 unless {@link #batchAxes()} says otherwise. */
+    public int batchAxis(String input) {
+        return batchAxes.getOrDefault(input, 0);
     }
 
     /**
@@ -60,6 +78,7 @@ public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> 
 
     @Override
     public String toString() {
-        return "NamedBatch[size=" + size + ", tensors=" + tensors + ", labelled=" + labels.isPresent() + "]";
+        return "NamedBatch[size=" + size + ", tensors=" + tensors + (batchAxes.isEmpty() ? "" : ", batch axes " + batchAxes)
+                + ", labelled=" + labels.isPresent() + "]";
     }
 }

@@ -110,6 +110,132 @@ public final class Tensor {
         }
     }
 
+    /** This tensor with another shape of the same number of elements, sharing the elements. */
+    public Tensor reshape(long... newShape) {
+        return new Tensor(type, newShape, duplicate());
+    }
+
+    /**
+     * Index {@code i} of the first axis, copied: the shape without its first dimension.
+     *
+     * @throws IllegalArgumentException when the tensor is a scalar or {@code i} is outside its first axis
+     */
+    public Tensor slice(int i) {
+        if (shape.length == 0 || i < 0 || i >= shape[0]) {
+            throw new IllegalArgumentException("Cannot take index " + i + " of the first axis of " + this);
+        }
+        int per = shape[0] == 0 ? 0 : values.remaining() / (int) shape[0];
+        ByteBuffer all = littleEndianBytes();
+        return copyOf(type, all.slice(i * per * type.bytes(), per * type.bytes()), ByteOrder.LITTLE_ENDIAN,
+                Arrays.copyOfRange(shape, 1, shape.length));
+    }
+
+    /**
+     * The tensors joined along their first axis, copied: the samples of several batches as one.
+     *
+     * @throws IllegalArgumentException when there are none, or they differ in type or in any
+     *                                  dimension but the first
+     */
+    public static Tensor concat(java.util.List<Tensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("Nothing to concatenate");
+        }
+        Tensor first = parts.get(0);
+        if (parts.size() == 1) {
+            return first;
+        }
+        long rows = 0;
+        int bytes = 0;
+        for (Tensor t : parts) {
+            if (t.type != first.type || t.shape.length == 0 || t.shape.length != first.shape.length
+                    || !Arrays.equals(Arrays.copyOfRange(t.shape, 1, t.shape.length),
+                            Arrays.copyOfRange(first.shape, 1, first.shape.length))) {
+                throw new IllegalArgumentException("Cannot join " + t + " to " + first + " along the first axis:"
+                        + " samples of different shapes or types go in different batches");
+            }
+            rows += t.shape[0];
+            bytes = Math.addExact(bytes, Math.multiplyExact(t.values.remaining(), t.type.bytes()));
+        }
+        ByteBuffer all = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        parts.forEach(t -> all.put(t.littleEndianBytes()));
+        long[] shape = first.shape.clone();
+        shape[0] = rows;
+        return copyOf(first.type, all.flip(), ByteOrder.LITTLE_ENDIAN, shape);
+    }
+
+    /**
+     * A copy with axis {@code from} moved to position {@code to}, the other axes keeping their order
+     * (NumPy's {@code moveaxis}): the samples on the first axis of a batch moved to a model's batch
+     * axis, say.
+     *
+     * @throws IllegalArgumentException when an axis is outside the tensor's rank
+     */
+    public Tensor moveAxis(int from, int to) {
+        int rank = shape.length;
+        if (from < 0 || from >= rank || to < 0 || to >= rank) {
+            throw new IllegalArgumentException("Cannot move axis " + from + " to " + to + " of " + this);
+        }
+        if (from == to) {
+            return this;
+        }
+        java.util.List<Integer> order = new java.util.ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            if (d != from) {
+                order.add(d);
+            }
+        }
+        order.add(to, from);
+        long[] stride = new long[rank];
+        long step = 1;
+        for (int d = rank - 1; d >= 0; d--) {
+            stride[d] = step;
+            step *= shape[d];
+        }
+        long[] outShape = new long[rank];
+        long[] outStride = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            outShape[d] = shape[order.get(d)];
+            outStride[d] = stride[order.get(d)];
+        }
+        int size = type.bytes();
+        ByteBuffer in = littleEndianBytes();
+        ByteBuffer out = ByteBuffer.allocate(in.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        int[] index = new int[rank];
+        int n = values.remaining();
+        for (int k = 0; k < n; k++) {
+            long at = 0;
+            for (int d = 0; d < rank; d++) {
+                at += index[d] * outStride[d];
+            }
+            out.put(in.slice((int) at * size, size));
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++index[d] < outShape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        return copyOf(type, out.flip(), ByteOrder.LITTLE_ENDIAN, outShape);
+    }
+
+    /** The elements as little-endian bytes, in a new buffer. */
+    private ByteBuffer littleEndianBytes() {
+        ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(values.remaining(), type.bytes()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        switch (type) {
+            case FLOAT32 -> out.asFloatBuffer().put((FloatBuffer) duplicate());
+            case FLOAT16 -> out.asShortBuffer().put((ShortBuffer) duplicate());
+            case INT64 -> out.asLongBuffer().put((LongBuffer) duplicate());
+            case INT32 -> out.asIntBuffer().put((IntBuffer) duplicate());
+            default -> out.put((ByteBuffer) duplicate());
+        }
+        return out.rewind();
+    }
+
+    private Buffer duplicate() {
+        return values.duplicate();
+    }
+
     /** The element type. */
     public ElementType type() {
         return type;

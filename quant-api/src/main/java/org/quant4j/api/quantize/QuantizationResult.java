@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.data.SampleShapes;
 
 /**
  * What a quantizer produced: the output model, a decision for every node, the calibrated ranges,
@@ -31,6 +32,7 @@ public final class QuantizationResult {
     private final Provenance provenance;
     private final List<String> warnings;
     private final WeightSummary weights;
+    private final SampleShapes calibrationShapes;
 
     private QuantizationResult(Builder b) {
         this.output = b.output;
@@ -44,10 +46,19 @@ public final class QuantizationResult {
         this.provenance = b.provenance;
         this.warnings = List.copyOf(b.warnings);
         this.weights = b.weights;
+        this.calibrationShapes = b.calibrationShapes;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The shapes of the samples the model was calibrated (or its float16 ranges checked) on, and how
+     * many samples had each; empty when no data was used.
+     */
+    public Optional<SampleShapes> calibrationShapes() {
+        return Optional.ofNullable(calibrationShapes);
     }
 
     public Path output() {
@@ -133,6 +144,7 @@ public final class QuantizationResult {
         private Provenance provenance = Provenance.builder().build();
         private final List<String> warnings = new ArrayList<>();
         private WeightSummary weights;
+        private SampleShapes calibrationShapes;
 
         private Builder() {
         }
@@ -190,6 +202,12 @@ public final class QuantizationResult {
 
         public Builder weights(WeightSummary summary) {
             this.weights = Objects.requireNonNull(summary, "summary");
+            return this;
+        }
+
+        /** The shapes of the calibration samples ({@link QuantizationResult#calibrationShapes()}). */
+        public Builder calibrationShapes(SampleShapes shapes) {
+            this.calibrationShapes = Objects.requireNonNull(shapes, "shapes");
             return this;
         }
 

@@ -27,7 +27,9 @@ class BatchSizesTest {
 
     @Test
     void aScalarInputHasNoBatchDimension() {
-        assertEquals(32, BatchSizes.forModel(32, List.of(new long[] {1, 64}, new long[0])));
+        assertEquals(1, BatchSizes.forModel(32, List.of(new long[] {1, 64}, new long[0])),
+                "the scalar is fed unbatched; the other input fixes a batch of 1");
+        assertEquals(32, BatchSizes.forModel(32, List.of(new long[] {-1, 64}, new long[0])));
         assertThrows(IllegalArgumentException.class, () -> BatchSizes.forModel(0, List.of()));
     }
 }

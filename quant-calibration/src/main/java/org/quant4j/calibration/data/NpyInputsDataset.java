@@ -211,9 +211,14 @@ public final class NpyInputsDataset implements Dataset {
      * @throws InvalidInputException when the directory cannot be listed
      */
     public static List<Path> npyFiles(Path dir) {
+        return files(dir, ".npy");
+    }
+
+    /** The regular files directly in {@code dir} whose name ends with {@code suffix} (any case), in name order. */
+    static List<Path> files(Path dir, String suffix) {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> Files.isRegularFile(p)
-                    && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")).sorted().toList();
+                    && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix)).sorted().toList();
         } catch (IOException e) {
             throw new InvalidInputException("Cannot list directory " + dir + ": " + e + "; check its permissions", e);
         }

@@ -1,12 +1,16 @@
 package org.quant4j.calibration.sampling;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.InputSpec;
 import org.quant4j.api.data.NamedBatch;
+import org.quant4j.api.data.SampleShapes;
 import org.quant4j.calibration.data.Fingerprint;
 
 /**
@@ -21,6 +25,7 @@ public final class Subset implements Dataset {
     private final int[] indices;
     private final String selection;
     private final Supplier<String> fingerprint = Fingerprint.lazy(this::computeFingerprint);
+    private Groups groups;
 
     Subset(Dataset parent, int[] indices, String selection) {
         this.parent = Objects.requireNonNull(parent, "parent");
@@ -135,6 +140,61 @@ public final class Subset implements Dataset {
     @Override
     public int label(int index) {
         return parent.label(indices[Objects.checkIndex(index, indices.length)]);
+    }
+
+    /** The parent's shape groups that the subset's samples fall in, with their counts in the subset. */
+    @Override
+    public SampleShapes sampleShapes() {
+        return groups().shapes();
+    }
+
+    @Override
+    public int shapeGroup(int index) {
+        return groups().groupOf()[Objects.checkIndex(index, indices.length)];
+    }
+
+    @Override
+    public Map<String, Integer> batchAxes() {
+        return parent.batchAxes();
+    }
+
+    /** The subset's shape groups and the group of each of its samples. */
+    private record Groups(SampleShapes shapes, int[] groupOf) {
+    }
+
+    private synchronized Groups groups() {
+        if (groups == null) {
+            groups = computeGroups();
+        }
+        return groups;
+    }
+
+    private Groups computeGroups() {
+        List<SampleShapes.Group> parentGroups = parent.sampleShapes().groups();
+        int[] groupOf = new int[indices.length];
+        if (parentGroups.size() <= 1) {
+            return new Groups(new SampleShapes(parentGroups.isEmpty() ? List.of() : List.of(new SampleShapes.Group(
+                    parentGroups.get(0).shapes(), indices.length))), groupOf);
+        }
+        int[] renumber = new int[parentGroups.size()];
+        Arrays.fill(renumber, -1);
+        List<Integer> order = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 0; i < indices.length; i++) {
+            int g = parent.shapeGroup(indices[i]);
+            if (renumber[g] < 0) {
+                renumber[g] = order.size();
+                order.add(g);
+                counts.add(0);
+            }
+            groupOf[i] = renumber[g];
+            counts.set(renumber[g], counts.get(renumber[g]) + 1);
+        }
+        List<SampleShapes.Group> groups = new ArrayList<>();
+        for (int k = 0; k < order.size(); k++) {
+            groups.add(new SampleShapes.Group(parentGroups.get(order.get(k)).shapes(), counts.get(k)));
+        }
+        return new Groups(new SampleShapes(groups), groupOf);
     }
 
     /** SHA-256 of the parent's fingerprint and the selection. */

@@ -216,8 +216,9 @@ public final class CalibrateCommand extends CliCommand {
                 + " samples)");
         TextTable summary = TextTable.plain()
                 .row("time", Formats.duration(result.time()))
-                .row("data", opened.description())
-                .row("table", tablePath.toAbsolutePath().normalize());
+                .row("data", opened.description());
+        result.sampleShapes().ifPresent(shapes -> summary.row("shapes", shapes.describe()));
+        summary.row("table", tablePath.toAbsolutePath().normalize());
         if (stats != null) {
             summary.row("statistics", stats.toAbsolutePath().normalize());
         }
@@ -246,6 +247,7 @@ public final class CalibrateCommand extends CliCommand {
         doc.put("method", table.calibrationMethod());
         doc.put("data", opened.description());
         doc.put("samples", result.samples());
+        result.sampleShapes().ifPresent(shapes -> doc.put("sampleShapes", shapes.toMaps()));
         doc.put("seed", table.seed());
         doc.put("millis", Formats.millis(result.time()));
         doc.put("table", tablePath.toAbsolutePath().normalize().toString());

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.data.BatchLayout;
 import org.quant4j.calibration.data.Normalization;
 import org.quant4j.cli.options.NameConverter;
 import picocli.CommandLine.ITypeConverter;
@@ -23,8 +24,16 @@ public final class DataOptions {
                     + " an image folder (one sub-folder per class), a CIFAR-10 batch file or their directory, or a"
                     + " NumPy file of samples (labels with --labels); for a model with several inputs, or inputs that"
                     + " are not float32, a .npz file or a directory of NAME.npy files holding one array per model"
-                    + " input, named by the input (labels in the array 'labels').")
+                    + " input, named by the input (labels in the array 'labels'); for samples of several shapes"
+                    + " (text lines of different widths), a directory of .npz files, each holding samples of one"
+                    + " shape.")
     private Path data;
+
+    @Option(names = "--batch-axis", paramLabel = "INPUT=AXIS", mapFallbackValue = "",
+            description = "The axis of model input INPUT that holds the samples, when the model's shapes leave it"
+                    + " ambiguous (quant4j says so), or 'none' for an input fed once per batch, e.g."
+                    + " --batch-axis state=1 --batch-axis sr=none. Repeatable.")
+    private java.util.Map<String, String> batchAxes;
 
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Labels of an IDX images file (an IDX labels file) or of a .npy file (a .npy of N labels).")
@@ -66,6 +75,32 @@ public final class DataOptions {
     /** Which files of a dataset directory to read. */
     public enum Split {
         TRAIN, TEST
+    }
+
+    /**
+     * The batch axes of {@code --batch-axis} by input name ({@link BatchLayout#NONE} for 'none').
+     *
+     * @throws InvalidInputException when an axis is neither a number >= 0 nor 'none'
+     */
+    public java.util.Map<String, Integer> batchAxes() {
+        java.util.Map<String, Integer> axes = new java.util.LinkedHashMap<>();
+        if (batchAxes == null) {
+            return axes;
+        }
+        batchAxes.forEach((input, axis) -> {
+            String value = axis.trim().toLowerCase(Locale.ROOT);
+            try {
+                int parsed = value.equals("none") ? BatchLayout.NONE : Integer.parseInt(value);
+                if (parsed < BatchLayout.NONE) {
+                    throw new NumberFormatException();
+                }
+                axes.put(input, parsed);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--batch-axis " + input + "=" + axis + ": the axis must be a number"
+                        + " >= 0 or 'none', e.g. --batch-axis " + input + "=1");
+            }
+        });
+        return axes;
     }
 
     /** Whether {@code --data} was given. */

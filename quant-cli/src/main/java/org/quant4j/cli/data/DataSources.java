@@ -33,6 +33,7 @@ import org.quant4j.calibration.data.ImageTransform;
 import org.quant4j.calibration.data.Normalization;
 import org.quant4j.calibration.data.NpyDataset;
 import org.quant4j.calibration.data.NpyInputsDataset;
+import org.quant4j.calibration.data.NpzFilesDataset;
 import org.quant4j.calibration.data.PixelTransform;
 import org.quant4j.cli.data.DataOptions.Split;
 import org.quant4j.onnx.graph.Graph;
@@ -55,6 +56,8 @@ import org.quant4j.onnx.graph.TensorInfo;
  *       are not float32: token ids and an attention mask, say);</li>
  *   <li>a directory of {@code NAME.npy} files and no sub-folders: the same, one file per input,
  *       labels in {@code labels.npy};</li>
+ *   <li>a directory of {@code .npz} files and no sub-folders: samples of several shapes, each file
+ *       as a {@code .npz} file above holding samples of one shape ({@link NpzFilesDataset});</li>
  *   <li>a file starting with the IDX images magic {@code 0x00000803}, gzipped or not: IDX images,
  *       labels from the IDX file given with {@code --labels}.</li>
  * </ul>
@@ -73,7 +76,8 @@ public final class DataSources {
     private static final String ACCEPTED = "give a directory of MNIST/Fashion-MNIST IDX files"
             + " (train-images-idx3-ubyte.gz, ...), an IDX images file with --labels, an image folder with one"
             + " sub-folder per class, CIFAR-10 .bin files or their directory, a .npy file, or for models with"
-            + " several inputs a .npz file or a directory of NAME.npy files, one array per model input";
+            + " several inputs a .npz file or a directory of NAME.npy files, one array per model input, or for"
+            + " samples of several shapes a directory of .npz files, one per shape";
 
     /**
      * Data read from {@code --data}.
@@ -100,6 +104,17 @@ public final class DataSources {
      *                               options do not apply to it
      */
     public static OpenedData open(DataOptions options, Split defaultSplit, Optional<long[]> inputShape) {
+        OpenedData opened = openFormat(options, defaultSplit, inputShape);
+        java.util.Map<String, Integer> axes = options.batchAxes();
+        if (axes.isEmpty()) {
+            return opened;
+        }
+        return new OpenedData(opened.dataset().withBatchAxes(axes), opened.format(), opened.description()
+                + " (batch axes " + axes.entrySet().stream().map(e -> e.getKey() + "=" + (e.getValue() < 0 ? "none"
+                        : e.getValue())).collect(Collectors.joining(", ")) + ")");
+    }
+
+    private static OpenedData openFormat(DataOptions options, Split defaultSplit, Optional<long[]> inputShape) {
         Path path = options.path();
         if (path == null) {
             throw new InvalidInputException("No data given: " + ACCEPTED + " with --data");
@@ -186,6 +201,13 @@ public final class DataSources {
             NpyInputsDataset data = NpyInputsDataset.openDirectory(dir);
             return new OpenedData(data, "npy-inputs", ".npy directory " + dir + " (inputs " + inputNames(data)
                     + (data.numClasses() > 0 ? ", labels.npy" : "") + ")");
+        }
+        if (!hasSubdirectory(dir) && !NpzFilesDataset.npzFiles(dir).isEmpty()) {
+            requireNoImageOptions(options, dir);
+            requireNoNormalization(options, dir);
+            NpzFilesDataset data = NpzFilesDataset.open(dir);
+            return new OpenedData(data, "npz-files", ".npz directory " + dir + " (" + NpzFilesDataset.npzFiles(dir)
+                    .size() + " files, inputs " + inputNames(data) + ")");
         }
         if (!hasSubdirectory(dir)) {
             throw new InvalidInputException("Cannot tell the format of data directory " + dir + ": it holds no IDX or"
@@ -337,7 +359,7 @@ public final class DataSources {
         }
     }
 
-    private static String inputNames(NpyInputsDataset data) {
+    private static String inputNames(Dataset data) {
         return data.inputs().stream().map(InputSpec::name).collect(Collectors.joining(", "));
     }
 

@@ -228,6 +228,7 @@ public final class QuantizeCommand extends CliCommand {
         if (opened != null) {
             summary.row("data", opened.description());
         }
+        result.calibrationShapes().ifPresent(shapes -> summary.row("shapes", shapes.describe()));
         summary.row("output", result.output().toAbsolutePath().normalize());
         summary.print(out);
         if (details) {
@@ -259,6 +260,9 @@ public final class QuantizeCommand extends CliCommand {
             doc.put("activations", ActivationSchemeConverter.name(config.activationScheme()));
             doc.put("data", opened.description());
             doc.put("calibrationSamples", calibrationData.size());
+        }
+        result.calibrationShapes().ifPresent(shapes -> doc.put("calibrationShapes", shapes.toMaps()));
+        if (config.mode() == QuantizationMode.STATIC) {
             doc.put("seed", config.seed());
         }
         Map<String, Object> counts = new LinkedHashMap<>();

@@ -1,14 +1,17 @@
 package org.quant4j.onnx.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.data.BatchLayout;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.ElementType;
 import org.quant4j.api.data.InputSpec;
+import org.quant4j.api.data.SampleShapes;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.TensorInfo;
 
@@ -51,7 +54,11 @@ public final class CalibrationInputs {
                         + "; the calibration data holds float32 samples: give data of the input's type as a .npz"
                         + " file or a directory of NAME.npy files, one array per model input");
             }
-            requireSampleShape(input, data.sampleShape(), "Calibration data has samples of shape ");
+            BatchLayout layout = layout(graph, data);
+            for (SampleShapes.Group group : data.sampleShapes().groups()) {
+                requireSampleShape(input, layout, group.shapes().values().iterator().next(),
+                        "Calibration data has samples of shape ");
+            }
             return inputs;
         }
         Map<String, InputSpec> fed = new LinkedHashMap<>();
@@ -78,26 +85,85 @@ public final class CalibrationInputs {
                         + (expected == null ? "; quant4j feeds inputs of " + ElementType.names() + " only"
                                 : ": convert it, e.g. arr.astype('" + numpyType(expected) + "')"));
             }
-            requireSampleShape(input, spec.sampleShape(), "Calibration data array '" + spec.name()
-                    + "' has samples of shape ");
+        }
+        BatchLayout layout = layout(graph, data);
+        for (SampleShapes.Group group : data.sampleShapes().groups()) {
+            for (TensorInfo input : inputs) {
+                requireSampleShape(input, layout, group.shapes().get(input.name()), "Calibration data array '"
+                        + input.name() + "' has samples of shape ");
+            }
         }
         return inputs;
     }
 
-    private static void requireSampleShape(TensorInfo input, int[] sample, String what) {
-        long[] expected = input.shape().orElse(null);
-        if (expected == null) {
+    /**
+     * Where the samples of {@code data} go in the data inputs of {@code graph}: the batch axes that
+     * the graph's declared shapes and dimension names decide, and those {@code data} chooses
+     * ({@link Dataset#batchAxes()}).
+     *
+     * @throws InvalidInputException when the batch axis of an input cannot be told or a chosen one
+     *                               does not fit
+     */
+    public static BatchLayout layout(Graph graph, Dataset data) {
+        List<BatchLayout.DeclaredInput> declared = new ArrayList<>();
+        for (TensorInfo input : graph.inputs()) {
+            if (graph.isInitializer(input.name())) {
+                continue;
+            }
+            long[] shape = input.shape().orElse(null);
+            String[] names = null;
+            if (shape != null) {
+                names = new String[shape.length];
+                var dims = input.proto().getType().getTensorType().getShape().getDimList();
+                for (int d = 0; d < shape.length && d < dims.size(); d++) {
+                    names[d] = dims.get(d).getDimParam();
+                }
+            }
+            declared.add(new BatchLayout.DeclaredInput(input.name(), shape, names));
+        }
+        return BatchLayout.of(declared, data.batchAxes());
+    }
+
+    /**
+     * Checks a sample shape against the model input's declared shape without its batch axis (the
+     * sample may also keep the batch axis with size 1; an input without a batch axis takes samples
+     * of its whole shape).
+     */
+    private static void requireSampleShape(TensorInfo input, BatchLayout layout, int[] sample, String what) {
+        long[] expected = layout.sampleShape(input.name());
+        if (expected == null || sample == null) {
             return;
         }
-        boolean matches = expected.length == sample.length + 1;
-        for (int i = 0; matches && i < sample.length; i++) {
-            matches = expected[i + 1] == TensorInfo.DYNAMIC || expected[i + 1] == sample[i];
-        }
-        if (!matches) {
+        long[] declared = layout.declaredShape(input.name());
+        int axis = layout.axis(input.name());
+        if (!fits(expected, sample) && !(axis != BatchLayout.NONE && fits(declared, sample) && sample[axis] == 1)) {
+            String batch = axis == BatchLayout.NONE ? "it has no batch axis, so each sample holds all of it"
+                    : "its batch axis is " + axis + (axis == 0 ? "" : " (--batch-axis " + input.name()
+                            + "=AXIS chooses another)") + ", so a sample has shape " + text(expected);
             throw new InvalidInputException(what + Arrays.toString(sample) + " but model input '" + input.name()
-                    + "' expects " + input.shapeText() + ": give calibration data of the model's sample shape"
-                    + " (resize, crop or convert the images, or reshape the array)");
+                    + "' expects " + input.shapeText() + " (" + batch + "): give calibration data of the model's"
+                    + " sample shape (resize, crop or convert the images, or reshape the array)");
         }
+    }
+
+    private static boolean fits(long[] expected, int[] sample) {
+        if (expected.length != sample.length) {
+            return false;
+        }
+        for (int i = 0; i < sample.length; i++) {
+            if (expected[i] > 0 && expected[i] != sample[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(long[] shape) {
+        List<String> parts = new ArrayList<>();
+        for (long d : shape) {
+            parts.add(d > 0 ? Long.toString(d) : "?");
+        }
+        return parts.toString();
     }
 
     /** The element type of an ONNX {@code TensorProto.DataType}, or null when data cannot hold it. */

@@ -103,6 +103,7 @@ public final class OnnxRuntimeModelCalibrator implements ModelCalibrator {
                 .samples(calibrated.samples())
                 .time(calibrated.time())
                 .dataFingerprint(request.data().fingerprint())
+                .sampleShapes(request.data().sampleShapes())
                 .seed(config.seed())
                 .provenance(provenance(request));
         calibrated.ranges().forEach((tensor, range) -> result.range(tensor, range, config.activationScheme(tensor)));

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,9 +22,9 @@ import org.quant4j.api.calibration.Calibrator;
 import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.calibration.TensorObserver;
-import org.quant4j.api.data.BatchSizes;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.ElementType;
+import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
 import org.quant4j.onnx.graph.Graph;
@@ -289,6 +288,10 @@ public final class ActivationCalibration {
         return tensor != null && tensor.type() == ElementType.FLOAT32;
     }
 
+    private static String describeShapes(Dataset data) {
+        return data.sampleShapes().groups().size() > 1 ? " (" + data.sampleShapes().describe() + ")" : "";
+    }
+
     /** The data inputs of {@code graph}, checked against {@code data} ({@link CalibrationInputs#requireMatching}). */
     public static List<TensorInfo> requireMatchingInputs(Graph graph, Dataset data) {
         return CalibrationInputs.requireMatching(graph, data);
@@ -310,17 +313,25 @@ public final class ActivationCalibration {
         Dataset data = context.data();
         List<TensorInfo> dataInputs = requireMatchingInputs(graph, data);
         Set<String> inputs = new LinkedHashSet<>(dataInputs.stream().map(TensorInfo::name).toList());
-        String singleInput = dataInputs.size() == 1 ? dataInputs.get(0).name() : null;
-        List<long[]> shapes = dataInputs.stream().map(i -> i.shape().orElse(new long[] {-1})).toList();
-        boolean fixedBatch = BatchSizes.fixedBatch(shapes).isPresent();
-        int batchSize = BatchSizes.forModel(context.batchSize(), shapes);
+        ModelBatches batches = ModelBatches.of(data, CalibrationInputs.layout(graph, data), context.batchSize());
+        int batchSize = batches.batchSize();
         if (batchSize != context.batchSize()) {
             LOG.info("Model graph '{}' takes batches of exactly {} samples: calibrating {} at a time instead of {}",
                     graph.name(), batchSize, batchSize, context.batchSize());
         }
-        if (fixedBatch && data.size() < batchSize) {
+        if (batches.samples() == 0) {
             throw new InvalidInputException("Model graph '" + graph.name() + "' takes batches of exactly " + batchSize
-                    + " samples but the calibration data holds " + data.size() + ": give at least " + batchSize);
+                    + " samples but the calibration data holds " + data.size() + describeShapes(data)
+                    + ": give at least " + batchSize + " samples of one shape");
+        }
+        if (batches.leftOut() > 0) {
+            LOG.warn("Model graph '{}' takes batches of exactly {} samples: {} calibration samples that do not fill"
+                    + " a batch{} are left out", graph.name(), batchSize, batches.leftOut(),
+                    data.sampleShapes().groups().size() > 1 ? " of their shape" : "");
+        }
+        if (data.sampleShapes().groups().size() > 1) {
+            LOG.info("Calibration data of {} shapes, batched by shape: {}", data.sampleShapes().groups().size(),
+                    data.sampleShapes().describe());
         }
         Set<String> observed = new LinkedHashSet<>(tensors);
         Map<String, Calibrator> calibrators = new LinkedHashMap<>();
@@ -342,14 +353,8 @@ public final class ActivationCalibration {
                 .build();
         try (ValuePass values = new ValuePass(graph, inputs, outputs, options);
                 ExtremaPass reduced = extremes ? ExtremaPass.open(graph, inputs, outputs, options) : null) {
-            Iterator<NamedBatch> batches = data.namedBatches(batchSize, singleInput);
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
-                if (fixedBatch && batch.size() != batchSize) {
-                    LOG.warn("Model graph '{}' takes batches of exactly {} samples: the last {} calibration samples"
-                            + " are left out", graph.name(), batchSize, batch.size());
-                    break;
-                }
                 if (reduced != null) {
                     List<String> redo = reduced.observe(batch, calibrators, floats);
                     if (!redo.isEmpty()) {

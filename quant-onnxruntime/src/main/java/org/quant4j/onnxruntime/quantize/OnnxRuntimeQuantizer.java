@@ -172,6 +172,9 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         result.ranges().forEach(b::range);
         warnings.forEach(b::warning);
         b.weights(weights);
+        if (config.mode() != QuantizationMode.DYNAMIC) {
+            request.calibrationData().ifPresent(data -> b.calibrationShapes(data.sampleShapes()));
+        }
         QuantizationResult r = b.build();
         LOG.info("Quantized {} to {} ({}): {} -> {} bytes in {} ms", request.model(), output, config.mode(),
                 r.inputBytes(), r.outputBytes(), total.toMillis());

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Provenance;
+import org.quant4j.api.data.BatchLayout;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
 import org.quant4j.api.evaluate.ClassScores;
@@ -76,14 +78,14 @@ public final class OrtEvaluator implements Evaluator {
         RunnerOptions options = RunnerOptions.builder().intraOpThreads(request.threads()).build();
         try (OrtRunner runner = OrtRunner.open(request.model(), options)) {
             int done = 0;
-            List<String> inputs = runner.inputNames();
-            int batchSize = runner.batchSize(request.batchSize());
-            if (runner.fixesBatch() && n % batchSize != 0) {
+            ModelBatches batches = runner.batches(data, request.batchSize());
+            if (batches.leftOut() > 0) {
+                int batchSize = batches.batchSize();
                 throw new InvalidInputException("Model " + request.model() + " takes batches of exactly " + batchSize
-                        + " samples, but the evaluation data holds " + n + ": evaluate a multiple of " + batchSize
-                        + " samples");
+                        + " samples, but the evaluation data holds " + n + (data.sampleShapes().groups().size() > 1
+                                ? " in " + data.sampleShapes().groups().size() + " shapes" : "")
+                        + ": evaluate a multiple of " + batchSize + " samples of each shape");
             }
-            Iterator<NamedBatch> batches = data.namedBatches(batchSize, inputs.size() == 1 ? inputs.get(0) : null);
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
                 FloatTensor scores = runner.run(batch).get(scoresName);
@@ -142,12 +144,13 @@ public final class OrtEvaluator implements Evaluator {
                         + " but its reference " + request.reference() + " has " + inputs
                         + ": compare a model with the reference it was made from");
             }
-            Iterator<NamedBatch> batches = data.namedBatches(request.batchSize(),
-                    inputs.size() == 1 ? inputs.get(0) : null);
+            BatchLayout layout = reference.batchLayout(data.batchAxes());
+            Map<String, Integer> outputAxes = reference.outputBatchAxes(layout);
+            Iterator<NamedBatch> batches = ModelBatches.of(data, layout, request.batchSize());
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
-                Map<String, Tensor> expected = apiTensors(reference.run(batch));
-                Map<String, Tensor> actual = apiTensors(model.run(batch));
+                Map<String, Tensor> expected = apiTensors(reference.run(batch), outputAxes);
+                Map<String, Tensor> actual = apiTensors(model.run(batch), outputAxes);
                 statistics.add(expected, actual);
                 request.listener().onProgress("fidelity", statistics.samples(), n);
             }
@@ -169,10 +172,18 @@ public final class OrtEvaluator implements Evaluator {
         return statistics.result(request.bootstrap(), provenance);
     }
 
-    /** The outputs as API tensors, sharing their arrays. */
-    private static Map<String, Tensor> apiTensors(Map<String, FloatTensor> outputs) {
+    /**
+     * The outputs as API tensors with the samples on the first axis, as {@link FidelityAccumulator}
+     * takes them: an output whose batch axis is another ({@code axes}) is copied with it moved
+     * first, the others share their arrays.
+     */
+    private static Map<String, Tensor> apiTensors(Map<String, FloatTensor> outputs, Map<String, Integer> axes) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        outputs.forEach((name, t) -> out.put(name, Tensor.ofFloats(t.data(), t.shape())));
+        outputs.forEach((name, t) -> {
+            Tensor tensor = Tensor.ofFloats(t.data(), t.shape());
+            int axis = axes.getOrDefault(name, 0);
+            out.put(name, axis > 0 && axis < t.shape().length ? tensor.moveAxis(axis, 0) : tensor);
+        });
         return out;
     }
 

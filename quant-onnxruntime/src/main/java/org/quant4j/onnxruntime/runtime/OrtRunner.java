@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.data.Batch;
-import org.quant4j.api.data.BatchSizes;
+import org.quant4j.api.data.BatchLayout;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
 import org.quant4j.onnx.graph.FloatTensor;
@@ -163,18 +165,35 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     /**
-     * The batch size to run this model with: {@code requested}, unless the model fixes its batch
-     * dimension ({@link BatchSizes#forModel}).
+     * Where the samples of a batch go in each input of this model ({@link BatchLayout}): decided
+     * from the declared shapes and dimension names, with the batch axes of {@code overrides}.
+     *
+     * @throws InvalidInputException when the batch axis of an input cannot be told
      */
-    public int batchSize(int requested) {
+    public BatchLayout batchLayout(Map<String, Integer> overrides) {
         requireOpen();
-        return BatchSizes.forModel(requested, inputs.values().stream().map(TensorInfo::getShape).toList());
+        List<BatchLayout.DeclaredInput> declared = new ArrayList<>();
+        inputs.forEach((name, info) -> declared.add(new BatchLayout.DeclaredInput(name, info.getShape(),
+                info.getDimensionNames())));
+        return BatchLayout.of(declared, overrides);
     }
 
-    /** Whether the model fixes its batch dimension, so that only full batches of {@link #batchSize} run. */
-    public boolean fixesBatch() {
+    /** The batch axis of each output by name, as {@code layout} decides it ({@link BatchLayout#outputAxis}). */
+    public Map<String, Integer> outputBatchAxes(BatchLayout layout) {
         requireOpen();
-        return BatchSizes.fixedBatch(inputs.values().stream().map(TensorInfo::getShape).toList()).isPresent();
+        Map<String, Integer> axes = new LinkedHashMap<>();
+        outputs.forEach((name, info) -> axes.put(name, layout.outputAxis(new BatchLayout.DeclaredInput(name,
+                info.getShape(), info.getDimensionNames()))));
+        return axes;
+    }
+
+    /**
+     * The batches of {@code data} as this model takes them ({@link ModelBatches}): at most
+     * {@code requested} samples each, or the model's fixed batch, samples of one shape together, on
+     * each input's batch axis.
+     */
+    public ModelBatches batches(Dataset data, int requested) {
+        return ModelBatches.of(data, batchLayout(data.batchAxes()), requested);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.quant4j.onnxruntime.saturation;
 
 import java.util.Iterator;
-import java.util.List;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Dataset;
@@ -32,14 +31,9 @@ public final class DataSaturation {
             return probe.report();
         }
         try (OrtRunner runner = OrtRunner.open(probe.graph().toModel(), options)) {
-            List<String> inputs = runner.inputNames();
-            int batchSize = runner.batchSize(Math.min(16, maxSamples));
-            Iterator<NamedBatch> batches = data.namedBatches(batchSize, inputs.size() == 1 ? inputs.get(0) : null);
+            Iterator<NamedBatch> batches = runner.batches(data, Math.min(16, maxSamples));
             while (batches.hasNext() && probe.samples() < maxSamples) {
                 NamedBatch batch = batches.next();
-                if (runner.fixesBatch() && batch.size() != batchSize) {
-                    break;
-                }
                 probe.observe(runner.run(batch), Math.min(batch.size(), maxSamples - probe.samples()));
             }
         }
