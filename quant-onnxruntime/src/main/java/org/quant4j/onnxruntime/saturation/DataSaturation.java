@@ -5,6 +5,8 @@ import java.util.List;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.quantize.ProgressStages;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.saturation.SaturationAnalysis;
 import org.quant4j.onnx.saturation.SaturationReport;
@@ -17,13 +19,20 @@ public final class DataSaturation {
     private DataSaturation() {
     }
 
+    /** As {@link #onData(OnnxModel, Dataset, int, RunnerOptions, ProgressListener)}, reporting no progress. */
+    public static SaturationReport onData(OnnxModel model, Dataset data, int maxSamples, RunnerOptions options) {
+        return onData(model, data, maxSamples, options, ProgressListener.NONE);
+    }
+
     /**
      * As {@link SaturationAnalysis#ofWeights}, plus what the AVX2 kernel does on the first
      * {@code maxSamples} samples of {@code data}.
      *
+     * @param listener told of the samples run, as {@link ProgressStages#SATURATION}
      * @throws InvalidInputException when {@code maxSamples} is not positive
      */
-    public static SaturationReport onData(OnnxModel model, Dataset data, int maxSamples, RunnerOptions options) {
+    public static SaturationReport onData(OnnxModel model, Dataset data, int maxSamples, RunnerOptions options,
+            ProgressListener listener) {
         if (maxSamples <= 0) {
             throw new InvalidInputException("The saturation analysis needs at least one sample, got " + maxSamples);
         }
@@ -34,6 +43,9 @@ public final class DataSaturation {
         try (OrtRunner runner = OrtRunner.open(probe.graph().toModel(), options)) {
             List<String> inputs = runner.inputNames();
             int batchSize = runner.batchSize(Math.min(16, maxSamples));
+            // A model with a fixed batch runs whole batches only.
+            long total = Math.min(maxSamples, runner.fixesBatch() ? data.size() / batchSize * batchSize : data.size());
+            listener.onProgress(ProgressStages.SATURATION, 0, total);
             Iterator<NamedBatch> batches = data.namedBatches(batchSize, inputs.size() == 1 ? inputs.get(0) : null);
             while (batches.hasNext() && probe.samples() < maxSamples) {
                 NamedBatch batch = batches.next();
@@ -41,6 +53,7 @@ public final class DataSaturation {
                     break;
                 }
                 probe.observe(runner.run(batch), Math.min(batch.size(), maxSamples - probe.samples()));
+                listener.onProgress(ProgressStages.SATURATION, Math.min(probe.samples(), total), total);
             }
         }
         return probe.report();
