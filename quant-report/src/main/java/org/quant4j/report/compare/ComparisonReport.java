@@ -458,8 +458,9 @@ public final class ComparisonReport {
             Integer samples = null;
             for (MethodResult m : methods) {
                 if (m.fidelity().isEmpty()) {
-                    throw new InvalidInputException("Method '" + m.name() + "' has neither accuracy statistics nor"
-                            + " fidelity to the reference: on data without labels give each method its fidelity");
+                    throw new InvalidInputException("Method '" + m.name() + "' has no fidelity to the reference, whose"
+                            + " row has no accuracy statistics (data without labels): on such data give each method"
+                            + " its fidelity, MethodResult.Builder.fidelity(...)");
                 }
                 int n = m.fidelity().get().samples();
                 if (samples != null && n != samples) {
