@@ -155,17 +155,17 @@ public final class ComparisonReport {
     public String criterion() {
         String level = ReportNumbers.level(statistics.confidenceLevel());
         if (labelled()) {
-            return "top-1 change versus '" + reference().name() + "' above "
+            return "top-1 change versus '" + reference().name() + "' stays above "
                     + ReportNumbers.points(-accuracyTolerance) + " at " + level + " confidence";
         }
         Optional<ReferenceFidelity> any = candidates().stream().flatMap(m -> m.fidelity().stream()).findFirst();
         String output = any.map(f -> " of output '" + f.primary().name() + "'").orElse("");
         if (any.flatMap(ReferenceFidelity::argmaxAgreement).isPresent()) {
-            return "argmax agreement" + output + " with '" + reference().name() + "' at least "
+            return "argmax agreement" + output + " with '" + reference().name() + "' is at least "
                     + ReportNumbers.percentNumber(1 - accuracyTolerance) + "% at " + level
                     + " confidence (the data has no labels)";
         }
-        return "SQNR" + output + " versus '" + reference().name() + "' at least "
+        return "SQNR" + output + " versus '" + reference().name() + "' is at least "
                 + String.format(java.util.Locale.ROOT, "%.1f", minSqnrDb) + " dB at " + level
                 + " confidence (the data has no labels)";
     }

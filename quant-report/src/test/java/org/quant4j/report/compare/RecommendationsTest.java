@@ -136,7 +136,7 @@ class RecommendationsTest {
 
         assertFalse(r.labelled());
         assertEquals(64, r.sampleCount());
-        assertEquals("argmax agreement of output 'y' with 'FP32' at least 99.00% at 95% confidence (the data has"
+        assertEquals("argmax agreement of output 'y' with 'FP32' is at least 99.00% at 95% confidence (the data has"
                 + " no labels)", r.criterion());
         assertFalse(r.withinTolerance(fast));
         assertTrue(r.withinTolerance(good));
@@ -156,7 +156,7 @@ class RecommendationsTest {
                 .modelFileBytes(260).build();
         ComparisonReport r = unlabelled(low, better);
 
-        assertTrue(r.criterion().startsWith("SQNR of output 'y' versus 'FP32' at least 30.0 dB"), r.criterion());
+        assertTrue(r.criterion().startsWith("SQNR of output 'y' versus 'FP32' is at least 30.0 dB"), r.criterion());
         assertEquals(Optional.of("FP32"), r.recommendations().deploy().orElseThrow().method());
         Recommendation none = r.recommendations().all().stream()
                 .filter(x -> x.kind() == Recommendation.Kind.NONE_WITHIN_TOLERANCE).findFirst().orElseThrow();
