@@ -1,7 +1,9 @@
 package org.quant4j.cli.console;
 
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +43,7 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     private long done;
     private long total;
     private ScheduledExecutorService ticker;
+    private final Map<String, Long> starts = new HashMap<>();
 
     /** A bar writing to {@code err} when {@code enabled}, timed with {@link System#nanoTime()}. */
     public ProgressBar(PrintWriter err, boolean enabled) {
@@ -68,7 +71,9 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
         if (!stage.equals(this.stage)) {
             endLine();
             this.stage = stage;
-            this.stageStart = now;
+            // A stage that resumes after inner ones (compare's "quantize" around each method's steps)
+            // keeps its clock, so its time and estimate count from its first report.
+            this.stageStart = starts.computeIfAbsent(stage, s -> now);
         } else if (lineOpen && now - lastDraw < REDRAW_MILLIS * 1_000_000L && !(total >= 0 && done >= total)) {
             return;
         }

@@ -195,8 +195,19 @@ public final class MethodComparison {
                     .orElseThrow(() -> new InvalidInputException("The comparison needs the FP32 reference method"));
             Map<Method, Predictions> predictions = labelled() ? evaluateAll(evaluator, made) : Map.of();
             Map<Method, ReferenceFidelity> fidelity = labelled() ? Map.of() : fidelityAll(evaluator, made);
-            Map<Method, MemoryMeasurement> memory = measureMemory(evaluator, made);
-            Map<Method, double[][]> timings = time(evaluator, made);
+            Map<Method, MemoryMeasurement> memory;
+            Map<Method, double[][]> timings;
+            try {
+                memory = measureMemory(evaluator, made);
+                timings = time(evaluator, made);
+            } catch (InvalidInputException e) {
+                // A timed session feeds synthetic inputs of the model's declared shape: a model with a
+                // dynamic dimension besides the batch (a text line's width, say) cannot be timed that way.
+                LOG.warn("Speed and memory are not measured: {}", e.getMessage());
+                notes.add("Latency, throughput and peak memory were not measured: " + e.getMessage() + ".");
+                memory = Map.of();
+                timings = Map.of();
+            }
             return assemble(made, reference, predictions, fidelity, memory, timings, notes);
         }
     }
@@ -283,11 +294,13 @@ public final class MethodComparison {
         for (String note : notes) {
             report.measurementNote(note);
         }
-        report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
-                + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
-                + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
-                b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
-        if (memory.isEmpty()) {
+        if (!timings.isEmpty()) {
+            report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
+                    + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
+                    + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
+                    b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
+        }
+        if (memory.isEmpty() && !timings.isEmpty()) {
             report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
                     + " /proc/self/clear_refs.");
         }
@@ -341,8 +354,10 @@ public final class MethodComparison {
                 row.calibrationSeconds(r.calibrationTime().toNanos() / 1e9);
             }
         });
-        row.latencyBatch1Millis(TimingSummary.of(timings[0]));
-        row.throughputBatch32PerSecond(TimingSummary.of(timings[1]));
+        if (timings != null) {
+            row.latencyBatch1Millis(TimingSummary.of(timings[0]));
+            row.throughputBatch32PerSecond(TimingSummary.of(timings[1]));
+        }
         memory.ifPresent(row::peakMemory);
         return row.build();
     }
