@@ -33,21 +33,27 @@ import picocli.CommandLine.Option;
 /**
  * {@code quant4j compare}: every quantization method on one model and dataset (accuracy with
  * confidence intervals, size, latency, throughput, memory), written as {@code report.md},
- * {@code report.html} and {@code results.json}.
+ * {@code report.html} and {@code results.json}. Data without labels is compared by fidelity: each
+ * method's outputs against the FP32 model's on the same samples.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j compare -m FILE -d PATH [OPTIONS]",
         description = {"Compare FP32, FP16, dynamic INT8 and static INT8 with each calibrator (per tensor and per"
                 + " channel) on one model: accuracy with confidence intervals, size, latency, throughput and memory.",
             "An IDX or CIFAR-10 directory is calibrated on its train split and evaluated on its test split; other data"
-                + " is used for both (the report says so)."},
+                + " is used for both (the report says so).",
+            "Data without labels (a .npy or .npz file, say) is compared by fidelity instead of accuracy: each method's"
+                + " outputs against the FP32 model's on the same samples (SQNR, cosine, argmax agreement with"
+                + " confidence intervals), and the recommendation ranks by that fidelity."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  Every method on Fashion-MNIST, report in compare-report/:",
             "    quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist",
             "  Two methods on 1,000 test images, with a QAT model:",
             "    quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist --test-samples 1000 \\",
-            "        --methods \"FP32,static INT8 entropy per-channel\" --qat model-qat.onnx -o out/"
+            "        --methods \"FP32,static INT8 entropy per-channel\" --qat model-qat.onnx -o out/",
+            "  A detector on 64 unlabelled samples, compared by fidelity to FP32:",
+            "    quant4j compare -m detector.onnx -d pages.npy --methods \"FP32,dynamic INT8,static INT8 minmax per-channel\""
         })
 public final class CompareCommand extends CliCommand {
 
@@ -99,16 +105,17 @@ public final class CompareCommand extends CliCommand {
         }
         OnnxModel onnx = model.read();
         if (!data.given()) {
-            throw usageError("The comparison needs labelled data: give it with --data");
+            throw usageError("The comparison needs data: give it with --data (labelled to compare accuracy, or"
+                    + " without labels to compare fidelity to the FP32 model)");
         }
         var shape = DataSources.inputShape(onnx);
         OpenedData test = DataSources.open(data, DataOptions.Split.TEST, shape);
         OpenedData calibration = DataSources.open(data, DataOptions.Split.TRAIN, shape);
-        if (test.dataset().numClasses() <= 0) {
-            throw new InvalidInputException("Data " + data.path() + " has no labels, so accuracy cannot be compared:"
-                    + " give the labels file with --labels");
-        }
         List<String> notes = new ArrayList<>();
+        if (test.dataset().numClasses() <= 0) {
+            notes.add("The data has no labels: each method is compared with the FP32 model by the fidelity of its"
+                    + " outputs on the same samples instead of by accuracy (give --labels to compare accuracy).");
+        }
         if (calibration.description().equals(test.description())) {
             notes.add("Calibration samples were drawn from the evaluation data itself (" + test.description()
                     + "), which has no separate train split: accuracy may be slightly optimistic for static methods.");

@@ -11,7 +11,8 @@ public final class StratifiedSubset {
     }
 
     /**
-     * {@code count} samples of {@code data} chosen in proportion to the classes with {@code seed};
+     * {@code count} samples of {@code data} chosen in proportion to the classes with {@code seed}
+     * (uniformly when the data has no labels);
      * all of {@code data} when {@code count} is null or not smaller than its size.
      *
      * @param option the option that gave {@code count}, named in the error when it is not positive
@@ -23,6 +24,11 @@ public final class StratifiedSubset {
         if (count <= 0) {
             throw new InvalidInputException(option + " must be > 0, got " + count);
         }
-        return count < data.size() ? CalibrationSampler.stratified(data, count, seed) : data;
+        if (count >= data.size()) {
+            return data;
+        }
+        // Data without labels has no classes to keep in proportion: a seeded uniform choice.
+        return data.numClasses() > 0 ? CalibrationSampler.stratified(data, count, seed)
+                : CalibrationSampler.uniform(data, count, seed);
     }
 }

@@ -1,6 +1,7 @@
 package org.quant4j.cli.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -68,5 +69,40 @@ class ProgressBarTest {
             bar.onProgress("s", 1, 4);
         }
         assertEquals("\r" + ProgressBar.render("s", 1, 4, 0) + System.lineSeparator(), text.toString());
+    }
+
+    @Test
+    void aTickRedrawsAWaitingStageWithTheTimeSoFarAndNothingOnceItEnded() {
+        StringWriter text = new StringWriter();
+        AtomicLong now = new AtomicLong();
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(text), true, now::get)) {
+            bar.onProgress("calibration", 0, 64);
+            now.set(30_000 * MS);
+            bar.tick();
+            now.set(40_000 * MS);
+            bar.onProgress("calibration", 64, 64);
+            now.set(50_000 * MS);
+            bar.tick();
+        }
+        String first = ProgressBar.render("calibration", 0, 64, 0);
+        String waiting = ProgressBar.render("calibration", 0, 64, 30_000 * MS);
+        String last = ProgressBar.render("calibration", 64, 64, 40_000 * MS);
+        assertEquals("\r" + first + "\r" + waiting + "\r" + last
+                + " ".repeat(Math.max(0, waiting.length() - last.length())) + System.lineSeparator(), text.toString());
+    }
+
+    @Test
+    void aStageThatResumesAfterAnInnerOneKeepsItsClock() {
+        StringWriter text = new StringWriter();
+        AtomicLong now = new AtomicLong();
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(text), true, now::get)) {
+            bar.onProgress("quantize", 0, 2);
+            now.set(1_000 * MS);
+            bar.onProgress("calibration a", 4, 4);
+            now.set(3_000 * MS);
+            bar.onProgress("quantize", 1, 2);
+        }
+        assertTrue(text.toString().endsWith("\r" + ProgressBar.render("quantize", 1, 2, 3_000 * MS)
+                + System.lineSeparator()), text.toString());
     }
 }

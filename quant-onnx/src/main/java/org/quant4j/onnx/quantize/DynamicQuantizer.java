@@ -20,6 +20,7 @@ import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.NodeDecision.Action;
+import org.quant4j.api.quantize.ProgressStages;
 import org.quant4j.calibration.method.PerChannelMinMax;
 import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
@@ -138,11 +139,13 @@ public final class DynamicQuantizer implements GraphQuantizer {
         }
         Rewriter rewriter = new Rewriter(graph, config);
         List<NodeDecision> decisions = new ArrayList<>(plans.size());
+        context.listener().onProgress(ProgressStages.WEIGHTS, 0, plans.size());
         for (Plan p : plans) {
             Node n = p.node();
             if (p.skipReason() != null) {
                 LOG.info("Skipped {} ({}): {}", n.name(), n.opType(), p.skipReason());
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, p.skipReason()));
+                context.listener().onProgress(ProgressStages.WEIGHTS, decisions.size(), plans.size());
                 continue;
             }
             String reason = switch (OpTable.of(n).dynamic()) {
@@ -152,6 +155,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
             };
             LOG.debug("Quantized {} ({}): {}", n.name(), n.opType(), reason);
             decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, reason));
+            context.listener().onProgress(ProgressStages.WEIGHTS, decisions.size(), plans.size());
         }
         List<String> removed = rewriter.removeUnusedWeights();
         LOG.debug("Removed float weights no node reads any more: {}", removed);

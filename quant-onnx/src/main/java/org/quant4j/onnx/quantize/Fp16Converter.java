@@ -23,6 +23,8 @@ import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.TensorRange;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.NodeDecision.Action;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.quantize.ProgressStages;
 import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
@@ -208,7 +210,7 @@ public final class Fp16Converter implements GraphQuantizer {
         }
         Conversion c = new Conversion(graph, floats, converted);
         c.pinOutputs();
-        c.convertInitializers();
+        c.convertInitializers(context.listener());
         for (String name : converted) {
             c.convertAttributes(name);
         }
@@ -507,8 +509,12 @@ public final class Fp16Converter implements GraphQuantizer {
          * FLOAT initializers read by float16 nodes become FLOAT16: in place when only float16 nodes
          * read them, else as a float16 copy for those nodes.
          */
-        void convertInitializers() {
-            for (TensorProto t : List.copyOf(graph.initializers().values())) {
+        /** Converts the float32 initializers that converted nodes read, telling {@code listener} of each. */
+        void convertInitializers(ProgressListener listener) {
+            List<TensorProto> initializers = List.copyOf(graph.initializers().values());
+            int done = 0;
+            for (TensorProto t : initializers) {
+                listener.onProgress(ProgressStages.FP16_WEIGHTS, done++, initializers.size());
                 if (t.getDataType() != FLOAT) {
                     continue;
                 }
@@ -534,6 +540,7 @@ public final class Fp16Converter implements GraphQuantizer {
                     halfReaders.forEach(n -> clampNotes.computeIfAbsent(n.name(), k -> new ArrayList<>()).add(note));
                 }
             }
+            listener.onProgress(ProgressStages.FP16_WEIGHTS, initializers.size(), initializers.size());
         }
 
         /** Converts the float tensors, float {@code Cast} targets and float dtypes in a float16 node's attributes. */

@@ -19,6 +19,8 @@ import org.quant4j.api.Precision;
 import org.quant4j.api.QuantParams;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.TensorRange;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.quantize.ProgressStages;
 import org.quant4j.calibration.method.PerChannelMinMax;
 import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
@@ -59,12 +61,20 @@ final class QdqRewriter {
     /**
      * Applies {@code plan} to {@code graph}.
      *
+     * @param listener told of each compute node whose constants are quantized, as
+     *                 {@link ProgressStages#WEIGHTS}
      * @return notes on quantized nodes whose weight range had to widen for their bias to fit int32
      */
-    static Map<String, String> apply(Graph graph, QdqPlan plan) {
+    static Map<String, String> apply(Graph graph, QdqPlan plan, ProgressListener listener) {
         QdqRewriter r = new QdqRewriter(graph, plan);
         r.removeAbsorbedActivations();
-        plan.computeNodes().forEach(r::quantizeConstants);
+        int total = plan.computeNodes().size();
+        int done = 0;
+        listener.onProgress(ProgressStages.WEIGHTS, 0, total);
+        for (Map.Entry<String, QdqPlan.NodeRoles> e : plan.computeNodes().entrySet()) {
+            r.quantizeConstants(e.getKey(), e.getValue());
+            listener.onProgress(ProgressStages.WEIGHTS, ++done, total);
+        }
         plan.activationParams().forEach(r::insertQdq);
         r.replaced.forEach(graph::removeInitializerIfUnused);
         return r.notes;

@@ -3,6 +3,7 @@ package org.quant4j.onnx.quantize;
 import java.util.Objects;
 import java.util.Optional;
 import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.quantize.ProgressListener;
 
 /**
  * What a {@link GraphQuantizer} needs besides the graph: the user's config and, for static mode, a
@@ -11,12 +12,23 @@ import org.quant4j.api.QuantizationConfig;
  *
  * @param config      the user's quantization config
  * @param calibration calibrates tensors on the calibration data; empty when there is no data
+ * @param listener    told of the weight rewrite's progress
+ *                    ({@link org.quant4j.api.quantize.ProgressStages#WEIGHTS} or
+ *                    {@link org.quant4j.api.quantize.ProgressStages#FP16_WEIGHTS}); calibration
+ *                    reports its own through the {@link TensorCalibration}
  */
-public record QuantizationContext(QuantizationConfig config, Optional<TensorCalibration> calibration) {
+public record QuantizationContext(QuantizationConfig config, Optional<TensorCalibration> calibration,
+        ProgressListener listener) {
 
     public QuantizationContext {
         Objects.requireNonNull(config, "config");
         calibration = calibration == null ? Optional.empty() : calibration;
+        Objects.requireNonNull(listener, "listener");
+    }
+
+    /** A context that reports no progress. */
+    public QuantizationContext(QuantizationConfig config, Optional<TensorCalibration> calibration) {
+        this(config, calibration, ProgressListener.NONE);
     }
 
     /** A context that calibrates with {@code calibration}. */

@@ -70,7 +70,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         QuantizationConfig config = context.config();
         Planned planned = plan(graph, context);
         QdqPlan plan = planned.plan();
-        Map<String, String> notes = QdqRewriter.apply(graph, plan);
+        Map<String, String> notes = QdqRewriter.apply(graph, plan, context.listener());
 
         List<NodeDecision> decisions = new ArrayList<>();
         for (NodeDecision d : plan.decisions()) {

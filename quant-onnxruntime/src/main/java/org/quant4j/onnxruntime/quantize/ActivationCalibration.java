@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class ActivationCalibration {
 
     /** Stage name reported to the {@link org.quant4j.api.quantize.ProgressListener}. */
-    public static final String STAGE = "calibration";
+    public static final String STAGE = org.quant4j.api.quantize.ProgressStages.CALIBRATION;
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivationCalibration.class);
 
@@ -343,7 +343,8 @@ public final class ActivationCalibration {
         List<String> outputs = new ArrayList<>(observed);
         long start = System.nanoTime();
         long done = 0;
-        int total = data.size();
+        // A model with a fixed batch is calibrated on whole batches only.
+        int total = batches.samples();
         Set<String> floats = new LinkedHashSet<>();
         context.listener().onProgress(STAGE, 0, total);
         boolean extremes = observer == null && calibrators.values().stream().allMatch(Calibrator::observesExtremesOnly);

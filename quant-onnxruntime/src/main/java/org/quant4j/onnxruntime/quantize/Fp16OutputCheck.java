@@ -1,12 +1,14 @@
 package org.quant4j.onnxruntime.quantize;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.quantize.ProgressStages;
+import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.OnnxModel;
@@ -34,20 +36,26 @@ final class Fp16OutputCheck {
     /**
      * Checks {@code fp16} against {@code fp32} on up to {@link #BATCHES} batches of {@code data}.
      *
+     * @param listener told of the samples checked, as {@link ProgressStages#FP16_CHECK}
      * @return the number of samples checked
      * @throws ModelException naming each output with values that are not finite in float16 only, how
      *                        many, and what to do
      */
-    static int check(OnnxModel fp32, OnnxModel fp16, Dataset data, int batchSize, RunnerOptions options) {
+    static int check(OnnxModel fp32, OnnxModel fp16, Dataset data, int batchSize, RunnerOptions options,
+            ProgressListener listener) {
         Map<String, long[]> broken = new LinkedHashMap<>();
         int samples = 0;
         try (OrtRunner reference = OrtRunner.open(fp32, options); OrtRunner converted = OrtRunner.open(fp16, options)) {
-            Iterator<NamedBatch> batches = reference.batches(data, batchSize);
+            ModelBatches batches = reference.batches(data, batchSize);
+            // A model with a fixed batch runs whole batches only.
+            long total = Math.min(batches.samples(), (long) BATCHES * batches.batchSize());
+            listener.onProgress(ProgressStages.FP16_CHECK, 0, total);
             for (int b = 0; b < BATCHES && batches.hasNext(); b++) {
                 NamedBatch batch = batches.next();
                 Map<String, FloatTensor> expected = reference.run(batch);
                 Map<String, FloatTensor> actual = converted.run(batch);
                 samples += batch.size();
+                listener.onProgress(ProgressStages.FP16_CHECK, samples, total);
                 for (Map.Entry<String, FloatTensor> e : expected.entrySet()) {
                     FloatTensor half = actual.get(e.getKey());
                     if (half == null) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.quant4j.api.KernelTarget;
+import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.onnxruntime.saturation.DataSaturation;
 import org.quant4j.onnx.graph.OnnxModel;
@@ -32,7 +33,8 @@ final class KernelPortability {
     }
 
     /** The warnings for {@code model}, written for {@code target}; logged as they are made. */
-    static List<String> check(OnnxModel model, KernelTarget target, Optional<Dataset> data, RunnerOptions options) {
+    static List<String> check(OnnxModel model, KernelTarget target, Optional<Dataset> data, RunnerOptions options,
+            ProgressListener listener) {
         KernelTarget resolved = target.resolve();
         List<String> warnings = new ArrayList<>();
         SaturationReport weights = SaturationAnalysis.ofWeights(model.graph());
@@ -45,7 +47,8 @@ final class KernelPortability {
                     .append(atRisk.stream().limit(5).map(LayerSaturation::node).collect(Collectors.joining(", ")))
                     .append(atRisk.size() > 5 ? ", ..." : "").append(")");
             if (data.isPresent()) {
-                SaturationReport seen = DataSaturation.onData(model, data.get(), OBSERVED_SAMPLES, options);
+                SaturationReport seen = DataSaturation.onData(model, data.get(), OBSERVED_SAMPLES, options,
+                        listener);
                 long outputs = 0;
                 long affected = 0;
                 for (LayerSaturation l : seen.layers()) {

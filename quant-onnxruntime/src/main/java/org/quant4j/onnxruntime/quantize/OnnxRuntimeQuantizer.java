@@ -19,6 +19,8 @@ import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.api.quantize.ProgressStages;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
@@ -117,7 +119,10 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         }
         Path output = request.output();
         request.checkOutput();
+        ProgressListener listener = request.listener();
+        listener.onProgress(ProgressStages.PREPARE, 0, ProgressStages.PREPARE_STEPS);
         OnnxModel model = OnnxModel.read(request.model());
+        listener.onProgress(ProgressStages.PREPARE, 1, ProgressStages.PREPARE_STEPS);
 
         Graph graph = model.graph();
         Map<String, NodeDecision> transformDecisions = new HashMap<>();
@@ -129,7 +134,9 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                 transformDecisions.put(d.nodeName(), d);
             }
         }
+        listener.onProgress(ProgressStages.PREPARE, 2, ProgressStages.PREPARE_STEPS);
         convertOpset(graph, config.targetOpset());
+        listener.onProgress(ProgressStages.PREPARE, 3, ProgressStages.PREPARE_STEPS);
         WeightCensus census = WeightCensus.of(graph);
         RunnerOptions options = runnerOptions.withThreads(request.threads());
         boolean fp16 = config.mode() == QuantizationMode.FP16;
@@ -137,7 +144,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         QuantizationConfig calibrationConfig = fp16
                 ? config.toBuilder().calibrationMethod(CalibrationMethod.MIN_MAX).build() : config;
         QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
-                data -> new CalibrationPass(calibrationConfig, data, request.batchSize(), request.listener(), options)));
+                data -> new CalibrationPass(calibrationConfig, data, request.batchSize(), listener, options)), listener);
         OnnxModel beforeFp16 = fp16 && request.calibrationData().isPresent() ? graph.toModel() : null;
         GraphQuantization result = quantizer.quantize(graph, context);
         for (NodeDecision d : result.decisions()) {
@@ -151,11 +158,12 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         List<String> warnings = new ArrayList<>(result.warnings());
         warnings.forEach(w -> LOG.warn("{}", w));
         if (beforeFp16 != null) {
-            Fp16OutputCheck.check(beforeFp16, quantized, request.calibrationData().get(), request.batchSize(), options);
+            Fp16OutputCheck.check(beforeFp16, quantized, request.calibrationData().get(), request.batchSize(), options,
+                    listener);
         }
         if (!fp16) {
             warnings.addAll(KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
-                    options));
+                    options, listener));
         }
         // Calibration may take minutes: check again that no file appeared at the output meanwhile.
         request.checkOutput();

@@ -21,6 +21,7 @@ import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.FidelityAccumulator;
 import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
+import org.quant4j.api.quantize.ProgressStages;
 import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
@@ -76,6 +77,7 @@ public final class OrtEvaluator implements Evaluator {
         int[] topK = new int[Math.multiplyExact(n, k)];
         float[] confidence = new float[n];
         RunnerOptions options = RunnerOptions.builder().intraOpThreads(request.threads()).build();
+        request.listener().onProgress(ProgressStages.EVALUATION, 0, n);
         try (OrtRunner runner = OrtRunner.open(request.model(), options)) {
             int done = 0;
             ModelBatches batches = runner.batches(data, request.batchSize());
@@ -108,7 +110,7 @@ public final class OrtEvaluator implements Evaluator {
                     confidence[sample] = probabilities ? row[best] : softmaxOf(row, best);
                 }
                 done += batch.size();
-                request.listener().onProgress("evaluation", done, n);
+                request.listener().onProgress(ProgressStages.EVALUATION, done, n);
             }
             if (done != n) {
                 throw new InvalidInputException("Evaluation data " + data.fingerprint() + " reports " + n
@@ -136,6 +138,7 @@ public final class OrtEvaluator implements Evaluator {
         int n = data.size();
         FidelityAccumulator statistics = new FidelityAccumulator(request.argmaxAxis(), request.metrics());
         RunnerOptions options = RunnerOptions.builder().intraOpThreads(request.threads()).build();
+        request.listener().onProgress(ProgressStages.FIDELITY, 0, n);
         try (OrtRunner reference = OrtRunner.open(request.reference(), options);
                 OrtRunner model = OrtRunner.open(request.model(), options)) {
             List<String> inputs = reference.inputNames();
@@ -152,7 +155,7 @@ public final class OrtEvaluator implements Evaluator {
                 Map<String, Tensor> expected = apiTensors(reference.run(batch), outputAxes);
                 Map<String, Tensor> actual = apiTensors(model.run(batch), outputAxes);
                 statistics.add(expected, actual);
-                request.listener().onProgress("fidelity", statistics.samples(), n);
+                request.listener().onProgress(ProgressStages.FIDELITY, statistics.samples(), n);
             }
         }
         if (statistics.samples() != n) {

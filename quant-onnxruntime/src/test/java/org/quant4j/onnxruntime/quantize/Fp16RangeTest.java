@@ -105,7 +105,8 @@ class Fp16RangeTest {
         assertTrue(nonFinite(half) > half.size() / 2, "non-finite values: " + nonFinite(half) + " of " + half.size());
 
         ModelException e = assertThrows(ModelException.class,
-                () -> Fp16OutputCheck.check(fp32, g.toModel(), data(), 32, ONE_THREAD));
+                () -> Fp16OutputCheck.check(fp32, g.toModel(), data(), 32, ONE_THREAD,
+                        org.quant4j.api.quantize.ProgressListener.NONE));
         assertTrue(e.getMessage().contains("'y': "), e.getMessage());
         assertTrue(e.getMessage().contains("No file was written"), e.getMessage());
     }

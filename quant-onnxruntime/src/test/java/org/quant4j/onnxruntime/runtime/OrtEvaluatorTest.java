@@ -76,7 +76,7 @@ class OrtEvaluatorTest {
         assertEquals(0.5, result.top1());
         // exp(ln 9) / (exp(ln 9) + 9 * exp(0)) = 1/2
         assertEquals(0.5f, p.confidence(3), 1e-6f);
-        assertEquals(List.of(3L, 4L), progress.stream().map(d -> d[0]).toList());
+        assertEquals(List.of(0L, 3L, 4L), progress.stream().map(d -> d[0]).toList());
         assertTrue(progress.stream().allMatch(d -> d[1] == 4));
         assertEquals("onnxruntime", result.provenance().get("backend"));
         assertEquals(rows().fingerprint(), result.provenance().get("data"));

@@ -133,7 +133,7 @@ class OrtFidelityTest {
                     .listener((stage, done, total) -> progress.add(done)).build());
         }
         assertEquals(100, result.samples());
-        assertEquals(List.of(32L, 64L, 96L, 100L), progress);
+        assertEquals(List.of(0L, 32L, 64L, 96L, 100L), progress);
         assertEquals(List.of("y", "z"), result.outputs().stream().map(OutputFidelity::name).toList());
         OutputFidelity y = result.output("y");
         OutputFidelity z = result.output("z");

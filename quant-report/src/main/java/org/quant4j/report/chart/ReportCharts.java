@@ -41,8 +41,10 @@ import org.quant4j.report.stats.ClassStatistics;
 /**
  * Draws the charts of a comparison report with XChart, off-screen, as PNG: accuracy versus
  * speedup, model sizes, latency, throughput, per-class accuracy change and the calibrators side by
- * side. A chart whose data was not measured is left out with a sentence saying why. The same
- * report gives the same bytes: nothing time-dependent is drawn or written into the PNG.
+ * side. On data without labels the accuracy charts become fidelity charts (the SQNR of each
+ * method's primary output versus the reference) and the per-class chart is left out. A chart whose
+ * data was not measured is left out with a sentence saying why. The same report gives the same
+ * bytes: nothing time-dependent is drawn or written into the PNG.
  */
 public final class ReportCharts {
 
@@ -77,8 +79,13 @@ public final class ReportCharts {
         List<RenderedChart> charts = new ArrayList<>();
         List<String> omitted = new ArrayList<>();
         String ref = "'" + report.reference().name() + "'";
-        add(charts, omitted, accuracyVsSpeedup(report),
-                "Accuracy versus speedup: no throughput at batch 32 was measured for " + ref + " and another method.");
+        if (report.labelled()) {
+            add(charts, omitted, accuracyVsSpeedup(report), "Accuracy versus speedup: no throughput at batch 32 was"
+                    + " measured for " + ref + " and another method.");
+        } else {
+            add(charts, omitted, sqnrVsSpeedup(report), "SQNR versus speedup: no throughput at batch 32 was"
+                    + " measured for " + ref + " and another method.");
+        }
         add(charts, omitted, modelSizes(report), "Model sizes: no model file size was recorded.");
         add(charts, omitted, timing(report, "latency-batch1", "Latency at batch 1",
                         "Milliseconds per sample, batch 1", MethodResult::latencyBatch1Millis,
@@ -88,7 +95,9 @@ public final class ReportCharts {
                         "Samples per second, batch 32", MethodResult::throughputBatch32PerSecond,
                         "Bars: median throughput; ticks: 10th and 90th percentiles over the timed runs. Higher is better."),
                 "Throughput: no throughput at batch 32 was measured.");
-        add(charts, omitted, perClassChange(report), "Per-class accuracy change: there is no method besides " + ref + ".");
+        add(charts, omitted, report.labelled() ? perClassChange(report) : Optional.empty(), report.labelled()
+                ? "Per-class accuracy change: there is no method besides " + ref + "."
+                : "Per-class accuracy change: the data has no labels.");
         add(charts, omitted, calibrators(report), "Calibrators: no static INT8 method with a calibrator was compared.");
         return new ChartSet(charts, omitted);
     }
@@ -153,6 +162,53 @@ public final class ReportCharts {
                         + ReportNumbers.percentNumber(report.accuracyTolerance())
                         + " pp tolerance; a method whose whole bar lies above it is within tolerance. "
                         + "Up and to the right is better.", chart));
+    }
+
+    /** On data without labels: each method's SQNR against the reference versus its throughput speedup. */
+    private static Optional<RenderedChart> sqnrVsSpeedup(ComparisonReport report) {
+        List<MethodResult> rows = report.candidates().stream()
+                .filter(m -> report.throughputSpeedup(m).isPresent() && m.fidelity().isPresent()
+                        && Double.isFinite(m.fidelity().get().primary().sqnrDb().estimate()))
+                .toList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        String reference = "'" + report.reference().name() + "'";
+        String output = rows.get(0).fidelity().get().primary().name();
+        XYChart chart = new XYChart(WIDTH, 540, Styler.ChartTheme.XChart);
+        chart.setTitle("SQNR versus throughput speedup (output '" + output + "')");
+        chart.setXAxisTitle("Throughput at batch 32 relative to " + reference + " (x)");
+        chart.setYAxisTitle("SQNR versus " + reference + " (dB)");
+        styleAxes(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setMarkerSize(11);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        for (MethodResult m : rows) {
+            int index = report.methods().indexOf(m);
+            double x = report.throughputSpeedup(m).getAsDouble();
+            ConfidenceInterval sqnr = m.fidelity().get().primary().sqnrDb();
+            Color color = colorOf(report, m);
+            if (Double.isFinite(sqnr.lower()) && Double.isFinite(sqnr.upper())) {
+                XYSeries interval = chart.addSeries("\u200bci" + index, new double[] {x, x},
+                        new double[] {sqnr.lower(), sqnr.upper()});
+                interval.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                interval.setMarker(SeriesMarkers.NONE);
+                interval.setLineColor(color);
+                interval.setLineStyle(new BasicStroke(2f));
+                interval.setShowInLegend(false);
+            }
+            XYSeries point = chart.addSeries(m.name(), new double[] {x}, new double[] {sqnr.estimate()});
+            point.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            point.setMarker(MARKERS[(index - 1) % MARKERS.length]);
+            point.setMarkerColor(color);
+        }
+        return Optional.of(encode("sqnr-vs-speedup", "SQNR versus speedup",
+                "Each point is a method: median throughput at batch 32 relative to " + reference
+                        + " against the SQNR of its output '" + output + "' versus " + reference
+                        + " on the same samples (the data has no labels). Vertical bars: "
+                        + ReportNumbers.level(report.statistics().confidenceLevel())
+                        + " bootstrap interval. Up and to the right is better.", chart));
     }
 
     private static Optional<RenderedChart> modelSizes(ComparisonReport report) {
@@ -269,8 +325,10 @@ public final class ReportCharts {
         methods.retainAll(used);
         used.stream().filter(c -> !c.isBuiltIn()).forEach(methods::add);
         List<String> categories = methods.stream().map(CalibrationMethod::id).toList();
-        CategoryChart chart = barChart("Calibrators side by side: top-1 change versus '"
-                + report.reference().name() + "'", "Top-1 change (pp)", categories.size());
+        boolean labelled = report.labelled();
+        CategoryChart chart = barChart("Calibrators side by side: " + (labelled ? "top-1 change" : "SQNR")
+                + " versus '" + report.reference().name() + "'", labelled ? "Top-1 change (pp)" : "SQNR (dB)",
+                categories.size());
         chart.getStyler().setXAxisLabelRotation(0);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setLabelsVisible(true);
@@ -284,7 +342,8 @@ public final class ReportCharts {
                 Optional<MethodResult> row = rows.stream()
                         .filter(m -> m.calibration().get().equals(c) && m.perChannel() == perChannel)
                         .min((a, b) -> a.name().compareTo(b.name()));
-                values.add(row.map(m -> (Number) (report.top1Change(m).estimate() * 100)).orElse(null));
+                values.add(row.map(m -> (Number) (labelled ? report.top1Change(m).estimate() * 100
+                        : finiteOrNull(m.fidelity().orElseThrow().primary().sqnrDb().estimate()))).orElse(null));
                 any |= row.isPresent();
             }
             if (any) {
@@ -292,6 +351,13 @@ public final class ReportCharts {
                 series.setFillColor(PALETTE[seriesIndex]);
             }
             seriesIndex++;
+        }
+        if (!labelled) {
+            return Optional.of(encode("calibrators", "Calibrators side by side",
+                    "SQNR of each static INT8 calibrator's output '"
+                            + rows.get(0).fidelity().orElseThrow().primary().name() + "' versus '"
+                            + report.reference().name() + "' on the same samples, per-tensor and per-channel, in dB"
+                            + " (the data has no labels). Higher is better.", chart));
         }
         AnnotationLine tolerance = new AnnotationLine(-report.accuracyTolerance() * 100, false, false);
         chart.addAnnotation(tolerance);
@@ -301,6 +367,10 @@ public final class ReportCharts {
                 "Top-1 accuracy of each static INT8 calibrator minus that of '" + report.reference().name()
                         + "', per-tensor and per-channel, in percentage points. Dashed line: the "
                         + ReportNumbers.percentNumber(report.accuracyTolerance()) + " pp tolerance.", chart));
+    }
+
+    private static Number finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     private static CategoryChart barChart(String title, String yTitle, int categories) {

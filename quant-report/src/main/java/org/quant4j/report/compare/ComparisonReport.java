@@ -14,11 +14,18 @@ import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.stats.StatisticsOptions;
 
 /**
- * A comparison of quantization methods on one model and one labelled dataset: one
+ * A comparison of quantization methods on one model and one dataset: one
  * {@link MethodResult} per method, the first being the unquantized reference, with the
  * {@link Recommendations} and {@link TargetCheck}s derived from their numbers. Immutable; build
  * with {@link #builder()}. Ratios against the reference (speedup, size reduction, accuracy change)
  * are computed here, once, for every consumer.
+ *
+ * <p>On labelled data every row holds accuracy statistics and a method qualifies when its top-1
+ * change stays above {@code -accuracyTolerance}. On data without labels ({@link #labelled()} false)
+ * every method row holds its {@link ReferenceFidelity} instead, and a method qualifies by the
+ * fidelity of its primary output ({@link #criterion()}): the lower bound of its argmax agreement
+ * at least {@code 1 - accuracyTolerance} when that output has an argmax axis of more than one
+ * value, else the lower bound of its SQNR at least {@link #minSqnrDb()}.
  */
 public final class ComparisonReport {
 
@@ -26,6 +33,8 @@ public final class ComparisonReport {
     public static final double DEFAULT_TOLERANCE = 0.01;
     /** Default significance level of McNemar warnings. */
     public static final double DEFAULT_SIGNIFICANCE = 0.05;
+    /** Default lowest SQNR (dB) of a qualifying method on unlabelled data whose output has no argmax. */
+    public static final double DEFAULT_MIN_SQNR_DB = 30;
 
     private final String title;
     private final String model;
@@ -34,6 +43,7 @@ public final class ComparisonReport {
     private final List<MethodResult> methods;
     private final double accuracyTolerance;
     private final double significanceLevel;
+    private final double minSqnrDb;
     private final Targets targets;
     private final List<String> measurementNotes;
     private final Provenance provenance;
@@ -52,6 +62,7 @@ public final class ComparisonReport {
         this.methods = Collections.unmodifiableList(all);
         this.accuracyTolerance = b.accuracyTolerance;
         this.significanceLevel = b.significanceLevel;
+        this.minSqnrDb = b.minSqnrDb;
         this.targets = b.targets;
         this.measurementNotes = List.copyOf(b.measurementNotes);
         this.provenance = b.provenance;
@@ -74,7 +85,7 @@ public final class ComparisonReport {
         return model;
     }
 
-    /** The labelled data the accuracy was measured on. */
+    /** The data the methods were measured on. */
     public String dataset() {
         return dataset;
     }
@@ -113,14 +124,65 @@ public final class ComparisonReport {
         return m == reference();
     }
 
-    /** Class names, from the reference's statistics. */
+    /** Whether the data had labels: rows hold accuracy statistics, else fidelity to the reference. */
+    public boolean labelled() {
+        return reference().hasAccuracy();
+    }
+
+    /** Class names, from the reference's statistics; empty on data without labels. */
     public List<String> classNames() {
-        return reference().accuracy().classification().classNames();
+        return labelled() ? reference().accuracy().classification().classNames() : List.of();
     }
 
     /** Samples every row was evaluated on. */
     public int sampleCount() {
-        return reference().accuracy().classification().sampleCount();
+        if (labelled()) {
+            return reference().accuracy().classification().sampleCount();
+        }
+        return candidates().stream().flatMap(m -> m.fidelity().stream()).mapToInt(ReferenceFidelity::samples)
+                .findFirst().orElse(0);
+    }
+
+    /** Lowest SQNR (dB) of a qualifying method on unlabelled data whose primary output has no argmax. */
+    public double minSqnrDb() {
+        return minSqnrDb;
+    }
+
+    /**
+     * The rule a method qualifies by, in words: the top-1 change on labelled data; on data without
+     * labels the fidelity rule of the class comment, for the primary output the rows share.
+     */
+    public String criterion() {
+        String level = ReportNumbers.level(statistics.confidenceLevel());
+        if (labelled()) {
+            return "top-1 change versus '" + reference().name() + "' stays above "
+                    + ReportNumbers.points(-accuracyTolerance) + " at " + level + " confidence";
+        }
+        Optional<ReferenceFidelity> any = candidates().stream().flatMap(m -> m.fidelity().stream()).findFirst();
+        String output = any.map(f -> " of output '" + f.primary().name() + "'").orElse("");
+        if (any.flatMap(ReferenceFidelity::argmaxAgreement).isPresent()) {
+            return "argmax agreement" + output + " with '" + reference().name() + "' is at least "
+                    + ReportNumbers.percentNumber(1 - accuracyTolerance) + "% at " + level
+                    + " confidence (the data has no labels)";
+        }
+        return "SQNR" + output + " versus '" + reference().name() + "' is at least "
+                + String.format(java.util.Locale.ROOT, "%.1f", minSqnrDb) + " dB at " + level
+                + " confidence (the data has no labels)";
+    }
+
+    /**
+     * How faithful {@code m} is by the rule of {@link #criterion()}, higher is better: top-1
+     * accuracy, argmax agreement or SQNR in dB; the reference is the most faithful of all.
+     */
+    public double faithfulness(MethodResult m) {
+        if (labelled()) {
+            return m.accuracy().top1().estimate();
+        }
+        if (isReference(m)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        ReferenceFidelity f = m.fidelity().orElseThrow();
+        return f.argmaxAgreement().map(ConfidenceInterval::estimate).orElse(f.primary().sqnrDb().estimate());
     }
 
     /** Largest tolerated top-1 loss as a fraction, applied to the upper confidence bound of the loss. */
@@ -171,9 +233,21 @@ public final class ComparisonReport {
                 .orElseGet(() -> new ConfidenceInterval(0, 0, 0, statistics.confidenceLevel()));
     }
 
-    /** True when the interval of the top-1 change lies above {@code -accuracyTolerance}. */
+    /**
+     * True when {@code m} qualifies by {@link #criterion()}: on labelled data when the interval of
+     * the top-1 change lies above {@code -accuracyTolerance}.
+     */
     public boolean withinTolerance(MethodResult m) {
-        return top1Change(m).lower() >= -accuracyTolerance - 1e-12;
+        if (labelled()) {
+            return top1Change(m).lower() >= -accuracyTolerance - 1e-12;
+        }
+        if (isReference(m)) {
+            return true;
+        }
+        ReferenceFidelity f = m.fidelity().orElseThrow();
+        Optional<ConfidenceInterval> agreement = f.argmaxAgreement();
+        return agreement.isPresent() ? agreement.get().lower() >= 1 - accuracyTolerance - 1e-12
+                : f.primary().sqnrDb().lower() >= minSqnrDb;
     }
 
     /** Median throughput at batch 32 over the reference's; empty if either was not measured. */
@@ -207,6 +281,7 @@ public final class ComparisonReport {
         return o instanceof ComparisonReport r && title.equals(r.title) && model.equals(r.model)
                 && dataset.equals(r.dataset) && statistics.equals(r.statistics) && methods.equals(r.methods)
                 && accuracyTolerance == r.accuracyTolerance && significanceLevel == r.significanceLevel
+                && minSqnrDb == r.minSqnrDb
                 && targets.equals(r.targets) && measurementNotes.equals(r.measurementNotes)
                 && provenance.equals(r.provenance) && Objects.equals(cpu, r.cpu);
     }
@@ -231,6 +306,7 @@ public final class ComparisonReport {
         private final List<MethodResult> methods = new ArrayList<>();
         private double accuracyTolerance = DEFAULT_TOLERANCE;
         private double significanceLevel = DEFAULT_SIGNIFICANCE;
+        private double minSqnrDb = DEFAULT_MIN_SQNR_DB;
         private Targets targets = Targets.defaults();
         private final List<String> measurementNotes = new ArrayList<>();
         private Provenance provenance = Provenance.builder().build();
@@ -287,6 +363,12 @@ public final class ComparisonReport {
             return this;
         }
 
+        /** Lowest SQNR (dB) of a qualifying method on unlabelled data whose output has no argmax (default 30). */
+        public Builder minSqnrDb(double db) {
+            this.minSqnrDb = db;
+            return this;
+        }
+
         public Builder targets(Targets targets) {
             this.targets = Objects.requireNonNull(targets, "targets");
             return this;
@@ -318,7 +400,12 @@ public final class ComparisonReport {
             if (reference == null) {
                 throw new InvalidInputException("The comparison needs a reference (the FP32 model): pass it to reference(...)");
             }
-            if (reference.accuracy().versusReference().isPresent()) {
+            if (!Double.isFinite(minSqnrDb)) {
+                throw new InvalidInputException("The lowest SQNR must be a finite number of dB, got " + minSqnrDb);
+            }
+            if (!reference.hasAccuracy()) {
+                checkUnlabelled();
+            } else if (reference.accuracy().versusReference().isPresent()) {
                 throw new InvalidInputException("Reference '" + reference.name() + "' carries a comparison with another "
                         + "reference: compute its statistics with AccuracyStatistics.ofReference(...)");
             }
@@ -331,10 +418,20 @@ public final class ComparisonReport {
             }
             Set<String> names = new HashSet<>();
             names.add(reference.name());
-            var referenceStats = reference.accuracy().classification();
             for (MethodResult m : methods) {
                 if (!names.add(m.name())) {
                     throw new InvalidInputException("Two methods are named '" + m.name() + "': give each a unique name");
+                }
+            }
+            if (!reference.hasAccuracy()) {
+                return new ComparisonReport(this);
+            }
+            var referenceStats = reference.accuracy().classification();
+            for (MethodResult m : methods) {
+                if (!m.hasAccuracy()) {
+                    throw new InvalidInputException("Method '" + m.name() + "' has no accuracy statistics but the"
+                            + " reference has: compute them with AccuracyStatistics.of(...) and pass them to"
+                            + " accuracy(...)");
                 }
                 if (m.accuracy().versusReference().isEmpty()) {
                     throw new InvalidInputException("Method '" + m.name() + "' has no comparison with the reference: "
@@ -350,6 +447,28 @@ public final class ComparisonReport {
                 }
             }
             return new ComparisonReport(this);
+        }
+
+        /** On data without labels: the reference holds nothing, every method its fidelity on the same samples. */
+        private void checkUnlabelled() {
+            if (reference.fidelity().isPresent()) {
+                throw new InvalidInputException("Reference '" + reference.name() + "' carries fidelity to another"
+                        + " reference: the reference row of a comparison without labels holds no statistics");
+            }
+            Integer samples = null;
+            for (MethodResult m : methods) {
+                if (m.fidelity().isEmpty()) {
+                    throw new InvalidInputException("Method '" + m.name() + "' has no fidelity to the reference, whose"
+                            + " row has no accuracy statistics (data without labels): on such data give each method"
+                            + " its fidelity, MethodResult.Builder.fidelity(...)");
+                }
+                int n = m.fidelity().get().samples();
+                if (samples != null && n != samples) {
+                    throw new InvalidInputException("Method '" + m.name() + "' was compared on " + n + " samples, others"
+                            + " on " + samples + ": compare every method on the same data");
+                }
+                samples = n;
+            }
         }
 
         private static void requireText(String value, String what, String hint) {

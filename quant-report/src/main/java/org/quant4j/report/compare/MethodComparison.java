@@ -26,6 +26,7 @@ import org.quant4j.api.data.Dataset;
 import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.api.evaluate.TimedSession;
 import org.quant4j.api.platform.CpuFeatures;
@@ -41,9 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a method comparison on one model and one labelled dataset and returns the
+ * Runs a method comparison on one model and one dataset and returns the
  * {@link ComparisonReport}: each method's model is made through the {@link Quantizers} SPI,
- * evaluated on the whole test set through the {@link Evaluators} SPI, then timed.
+ * evaluated on the whole test set through the {@link Evaluators} SPI, then timed. On labelled test
+ * data each model's top-1 predictions are evaluated; on test data without labels each quantized
+ * model is compared with the FP32 model on the same samples instead
+ * ({@link Evaluator#fidelity}: SQNR, cosine, errors, argmax agreement, with bootstrap intervals).
  *
  * <p>How the costs are measured, as the report also states:
  * <ul>
@@ -67,6 +71,8 @@ public final class MethodComparison {
     public static final String QUANTIZE = "quantize";
     public static final String EVALUATE = "evaluate";
     public static final String TIME = "timing";
+    /** Stage name of the fidelity of each method to the reference, on data without labels. */
+    public static final String FIDELITY = "fidelity";
 
     /**
      * One method to compare: the FP32 reference ({@link #reference()}), a quantization config, or
@@ -185,13 +191,53 @@ public final class MethodComparison {
         List<String> notes = new ArrayList<>();
         Map<Method, Made> made = makeAll(notes);
         try (Evaluator evaluator = Evaluators.get(b.evaluator)) {
-            Map<Method, Predictions> predictions = evaluateAll(evaluator, made);
             Method reference = made.keySet().stream().filter(Method::isReference).findFirst()
                     .orElseThrow(() -> new InvalidInputException("The comparison needs the FP32 reference method"));
-            Map<Method, MemoryMeasurement> memory = measureMemory(evaluator, made);
-            Map<Method, double[][]> timings = time(evaluator, made);
-            return assemble(made, reference, predictions, memory, timings, notes);
+            Map<Method, Predictions> predictions = labelled() ? evaluateAll(evaluator, made) : Map.of();
+            Map<Method, ReferenceFidelity> fidelity = labelled() ? Map.of() : fidelityAll(evaluator, made);
+            Map<Method, MemoryMeasurement> memory;
+            Map<Method, double[][]> timings;
+            try {
+                memory = measureMemory(evaluator, made);
+                timings = time(evaluator, made);
+            } catch (InvalidInputException e) {
+                // A timed session feeds synthetic inputs of the model's declared shape: a model with a
+                // dynamic dimension besides the batch (a text line's width, say) cannot be timed that way.
+                LOG.warn("Speed and memory are not measured: {}", e.getMessage());
+                notes.add("Latency, throughput and peak memory were not measured: " + e.getMessage() + ".");
+                memory = Map.of();
+                timings = Map.of();
+            }
+            return assemble(made, reference, predictions, fidelity, memory, timings, notes);
         }
+    }
+
+    /** Whether the test data has labels: accuracy is compared; else fidelity to the reference. */
+    private boolean labelled() {
+        return b.testData.numClasses() > 0;
+    }
+
+    /** Step 2 on data without labels: each quantized model's fidelity to the reference on the test data. */
+    private Map<Method, ReferenceFidelity> fidelityAll(Evaluator evaluator, Map<Method, Made> made) {
+        Map<Method, ReferenceFidelity> fidelity = new LinkedHashMap<>();
+        for (Map.Entry<Method, Made> e : made.entrySet()) {
+            if (e.getKey().isReference()) {
+                continue;
+            }
+            LOG.info("Comparing '{}' with the reference on {} samples", e.getKey().name(), b.testData.size());
+            fidelity.put(e.getKey(), ReferenceFidelity.of(evaluator.fidelity(FidelityRequest.builder()
+                    .model(e.getValue().model)
+                    .reference(b.model)
+                    .data(b.testData)
+                    .batchSize(32)
+                    .threads(b.threads)
+                    .bootstrapResamples(b.statistics.bootstrapResamples())
+                    .confidenceLevel(b.statistics.confidenceLevel())
+                    .seed(b.statistics.seed())
+                    .listener((stage, d, t) -> b.listener.onProgress(FIDELITY + " " + e.getKey().name(), d, t))
+                    .build())));
+        }
+        return fidelity;
     }
 
     /** Step 1: the model of every method; a method that fails is left out and its reason added to {@code notes}. */
@@ -230,7 +276,8 @@ public final class MethodComparison {
 
     /** Step 4: the report, one row per method made, with the notes on how it was measured. */
     private ComparisonReport assemble(Map<Method, Made> made, Method referenceMethod,
-            Map<Method, Predictions> predictions, Map<Method, MemoryMeasurement> memory,
+            Map<Method, Predictions> predictions, Map<Method, ReferenceFidelity> fidelity,
+            Map<Method, MemoryMeasurement> memory,
             Map<Method, double[][]> timings, List<String> notes) {
         Predictions reference = predictions.get(referenceMethod);
         ComparisonReport.Builder report = ComparisonReport.builder()
@@ -247,11 +294,13 @@ public final class MethodComparison {
         for (String note : notes) {
             report.measurementNote(note);
         }
-        report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
-                + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
-                + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
-                b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
-        if (memory.isEmpty()) {
+        if (!timings.isEmpty()) {
+            report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
+                    + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
+                    + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
+                    b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
+        }
+        if (memory.isEmpty() && !timings.isEmpty()) {
             report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
                     + " /proc/self/clear_refs.");
         }
@@ -259,10 +308,15 @@ public final class MethodComparison {
         Map<KernelTarget, KernelTarget> resolvedTargets = new EnumMap<>(KernelTarget.class);
         for (Map.Entry<Method, Made> e : made.entrySet()) {
             Method m = e.getKey();
-            AccuracyStatistics accuracy = m == referenceMethod
-                    ? AccuracyStatistics.ofReference(reference, b.classNames, b.statistics)
-                    : AccuracyStatistics.of(predictions.get(m), reference, b.classNames, b.statistics);
-            MethodResult row = row(m, e.getValue(), accuracy, timings.get(m), Optional.ofNullable(memory.get(m)),
+            MethodResult.Builder measured = MethodResult.builder(m.name());
+            if (!labelled()) {
+                measured.fidelity(fidelity.get(m));
+            } else {
+                measured.accuracy(m == referenceMethod
+                        ? AccuracyStatistics.ofReference(reference, b.classNames, b.statistics)
+                        : AccuracyStatistics.of(predictions.get(m), reference, b.classNames, b.statistics));
+            }
+            MethodResult row = row(m, e.getValue(), measured, timings.get(m), Optional.ofNullable(memory.get(m)),
                     resolvedTargets);
             if (m == referenceMethod) {
                 report.reference(row);
@@ -274,9 +328,9 @@ public final class MethodComparison {
     }
 
     /** The report row of one method. */
-    private MethodResult row(Method m, Made made, AccuracyStatistics accuracy, double[][] timings,
+    private MethodResult row(Method m, Made made, MethodResult.Builder row, double[][] timings,
             Optional<MemoryMeasurement> memory, Map<KernelTarget, KernelTarget> resolvedTargets) {
-        MethodResult.Builder row = MethodResult.builder(m.name()).accuracy(accuracy).modelFileBytes(made.bytes);
+        row.modelFileBytes(made.bytes);
         m.config().ifPresent(c -> {
             row.mode(c.mode()).perChannel(c.perChannel() && c.mode() != QuantizationMode.FP16);
             if (c.mode() == QuantizationMode.STATIC) {
@@ -300,8 +354,10 @@ public final class MethodComparison {
                 row.calibrationSeconds(r.calibrationTime().toNanos() / 1e9);
             }
         });
-        row.latencyBatch1Millis(TimingSummary.of(timings[0]));
-        row.throughputBatch32PerSecond(TimingSummary.of(timings[1]));
+        if (timings != null) {
+            row.latencyBatch1Millis(TimingSummary.of(timings[0]));
+            row.throughputBatch32PerSecond(TimingSummary.of(timings[1]));
+        }
         memory.ifPresent(row::peakMemory);
         return row.build();
     }
@@ -540,8 +596,9 @@ public final class MethodComparison {
             if (model == null || !Files.isRegularFile(model)) {
                 throw new InvalidInputException("Model " + model + " does not exist: give the FP32 ONNX model to compare");
             }
-            if (testData == null || testData.numClasses() <= 0) {
-                throw new InvalidInputException("The comparison needs labelled test data");
+            if (testData == null) {
+                throw new InvalidInputException("The comparison needs test data: labelled to compare accuracy, or"
+                        + " unlabelled to compare each method's outputs with the reference's");
             }
             if (workDirectory == null) {
                 throw new InvalidInputException("Give a work directory for the quantized models");

@@ -15,9 +15,10 @@ import org.quant4j.report.stats.AccuracyStatistics;
 /**
  * One row of a method comparison: how a model variant was made (FP32 reference, FP16, dynamic or
  * static INT8 with a calibrator, per-tensor or per-channel, the kernel target of its INT8 weights)
- * and what was measured for it. Accuracy statistics are required; every cost measurement is
- * optional, because a runner may skip one, and the reports say "not measured" rather than invent
- * a number.
+ * and what was measured for it: accuracy statistics on labelled data, or, on data without labels,
+ * its {@link ReferenceFidelity} to the reference model (the reference row itself then has neither).
+ * Every cost measurement is optional, because a runner may skip one, and the reports say "not
+ * measured" rather than invent a number.
  */
 public final class MethodResult {
 
@@ -27,6 +28,7 @@ public final class MethodResult {
     private final boolean perChannel;
     private final KernelTarget kernelTarget;
     private final AccuracyStatistics accuracy;
+    private final ReferenceFidelity fidelity;
     private final Long modelFileBytes;
     private final TimingSummary latencyBatch1Millis;
     private final TimingSummary throughputBatch32PerSecond;
@@ -42,6 +44,7 @@ public final class MethodResult {
         this.perChannel = b.perChannel;
         this.kernelTarget = b.kernelTarget;
         this.accuracy = b.accuracy;
+        this.fidelity = b.fidelity;
         this.modelFileBytes = b.modelFileBytes;
         this.latencyBatch1Millis = b.latencyBatch1Millis;
         this.throughputBatch32PerSecond = b.throughputBatch32PerSecond;
@@ -105,8 +108,28 @@ public final class MethodResult {
         return "";
     }
 
+    /**
+     * The accuracy statistics on labelled data.
+     *
+     * @throws IllegalStateException for a row of a comparison on data without labels
+     *                               ({@link #hasAccuracy()} is false)
+     */
     public AccuracyStatistics accuracy() {
+        if (accuracy == null) {
+            throw new IllegalStateException("Method '" + name + "' was compared on data without labels: it has no"
+                    + " accuracy statistics, see fidelity()");
+        }
         return accuracy;
+    }
+
+    /** Whether this row was measured on labelled data. */
+    public boolean hasAccuracy() {
+        return accuracy != null;
+    }
+
+    /** Fidelity to the reference on data without labels; empty on labelled data and for the reference. */
+    public Optional<ReferenceFidelity> fidelity() {
+        return Optional.ofNullable(fidelity);
     }
 
     /** Size of the model file on disk. */
@@ -146,7 +169,8 @@ public final class MethodResult {
     @Override
     public boolean equals(Object o) {
         return o instanceof MethodResult m && perChannel == m.perChannel && name.equals(m.name) && mode == m.mode
-                && calibration == m.calibration && kernelTarget == m.kernelTarget && accuracy.equals(m.accuracy)
+                && calibration == m.calibration && kernelTarget == m.kernelTarget && Objects.equals(accuracy, m.accuracy)
+                && Objects.equals(fidelity, m.fidelity)
                 && Objects.equals(modelFileBytes, m.modelFileBytes)
                 && Objects.equals(latencyBatch1Millis, m.latencyBatch1Millis)
                 && Objects.equals(throughputBatch32PerSecond, m.throughputBatch32PerSecond)
@@ -162,10 +186,14 @@ public final class MethodResult {
 
     @Override
     public String toString() {
-        return "MethodResult[" + name + ", top1=" + accuracy.top1().estimate() + "]";
+        return "MethodResult[" + name + (accuracy != null ? ", top1=" + accuracy.top1().estimate()
+                : fidelity != null ? ", sqnr=" + fidelity.primary().sqnrDb().estimate() + " dB" : "") + "]";
     }
 
-    /** Builder of {@link MethodResult}; {@link #accuracy(AccuracyStatistics)} is required. */
+    /**
+     * Builder of {@link MethodResult}; {@link #accuracy(AccuracyStatistics)} on labelled data,
+     * {@link #fidelity(ReferenceFidelity)} (except for the reference) on data without labels.
+     */
     public static final class Builder {
         private final String name;
         private QuantizationMode mode;
@@ -173,6 +201,7 @@ public final class MethodResult {
         private boolean perChannel;
         private KernelTarget kernelTarget;
         private AccuracyStatistics accuracy;
+        private ReferenceFidelity fidelity;
         private Long modelFileBytes;
         private TimingSummary latencyBatch1Millis;
         private TimingSummary throughputBatch32PerSecond;
@@ -209,6 +238,12 @@ public final class MethodResult {
 
         public Builder accuracy(AccuracyStatistics accuracy) {
             this.accuracy = accuracy;
+            return this;
+        }
+
+        /** Fidelity to the reference, for a row compared on data without labels. */
+        public Builder fidelity(ReferenceFidelity fidelity) {
+            this.fidelity = fidelity;
             return this;
         }
 
@@ -267,9 +302,9 @@ public final class MethodResult {
             if (name.isBlank()) {
                 throw new InvalidInputException("A method needs a name, e.g. \"static int8 entropy per-channel\"");
             }
-            if (accuracy == null) {
-                throw new InvalidInputException("Method '" + name + "' has no accuracy statistics: "
-                        + "compute them with AccuracyStatistics.of(...) and pass them to accuracy(...)");
+            if (accuracy != null && fidelity != null) {
+                throw new InvalidInputException("Method '" + name + "' has both accuracy statistics and fidelity to"
+                        + " the reference: a comparison measures one, accuracy on labelled data, fidelity without labels");
             }
             if (calibration != null && mode != QuantizationMode.STATIC) {
                 throw new InvalidInputException("Method '" + name + "' names calibrator " + calibration.id()

@@ -27,6 +27,9 @@ import org.quant4j.report.stats.PairedComparison;
  *   <li>{@code NOT_RANKED}: a qualifying method without a throughput measurement.</li>
  *   <li>{@code SIGNIFICANT_DIFFERENCE}: McNemar's exact p below the significance level.</li>
  * </ul>
+ * On data without labels the same rules rank the methods by their fidelity to the reference
+ * instead of top-1 ({@link ComparisonReport#criterion()}, quoted in every text), and there is no
+ * McNemar test.
  */
 public final class Recommendations {
 
@@ -38,6 +41,9 @@ public final class Recommendations {
 
     /** Derives the recommendations of {@code report}. */
     static Recommendations derive(ComparisonReport report) {
+        if (!report.labelled()) {
+            return deriveByFidelity(report);
+        }
         List<Recommendation> out = new ArrayList<>();
         MethodResult reference = report.reference();
         List<MethodResult> within = report.methods().stream().filter(report::withinTolerance).toList();
@@ -45,23 +51,12 @@ public final class Recommendations {
         String confidence = level(report.statistics().confidenceLevel());
 
         Comparator<MethodResult> byName = Comparator.comparing(MethodResult::name);
-        Optional<MethodResult> fastest = within.stream()
-                .filter(m -> m.throughputBatch32PerSecond().isPresent())
-                .min(Comparator.comparingDouble((MethodResult m) -> -m.throughputBatch32PerSecond().get().median())
-                        .thenComparing(byName));
-        fastest.ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.DEPLOY, Optional.of(m.name()),
+        fastest(within).ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.DEPLOY, Optional.of(m.name()),
                 deployText(report, m, bound, confidence))));
-        for (MethodResult m : within) {
-            if (m.throughputBatch32PerSecond().isEmpty()) {
-                out.add(new Recommendation(Recommendation.Kind.NOT_RANKED, Optional.of(m.name()), "'" + m.name()
-                        + "' is within tolerance but was not ranked for speed: its throughput at batch 32 was not measured."));
-            }
-        }
+        notRanked(within, "is within tolerance", out);
 
-        within.stream().filter(m -> m.modelFileBytes().isPresent())
-                .min(Comparator.comparingLong((MethodResult m) -> m.modelFileBytes().getAsLong()).thenComparing(byName))
-                .ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.SMALLEST, Optional.of(m.name()),
-                        smallestText(report, m, bound, confidence))));
+        smallest(within).ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.SMALLEST, Optional.of(m.name()),
+                smallestText(report, m, bound, confidence))));
 
         List<MethodResult> candidates = report.candidates();
         if (!candidates.isEmpty() && candidates.stream().noneMatch(report::withinTolerance)) {
@@ -91,6 +86,85 @@ public final class Recommendations {
         }
         out.sort(Comparator.comparing(Recommendation::kind));
         return new Recommendations(out);
+    }
+
+    /** The recommendations of a comparison on data without labels, by {@link ComparisonReport#criterion()}. */
+    private static Recommendations deriveByFidelity(ComparisonReport report) {
+        List<Recommendation> out = new ArrayList<>();
+        MethodResult reference = report.reference();
+        List<MethodResult> within = report.methods().stream().filter(report::withinTolerance).toList();
+        String criterion = report.criterion();
+        Comparator<MethodResult> byName = Comparator.comparing(MethodResult::name);
+        fastest(within).ifPresent(m -> {
+            double throughput = m.throughputBatch32PerSecond().get().median();
+            StringBuilder text = new StringBuilder(report.isReference(m) ? "Keep '" : "Deploy '")
+                    .append(m.name()).append("': the highest median throughput at batch 32 (")
+                    .append(rate(throughput)).append(" samples/s");
+            if (!report.isReference(m)) {
+                report.throughputSpeedup(m).ifPresent(x -> text.append(", ").append(ratio(x)).append(" '")
+                        .append(reference.name()).append("'"));
+            }
+            text.append(") among the methods whose ").append(criterion);
+            m.fidelity().ifPresent(f -> text.append(" (").append(fidelityText(f)).append(")"));
+            if (m.modelFileBytes().isPresent()) {
+                text.append("; model file ").append(bytes(m.modelFileBytes().getAsLong()));
+                if (!report.isReference(m)) {
+                    report.sizeReduction(m).ifPresent(r -> text.append(", ").append(ratio(r)).append(" smaller"));
+                }
+            }
+            out.add(new Recommendation(Recommendation.Kind.DEPLOY, Optional.of(m.name()),
+                    text.append('.').toString()));
+        });
+        notRanked(within, "qualifies", out);
+        smallest(within).ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.SMALLEST, Optional.of(m.name()),
+                "Smallest model whose " + criterion + ": '" + m.name() + "', " + bytes(m.modelFileBytes().getAsLong())
+                        + m.fidelity().map(f -> " (" + fidelityText(f) + ")").orElse(" itself") + ".")));
+        List<MethodResult> candidates = report.candidates();
+        if (!candidates.isEmpty() && candidates.stream().noneMatch(report::withinTolerance)) {
+            MethodResult best = candidates.stream()
+                    .min(Comparator.comparingDouble((MethodResult m) -> -report.faithfulness(m)).thenComparing(byName))
+                    .orElseThrow();
+            out.add(new Recommendation(Recommendation.Kind.NONE_WITHIN_TOLERANCE, Optional.of(best.name()),
+                    "No quantized method has its " + criterion + ". The most faithful is '" + best.name() + "': "
+                            + fidelityText(best.fidelity().orElseThrow()) + "."));
+        }
+        out.sort(Comparator.comparing(Recommendation::kind));
+        return new Recommendations(out);
+    }
+
+    /** The qualifying method with the highest median throughput at batch 32; ties go to the first name. */
+    private static Optional<MethodResult> fastest(List<MethodResult> within) {
+        return within.stream().filter(m -> m.throughputBatch32PerSecond().isPresent())
+                .min(Comparator.comparingDouble((MethodResult m) -> -m.throughputBatch32PerSecond().get().median())
+                        .thenComparing(MethodResult::name));
+    }
+
+    /** The qualifying method with the smallest model file; ties go to the first name. */
+    private static Optional<MethodResult> smallest(List<MethodResult> within) {
+        return within.stream().filter(m -> m.modelFileBytes().isPresent())
+                .min(Comparator.comparingLong((MethodResult m) -> m.modelFileBytes().getAsLong())
+                        .thenComparing(MethodResult::name));
+    }
+
+    /** A NOT_RANKED note for each qualifying method without a throughput; {@code qualifies} words why it qualified. */
+    private static void notRanked(List<MethodResult> within, String qualifies, List<Recommendation> out) {
+        for (MethodResult m : within) {
+            if (m.throughputBatch32PerSecond().isEmpty()) {
+                out.add(new Recommendation(Recommendation.Kind.NOT_RANKED, Optional.of(m.name()), "'" + m.name()
+                        + "' " + qualifies + " but was not ranked for speed: its throughput at batch 32 was not"
+                        + " measured."));
+            }
+        }
+    }
+
+    /** e.g. "SQNR 31.2 dB (95% CI 30.8 to 31.6), argmax agreement 99.61% (95% CI 99.40 to 99.80)". */
+    static String fidelityText(ReferenceFidelity f) {
+        ConfidenceInterval sqnr = f.primary().sqnrDb();
+        String text = "SQNR " + ReportNumbers.decibels(sqnr.estimate()) + " (" + level(sqnr.level()) + " CI "
+                + ReportNumbers.decibels(sqnr.lower()) + " to " + ReportNumbers.decibels(sqnr.upper()) + ")";
+        return text + f.argmaxAgreement().map(a -> ", argmax agreement " + percent(a.estimate()) + " ("
+                + level(a.level()) + " CI " + ReportNumbers.percentNumber(a.lower()) + " to "
+                + percent(a.upper()) + ")").orElse("");
     }
 
     private static String deployText(ComparisonReport report, MethodResult m, String bound, String confidence) {

@@ -88,6 +88,16 @@ public final class ReportNumbers {
                 : String.format(Locale.ROOT, "%s", percent)) + "%";
     }
 
+    /** A number of decibels, e.g. {@code 31.2 dB}, or {@code ∞ dB} for identical outputs. */
+    public static String decibels(double db) {
+        return Double.isInfinite(db) ? (db > 0 ? "∞ dB" : "-∞ dB") : String.format(Locale.ROOT, "%.1f dB", db);
+    }
+
+    /** A number of decibels without the unit, for table cells: {@code 31.2}, or {@code ∞} for identical outputs. */
+    public static String decibelNumber(double db) {
+        return Double.isInfinite(db) ? (db > 0 ? "∞" : "-∞") : String.format(Locale.ROOT, "%.1f", db);
+    }
+
     /** A calibration error (a fraction) with four decimals. */
     public static String fraction4(double value) {
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4f", value);

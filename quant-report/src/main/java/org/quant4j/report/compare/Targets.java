@@ -23,7 +23,9 @@ import org.quant4j.report.compare.TargetCheck.Status;
  * the static INT8 row with a calibrator and per-channel weights that has the highest top-1
  * accuracy (ties to the name that sorts first), or the most accurate static INT8 row with a
  * calibrator when no row is per-channel. Defaults: top-1 loss at most 1 percentage point,
- * throughput at batch 32 at least 2x the reference, model file at least 3.5x smaller.
+ * throughput at batch 32 at least 2x the reference, model file at least 3.5x smaller. On data
+ * without labels "most accurate" means most faithful to the reference
+ * ({@link ComparisonReport#faithfulness}) and the top-1 target is not checked.
  */
 public final class Targets {
 
@@ -78,7 +80,11 @@ public final class Targets {
         if (maxTop1Drop != null) {
             String target = "top-1 loss versus '" + referenceName + "' at most "
                     + percentNumber(maxTop1Drop) + " pp";
-            checks.add(subject.map(m -> checkDrop(report, m, target)).orElseGet(() -> noSubject(Kind.TOP1_DROP, target, maxTop1Drop)));
+            checks.add(!report.labelled() ? new TargetCheck(Kind.TOP1_DROP, target, subject.map(MethodResult::name),
+                    OptionalDouble.empty(), maxTop1Drop, Status.NOT_MEASURED,
+                    "Not checked: the data has no labels, so top-1 was not measured.")
+                    : subject.map(m -> checkDrop(report, m, target))
+                            .orElseGet(() -> noSubject(Kind.TOP1_DROP, target, maxTop1Drop)));
         }
         if (minThroughputSpeedup != null) {
             String target = "throughput at batch 32 at least " + ratio(minThroughputSpeedup) + " '" + referenceName + "'";
@@ -96,7 +102,7 @@ public final class Targets {
     /** The method the targets are checked on, if the comparison has a calibrated static INT8 row. */
     public static Optional<MethodResult> subject(ComparisonReport report) {
         Comparator<MethodResult> mostAccurate = Comparator
-                .comparingDouble((MethodResult m) -> -m.accuracy().top1().estimate())
+                .comparingDouble((MethodResult m) -> -report.faithfulness(m))
                 .thenComparing(MethodResult::name);
         List<MethodResult> calibrated = report.candidates().stream()
                 .filter(m -> m.mode().orElse(null) == QuantizationMode.STATIC && m.calibration().isPresent())
@@ -106,7 +112,7 @@ public final class Targets {
     }
 
     private static String describe(MethodResult m) {
-        return "'" + m.name() + "' (the most accurate static INT8 " + (m.perChannel() ? "per-channel " : "")
+        return "'" + m.name() + "' (the " + (m.hasAccuracy() ? "most accurate" : "most faithful") + " static INT8 " + (m.perChannel() ? "per-channel " : "")
                 + "method with a calibrator)";
     }
 

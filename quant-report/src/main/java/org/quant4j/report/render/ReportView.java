@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.evaluate.OutputFidelity;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.chart.ChartSet;
 import org.quant4j.report.chart.RenderedChart;
@@ -29,6 +30,7 @@ import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.CpuDescription;
 import org.quant4j.report.compare.MethodResult;
 import org.quant4j.report.compare.Recommendation;
+import org.quant4j.report.compare.ReferenceFidelity;
 import org.quant4j.report.compare.ReportNumbers;
 import org.quant4j.report.compare.TargetCheck;
 import org.quant4j.report.compare.TimingSummary;
@@ -96,7 +98,12 @@ final class ReportView {
             rows.add(row(m));
         }
         c.put("rows", rows);
-        c.put("hasTop5", report.methods().stream().anyMatch(m -> m.accuracy().classification().top5().isPresent()));
+        c.put("labelled", report.labelled());
+        c.put("criterion", escape.apply(report.criterion()));
+        c.put("hasTop5", report.labelled()
+                && report.methods().stream().anyMatch(m -> m.accuracy().classification().top5().isPresent()));
+        c.put("fidelityOutput", escape.apply(report.candidates().stream().flatMap(m -> m.fidelity().stream())
+                .findFirst().map(f -> f.primary().name()).orElse(DASH)));
 
         List<Map<String, Object>> recommendations = new ArrayList<>();
         for (Recommendation r : report.recommendations().all()) {
@@ -135,7 +142,7 @@ final class ReportView {
         c.put("anyMissed", !missed.isEmpty());
 
         c.put("perClassMethods", report.methods().stream().map(m -> escape.apply(m.name())).toList());
-        c.put("perClassRows", perClassRows());
+        c.put("perClassRows", report.labelled() ? perClassRows() : List.of());
         c.put("memory", memoryDescriptions());
         c.put("measurementNotes", report.measurementNotes().stream().map(escape).toList());
         c.put("hasMeasurementNotes", !report.measurementNotes().isEmpty());
@@ -161,13 +168,41 @@ final class ReportView {
 
     private Map<String, Object> row(MethodResult m) {
         Map<String, Object> r = new LinkedHashMap<>();
-        var accuracy = m.accuracy();
         boolean isReference = report.isReference(m);
         r.put("name", escape.apply(m.name()));
         r.put("reference", isReference);
         r.put("precision", m.precisionLabel());
         r.put("granularity", m.granularityLabel().isEmpty() ? DASH : m.granularityLabel());
         r.put("calibration", m.calibration().map(CalibrationMethod::id).orElse(DASH));
+        if (m.hasAccuracy()) {
+            accuracyCells(r, m);
+        } else {
+            fidelityCells(r, m);
+        }
+        costCells(r, m);
+        return r;
+    }
+
+    /** The fidelity cells of a row on data without labels: dashes for the reference itself. */
+    private void fidelityCells(Map<String, Object> r, MethodResult m) {
+        Optional<ReferenceFidelity> f = m.fidelity();
+        Optional<OutputFidelity> o = f.map(ReferenceFidelity::primary);
+        r.put("sqnr", o.map(x -> ReportNumbers.decibelNumber(x.sqnrDb().estimate())).orElse(DASH));
+        r.put("sqnrCi", o.map(x -> ReportNumbers.decibelNumber(x.sqnrDb().lower()) + " to "
+                + ReportNumbers.decibelNumber(x.sqnrDb().upper())).orElse(DASH));
+        r.put("cosine", o.map(x -> String.format(Locale.ROOT, "%.5f", x.cosine().estimate())).orElse(DASH));
+        r.put("maxAbsError", o.map(x -> String.format(Locale.ROOT, "%.4g", x.maxAbsError().estimate())).orElse(DASH));
+        r.put("meanAbsError", o.map(x -> String.format(Locale.ROOT, "%.4g", x.meanAbsError().estimate()))
+                .orElse(DASH));
+        Optional<ConfidenceInterval> agreement = f.flatMap(ReferenceFidelity::argmaxAgreement);
+        r.put("argmaxAgreement", agreement.map(a -> percentNumber(a.estimate())).orElse(DASH));
+        r.put("argmaxAgreementCi", agreement.map(ReportView::percentInterval).orElse(DASH));
+        r.put("nonFinite", o.map(x -> Long.toString(x.nonFiniteValues())).orElse(DASH));
+        r.put("qualifies", report.isReference(m) ? DASH : report.withinTolerance(m) ? "yes" : "no");
+    }
+
+    private void accuracyCells(Map<String, Object> r, MethodResult m) {
+        var accuracy = m.accuracy();
         r.put("top1", percentNumber(accuracy.top1().estimate()));
         r.put("top1Ci", percentInterval(accuracy.top1()));
         OptionalDouble top5 = accuracy.classification().top5();
@@ -181,6 +216,9 @@ final class ReportView {
         r.put("mcnemarCounts", paired.map(p -> p.mcnemar().b() + " / " + p.mcnemar().c()).orElse(DASH));
         r.put("agreement", paired.map(p -> percentNumber(p.agreement())).orElse(DASH));
         r.put("ece", fraction4(accuracy.calibration().expected()));
+    }
+
+    private void costCells(Map<String, Object> r, MethodResult m) {
         r.put("size", m.modelFileBytes().isPresent() ? bytes(m.modelFileBytes().getAsLong()) : NOT_MEASURED);
         r.put("sizeReduction", ratioOrDash(report.sizeReduction(m)));
         r.put("latency", m.latencyBatch1Millis().map(t -> millis(t.median())).orElse(NOT_MEASURED));
@@ -204,7 +242,6 @@ final class ReportView {
         r.put("notes", escape.apply(notes.isEmpty() ? "" : String.join("; ", notes)));
         r.put("recommended", !notes.isEmpty() && notes.get(0).equals("recommended"));
         r.put("missed", notes.stream().anyMatch(n -> n.startsWith("target missed")));
-        return r;
     }
 
     private List<Map<String, Object>> perClassRows() {

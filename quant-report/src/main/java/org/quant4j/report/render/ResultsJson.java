@@ -21,11 +21,13 @@ import org.quant4j.api.KernelTarget;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.evaluate.OutputFidelity;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.CpuDescription;
 import org.quant4j.report.compare.MemoryMeasurement;
 import org.quant4j.report.compare.MethodResult;
+import org.quant4j.report.compare.ReferenceFidelity;
 import org.quant4j.report.compare.Recommendation;
 import org.quant4j.report.compare.TargetCheck;
 import org.quant4j.report.compare.Targets;
@@ -107,6 +109,10 @@ public final class ResultsJson {
         statistics.put("test", "McNemar exact, two-sided");
         root.put("accuracyTolerance", report.accuracyTolerance());
         root.put("significanceLevel", report.significanceLevel());
+        if (!report.labelled()) {
+            root.put("minSqnrDb", report.minSqnrDb());
+            root.put("criterion", report.criterion());
+        }
         Targets targets = report.targets();
         ObjectNode targetNode = root.putObject("targets");
         putOptional(targetNode, "maxTop1Drop", targets.maxTop1Drop());
@@ -150,6 +156,12 @@ public final class ResultsJson {
         node.put("perChannel", m.perChannel());
         node.put("kernelTarget", m.kernelTarget().map(KernelTarget::id).orElse(null));
         node.put("reference", report.isReference(m));
+        if (!m.hasAccuracy()) {
+            fidelityTree(node, m);
+            costTree(node, report, m);
+            notesTree(node, m);
+            return node;
+        }
         AccuracyStatistics accuracy = m.accuracy();
         ClassificationStatistics classification = accuracy.classification();
         putInterval(node.putObject("top1"), accuracy.top1());
@@ -182,6 +194,14 @@ public final class ResultsJson {
             mcnemar.put("c", paired.get().mcnemar().c());
             mcnemar.put("pValue", paired.get().mcnemar().pValue());
         }
+        costTree(node, report, m);
+        classificationTree(node, classification);
+        notesTree(node, m);
+        return node;
+    }
+
+    /** The size, speed, memory and time fields of a row. */
+    private static void costTree(ObjectNode node, ComparisonReport report, MethodResult m) {
         if (m.modelFileBytes().isPresent()) {
             node.put("modelFileBytes", m.modelFileBytes().getAsLong());
         } else {
@@ -201,6 +221,15 @@ public final class ResultsJson {
         }
         putOptional(node, "calibrationSeconds", m.calibrationSeconds());
         putOptional(node, "quantizationSeconds", m.quantizationSeconds());
+    }
+
+    private static void notesTree(ObjectNode node, MethodResult m) {
+        ArrayNode notes = node.putArray("notes");
+        m.notes().forEach(notes::add);
+    }
+
+    /** The per-class statistics and confusion matrix of a row measured on labelled data. */
+    private static void classificationTree(ObjectNode node, ClassificationStatistics classification) {
         ArrayNode perClass = node.putArray("perClass");
         for (ClassStatistics c : classification.perClass()) {
             ObjectNode row = perClass.addObject();
@@ -220,9 +249,61 @@ public final class ResultsJson {
                 r.add(v);
             }
         }
-        ArrayNode notes = node.putArray("notes");
-        m.notes().forEach(notes::add);
-        return node;
+    }
+
+    /**
+     * The fidelity of a row measured on data without labels (null for the reference), then its costs.
+     * Infinite values (the SQNR of identical outputs) are written as the strings "Infinity" and
+     * "-Infinity", which JSON numbers cannot hold.
+     */
+    private static void fidelityTree(ObjectNode node, MethodResult m) {
+        if (m.fidelity().isEmpty()) {
+            node.putNull("fidelity");
+        } else {
+            ReferenceFidelity f = m.fidelity().get();
+            ObjectNode fidelity = node.putObject("fidelity");
+            fidelity.put("samples", f.samples());
+            ArrayNode outputs = fidelity.putArray("outputs");
+            for (OutputFidelity o : f.outputs()) {
+                ObjectNode out = outputs.addObject();
+                out.put("name", o.name());
+                ArrayNode shape = out.putArray("sampleShape");
+                for (long d : o.sampleShape()) {
+                    shape.add(d);
+                }
+                putAnyInterval(out.putObject("sqnrDb"), o.sqnrDb());
+                putAnyInterval(out.putObject("cosine"), o.cosine());
+                putAnyInterval(out.putObject("maxAbsError"), o.maxAbsError());
+                putAnyInterval(out.putObject("meanAbsError"), o.meanAbsError());
+                out.put("argmaxAxis", o.argmaxAxis());
+                if (o.argmaxAgreement().isPresent()) {
+                    putAnyInterval(out.putObject("argmaxAgreement"), o.argmaxAgreement().get());
+                } else {
+                    out.putNull("argmaxAgreement");
+                }
+                if (o.sequenceAgreement().isPresent()) {
+                    putAnyInterval(out.putObject("sequenceAgreement"), o.sequenceAgreement().get());
+                } else {
+                    out.putNull("sequenceAgreement");
+                }
+                out.put("nonFiniteValues", o.nonFiniteValues());
+            }
+        }
+    }
+
+    private static void putAnyInterval(ObjectNode node, ConfidenceInterval ci) {
+        putAnyNumber(node, "estimate", ci.estimate());
+        putAnyNumber(node, "lower", ci.lower());
+        putAnyNumber(node, "upper", ci.upper());
+        node.put("level", ci.level());
+    }
+
+    private static void putAnyNumber(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.put(field, value > 0 ? "Infinity" : "-Infinity");
+        }
     }
 
     private static void putInterval(ObjectNode node, ConfidenceInterval ci) {
@@ -318,6 +399,7 @@ public final class ResultsJson {
                 .statistics(options)
                 .accuracyTolerance(r.number(root, "accuracyTolerance", ""))
                 .significanceLevel(r.number(root, "significanceLevel", ""))
+                .minSqnrDb(r.optionalNumber(root, "minSqnrDb").orElse(ComparisonReport.DEFAULT_MIN_SQNR_DB))
                 .targets(targets.build());
         JsonNode methods = r.array(root, "methods", "");
         if (methods.isEmpty()) {
@@ -372,6 +454,10 @@ public final class ResultsJson {
                         + KernelTarget.PORTABLE.id() + "\", \"" + KernelTarget.VNNI.id() + "\" or null");
             }
         }
+        if (node.has("fidelity")) {
+            readFidelity(r, node.get("fidelity"), at + ".fidelity").ifPresent(b::fidelity);
+            return readCosts(r, node, at, b);
+        }
 
         JsonNode matrix = r.array(node, "confusionMatrix", at);
         int[][] confusion = new int[matrix.size()][];
@@ -404,6 +490,11 @@ public final class ResultsJson {
         }
         b.accuracy(new AccuracyStatistics(classification, readInterval(r, r.object(node, "top1", at), at + ".top1"),
                 new CalibrationError(bins), paired));
+        return readCosts(r, node, at, b);
+    }
+
+    /** The size, speed, memory, time and notes of a row, and the row. */
+    private static MethodResult readCosts(Reader r, JsonNode node, String at, MethodResult.Builder b) {
 
         JsonNode bytes = node.path("modelFileBytes");
         if (bytes.isNumber()) {
@@ -422,6 +513,40 @@ public final class ResultsJson {
             b.note(note.asText());
         }
         return b.build();
+    }
+
+    private static Optional<ReferenceFidelity> readFidelity(Reader r, JsonNode node, String at) {
+        if (node.isNull()) {
+            return Optional.empty();
+        }
+        List<OutputFidelity> outputs = new ArrayList<>();
+        JsonNode array = r.array(node, "outputs", at);
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode o = array.get(i);
+            String oAt = at + ".outputs[" + i + "]";
+            JsonNode shapeNode = r.array(o, "sampleShape", oAt);
+            long[] shape = new long[shapeNode.size()];
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = shapeNode.get(d).asLong();
+            }
+            outputs.add(new OutputFidelity(r.text(o, "name", oAt), shape, readAnyInterval(r, o, "sqnrDb", oAt),
+                    readAnyInterval(r, o, "cosine", oAt), readAnyInterval(r, o, "maxAbsError", oAt),
+                    readAnyInterval(r, o, "meanAbsError", oAt), r.integer(o, "argmaxAxis", oAt),
+                    o.path("argmaxAgreement").isObject() ? Optional.of(readAnyInterval(r, o, "argmaxAgreement", oAt))
+                            : Optional.empty(),
+                    o.path("sequenceAgreement").isObject()
+                            ? Optional.of(readAnyInterval(r, o, "sequenceAgreement", oAt)) : Optional.empty(),
+                    r.longValue(o, "nonFiniteValues", oAt)));
+        }
+        return Optional.of(new ReferenceFidelity(r.integer(node, "samples", at), outputs));
+    }
+
+    /** An interval whose bounds may be written as "Infinity" or "-Infinity". */
+    private static ConfidenceInterval readAnyInterval(Reader r, JsonNode parent, String field, String at) {
+        JsonNode node = r.object(parent, field, at);
+        String iAt = at + "." + field;
+        return new ConfidenceInterval(r.anyNumber(node, "estimate", iAt), r.anyNumber(node, "lower", iAt),
+                r.anyNumber(node, "upper", iAt), r.number(node, "level", iAt));
     }
 
     private static ConfidenceInterval readInterval(Reader r, JsonNode node, String at) {
@@ -469,6 +594,15 @@ public final class ResultsJson {
                 throw error(path(at, field), "is " + value + ", expected a number");
             }
             return value.asDouble();
+        }
+
+        /** A number, or the strings "Infinity" and "-Infinity" that stand for one JSON cannot hold. */
+        double anyNumber(JsonNode node, String field, String at) {
+            JsonNode value = field(node, field, at);
+            if (value.isTextual() && (value.asText().equals("Infinity") || value.asText().equals("-Infinity"))) {
+                return value.asText().startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
+            return number(node, field, at);
         }
 
         int integer(JsonNode node, String field, String at) {

@@ -142,7 +142,8 @@ public final class SuiteReport {
             model.put("slug", slugs.get(i));
             model.put("link", slugs.get(i) + "/" + fileName);
             String reference = report.reference().name();
-            model.put("referenceTop1", ReportNumbers.percentNumber(report.reference().accuracy().top1().estimate()));
+            model.put("referenceTop1", report.labelled()
+                    ? ReportNumbers.percentNumber(report.reference().accuracy().top1().estimate()) : "no labels");
             String deploy = report.recommendations().deploy().flatMap(Recommendation::method).orElse("none");
             model.put("deployMethod", markdown ? ReportView.markdownText(deploy) : deploy);
             long met = report.targetChecks().stream().filter(t -> t.status() == TargetCheck.Status.MET).count();

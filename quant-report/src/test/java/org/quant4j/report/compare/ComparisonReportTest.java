@@ -78,7 +78,9 @@ class ComparisonReportTest {
                 .calibration(CalibrationMethod.ENTROPY).accuracy(stats(10, 9, null, 0, 0)).build());
         assertThrows(InvalidInputException.class, () -> MethodResult.builder("x").perChannel(true)
                 .accuracy(stats(10, 9, null, 0, 0)).build());
-        assertThrows(InvalidInputException.class, () -> MethodResult.builder("x").build());
+        // A row without statistics is only the reference of a comparison on data without labels.
+        MethodResult bare = MethodResult.builder("x").build();
+        assertThrows(InvalidInputException.class, () -> builder().method(bare).build());
     }
 
     @Test

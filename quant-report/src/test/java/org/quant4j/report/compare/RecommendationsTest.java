@@ -2,6 +2,7 @@ package org.quant4j.report.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quant4j.report.Fixtures.changePoints;
 import static org.quant4j.report.Fixtures.stats;
@@ -11,7 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.CalibrationMethod;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.evaluate.OutputFidelity;
+import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.stats.StatisticsOptions;
 
 class RecommendationsTest {
@@ -95,5 +99,81 @@ class RecommendationsTest {
         assertFalse(r.recommendations().deploy().isPresent());
         assertTrue(r.recommendations().all().stream().anyMatch(x -> x.kind() == Recommendation.Kind.NOT_RANKED
                 && x.method().equals(Optional.of("unmeasured")) && x.text().contains("was not measured")));
+    }
+
+    // ---------------------------------------------------------------- data without labels
+
+    private static ConfidenceInterval ci(double estimate, double lower, double upper) {
+        return new ConfidenceInterval(estimate, lower, upper, 0.95);
+    }
+
+    /** A fidelity row: SQNR and, for an output of {@code classes} classes, argmax agreement. */
+    private static MethodResult.Builder fidelityRow(String name, double sqnr, double sqnrLower, int classes,
+            double agreement, double agreementLower) {
+        Optional<ConfidenceInterval> a = classes > 0 ? Optional.of(ci(agreement, agreementLower, 1))
+                : Optional.empty();
+        OutputFidelity o = new OutputFidelity("y", classes > 0 ? new long[] {classes} : new long[0],
+                ci(sqnr, sqnrLower, sqnr + 1), ci(0.99, 0.98, 1), ci(0.1, 0.05, 0.1), ci(0.01, 0.005, 0.02),
+                classes > 0 ? 1 : -1, a, a, 0);
+        return MethodResult.builder(name).mode(QuantizationMode.STATIC).calibration(CalibrationMethod.MIN_MAX)
+                .perChannel(true).fidelity(new ReferenceFidelity(64, List.of(o)));
+    }
+
+    private static ComparisonReport unlabelled(MethodResult... methods) {
+        MethodResult reference = MethodResult.builder("FP32").throughputBatch32PerSecond(timing(1000))
+                .modelFileBytes(1000).build();
+        return report(reference, methods);
+    }
+
+    @Test
+    void withoutLabelsTheFastestMethodWhoseArgmaxAgreementStaysAbove99PercentIsDeployed() {
+        // "fast" agrees on 98.5% (lower bound 97%): it does not qualify, though its SQNR is high.
+        MethodResult fast = fidelityRow("fast", 40, 39, 10, 0.985, 0.97).throughputBatch32PerSecond(timing(5000))
+                .modelFileBytes(250).build();
+        MethodResult good = fidelityRow("good", 25, 24, 10, 0.998, 0.995).throughputBatch32PerSecond(timing(3000))
+                .modelFileBytes(300).build();
+        ComparisonReport r = unlabelled(fast, good);
+
+        assertFalse(r.labelled());
+        assertEquals(64, r.sampleCount());
+        assertEquals("argmax agreement of output 'y' with 'FP32' is at least 99.00% at 95% confidence (the data has"
+                + " no labels)", r.criterion());
+        assertFalse(r.withinTolerance(fast));
+        assertTrue(r.withinTolerance(good));
+        Recommendation deploy = r.recommendations().deploy().orElseThrow();
+        assertEquals(Optional.of("good"), deploy.method());
+        assertTrue(deploy.text().contains("among the methods whose " + r.criterion()), deploy.text());
+        assertTrue(deploy.text().contains("SQNR 25.0 dB (95% CI 24.0 dB to 26.0 dB), argmax agreement 99.80%"),
+                deploy.text());
+        assertEquals(Optional.of("good"), r.recommendations().smallest().orElseThrow().method());
+    }
+
+    @Test
+    void withoutLabelsAnOutputWithoutArgmaxIsJudgedBySqnrAndNoneQualifyingNamesTheMostFaithful() {
+        MethodResult low = fidelityRow("low", 12, 11, 0, 0, 0).throughputBatch32PerSecond(timing(4000))
+                .modelFileBytes(250).build();
+        MethodResult better = fidelityRow("better", 29, 28.5, 0, 0, 0).throughputBatch32PerSecond(timing(3000))
+                .modelFileBytes(260).build();
+        ComparisonReport r = unlabelled(low, better);
+
+        assertTrue(r.criterion().startsWith("SQNR of output 'y' versus 'FP32' is at least 30.0 dB"), r.criterion());
+        assertEquals(Optional.of("FP32"), r.recommendations().deploy().orElseThrow().method());
+        Recommendation none = r.recommendations().all().stream()
+                .filter(x -> x.kind() == Recommendation.Kind.NONE_WITHIN_TOLERANCE).findFirst().orElseThrow();
+        assertEquals(Optional.of("better"), none.method());
+        assertTrue(none.text().contains("SQNR 29.0 dB"), none.text());
+        // With the bar at 28 dB, "better" qualifies and is deployed.
+        ComparisonReport lower = ComparisonReport.builder().model("m.onnx").dataset("d")
+                .statistics(StatisticsOptions.withSeed(1)).reference(r.reference()).methods(List.of(low, better))
+                .targets(Targets.none()).minSqnrDb(28).build();
+        assertEquals(Optional.of("better"), lower.recommendations().deploy().orElseThrow().method());
+    }
+
+    @Test
+    void withoutLabelsEveryMethodNeedsItsFidelityOnTheSameSamples() {
+        MethodResult bare = MethodResult.builder("bare").mode(QuantizationMode.DYNAMIC).build();
+        assertThrows(InvalidInputException.class, () -> unlabelled(bare));
+        MethodResult withAccuracy = staticRow("acc", 900, 0, -0.1, 0.1, 0, 0).build();
+        assertThrows(InvalidInputException.class, () -> unlabelled(withAccuracy));
     }
 }
