@@ -7,17 +7,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.optimizedOps;
 import static org.quant4j.onnxruntime.quantize.QuantizationTestSupport.write;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,9 +36,13 @@ import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.calibration.data.UniformNoiseDataset;
+import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.graph.TensorProtos;
 import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnx.transform.TransformPipeline;
 import org.quant4j.onnxruntime.quantize.CalibrationPass;
@@ -101,6 +112,67 @@ class QuantizedGraphCompactionTest {
     }
 
     /**
+     * A quantizer's names inside an If branch are compacted too (as the static quantizer writes them
+     * when it quantizes subgraphs): the branch's bias DequantizeLinear drops its zero zero point,
+     * its generated names become short, and both branches compute what they did.
+     */
+    @Test
+    void compactsInsideIfBranches() throws IOException {
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then")
+                .addInitializer(TensorProtos.int32s("bias_quantized", new long[] {2}, 300, -700))
+                .addInitializer(TensorProtos.floats("bias_scale", FloatTensor.scalar(0.01f)))
+                .addInitializer(TensorProtos.int32s("bias_zero_point", new long[0], 0))
+                .addNode(NodeProto.newBuilder().setName("bias_DequantizeLinear").setOpType("DequantizeLinear")
+                        .addInput("bias_quantized").addInput("bias_scale").addInput("bias_zero_point")
+                        .addOutput("bias_dequantized"))
+                .addNode(NodeProto.newBuilder().setName("add").setOpType("Add").addInput("x")
+                        .addInput("bias_dequantized").addOutput("then_out"))
+                .addOutput(TensorInfo.floatTensor("then_out", 2).proto()).build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else")
+                .addNode(NodeProto.newBuilder().setName("negate").setOpType("Neg").addInput("x").addOutput("else_out"))
+                .addOutput(TensorInfo.floatTensor("else_out", 2).proto()).build();
+        Graph g = Graph.create("branches", 13);
+        g.addInput(TensorInfo.floatTensor("x", 2));
+        g.putInitializer("zero", FloatTensor.scalar(0f));
+        g.addNode(Node.of("max", "ReduceMax", Node.DEFAULT_DOMAIN, List.of("x"), List.of("m"),
+                List.of(Attributes.integer("keepdims", 0))));
+        g.addNode(Node.of("positive", "Greater", List.of("m", "zero"), List.of("c")));
+        g.addNode(Node.of("branch", "If", Node.DEFAULT_DOMAIN, List.of("c"), List.of("y"), List.of(
+                AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(thenBranch).build(),
+                AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(elseBranch).build())));
+        g.addOutput(TensorInfo.floatTensor("y", 2));
+        Set<String> original = Set.of("x", "zero", "max", "m", "positive", "c", "branch", "y", "add", "then_out",
+                "negate", "else_out");
+        Path plain = write(g.toModel().proto(), dir.resolve("plain.onnx"));
+
+        QuantizedGraphCompaction.Summary summary = QuantizedGraphCompaction.apply(g, original);
+        ModelProto compactProto = g.toModel().proto();
+        Path compact = write(compactProto, dir.resolve("compact.onnx"));
+
+        assertEquals(1, summary.omittedZeroPoints(), summary.toString());
+        GraphProto then = compactProto.getGraph().getNodeList().stream().filter(n -> n.getName().equals("branch"))
+                .findFirst().orElseThrow().getAttributeList().stream()
+                .filter(a -> a.getName().equals("then_branch")).findFirst().orElseThrow().getG();
+        assertEquals(2, then.getInitializerCount(), "the zero point is no longer stored: " + then);
+        NodeProto dequantize = then.getNode(0);
+        assertEquals(2, dequantize.getInputCount());
+        assertTrue(dequantize.getName().length() < 4, dequantize.getName());
+        assertEquals(List.of("x", dequantize.getOutput(0)), then.getNode(1).getInputList());
+        assertEquals("add", then.getNode(1).getName());
+        RunnerOptions options = RunnerOptions.builder().intraOpThreads(1).build();
+        try (OrtRunner a = OrtRunner.open(plain, options); OrtRunner b = OrtRunner.open(compact, options)) {
+            for (float[] x : new float[][] {{1f, 2f}, {-1f, -2f}}) {
+                Map<String, FloatTensor> feed = Map.of("x", new FloatTensor(new long[] {2}, x));
+                assertArrayEquals(a.run(feed).get("y").data(), b.run(feed).get("y").data());
+            }
+            assertArrayEquals(new float[] {4f, -5f}, b.run(Map.of("x", new FloatTensor(new long[] {2},
+                    new float[] {1f, 2f}))).get("y").data(), 1e-6f, "x + bias: 300 and -700 at scale 0.01");
+        }
+    }
+
+    /**
      * Quantizes {@code model} as the onnxruntime quantizer does, writes it before and after the
      * compaction and compares the two.
      */
@@ -128,6 +200,8 @@ class QuantizedGraphCompactionTest {
         LOG.info("{} {}: {} -> {} bytes ({}), FP32 {} bytes: size ratio {} -> {}", model.getFileName(), config.mode(),
                 before, after, summary, Files.size(model), String.format("%.2fx", (double) Files.size(model) / before),
                 String.format("%.2fx", (double) Files.size(model) / after));
+        LOG.info("{} {} bytes before compaction: {}", model.getFileName(), config.mode(), breakdown(plainProto));
+        LOG.info("{} {} bytes after compaction: {}", model.getFileName(), config.mode(), breakdown(compactProto));
         assertTrue(after < before, "compaction must shrink the file: " + before + " -> " + after);
         assertTrue(summary.renamed() > 0, summary.toString());
 
@@ -165,6 +239,73 @@ class QuantizedGraphCompactionTest {
                 }
             }
         }
+    }
+
+    /**
+     * Where the bytes of a quantized model go, by serialized size: int8/uint8 weights, int32 biases,
+     * scale vectors, scalar scales and zero points, zero-point vectors, other initializers, Q/DQ node
+     * protos, other node protos, the rest (graph inputs, outputs, value_info, metadata); then the
+     * bytes of all name strings (counted in the above too) and the bytes of the weight, bias and
+     * scale-vector data alone, which bound the size ratio from below.
+     */
+    static Map<String, Long> breakdown(ModelProto m) {
+        Map<String, Integer> role = new HashMap<>();
+        for (NodeProto n : m.getGraph().getNodeList()) {
+            boolean qdq = n.getOpType().endsWith("uantizeLinear");
+            for (int i = 0; i < n.getInputCount(); i++) {
+                role.putIfAbsent(n.getInput(i), qdq ? i : -1);
+            }
+        }
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (String k : List.of("int8 weights", "int32 biases", "scale vectors", "scalar scales and zero points",
+                "zero-point vectors", "other initializers", "Q/DQ nodes", "other nodes", "rest", "names",
+                "weight, bias and scale data")) {
+            bytes.put(k, 0L);
+        }
+        long names = 0;
+        long data = 0;
+        for (TensorProto t : m.getGraph().getInitializerList()) {
+            long size = CodedOutputStream.computeMessageSize(5, t);
+            names += CodedOutputStream.computeStringSize(8, t.getName());
+            long elements = t.getDimsList().stream().reduce(1L, (a, b) -> a * b);
+            int r = role.getOrDefault(t.getName(), -1);
+            int type = t.getDataType();
+            String k;
+            if (r == 0 && (type == TensorProto.DataType.INT8_VALUE || type == TensorProto.DataType.UINT8_VALUE)
+                    && elements > 1) {
+                k = "int8 weights";
+            } else if (r == 0 && type == TensorProto.DataType.INT32_VALUE) {
+                k = "int32 biases";
+            } else if (r == 1 && elements > 1) {
+                k = "scale vectors";
+            } else if ((r == 1 || r == 2) && elements == 1) {
+                k = "scalar scales and zero points";
+            } else if (r == 2) {
+                k = "zero-point vectors";
+            } else {
+                k = "other initializers";
+            }
+            if (k.equals("int8 weights") || k.equals("int32 biases") || k.equals("scale vectors")) {
+                data += t.getRawData().size() + 4L * t.getFloatDataCount() + 4L * t.getInt32DataCount();
+            }
+            bytes.merge(k, size, Long::sum);
+        }
+        for (NodeProto n : m.getGraph().getNodeList()) {
+            names += CodedOutputStream.computeStringSize(3, n.getName());
+            for (String in : n.getInputList()) {
+                names += CodedOutputStream.computeStringSize(1, in);
+            }
+            for (String out : n.getOutputList()) {
+                names += CodedOutputStream.computeStringSize(2, out);
+            }
+            bytes.merge(n.getOpType().endsWith("uantizeLinear") ? "Q/DQ nodes" : "other nodes",
+                    (long) CodedOutputStream.computeMessageSize(1, n), Long::sum);
+        }
+        long counted = bytes.values().stream().mapToLong(Long::longValue).sum();
+        bytes.put("rest", m.getSerializedSize() - counted);
+        bytes.put("names", names);
+        bytes.put("weight, bias and scale data", data);
+        return bytes;
     }
 
     /** DequantizeLinear nodes of an int32 initializer (a bias) that read a zero point. */
