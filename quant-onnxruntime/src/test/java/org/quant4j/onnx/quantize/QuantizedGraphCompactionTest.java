@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
@@ -77,11 +78,14 @@ class QuantizedGraphCompactionTest {
                 .activationScheme(QuantScheme.INT8_SYMMETRIC).build();
         QuantizationConfig dynamic = QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).dynamicConv(true)
                 .build();
-        return Stream.of("fashion-resnet", "fashion-efficientnet").flatMap(m -> Stream.of(
+        Stream<Arguments> methods = Stream.of(CalibrationMethod.ENTROPY, CalibrationMethod.PERCENTILE,
+                CalibrationMethod.MSE).map(method -> Arguments.of("fashion-efficientnet", "static " + method.id()
+                + " per channel", perChannel.toBuilder().calibrationMethod(method).build()));
+        return Stream.concat(Stream.of("fashion-resnet", "fashion-efficientnet").flatMap(m -> Stream.of(
                 Arguments.of(m, "static per channel", perChannel),
                 Arguments.of(m, "static per tensor", perTensor),
                 Arguments.of(m, "static int8 activations", int8Activations),
-                Arguments.of(m, "dynamic", dynamic)));
+                Arguments.of(m, "dynamic", dynamic))), methods);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -220,6 +224,7 @@ class QuantizedGraphCompactionTest {
         assertEquals(0, biasDequantizations(compactProto));
 
         Map<String, Long> plainOps = optimizedOps(plain, OptimizationLevel.ALL).counts();
+        LOG.info("{} {}: ONNX Runtime runs {}", model.getFileName(), config.mode(), plainOps);
         assertEquals(plainOps, optimizedOps(compact, OptimizationLevel.ALL).counts());
         assertTrue(plainOps.keySet().stream().anyMatch(op -> op.contains("QLinear") || op.contains("QGemm")
                 || op.contains("Integer") || op.contains("DynamicQuantize")), "no integer kernel runs: " + plainOps);
