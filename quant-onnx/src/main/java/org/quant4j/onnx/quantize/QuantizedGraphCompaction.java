@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.function.Function;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
-import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.onnx.graph.TensorProtos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +27,14 @@ import org.slf4j.LoggerFactory;
  * model's INT8 file. Only names the quantizer generated are touched (every name {@link #names}
  * found before quantizing is kept, graph inputs and outputs always):
  * <ul>
- *   <li>generated node and tensor names become short ({@code n1a}, {@code t2b}) instead of
+ *   <li>generated node and tensor names become short ({@code q1k}) instead of
  *       {@code model/conv2d/Conv2D_weights_fused_bn_DequantizeLinear};</li>
  *   <li>generated initializers with identical contents (the same scale or zero point of several
  *       tensors) are stored once;</li>
  *   <li>a generated DequantizeLinear of an int32 bias drops its zero point, all zeros, the default
  *       of the optional input: four bytes per output channel (ONNX Runtime 1.29 still fuses
  *       QLinearConv and QGemm and computes the same outputs, as the tests check);</li>
- *   <li>its {@code axis} attribute is dropped when it equals the default, 1;</li>
+ *   <li>a generated DequantizeLinear drops its {@code axis} attribute when it equals the default, 1;</li>
  *   <li>{@code value_info} of generated tensors is not written (ONNX Runtime infers it).</li>
  * </ul>
  * Subgraphs of If, Loop and Scan nodes are compacted the same way, names being unique across a
@@ -80,12 +79,7 @@ public final class QuantizedGraphCompaction {
         Set<String> names = new HashSet<>(graph.initializers().keySet());
         graph.inputs().forEach(i -> names.add(i.name()));
         graph.outputs().forEach(o -> names.add(o.name()));
-        for (Node n : graph.nodes()) {
-            names.add(n.name());
-            names.addAll(n.inputs());
-            names.addAll(n.outputs());
-            n.attributes().values().forEach(a -> subgraphs(a).forEach(g -> collectNames(g, names)));
-        }
+        graph.nodes().forEach(n -> collectNames(n.toProto(), names));
         names.remove("");
         return names;
     }
@@ -108,7 +102,7 @@ public final class QuantizedGraphCompaction {
 
     private Summary compact(Graph graph) {
         Map<String, TensorProto> initializers = new LinkedHashMap<>(graph.initializers());
-        int shared = shareIdentical(graph, initializers);
+        int shared = shareIdentical(initializers);
         List<Node> nodes = graph.nodes();
         for (Node n : nodes) {
             name(n.name());
@@ -139,7 +133,7 @@ public final class QuantizedGraphCompaction {
      * Maps each generated initializer whose contents equal an earlier one to that one's name;
      * returns how many were mapped.
      */
-    private int shareIdentical(Graph graph, Map<String, TensorProto> initializers) {
+    private int shareIdentical(Map<String, TensorProto> initializers) {
         Map<ByteString, String> first = new HashMap<>();
         int shared = 0;
         for (Map.Entry<String, TensorProto> e : initializers.entrySet()) {
@@ -286,11 +280,13 @@ public final class QuantizedGraphCompaction {
         g.getOutputList().forEach(v -> names.add(v.getName()));
         g.getValueInfoList().forEach(v -> names.add(v.getName()));
         g.getInitializerList().forEach(t -> names.add(t.getName()));
-        for (NodeProto n : g.getNodeList()) {
-            names.add(n.getName());
-            names.addAll(n.getInputList());
-            names.addAll(n.getOutputList());
-            n.getAttributeList().forEach(a -> subgraphs(a).forEach(s -> collectNames(s, names)));
-        }
+        g.getNodeList().forEach(n -> collectNames(n, names));
+    }
+
+    private static void collectNames(NodeProto n, Set<String> names) {
+        names.add(n.getName());
+        names.addAll(n.getInputList());
+        names.addAll(n.getOutputList());
+        n.getAttributeList().forEach(a -> subgraphs(a).forEach(s -> collectNames(s, names)));
     }
 }
