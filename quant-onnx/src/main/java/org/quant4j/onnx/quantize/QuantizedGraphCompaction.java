@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  *   <li>a generated DequantizeLinear of an int32 bias drops its zero point, all zeros, the default
  *       of the optional input: four bytes per output channel (ONNX Runtime 1.29 still fuses
  *       QLinearConv and QGemm and computes the same outputs, as the tests check);</li>
- *   <li>a generated DequantizeLinear drops its {@code axis} attribute when it equals the default, 1;</li>
  *   <li>{@code value_info} of generated tensors is not written (ONNX Runtime infers it).</li>
  * </ul>
  * Subgraphs of If, Loop and Scan nodes are compacted the same way, names being unique across a
@@ -45,14 +44,11 @@ public final class QuantizedGraphCompaction {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizedGraphCompaction.class);
 
     private static final String DEQUANTIZE = "DequantizeLinear";
-    /** DequantizeLinear's default {@code axis} (opset 13+, the least a quantized model declares). */
-    private static final long DEFAULT_AXIS = 1;
 
     private final Set<String> kept;
     private final Set<String> taken;
     private final Map<String, String> renamed = new HashMap<>();
     private final Set<String> omittedZeroPoints = new HashSet<>();
-    private int droppedAxes;
     private int nextName;
 
     /**
@@ -61,9 +57,8 @@ public final class QuantizedGraphCompaction {
      * @param renamed            generated names made short
      * @param shared             generated initializers replaced by an identical one
      * @param omittedZeroPoints  all-zero zero points no longer read by a DequantizeLinear
-     * @param droppedAxes        default {@code axis} attributes removed
      */
-    public record Summary(int renamed, int shared, int omittedZeroPoints, int droppedAxes) {
+    public record Summary(int renamed, int shared, int omittedZeroPoints) {
     }
 
     private QuantizedGraphCompaction(Set<String> kept, Set<String> taken) {
@@ -94,9 +89,8 @@ public final class QuantizedGraphCompaction {
         graph.outputs().forEach(o -> keep.add(o.name()));
         QuantizedGraphCompaction c = new QuantizedGraphCompaction(keep, names(graph));
         Summary s = c.compact(graph);
-        LOG.debug("Compacted graph '{}': {} generated names shortened, {} initializers shared, {} zero points and {}"
-                + " default axes omitted", graph.name(), s.renamed(), s.shared(), s.omittedZeroPoints(),
-                s.droppedAxes());
+        LOG.debug("Compacted graph '{}': {} generated names shortened, {} initializers shared, {} zero points"
+                + " omitted", graph.name(), s.renamed(), s.shared(), s.omittedZeroPoints());
         return s;
     }
 
@@ -126,7 +120,7 @@ public final class QuantizedGraphCompaction {
                 graph.putInitializer(e.getValue().toBuilder().setName(to).build());
             }
         }
-        return new Summary(renamed.size(), shared, omittedZeroPoints.size(), droppedAxes);
+        return new Summary(renamed.size(), shared, omittedZeroPoints.size());
     }
 
     /**
@@ -167,7 +161,7 @@ public final class QuantizedGraphCompaction {
         return fresh;
     }
 
-    /** {@code n} with generated names short, a zero zero point and default axis dropped, subgraphs compacted. */
+    /** {@code n} with generated names short, a bias's zero zero point dropped, subgraphs compacted. */
     private Node compact(Node n, Function<String, TensorProto> initializer) {
         NodeProto p = compact(n.toProto(), initializer);
         Node c = n.withName(p.getName()).withInputs(p.getInputList()).withOutputs(p.getOutputList());
@@ -190,13 +184,7 @@ public final class QuantizedGraphCompaction {
         }
         inputs.forEach(i -> b.addInput(name(i)));
         n.getOutputList().forEach(o -> b.addOutput(name(o)));
-        for (AttributeProto a : n.getAttributeList()) {
-            if (generatedDequantize && a.getName().equals("axis") && a.getI() == DEFAULT_AXIS) {
-                droppedAxes++;
-                continue;
-            }
-            b.addAttribute(compact(a, initializer));
-        }
+        n.getAttributeList().forEach(a -> b.addAttribute(compact(a, initializer)));
         return b.build();
     }
 
