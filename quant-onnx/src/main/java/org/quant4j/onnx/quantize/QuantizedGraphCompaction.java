@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.TensorProtos;
@@ -46,7 +47,7 @@ public final class QuantizedGraphCompaction {
     private static final String DEQUANTIZE = "DequantizeLinear";
 
     private final Set<String> kept;
-    private final Set<String> taken;
+    private final Predicate<String> taken;
     private final Map<String, String> renamed = new HashMap<>();
     private final Set<String> omittedZeroPoints = new HashSet<>();
     private int nextName;
@@ -61,7 +62,7 @@ public final class QuantizedGraphCompaction {
     public record Summary(int renamed, int shared, int omittedZeroPoints) {
     }
 
-    private QuantizedGraphCompaction(Set<String> kept, Set<String> taken) {
+    private QuantizedGraphCompaction(Set<String> kept, Predicate<String> taken) {
         this.kept = kept;
         this.taken = taken;
     }
@@ -87,7 +88,10 @@ public final class QuantizedGraphCompaction {
         Set<String> keep = new HashSet<>(kept);
         graph.inputs().forEach(i -> keep.add(i.name()));
         graph.outputs().forEach(o -> keep.add(o.name()));
-        QuantizedGraphCompaction c = new QuantizedGraphCompaction(keep, names(graph));
+        Set<String> taken = names(graph);
+        // A stale value_info entry would give a fresh name the type of a tensor the graph no longer has.
+        QuantizedGraphCompaction c = new QuantizedGraphCompaction(keep,
+                name -> taken.contains(name) || graph.tensorInfo(name).isPresent());
         Summary s = c.compact(graph);
         LOG.debug("Compacted graph '{}': {} generated names shortened, {} initializers shared, {} zero points"
                 + " omitted", graph.name(), s.renamed(), s.shared(), s.omittedZeroPoints());
@@ -156,7 +160,7 @@ public final class QuantizedGraphCompaction {
         String fresh;
         do {
             fresh = "q" + Integer.toString(nextName++, Character.MAX_RADIX);
-        } while (taken.contains(fresh) || kept.contains(fresh));
+        } while (taken.test(fresh) || kept.contains(fresh));
         renamed.put(name, fresh);
         return fresh;
     }
