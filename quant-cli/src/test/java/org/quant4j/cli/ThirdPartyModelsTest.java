@@ -130,8 +130,10 @@ class ThirdPartyModelsTest {
     private static final String DYNAMIC_CONV = "dynamic Conv (ConvInteger, issue 13)";
     private static final String FP16_RANGES = "FP16 that never overflows (issue 13)";
     private static final String SENSITIVITY = "layer sensitivity: which layers to keep in float (issue 13's note)";
-    private static final String SIZE = "a size ratio >= 3.5x on small models (QDQ nodes and int32 biases weigh"
-            + " 10-20% of the INT8 file; no work item covers it yet)";
+    private static final String QDQ_SIZE = "a file format without QDQ node protos and bias scales (QOperator);"
+            + " in QDQ form this model cannot reach 3.5x: its int8 weights, int32 biases and per-channel scales"
+            + " alone allow 3.58x per channel (4.24x per tensor), and its 577 node protos (422 of them"
+            + " QuantizeLinear/DequantizeLinear) take 33-35 KB more (docs/MODELS.md)";
 
     static List<Model> corpus() {
         Map<Mode, Gap> none = new HashMap<>();
@@ -149,8 +151,8 @@ class ThirdPartyModelsTest {
                                 + " 160 and 256 wide (46.5 dB on 192-wide lines alone)", "criteria"))));
         models.add(new Model("ppocr-mobile-v2-cls.onnx", Task.CLASSIFY, false,
                 (r, i) -> Map.of("x", textLine(r, 48, 192, i % 2 == 1)),
-                gaps(Mode.STATIC_PER_CHANNEL, new Gap(SIZE, "criteria"), Mode.STATIC_PER_TENSOR,
-                        new Gap(SIZE, "criteria"))));
+                gaps(Mode.STATIC_PER_CHANNEL, new Gap(QDQ_SIZE, "criteria"), Mode.STATIC_PER_TENSOR,
+                        new Gap(QDQ_SIZE, "criteria"))));
         models.add(new Model("oww-melspectrogram.onnx", Task.FEATURES, false,
                 (r, i) -> Map.of("input", Tensor.of(audio(r, 16000), 1, 16000)),
                 gaps(null, new Gap(SENSITIVITY + ": the STFT Conv_2/Conv_3 feed Pow and Log", "criteria"),
@@ -158,9 +160,7 @@ class ThirdPartyModelsTest {
                         Mode.FP16, new Gap(FP16_RANGES, "criteria"))));
         models.add(new Model("oww-embedding.onnx", Task.FEATURES, false,
                 (r, i) -> Map.of("input_1", Tensor.of(uniform(r, 76 * 32, -2f, 2f), 1, 76, 32, 1)),
-                gaps(Mode.DYNAMIC, new Gap(DYNAMIC_CONV, "no MatMul, Gemm or LSTM"),
-                        Mode.STATIC_PER_CHANNEL, new Gap(SIZE, "criteria"),
-                        Mode.STATIC_PER_TENSOR, new Gap(SIZE, "criteria"))));
+                gaps(Mode.DYNAMIC, new Gap(DYNAMIC_CONV, "no MatMul, Gemm or LSTM"))));
         models.add(new Model("oww-timer.onnx", Task.CLASSIFY, true,
                 (r, i) -> Map.of("onnx::Flatten_0", Tensor.of(gaussian(r, 34 * 96), 1, 34, 96)), none));
         models.add(new Model("oww-hey-jarvis.onnx", Task.SCORE, true,
@@ -168,7 +168,7 @@ class ThirdPartyModelsTest {
                 gaps(null, new Gap(CONTROL_FLOW, "criteria"))));
         models.add(new Model("oww-hey-rhasspy.onnx", Task.SCORE, true,
                 (r, i) -> Map.of("onnx::Flatten_0", Tensor.of(gaussian(r, 16 * 96), 1, 16, 96)),
-                gaps(Mode.STATIC_PER_CHANNEL, new Gap(SIZE, "criteria"), Mode.STATIC_PER_TENSOR, new Gap(SIZE, "criteria"))));
+                none));
         models.add(new Model("silero-vad-v5.onnx", Task.SCORE, true,
                 (r, i) -> vadSample(r),
                 gaps(null, new Gap(CONTROL_FLOW, "its ops are [Equal, If]"),

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
@@ -34,6 +35,7 @@ import org.quant4j.onnx.quantize.DynamicQuantizer;
 import org.quant4j.onnx.quantize.Fp16Converter;
 import org.quant4j.onnx.quantize.GraphQuantization;
 import org.quant4j.onnx.quantize.GraphQuantizer;
+import org.quant4j.onnx.quantize.QuantizedGraphCompaction;
 import org.quant4j.onnx.quantize.QuantizationContext;
 import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.onnx.quantize.WeightCensus;
@@ -146,7 +148,11 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         QuantizationContext context = new QuantizationContext(config, request.calibrationData().map(
                 data -> new CalibrationPass(calibrationConfig, data, request.batchSize(), listener, options)), listener);
         OnnxModel beforeFp16 = fp16 && request.calibrationData().isPresent() ? graph.toModel() : null;
+        Set<String> original = QuantizedGraphCompaction.names(graph);
         GraphQuantization result = quantizer.quantize(graph, context);
+        if (!fp16) {
+            QuantizedGraphCompaction.apply(graph, original);
+        }
         for (NodeDecision d : result.decisions()) {
             NodeDecision before = transformDecisions.get(d.nodeName());
             decisions.add(before == null || d.action() != NodeDecision.Action.SKIPPED ? d

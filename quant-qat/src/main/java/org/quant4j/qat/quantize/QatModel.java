@@ -25,6 +25,7 @@ import org.quant4j.onnx.opset.OpsetConverter;
 import org.quant4j.onnx.quantize.ApiTensorCalibration;
 import org.quant4j.onnx.quantize.GraphQuantization;
 import org.quant4j.onnx.quantize.QuantizationContext;
+import org.quant4j.onnx.quantize.QuantizedGraphCompaction;
 import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.onnx.transform.TransformPipeline;
 import org.quant4j.qat.simulate.QatGraph;
@@ -164,12 +165,14 @@ public final class QatModel implements AutoCloseable {
                 .filter(d -> d.action() == NodeDecision.Action.FOLDED).toList());
         OpsetConverter.requireAtLeast(graph, QuantizationAwareTraining.REQUIRED_OPSET);
         QuantizationConfig fixed = c.build();
+        Set<String> original = QuantizedGraphCompaction.names(graph);
         GraphQuantization q;
         try (ModelCalibrator calibrator = ModelCalibrators.get(QuantizationAwareTraining.CALIBRATOR)) {
             q = new StaticQdqQuantizer().quantize(graph, QuantizationContext.calibratedBy(fixed,
                     new ApiTensorCalibration(calibrator, fixed, calibration, Math.min(64, calibration.size()),
                             options.training().threads(), ProgressListener.NONE)));
         }
+        QuantizedGraphCompaction.apply(graph, original);
         decisions.addAll(q.decisions());
         if (!q.ranges().keySet().equals(ranges.keySet())) {
             Set<String> onlyExported = new TreeSet<>(q.ranges().keySet());
