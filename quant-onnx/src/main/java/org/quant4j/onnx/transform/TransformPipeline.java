@@ -38,12 +38,14 @@ public final class TransformPipeline implements GraphTransform {
         return String.join("+", steps.stream().map(GraphTransform::name).toList());
     }
 
+    /** Applies the steps to {@code graph}, then to every subgraph nested in it (If branches, Loop and Scan bodies). */
     @Override
     public List<NodeDecision> apply(Graph graph) {
         List<NodeDecision> all = new ArrayList<>();
         for (GraphTransform t : steps) {
             all.addAll(t.apply(graph));
         }
+        graph.rewriteSubgraphs(sub -> steps.forEach(t -> all.addAll(t.apply(sub))));
         return all;
     }
 }
