@@ -615,15 +615,32 @@ public final class Graph {
     }
 
     /**
-     * Applies {@code rewrite} to every subgraph nested in this graph, deepest first, and writes each
-     * back into its node; this graph itself is not passed to it.
+     * Removes the initializers of nested subgraphs that no node reads any more (a subgraph's
+     * initializers are no part of the model's interface), deepest first, so that an initializer read
+     * only by a deeper subgraph that no longer reads it goes too; returns their names.
+     */
+    public List<String> removeUnusedSubgraphInitializers() {
+        List<String> removed = new ArrayList<>();
+        List<Graph> nested = nestedSubgraphs();
+        for (int i = nested.size() - 1; i >= 0; i--) {
+            List<String> gone = nested.get(i).removeUnusedInitializers();
+            if (!gone.isEmpty()) {
+                removed.addAll(gone);
+                nested.get(i).writeBack();
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Applies {@code rewrite} to every subgraph nested in this graph, an enclosing subgraph before
+     * those it holds (so a subgraph sees what the rewrite made of its outer scope, a Constant folded
+     * into an initializer, say), then writes them all back; this graph itself is not passed to it.
      */
     public void rewriteSubgraphs(java.util.function.Consumer<Graph> rewrite) {
         List<Graph> nested = nestedSubgraphs();
-        for (int i = nested.size() - 1; i >= 0; i--) {
-            rewrite.accept(nested.get(i));
-            nested.get(i).writeBack();
-        }
+        nested.forEach(rewrite);
+        writeBackAll(nested);
     }
 
     // ---------------------------------------------------------------- opsets

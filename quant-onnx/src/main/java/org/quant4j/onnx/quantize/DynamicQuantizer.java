@@ -168,6 +168,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
         Graph.writeBackAll(nested);
         // A subgraph's weight held by an enclosing graph is unread once the subgraph reads its int8 copy.
         rewriters.values().forEach(r -> r.floatWeights.forEach(graph::removeInitializerIfUnused));
+        graph.removeUnusedSubgraphInitializers();
         return GraphQuantization.of(decisions);
     }
 

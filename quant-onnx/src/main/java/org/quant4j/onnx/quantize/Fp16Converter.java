@@ -216,6 +216,7 @@ public final class Fp16Converter implements GraphQuantizer {
         Graph.writeBackAll(nested);
         // An outer weight that a subgraph now reads as its own float16 copy may be read by nothing else.
         outerCopied.forEach(graph::removeInitializerIfUnused);
+        graph.removeUnusedSubgraphInitializers();
         if (observedRanges != null) {
             long keptForRange = plans.stream().flatMap(p -> p.kept().values().stream())
                     .filter(r -> r.startsWith(RangeCheck.PREFIX)).count();

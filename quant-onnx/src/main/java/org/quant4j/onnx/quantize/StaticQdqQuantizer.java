@@ -90,6 +90,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         Graph.writeBackAll(planned.nested());
         // A subgraph's weight held by the main graph (outer scope) is left unread once the subgraph reads its int8 copy.
         subgraphConstants.stream().filter(c -> !c.isEmpty()).forEach(graph::removeInitializerIfUnused);
+        graph.removeUnusedSubgraphInitializers();
 
         List<NodeDecision> decisions = new ArrayList<>();
         for (Scope scope : planned.scopes()) {
