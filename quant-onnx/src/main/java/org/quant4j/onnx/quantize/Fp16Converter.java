@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code Cast(to=FLOAT)} before each output (outputs keep their names).
  *
  * <p>A node stays float32 when it is excluded by the config, its op type is on
- * {@link #BLOCKED_OP_TYPES}, it belongs to another domain than the default one, or it has subgraphs:
+ * {@link #BLOCKED_OP_TYPES}, it belongs to another domain than the default one, or it has subgraphs
+ * (If, Loop, Scan; each subgraph is then converted on its own, its inputs, outputs and the outer
+ * tensors it reads kept float32 as a graph's are, an outer weight copied into it as float16):
  * its float16 inputs are cast to float32 and its float32 outputs are cast to float16 where a
  * float16 node reads them. An initializer read only by such nodes stays float32; one read by both
  * kinds is kept as float32 for them and copied as float16 for the others, so an excluded node sees

@@ -20,9 +20,11 @@ import org.quant4j.onnx.ops.OpTable;
 /**
  * The float weights of a graph before it is quantized, to tell afterwards what became of them. A
  * weight is an input of a node whose {@link OpTable} entry lists it as a weight input (Conv, Gemm,
- * MatMul, LSTM, ...) and that is a FLOAT initializer. After quantization, a weight that is still a
- * FLOAT initializer read by a node was left in float; one that is gone or has another element type
- * was stored in the mode's precision (one byte per value for INT8, two for FP16).
+ * MatMul, LSTM, ...) and that is a FLOAT initializer, in the main graph or in any subgraph nested in it
+ * (If branches, Loop and Scan bodies; a subgraph's weight may be held by an enclosing graph). After
+ * quantization, a weight that is still a FLOAT initializer read by a node was left in float; one that
+ * is gone or has another element type was stored in the mode's precision (one byte per value for
+ * INT8, two for FP16).
  */
 public final class WeightCensus {
 
