@@ -109,6 +109,11 @@ class ControlFlowQuantizationTest {
         }
     }
 
+    /** Writes the If model to {@code if.onnx} in the test directory and quantizes it on {@link #alternatingData}. */
+    private QuantizationResult quantizeIfModel(QuantizationConfig config, Path out) {
+        return quantize(write(ifModel(), dir.resolve("if.onnx")), out, config, alternatingData());
+    }
+
     /** Largest |float - quantized| over the data, and the largest |float| output, run batch by batch. */
     private static double[] maxErrorAndMagnitude(Path floatModel, Path quantized, Dataset data) {
         RunnerOptions options = RunnerOptions.builder().intraOpThreads(1).build();
@@ -197,10 +202,10 @@ class ControlFlowQuantizationTest {
 
     @Test
     void staticModeQuantizesTheWeightsAndActivationsOfBothIfBranches() {
-        Path model = write(ifModel(), dir.resolve("if.onnx"));
+        Path model = dir.resolve("if.onnx");
         Path out = dir.resolve("if-int8.onnx");
         Dataset data = alternatingData();
-        QuantizationResult result = quantize(model, out, QuantizationConfig.builder().build(), data);
+        QuantizationResult result = quantizeIfModel(QuantizationConfig.builder().build(), out);
 
         // Gemm 16x16, then: Gemm 16x8 and MatMul 8x4, else: Gemm 16x8 (outer) and MatMul 8x4: all int8.
         assertEquals(new WeightSummary("int8", 5, 256 + 128 + 32 + 128 + 32, 0, 0), result.weights().orElseThrow());
@@ -235,9 +240,8 @@ class ControlFlowQuantizationTest {
 
     @Test
     void onnxRuntimeRunsTheQuantizedBranchesAsIntegerKernels() {
-        Path model = write(ifModel(), dir.resolve("if.onnx"));
         Path out = dir.resolve("if-int8.onnx");
-        quantize(model, out, QuantizationConfig.builder().build(), alternatingData());
+        quantizeIfModel(QuantizationConfig.builder().build(), out);
         OptimizedOps ops = QuantizationTestSupport.optimizedOps(out, OptimizationLevel.EXTENDED);
         // Measured on ONNX Runtime 1.29: the three Gemms (main graph and both branches) run as QGemm,
         // the MatMul of each branch as QLinearMatMul, the else branch's Sigmoid as QLinearSigmoid. The
@@ -252,11 +256,11 @@ class ControlFlowQuantizationTest {
 
     @Test
     void dynamicModeQuantizesTheWeightsOfBothIfBranches() {
-        Path model = write(ifModel(), dir.resolve("if.onnx"));
+        Path model = dir.resolve("if.onnx");
         Path out = dir.resolve("if-dynamic.onnx");
         Dataset data = alternatingData();
-        QuantizationResult result = quantize(model, out,
-                QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build(), data);
+        QuantizationResult result = quantizeIfModel(QuantizationConfig.builder().mode(QuantizationMode.DYNAMIC).build(),
+                out);
 
         assertEquals(new WeightSummary("int8", 5, 256 + 128 + 32 + 128 + 32, 0, 0), result.weights().orElseThrow());
         ModelProto written = OnnxModel.read(out).proto();
@@ -270,11 +274,11 @@ class ControlFlowQuantizationTest {
 
     @Test
     void fp16ModeConvertsBothIfBranches() {
-        Path model = write(ifModel(), dir.resolve("if.onnx"));
+        Path model = dir.resolve("if.onnx");
         Path out = dir.resolve("if-fp16.onnx");
         Dataset data = alternatingData();
-        QuantizationResult result = quantize(model, out,
-                QuantizationConfig.builder().mode(QuantizationMode.FP16).build(), data);
+        QuantizationResult result = quantizeIfModel(QuantizationConfig.builder().mode(QuantizationMode.FP16).build(),
+                out);
 
         // Two bytes per value; the else branch's outer Gemm weight becomes the branch's own float16 copy.
         assertEquals(new WeightSummary("float16", 5, 2L * (256 + 128 + 32 + 128 + 32), 0, 0),
