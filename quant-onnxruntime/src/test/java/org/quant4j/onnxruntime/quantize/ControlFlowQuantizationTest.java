@@ -345,4 +345,44 @@ class ControlFlowQuantizationTest {
         // Three passes through the quantized MatMul; Tanh keeps values in (-1, 1), a few steps of 2/255 each.
         assertTrue(errorAndMagnitude[0] <= 0.05, "max abs error " + errorAndMagnitude[0]);
     }
+
+    /** x [N, 8] scanned row by row: s = Tanh(MatMul(x_t, W) + s), each s a scan output; the weight held by the body. */
+    private static ModelProto scanModel() {
+        GraphBuilder b = GraphBuilder.create("scan_model");
+        String x = b.input("x", -1, 8);
+        String initial = b.initializer("initial_state", new FloatTensor(new long[] {8}, new float[8]));
+        GraphBuilder body = b.subgraph("body");
+        body.graph().addInput(TensorInfo.floatTensorOfUnknownShape("state"));
+        body.graph().addInput(TensorInfo.floatTensorOfUnknownShape("row"));
+        String next = body.op("Tanh", List.of(body.op("Add", List.of(body.matMul("row",
+                OrtTestSupport.random(31, 8, 8)), "state"))));
+        body.output(next);
+        body.output(body.identity(next));
+        String last = b.graph().uniqueName("scan_state");
+        String all = b.graph().uniqueName("scan_rows");
+        b.graph().addNode(Node.of(b.graph().uniqueName("Scan"), "Scan", Node.DEFAULT_DOMAIN, List.of(initial, x),
+                List.of(last, all), List.of(Attributes.graph("body", body.graph().toGraphProto()),
+                        Attributes.integer("num_scan_inputs", 1))));
+        b.output(all, "y");
+        return b.build();
+    }
+
+    @Test
+    void staticModeQuantizesTheMatMulOfAScanBody() {
+        Path model = write(scanModel(), dir.resolve("scan.onnx"));
+        Path out = dir.resolve("scan-int8.onnx");
+        FloatTensor values = OrtTestSupport.random(41, 32, 8);
+        float[][] rows = new float[32][8];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(values.data(), i * 8, rows[i], 0, 8);
+        }
+        Dataset data = ArrayDataset.unlabelled(rows, 8);
+        QuantizationResult result = quantize(model, out, QuantizationConfig.builder().build(), data);
+
+        assertEquals(new WeightSummary("int8", 1, 64, 0, 0), result.weights().orElseThrow());
+        assertTrue(result.decisions().stream().anyMatch(d -> d.opType().equals("MatMul")
+                && d.action() == NodeDecision.Action.QUANTIZED), result.decisions()::toString);
+        // Each row passes the quantized MatMul once; Tanh keeps |s| < 1, a few uint8 steps of 2/255.
+        assertCloseToFloat(model, out, data, 0.05);
+    }
 }
