@@ -49,6 +49,8 @@ import picocli.CommandLine.Option;
         footer = {
             "  Operators, parameters, portability, and the integer kernels ONNX Runtime runs:",
             "    quant4j inspect -m model-int8.onnx",
+            "  Every node, those inside If/Loop/Scan branches and bodies too:",
+            "    quant4j inspect -m model.onnx --details --no-runtime",
             "  The graph at ONNX Runtime's basic level, as JSON:",
             "    quant4j inspect -m model.onnx --level basic --json"
         })
@@ -67,6 +69,10 @@ public final class InspectCommand extends CliCommand {
             description = "Show what ONNX Runtime executes (--no-runtime: the file only, without loading ONNX"
                     + " Runtime).")
     private boolean runtime;
+
+    @Option(names = "--details", description = "List every node with its operator, those inside If, Loop and Scan"
+            + " subgraphs under the path of their subgraph.")
+    private boolean details;
 
     @Mixin
     private RuntimeOptions threads;
@@ -91,8 +97,9 @@ public final class InspectCommand extends CliCommand {
         PrintWriter out = out();
         TextTable head = TextTable.plain()
                 .row("model", path.toAbsolutePath().normalize() + " (" + Formats.bytes(fileBytes) + ")")
-                .row("graph", onnx.proto().getGraph().getName() + ": " + Formats.count(summary.nodes())
-                        + " nodes, opset " + opsets(onnx) + ", IR version " + onnx.proto().getIrVersion()
+                .row("graph", onnx.proto().getGraph().getName() + ": " + Formats.count(summary.nodeCount())
+                        + " nodes" + (summary.subgraphNodes() == 0 ? "" : " (" + Formats.count(summary.subgraphNodes())
+                        + " inside If/Loop/Scan subgraphs)") + ", opset " + opsets(onnx) + ", IR version " + onnx.proto().getIrVersion()
                         + producer(onnx));
         for (TensorInfo in : summary.inputs()) {
             head.row("input", in.name() + "  " + TensorProtos.typeName(in.elementType()) + " " + in.shapeText());
@@ -103,8 +110,15 @@ public final class InspectCommand extends CliCommand {
         head.print(out);
 
         out.println();
-        out.println("Operators in the file (" + Formats.count(summary.nodes()) + " nodes):");
+        out.println("Operators in the file (" + Formats.count(summary.nodeCount()) + " nodes):");
         printCounts(out, summary.operators());
+        if (details) {
+            out.println();
+            out.println("Nodes (subgraph nodes under the path of their subgraph: /owner node.attribute):");
+            TextTable table = TextTable.withHeader("GRAPH", "NODE", "OP");
+            summary.nodes().forEach(n -> table.row(n.graph().isEmpty() ? "main" : n.graph(), n.name(), n.opType()));
+            table.print(out);
+        }
 
         ModelSummary.Parameters total = summary.totalParameters();
         out.println();
@@ -200,8 +214,18 @@ public final class InspectCommand extends CliCommand {
         doc.put("producer", onnx.proto().getProducerName());
         doc.put("inputs", summary.inputs().stream().map(InspectCommand::tensor).collect(Collectors.toList()));
         doc.put("outputs", summary.outputs().stream().map(InspectCommand::tensor).collect(Collectors.toList()));
-        doc.put("nodes", summary.nodes());
+        doc.put("nodes", summary.nodeCount());
+        doc.put("subgraphNodes", summary.subgraphNodes());
         doc.put("operators", summary.operators());
+        if (details) {
+            doc.put("nodeList", summary.nodes().stream().map(n -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("graph", n.graph());
+                m.put("name", n.name());
+                m.put("opType", n.opType());
+                return m;
+            }).collect(Collectors.toList()));
+        }
         Map<String, Object> params = new LinkedHashMap<>();
         summary.parameters().forEach((type, p) -> params.put(type, parameters(p)));
         doc.put("parameters", params);

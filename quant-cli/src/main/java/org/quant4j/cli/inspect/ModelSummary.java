@@ -29,14 +29,26 @@ import org.quant4j.onnxruntime.runtime.OptimizedOps;
  * @param inputs     the graph inputs that are not initializers
  * @param outputs    the graph outputs
  * @param operators  nodes per qualified operator type ({@code Conv}, {@code com.microsoft:QLinearConv}),
- *                   most frequent first, ties by name
+ *                   most frequent first, ties by name, the nodes inside If/Loop/Scan subgraphs included
+ * @param nodes      every node, the main graph's and, after the node that holds them, its subgraphs'
  * @param parameters parameters per element type name ({@code FLOAT}, {@code INT8}), by name
  * @param locations  the same parameters by where they are held: {@value #INITIALIZERS},
  *                   {@value #CONSTANT_NODES}, {@value #SUBGRAPH_INITIALIZERS}, {@value #SUBGRAPH_CONSTANT_NODES}
  *                   (only the places that hold any, in that order)
  */
 public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Map<String, Long> operators,
-        Map<String, Parameters> parameters, Map<String, Parameters> locations) {
+        List<NodeEntry> nodes, Map<String, Parameters> parameters, Map<String, Parameters> locations) {
+
+    /**
+     * One node of the model.
+     *
+     * @param graph  where it is: {@code ""} for the main graph, else the subgraph's path such as
+     *               {@code /If_0.then_branch} (owner node, attribute), nested paths joined
+     * @param name   its name
+     * @param opType its qualified operator type
+     */
+    public record NodeEntry(String graph, String name, String opType) {
+    }
 
     /** Location of the main graph's initializers. */
     public static final String INITIALIZERS = "initializers";
@@ -67,11 +79,10 @@ public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Ma
         List<TensorInfo> inputs = graph.inputs().stream().filter(i -> !graph.isInitializer(i.name()))
                 .collect(Collectors.toList());
         GraphProto proto = model.proto().getGraph();
+        List<NodeEntry> nodes = new java.util.ArrayList<>();
+        listNodes(proto, "", nodes);
         Map<String, Long> counts = new TreeMap<>();
-        for (NodeProto n : proto.getNodeList()) {
-            String domain = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
-            counts.merge(new OptimizedOps.OpType(domain, n.getOpType()).qualifiedName(), 1L, Long::sum);
-        }
+        nodes.forEach(n -> counts.merge(n.opType(), 1L, Long::sum));
         Map<String, Parameters> parameters = new TreeMap<>();
         Map<String, Parameters> locations = new LinkedHashMap<>();
         for (String where : List.of(INITIALIZERS, CONSTANT_NODES, SUBGRAPH_INITIALIZERS, SUBGRAPH_CONSTANT_NODES)) {
@@ -80,7 +91,25 @@ public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Ma
         collect(proto, false, parameters, locations);
         locations.values().removeIf(java.util.Objects::isNull);
         return new ModelSummary(List.copyOf(inputs), List.copyOf(graph.outputs()), byFrequency(counts),
-                parameters, locations);
+                List.copyOf(nodes), parameters, locations);
+    }
+
+    /** Adds the nodes of {@code g}, each followed by the nodes of its subgraphs. */
+    private static void listNodes(GraphProto g, String path, List<NodeEntry> out) {
+        for (NodeProto n : g.getNodeList()) {
+            String domain = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
+            out.add(new NodeEntry(path, n.getName(), new OptimizedOps.OpType(domain, n.getOpType()).qualifiedName()));
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    listNodes(a.getG(), path + "/" + n.getName() + "." + a.getName(), out);
+                }
+            }
+        }
+    }
+
+    /** Number of nodes inside If/Loop/Scan subgraphs. */
+    public long subgraphNodes() {
+        return nodes.stream().filter(n -> !n.graph().isEmpty()).count();
     }
 
     /** Adds the parameters of {@code g} and, recursively, of its nodes' subgraphs. */
@@ -122,9 +151,9 @@ public record ModelSummary(List<TensorInfo> inputs, List<TensorInfo> outputs, Ma
         return parameters.values().stream().reduce(new Parameters(0, 0, 0), Parameters::plus);
     }
 
-    /** Number of nodes. */
-    public long nodes() {
-        return operators.values().stream().mapToLong(Long::longValue).sum();
+    /** Number of nodes, those of subgraphs included. */
+    public long nodeCount() {
+        return nodes.size();
     }
 
     /** {@code counts} ordered most frequent first, ties by name. */

@@ -133,6 +133,21 @@ class InspectCommandTest {
         assertEquals(3, where.get("subgraph Constant nodes").get("values").asLong(), where::toString);
         assertEquals(6, where.get("subgraph initializers").get("values").asLong(), where::toString);
         assertEquals(2, where.size(), where::toString);
+        // The If and the nodes of both branches: 1 + 2 + 1.
+        assertEquals(4, doc.get("nodes").asInt());
+        assertEquals(3, doc.get("subgraphNodes").asInt());
+
+        CliRun details = CliRun.of("inspect", "-m", model, "--no-runtime", "--details", "--json");
+        JsonNode list = JSON.readTree(details.out()).get("nodeList");
+        assertEquals(4, list.size(), list::toString);
+        assertEquals("/if.then_branch", list.get(2).get("graph").asText(), list::toString);
+        assertEquals("Mul", list.get(2).get("opType").asText(), list::toString);
+        assertEquals("/if.else_branch", list.get(3).get("graph").asText(), list::toString);
+        assertEquals("add", list.get(3).get("name").asText(), list::toString);
+
+        CliRun text = CliRun.of("inspect", "-m", model, "--no-runtime", "--details");
+        assertTrue(text.out().contains("4 nodes (3 inside If/Loop/Scan subgraphs)"), text::toString);
+        assertTrue(text.out().matches("(?s).*/if\\.else_branch\\s+add\\s+Add.*"), text::toString);
     }
 
     @Test

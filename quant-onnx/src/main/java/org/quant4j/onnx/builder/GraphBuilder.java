@@ -54,6 +54,22 @@ public final class GraphBuilder {
         return graph;
     }
 
+    /**
+     * A builder of a subgraph of this graph (an If branch, a Loop or Scan body): it reads this
+     * graph's tensors by name, and its names never clash with this graph's. Pass its
+     * {@code graph().toGraphProto()} as the node attribute, or use {@link #ifElse}.
+     */
+    public GraphBuilder subgraph(String name) {
+        return new GraphBuilder(graph.newSubgraph(name));
+    }
+
+    /** An If node choosing between two subgraphs built with {@link #subgraph}; returns its outputs. */
+    public List<String> ifElse(String condition, GraphBuilder then, GraphBuilder otherwise) {
+        return ops("If", List.of(condition), then.graph().outputs().size(),
+                Attributes.graph("then_branch", then.graph().toGraphProto()),
+                Attributes.graph("else_branch", otherwise.graph().toGraphProto()));
+    }
+
     /** Declares a float32 graph input; {@code -1} marks a dynamic dimension (the batch, usually). */
     public String input(String name, long... shape) {
         graph.addInput(TensorInfo.floatTensor(name, shape));

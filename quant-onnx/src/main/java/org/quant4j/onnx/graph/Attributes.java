@@ -37,6 +37,10 @@ public final class Attributes {
                 .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
     }
 
+    public static AttributeProto graph(String name, ai.onnx.proto.OnnxMl.GraphProto value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.GRAPH).setG(value).build();
+    }
+
     public static AttributeProto tensor(String name, TensorProto value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeType.TENSOR).setT(value).build();
     }

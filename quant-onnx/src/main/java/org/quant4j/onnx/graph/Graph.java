@@ -1,5 +1,6 @@
 package org.quant4j.onnx.graph;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -45,6 +46,11 @@ public final class Graph {
     private final OnnxModel origin;
     private final ModelProto.Builder modelFields;
     private final GraphProto graphFields;
+    /** The enclosing graph of a subgraph, whose names the subgraph sees; null for the main graph. */
+    private final Graph parent;
+    /** The node of {@link #parent} whose attribute {@link #attribute} holds this subgraph; null for the main graph. */
+    private final String owner;
+    private final String attribute;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, Long> order = new HashMap<>();
     private final Map<String, String> producers = new HashMap<>();
@@ -59,13 +65,20 @@ public final class Graph {
     private List<Node> sorted;
 
     private Graph(OnnxModel origin, ModelProto model) {
-        this.origin = origin;
-        this.modelFields = model.toBuilder().clearGraph().clearOpsetImport();
-        GraphProto g = model.getGraph();
-        this.graphFields = g.toBuilder().clearNode().clearInitializer().clearInput().clearOutput().clearValueInfo().build();
+        this(origin, model.toBuilder().clearGraph().clearOpsetImport(), model.getGraph(), null, null, null);
         for (OperatorSetIdProto id : model.getOpsetImportList()) {
             opsets.put(Node.normalizeDomain(id.getDomain()), id.getVersion());
         }
+    }
+
+    private Graph(OnnxModel origin, ModelProto.Builder modelFields, GraphProto g, Graph parent, String owner,
+            String attribute) {
+        this.origin = origin;
+        this.modelFields = modelFields;
+        this.parent = parent;
+        this.owner = owner;
+        this.attribute = attribute;
+        this.graphFields = g.toBuilder().clearNode().clearInitializer().clearInput().clearOutput().clearValueInfo().build();
         for (TensorProto t : g.getInitializerList()) {
             if (initializers.put(t.getName(), t) != null) {
                 throw new ModelException("Graph '" + g.getName() + "' has two initializers named '" + t.getName()
@@ -178,8 +191,10 @@ public final class Graph {
         return outputs.stream().anyMatch(o -> o.name().equals(tensor));
     }
 
+    /** Whether {@code tensor} is an initializer of this graph or, for a subgraph, one it sees in an enclosing graph. */
     public boolean isInitializer(String tensor) {
-        return initializers.containsKey(tensor);
+        return initializers.containsKey(tensor)
+                || parent != null && !definesLocally(tensor) && parent.isInitializer(tensor);
     }
 
     /**
@@ -197,14 +212,18 @@ public final class Graph {
                 return Optional.of(o);
             }
         }
-        return Optional.ofNullable(valueInfo.get(tensor));
+        TensorInfo info = valueInfo.get(tensor);
+        if (info == null && parent != null && !definesLocally(tensor)) {
+            return parent.tensorInfo(tensor);
+        }
+        return Optional.ofNullable(info);
     }
 
     /** The shape of {@code tensor} when known: an initializer's dims or a declared shape. */
     public Optional<long[]> shape(String tensor) {
-        TensorProto t = initializers.get(tensor);
-        if (t != null) {
-            return Optional.of(TensorProtos.dims(t));
+        Optional<TensorProto> t = initializer(tensor);
+        if (t.isPresent()) {
+            return Optional.of(TensorProtos.dims(t.get()));
         }
         return tensorInfo(tensor).flatMap(TensorInfo::shape);
     }
@@ -221,18 +240,22 @@ public final class Graph {
         return Collections.unmodifiableMap(initializers);
     }
 
+    /** Initializer {@code name} of this graph or, for a subgraph, of an enclosing graph that it sees. */
     public Optional<TensorProto> initializer(String name) {
-        return Optional.ofNullable(initializers.get(name));
+        TensorProto t = initializers.get(name);
+        if (t == null && parent != null && !definesLocally(name)) {
+            return parent.initializer(name);
+        }
+        return Optional.ofNullable(t);
     }
 
     /**
-     * The values of a FLOAT initializer.
+     * The values of a FLOAT initializer (of an enclosing graph too, as {@link #initializer}).
      *
      * @throws ModelException when the initializer exists but is not FLOAT
      */
     public Optional<FloatTensor> floatInitializer(String name) {
-        TensorProto t = initializers.get(name);
-        return t == null ? Optional.empty() : Optional.of(TensorProtos.toFloatTensor(t));
+        return initializer(name).map(TensorProtos::toFloatTensor);
     }
 
     /** Adds or replaces the initializer {@code tensor.getName()}. */
@@ -496,30 +519,154 @@ public final class Graph {
         for (int i = 1; isNameTaken(candidate); i++) {
             candidate = base + "_" + i;
         }
-        reserved.add(candidate);
+        // Reserved in the enclosing graphs too: no subgraph name may shadow an outer one, nor two subgraphs clash.
+        for (Graph g = this; g != null; g = g.parent) {
+            g.reserved.add(candidate);
+        }
         return candidate;
+    }
+
+    // ---------------------------------------------------------------- subgraphs
+
+    /** Whether this is the main graph of a model (not a subgraph of a node). */
+    public boolean isMainGraph() {
+        return parent == null;
+    }
+
+    /** The enclosing graph of a subgraph; empty for the main graph. */
+    public Optional<Graph> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    /** The node of the enclosing graph that holds this subgraph; empty for the main graph. */
+    public Optional<String> owner() {
+        return Optional.ofNullable(owner);
+    }
+
+    /** The attribute of {@link #owner()} that holds this subgraph ({@code then_branch}, {@code body}); empty for the main graph. */
+    public Optional<String> ownerAttribute() {
+        return Optional.ofNullable(attribute);
+    }
+
+    /**
+     * Where this graph sits in the model: {@code ""} for the main graph, else the enclosing graph's
+     * path, the owner node's name and the attribute, as in {@code /If_0.then_branch}.
+     */
+    public String path() {
+        return parent == null ? "" : parent.path() + "/" + owner + "." + attribute;
+    }
+
+    /**
+     * The subgraphs of this graph's nodes (the {@code then_branch} and {@code else_branch} of If,
+     * the {@code body} of Loop and Scan, any graph attribute), each a mutable graph that sees this
+     * graph's tensors and initializers as ONNX's outer scope does, in topological order of their
+     * nodes. Changes to a subgraph reach this graph only through {@link #writeBack()}.
+     */
+    public List<Graph> subgraphs() {
+        List<Graph> list = new ArrayList<>();
+        for (Node n : topologicalSort()) {
+            for (AttributeProto a : n.attributes().values()) {
+                if (a.hasG()) {
+                    list.add(new Graph(null, null, a.getG(), this, n.name(), a.getName()));
+                }
+            }
+        }
+        return list;
+    }
+
+    /**
+     * Every subgraph nested in this graph, at any depth, depth first: a subgraph comes before the
+     * subgraphs of its own nodes. Each is linked to the one that holds it, so writing them back in
+     * reverse order ({@link #writeBackAll}) carries every change up to this graph.
+     */
+    public List<Graph> nestedSubgraphs() {
+        List<Graph> all = new ArrayList<>();
+        for (Graph child : subgraphs()) {
+            all.add(child);
+            all.addAll(child.nestedSubgraphs());
+        }
+        return all;
+    }
+
+    /**
+     * An empty subgraph of this graph, to build the branch of an If or the body of a Loop or Scan:
+     * it sees this graph's tensors as outer scope, and names it makes are reserved here too. Put it
+     * into a node attribute as {@link #toGraphProto()}.
+     */
+    public Graph newSubgraph(String name) {
+        return new Graph(null, null, GraphProto.newBuilder().setName(Objects.requireNonNull(name, "name")).build(),
+                this, null, null);
+    }
+
+    /** Writes this subgraph, as it is now, into the attribute of its owner node in the enclosing graph. */
+    public void writeBack() {
+        if (parent == null || owner == null) {
+            throw new IllegalStateException("Graph '" + name() + "' is not the subgraph of a node");
+        }
+        Node n = parent.requireNode(owner);
+        parent.replaceNode(owner, n.withAttribute(Attributes.graph(attribute, toGraphProto())));
+    }
+
+    /** Writes back every graph of {@code nested} ({@link #nestedSubgraphs()} of one graph), deepest first. */
+    public static void writeBackAll(List<Graph> nested) {
+        for (int i = nested.size() - 1; i >= 0; i--) {
+            nested.get(i).writeBack();
+        }
+    }
+
+    /**
+     * Removes the initializers of nested subgraphs that no node reads any more (a subgraph's
+     * initializers are no part of the model's interface), deepest first, so that an initializer read
+     * only by a deeper subgraph that no longer reads it goes too; returns their names.
+     */
+    public List<String> removeUnusedSubgraphInitializers() {
+        List<String> removed = new ArrayList<>();
+        List<Graph> nested = nestedSubgraphs();
+        for (int i = nested.size() - 1; i >= 0; i--) {
+            List<String> gone = nested.get(i).removeUnusedInitializers();
+            if (!gone.isEmpty()) {
+                removed.addAll(gone);
+                nested.get(i).writeBack();
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Applies {@code rewrite} to every subgraph nested in this graph, an enclosing subgraph before
+     * those it holds (so a subgraph sees what the rewrite made of its outer scope, a Constant folded
+     * into an initializer, say), then writes them all back; this graph itself is not passed to it.
+     */
+    public void rewriteSubgraphs(java.util.function.Consumer<Graph> rewrite) {
+        List<Graph> nested = nestedSubgraphs();
+        nested.forEach(rewrite);
+        writeBackAll(nested);
     }
 
     // ---------------------------------------------------------------- opsets
 
     /** Version of the default ONNX domain's opset. */
     public long opset() {
-        return opsets.getOrDefault(Node.DEFAULT_DOMAIN, -1L);
+        return parent != null ? parent.opset() : opsets.getOrDefault(Node.DEFAULT_DOMAIN, -1L);
     }
 
     /** Opset version per domain ({@code ""} is the default ONNX domain). */
     public Map<String, Long> opsetImports() {
-        return Collections.unmodifiableMap(opsets);
+        return parent != null ? parent.opsetImports() : Collections.unmodifiableMap(opsets);
     }
 
     /** Declares (or changes) the opset version of a domain, e.g. {@code com.microsoft} 1. */
     public void setOpsetImport(String domain, long version) {
+        if (parent != null) {
+            parent.setOpsetImport(domain, version);
+            return;
+        }
         opsets.put(Node.normalizeDomain(domain), version);
     }
 
     /** ONNX IR version of the model. */
     public long irVersion() {
-        return modelFields.getIrVersion();
+        return parent != null ? parent.irVersion() : modelFields.getIrVersion();
     }
 
     /**
@@ -529,6 +676,10 @@ public final class Graph {
     public void setIrVersion(long version) {
         if (version < 1) {
             throw new IllegalArgumentException("IR versions start at 1, got " + version);
+        }
+        if (parent != null) {
+            parent.setIrVersion(version);
+            return;
         }
         modelFields.setIrVersion(version);
     }
@@ -552,7 +703,7 @@ public final class Graph {
                 String p = producers.get(t);
                 if (p != null) {
                     deps.add(p);
-                } else if (!isGraphInput(t) && !initializers.containsKey(t)) {
+                } else if (!isGraphInput(t) && !initializers.containsKey(t) && (parent == null || !parent.isVisible(t))) {
                     throw new ModelException("Node '" + n.name() + "' (" + n.opType() + ") reads tensor '" + t
                             + "', which no node produces and which is neither a graph input nor an initializer");
                 }
@@ -586,7 +737,7 @@ public final class Graph {
                     + ". ONNX graphs must be acyclic; check the last rewrite");
         }
         for (TensorInfo o : outputs) {
-            if (!producers.containsKey(o.name()) && !isGraphInput(o.name()) && !initializers.containsKey(o.name())) {
+            if (!isVisible(o.name())) {
                 throw new ModelException("Graph output '" + o.name() + "' is produced by no node of graph '" + name()
                         + "'");
             }
@@ -597,6 +748,18 @@ public final class Graph {
 
     /** The graph as a model proto: nodes in topological order, value_info only for tensors that still exist. */
     public ModelProto toProto() {
+        if (parent != null) {
+            throw new IllegalStateException("Graph '" + name() + "' is a subgraph of node '" + owner + "': write it back"
+                    + " with writeBack() and make the model from the main graph");
+        }
+        ModelProto.Builder m = modelFields.clone().setGraph(toGraphProto());
+        opsets.forEach((domain, version) ->
+                m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+        return m.build();
+    }
+
+    /** The graph alone as a graph proto: nodes in topological order, value_info only for tensors that still exist. */
+    public GraphProto toGraphProto() {
         List<Node> ordered = topologicalSort();
         GraphProto.Builder g = graphFields.toBuilder();
         for (Node n : ordered) {
@@ -607,10 +770,7 @@ public final class Graph {
         outputs.forEach(o -> g.addOutput(o.proto()));
         valueInfo.values().stream().filter(v -> producers.containsKey(v.name()) && !isGraphOutput(v.name()))
                 .forEach(v -> g.addValueInfo(v.proto()));
-        ModelProto.Builder m = modelFields.clone().setGraph(g);
-        opsets.forEach((domain, version) ->
-                m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
-        return m.build();
+        return g.build();
     }
 
     /** The graph as a validated model; a graph read from a file remembers it, so writing never overwrites it. */
@@ -638,7 +798,17 @@ public final class Graph {
     private boolean isNameTaken(String name) {
         return reserved.contains(name) || nodes.containsKey(name) || producers.containsKey(name)
                 || consumers.containsKey(name) || initializers.containsKey(name) || valueInfo.containsKey(name)
-                || isGraphInput(name) || isGraphOutput(name);
+                || isGraphInput(name) || isGraphOutput(name) || parent != null && parent.isNameTaken(name);
+    }
+
+    /** Whether this graph itself provides {@code tensor}: a node output, graph input or initializer of its own. */
+    private boolean definesLocally(String tensor) {
+        return producers.containsKey(tensor) || initializers.containsKey(tensor) || isGraphInput(tensor);
+    }
+
+    /** Whether {@code tensor} is provided here or, for a subgraph, in an enclosing graph. */
+    private boolean isVisible(String tensor) {
+        return definesLocally(tensor) || parent != null && parent.isVisible(tensor);
     }
 
     private void checkOutputsFree(Node node, Node replaced) {
@@ -685,7 +855,30 @@ public final class Graph {
         for (String in : reads(node)) {
             consumers.computeIfAbsent(in, k -> new LinkedHashSet<>()).add(node.name());
         }
+        for (AttributeProto a : node.attributes().values()) {
+            if (a.hasG()) {
+                reserveNames(a.getG());
+            }
+            a.getGraphsList().forEach(this::reserveNames);
+        }
         sorted = null;
+    }
+
+    /** Reserves every name a subgraph holds, so that no new name of this graph shadows one of them. */
+    private void reserveNames(GraphProto g) {
+        g.getInputList().forEach(v -> reserved.add(v.getName()));
+        g.getOutputList().forEach(v -> reserved.add(v.getName()));
+        g.getInitializerList().forEach(t -> reserved.add(t.getName()));
+        for (NodeProto n : g.getNodeList()) {
+            reserved.add(n.getName());
+            reserved.addAll(n.getOutputList());
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    reserveNames(a.getG());
+                }
+                a.getGraphsList().forEach(this::reserveNames);
+            }
+        }
     }
 
     private void unindex(Node node) {

@@ -78,6 +78,13 @@ final class ActivationAbsorption {
                         + "' is also read elsewhere, so its value before " + a.opType() + " must stay"));
                 continue;
             }
+            Optional<Node> subgraphReader = subgraphReader(graph, y);
+            if (subgraphReader.isPresent()) {
+                // A subgraph reads the float tensor itself, not the DequantizeLinear: it needs the activation.
+                decisions.add(skip(a, kept + ": its output '" + y + "' is read inside a subgraph of "
+                        + subgraphReader.get().opType() + " '" + subgraphReader.get().name() + "'"));
+                continue;
+            }
             if (!observed.containsKey(y) || overrides.keptFloat(y)) {
                 decisions.add(skip(a, kept + ": its output '" + y + "' is " + (overrides.keptFloat(y)
                         ? "kept in float32 by a tensor override" : "not float32")));
@@ -143,7 +150,8 @@ final class ActivationAbsorption {
             boolean computed = p.isPresent() && OpTable.of(p.get()).qdq() == QdqRole.COMPUTE
                     && config.exclusionReason(p.get().name(), p.get().opType()) == null;
             if (computed && candidates.contains(x) && candidates.contains(y) && graph.consumers(x).size() == 1
-                    && !graph.isGraphOutput(x) && overrides.of(x).isEmpty() && overrides.of(y).isEmpty()
+                    && !graph.isGraphOutput(x) && subgraphReader(graph, y).isEmpty()
+                    && overrides.of(x).isEmpty() && overrides.of(y).isEmpty()
                     && !config.activationScheme(y).symmetric()) {
                 out.put(x, y);
             }
@@ -164,5 +172,10 @@ final class ActivationAbsorption {
 
     private static NodeDecision skip(Node n, String reason) {
         return new NodeDecision(n.name(), n.opType(), Action.SKIPPED, reason);
+    }
+
+    /** A node that reads {@code tensor} inside one of its subgraphs (If, Loop, Scan), if any. */
+    private static Optional<Node> subgraphReader(Graph graph, String tensor) {
+        return graph.consumers(tensor).stream().filter(c -> c.subgraphInputs().contains(tensor)).findFirst();
     }
 }

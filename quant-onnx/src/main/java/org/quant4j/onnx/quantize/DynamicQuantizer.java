@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -113,21 +114,28 @@ public final class DynamicQuantizer implements GraphQuantizer {
                     + " asymmetric values; the configured activation scheme ({}) does not apply",
                     config.activationScheme());
         }
+        // The main graph and every subgraph nested in it (If branches, Loop and Scan bodies), planned together.
+        List<Graph> nested = graph.nestedSubgraphs();
+        List<Graph> graphs = new ArrayList<>();
+        graphs.add(graph);
+        graphs.addAll(nested);
         List<Plan> plans = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            if (OpTable.of(n).dynamic() == DynamicForm.NONE) {
-                continue;
+        for (Graph g : graphs) {
+            for (Node n : g.nodes()) {
+                if (OpTable.of(n).dynamic() == DynamicForm.NONE) {
+                    continue;
+                }
+                String excluded = config.exclusionReason(n.name(), n.opType());
+                Optional<String> blocker = excluded != null ? Optional.of(excluded) : blocker(g, n);
+                plans.add(new Plan(g, n, blocker.orElse(null)));
             }
-            String excluded = config.exclusionReason(n.name(), n.opType());
-            Optional<String> blocker = excluded != null ? Optional.of(excluded) : blocker(graph, n);
-            plans.add(new Plan(n, blocker.orElse(null)));
         }
         // Conv only when asked, or when the model has nothing else to quantize (a convolution-only model).
         boolean othersQuantized = plans.stream().anyMatch(p -> p.skipReason() == null
                 && OpTable.of(p.node()).dynamic() != DynamicForm.CONV_INTEGER);
         if (!config.dynamicConv() && othersQuantized) {
             plans.replaceAll(p -> p.skipReason() == null && OpTable.of(p.node()).dynamic() == DynamicForm.CONV_INTEGER
-                    ? new Plan(p.node(), CONV_LEFT_FLOAT) : p);
+                    ? new Plan(p.graph(), p.node(), CONV_LEFT_FLOAT) : p);
         }
         if (plans.stream().allMatch(p -> p.skipReason() != null)) {
             String considered = plans.isEmpty() ? "the graph has none of these ops"
@@ -137,28 +145,34 @@ public final class DynamicQuantizer implements GraphQuantizer {
                     + " quantize dynamically (" + considered + "). Use static QDQ or FP16 mode for this model, or"
                     + " remove the exclusions that cover these nodes");
         }
-        Rewriter rewriter = new Rewriter(graph, config);
+        Map<Graph, Rewriter> rewriters = new LinkedHashMap<>();
         List<NodeDecision> decisions = new ArrayList<>(plans.size());
         context.listener().onProgress(ProgressStages.WEIGHTS, 0, plans.size());
         for (Plan p : plans) {
             Node n = p.node();
+            String where = p.graph().isMainGraph() ? "" : " (inside subgraph " + p.graph().path() + ")";
             if (p.skipReason() != null) {
-                LOG.info("Skipped {} ({}): {}", n.name(), n.opType(), p.skipReason());
-                decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, p.skipReason()));
+                LOG.info("Skipped {} ({}): {}{}", n.name(), n.opType(), p.skipReason(), where);
+                decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, p.skipReason() + where));
                 context.listener().onProgress(ProgressStages.WEIGHTS, decisions.size(), plans.size());
                 continue;
             }
+            Rewriter rewriter = rewriters.computeIfAbsent(p.graph(), g -> new Rewriter(g, config));
             String reason = switch (OpTable.of(n).dynamic()) {
                 case LSTM -> rewriter.lstm(n);
                 case CONV_INTEGER -> rewriter.conv(n);
                 default -> rewriter.matMul(n);
             };
-            LOG.debug("Quantized {} ({}): {}", n.name(), n.opType(), reason);
-            decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, reason));
+            LOG.debug("Quantized {} ({}): {}{}", n.name(), n.opType(), reason, where);
+            decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, reason + where));
             context.listener().onProgress(ProgressStages.WEIGHTS, decisions.size(), plans.size());
         }
-        List<String> removed = rewriter.removeUnusedWeights();
-        LOG.debug("Removed float weights no node reads any more: {}", removed);
+        rewriters.values().forEach(r -> LOG.debug("Removed float weights no node reads any more: {}",
+                r.removeUnusedWeights()));
+        Graph.writeBackAll(nested);
+        // A subgraph's weight held by an enclosing graph is unread once the subgraph reads its int8 copy.
+        rewriters.values().forEach(r -> r.floatWeights.forEach(graph::removeInitializerIfUnused));
+        graph.removeUnusedSubgraphInitializers();
         return GraphQuantization.of(decisions);
     }
 
@@ -195,7 +209,7 @@ public final class DynamicQuantizer implements GraphQuantizer {
     }
 
     /** A candidate node and why it is skipped ({@code null} when it is quantized). */
-    private record Plan(Node node, String skipReason) {
+    private record Plan(Graph graph, Node node, String skipReason) {
     }
 
     /** Int8 values of a row-major {@code [rows, cols]} matrix and the parameters that produced them. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantScheme;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code Cast(to=FLOAT)} before each output (outputs keep their names).
  *
  * <p>A node stays float32 when it is excluded by the config, its op type is on
- * {@link #BLOCKED_OP_TYPES}, it belongs to another domain than the default one, or it has subgraphs:
+ * {@link #BLOCKED_OP_TYPES}, it belongs to another domain than the default one, or it has subgraphs
+ * (If, Loop, Scan; each subgraph is then converted on its own, its inputs, outputs and the outer
+ * tensors it reads kept float32 as a graph's are, an outer weight copied into it as float16):
  * its float16 inputs are cast to float32 and its float32 outputs are cast to float16 where a
  * float16 node reads them. An initializer read only by such nodes stays float32; one read by both
  * kinds is kept as float32 for them and copied as float16 for the others, so an excluded node sees
@@ -163,19 +166,30 @@ public final class Fp16Converter implements GraphQuantizer {
 
     @Override
     public GraphQuantization quantize(Graph graph, QuantizationContext context) {
-        Set<String> floats = floatTensors(graph);
-        List<Node> nodes = graph.nodes();
+        // The main graph and every subgraph nested in it (If branches, Loop and Scan bodies): a node
+        // with subgraphs stays float32 and its subgraphs are converted on their own, their inputs and
+        // outputs (and the outer tensors they read) float32 as a graph's are.
+        List<Graph> nested = graph.nestedSubgraphs();
+        List<Graph> scopes = new ArrayList<>();
+        scopes.add(graph);
+        scopes.addAll(nested);
+        Map<Graph, Set<String>> floatsOf = new LinkedHashMap<>();
+        for (Graph scope : scopes) {
+            floatsOf.put(scope, floatTensors(scope, scope.parent().map(floatsOf::get).orElse(Set.of())));
+        }
         List<String> warnings = new ArrayList<>();
         Duration calibrationTime = Duration.ZERO;
-        RangeCheck ranges = null;
+        Map<String, TensorRange> observedRanges = null;
         if (context.calibration().isPresent()) {
             TensorCalibration calibration = context.calibration().get();
             calibration.requireMatchingInputs(graph);
-            List<String> tensors = floats.stream().filter(t -> !graph.isInitializer(t)).sorted().toList();
+            Set<String> all = new TreeSet<>();
+            floatsOf.forEach((scope, floats) -> floats.stream().filter(t -> !scope.isInitializer(t)).forEach(all::add));
             // Asymmetric: the true min and max of each tensor, not a symmetric envelope.
-            CalibratedRanges observed = calibration.calibrate(graph, tensors, t -> QuantScheme.UINT8_ASYMMETRIC);
+            CalibratedRanges observed = calibration.calibrate(graph, List.copyOf(all),
+                    t -> QuantScheme.UINT8_ASYMMETRIC);
             calibrationTime = observed.time();
-            ranges = new RangeCheck(graph, observed.ranges(), FLOAT16_MAX * safeFraction, safeFraction);
+            observedRanges = observed.ranges();
             LOG.info("Checked the float16 ranges of {} tensors on {} samples", observed.ranges().size(),
                     observed.samples());
         } else {
@@ -184,9 +198,49 @@ public final class Fp16Converter implements GraphQuantizer {
                     + " time; give calibration data (--data) to keep such nodes in float32 and check the converted"
                     + " model for inf/NaN");
         }
+        List<ScopePlan> plans = new ArrayList<>();
+        for (Graph scope : scopes) {
+            RangeCheck ranges = observedRanges == null ? null
+                    : new RangeCheck(scope, observedRanges, FLOAT16_MAX * safeFraction, safeFraction);
+            plans.add(plan(scope, floatsOf.get(scope), ranges, context));
+        }
+        if (plans.stream().allMatch(p -> p.converted().isEmpty())) {
+            Map<String, String> kept = new LinkedHashMap<>();
+            plans.forEach(p -> kept.putAll(p.kept()));
+            String why = kept.isEmpty() ? "it has no node that reads or writes a float32 tensor"
+                    : kept.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
+            throw new ModelException("Graph '" + graph.name() + "' has no float32 node to convert to float16 (" + why
+                    + "). Check that the model is float32 and that the exclusions do not cover every node");
+        }
+        List<NodeDecision> decisions = new ArrayList<>();
+        Set<String> outerCopied = new LinkedHashSet<>();
+        for (ScopePlan p : plans) {
+            decisions.addAll(convert(p, floatsOf.get(p.scope()), outerCopied, context.listener()));
+        }
+        Graph.writeBackAll(nested);
+        // An outer weight that a subgraph now reads as its own float16 copy may be read by nothing else.
+        outerCopied.forEach(graph::removeInitializerIfUnused);
+        graph.removeUnusedSubgraphInitializers();
+        if (observedRanges != null) {
+            long keptForRange = plans.stream().flatMap(p -> p.kept().values().stream())
+                    .filter(r -> r.startsWith(RangeCheck.PREFIX)).count();
+            long floatNodes = plans.stream().mapToLong(p -> p.kept().size() + p.converted().size()).sum();
+            LOG.info("{} of {} float nodes kept in float32 because their values leave the float16 range on the data",
+                    keptForRange, floatNodes);
+        }
+        return new GraphQuantization(decisions, Map.of(), calibrationTime, warnings);
+    }
+
+    /** What becomes of the nodes of one graph: converted, kept in float32 (with the reason), or untouched. */
+    private record ScopePlan(Graph scope, List<Node> nodes, Set<String> converted, Map<String, String> kept,
+            Set<String> untouched) {
+    }
+
+    private static ScopePlan plan(Graph scope, Set<String> floats, RangeCheck ranges, QuantizationContext context) {
         Map<String, String> kept = new LinkedHashMap<>();
         Set<String> converted = new LinkedHashSet<>();
         Set<String> untouched = new HashSet<>();
+        List<Node> nodes = scope.nodes();
         for (Node n : nodes) {
             boolean touchesFloat = n.inputs().stream().anyMatch(floats::contains)
                     || n.outputs().stream().anyMatch(floats::contains);
@@ -202,41 +256,41 @@ public final class Fp16Converter implements GraphQuantizer {
                 converted.add(n.name());
             }
         }
-        if (converted.isEmpty()) {
-            String why = kept.isEmpty() ? "it has no node that reads or writes a float32 tensor"
-                    : kept.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
-            throw new ModelException("Graph '" + graph.name() + "' has no float32 node to convert to float16 (" + why
-                    + "). Check that the model is float32 and that the exclusions do not cover every node");
-        }
-        Conversion c = new Conversion(graph, floats, converted);
-        c.pinOutputs();
-        c.convertInitializers(context.listener());
-        for (String name : converted) {
-            c.convertAttributes(name);
-        }
-        c.insertCasts(kept.keySet());
-        c.updateValueInfo();
+        return new ScopePlan(scope, nodes, converted, kept, untouched);
+    }
 
-        List<NodeDecision> decisions = new ArrayList<>(nodes.size());
-        for (Node n : nodes) {
-            if (untouched.contains(n.name())) {
+    /** Converts one graph as planned; returns the decisions of its nodes. */
+    private static List<NodeDecision> convert(ScopePlan p, Set<String> floats, Set<String> outerCopied,
+            ProgressListener listener) {
+        Graph graph = p.scope();
+        String where = graph.isMainGraph() ? "" : " (inside subgraph " + graph.path() + ")";
+        List<NodeDecision> decisions = new ArrayList<>(p.nodes().size());
+        Conversion c = null;
+        if (!p.converted().isEmpty()) {
+            c = new Conversion(graph, floats, p.converted());
+            c.pinOutputs();
+            c.convertInitializers(listener);
+            outerCopied.addAll(c.convertOuterInitializers());
+            for (String name : p.converted()) {
+                c.convertAttributes(name);
+            }
+            c.insertCasts(p.kept().keySet());
+            c.updateValueInfo();
+        }
+        for (Node n : p.nodes()) {
+            if (p.untouched().contains(n.name())) {
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED,
-                        "reads and writes no float32 tensor, so there is nothing to convert"));
-            } else if (kept.containsKey(n.name())) {
-                String reason = kept.get(n.name()) + "; computes in float32 with Cast nodes at its float16 inputs and"
-                        + " outputs";
-                LOG.info("Kept {} ({}) in float32: {}", n.name(), n.opType(), kept.get(n.name()));
+                        "reads and writes no float32 tensor, so there is nothing to convert" + where));
+            } else if (p.kept().containsKey(n.name())) {
+                String reason = p.kept().get(n.name()) + "; computes in float32 with Cast nodes at its float16 inputs"
+                        + " and outputs" + where;
+                LOG.info("Kept {} ({}) in float32: {}{}", n.name(), n.opType(), p.kept().get(n.name()), where);
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, reason));
             } else {
-                decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, c.convertedReason(n)));
+                decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, c.convertedReason(n) + where));
             }
         }
-        if (ranges != null) {
-            long keptForRange = kept.values().stream().filter(r -> r.startsWith(RangeCheck.PREFIX)).count();
-            LOG.info("{} of {} float nodes kept in float32 because their values leave the float16 range on the data",
-                    keptForRange, kept.size() + converted.size());
-        }
-        return new GraphQuantization(decisions, Map.of(), calibrationTime, warnings);
+        return decisions;
     }
 
     /**
@@ -360,7 +414,8 @@ public final class Fp16Converter implements GraphQuantizer {
                     + " for it)";
         }
         if (hasSubgraph(n)) {
-            return "it has subgraphs (control flow), which are not converted";
+            return "it has subgraphs (control flow): the node stays float32 and its subgraphs are converted on their"
+                    + " own";
         }
         return null;
     }
@@ -376,7 +431,12 @@ public final class Fp16Converter implements GraphQuantizer {
      * declarations where the graph has them, else inferred op by op in topological order.
      */
     static Set<String> floatTensors(Graph graph) {
-        Set<String> floats = new HashSet<>();
+        return floatTensors(graph, Set.of());
+    }
+
+    /** As {@link #floatTensors(Graph)}, for a subgraph whose enclosing graphs hold the float32 tensors {@code outer}. */
+    static Set<String> floatTensors(Graph graph, Set<String> outer) {
+        Set<String> floats = new HashSet<>(outer);
         graph.inputs().stream().filter(i -> i.elementType() == FLOAT).forEach(i -> floats.add(i.name()));
         graph.initializers().values().stream().filter(t -> t.getDataType() == FLOAT)
                 .forEach(t -> floats.add(t.getName()));
@@ -541,6 +601,38 @@ public final class Fp16Converter implements GraphQuantizer {
                 }
             }
             listener.onProgress(ProgressStages.FP16_WEIGHTS, initializers.size(), initializers.size());
+        }
+
+        /**
+         * In a subgraph, FLOAT initializers of an enclosing graph read by float16 nodes get a float16
+         * copy held by the subgraph; returns the outer names, which the enclosing graph may drop once no
+         * node reads them.
+         */
+        Set<String> convertOuterInitializers() {
+            Set<String> copied = new LinkedHashSet<>();
+            if (graph.isMainGraph()) {
+                return copied;
+            }
+            for (String name : converted) {
+                for (String in : Set.copyOf(graph.node(name).orElseThrow().inputs())) {
+                    if (in.isEmpty() || graph.initializers().containsKey(in) || half.contains(in)) {
+                        continue;
+                    }
+                    Optional<TensorProto> t = graph.initializer(in).filter(i -> i.getDataType() == FLOAT);
+                    if (t.isEmpty()) {
+                        continue;
+                    }
+                    String halfName = halfCasts.computeIfAbsent(in, k -> {
+                        String h = graph.uniqueName(k + "_fp16");
+                        graph.putInitializer(toHalf(t.get()).proto().toBuilder().setName(h).build());
+                        half.add(h);
+                        return h;
+                    });
+                    graph.replaceUse(name, in, halfName);
+                    copied.add(in);
+                }
+            }
+            return copied;
         }
 
         /** Converts the float tensors, float {@code Cast} targets and float dtypes in a float16 node's attributes. */

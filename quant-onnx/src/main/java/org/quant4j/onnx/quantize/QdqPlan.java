@@ -100,6 +100,16 @@ public final class QdqPlan {
      * @throws InvalidInputException when tensor overrides contradict each other or the plan
      */
     static QdqPlan build(Graph graph, QuantizationConfig config, Map<String, TensorRange> observed) {
+        QdqPlan plan = buildAllowingNone(graph, config, observed);
+        if (plan.computeNodes().isEmpty()) {
+            throw new ModelException("No node of model graph '" + graph.name() + "' can be quantized: "
+                    + plan.skipSummary() + ". Nothing was written");
+        }
+        return plan;
+    }
+
+    /** Plans as {@link #build} does, but a graph with nothing to quantize (a subgraph, say) gives an empty plan. */
+    static QdqPlan buildAllowingNone(Graph graph, QuantizationConfig config, Map<String, TensorRange> observed) {
         QdqOverrides overrides = new QdqOverrides(config);
         ActivationAbsorption absorption = new ActivationAbsorption(graph, overrides, observed);
         // Outputs that must stay float grow until the selection no longer changes; the set only grows.
@@ -121,10 +131,6 @@ public final class QdqPlan {
             }
             more.forEach(floatTensors::putIfAbsent);
         }
-        if (selection.computeNodes().isEmpty()) {
-            throw new ModelException("No node of model graph '" + graph.name() + "' can be quantized: "
-                    + selection.skipSummary() + ". Nothing was written");
-        }
         Map<String, QuantParams> params = groups.params(selection.quantizedTensors());
         absorption.requireClipping(absorbed.absorptions(), params);
         return new QdqPlan(overrides, selection, absorbed.absorptions(), groups, params);
@@ -136,6 +142,11 @@ public final class QdqPlan {
      */
     static void checkQuantizable(Graph graph, QuantizationConfig config) {
         QdqSelection.checkQuantizable(graph, config);
+    }
+
+    /** Why the nodes of the graph were skipped, first reason per op type. */
+    String skipSummary() {
+        return selection.skipSummary();
     }
 
     /**

@@ -89,9 +89,19 @@ final class QdqSelection {
      * already, and that every tensor override names a tensor of the graph.
      */
     static void checkQuantizable(Graph graph, QuantizationConfig config) {
+        checkQuantizable(graph, List.of(graph), config);
+    }
+
+    /**
+     * Checks as {@link #checkQuantizable(Graph, QuantizationConfig)} does the main graph
+     * {@code graph} and the subgraphs nested in it: {@code scopes} holds them all.
+     */
+    static void checkQuantizable(Graph graph, List<Graph> scopes, QuantizationConfig config) {
         Set<String> ops = new TreeSet<>();
         boolean quantizable = false;
-        for (Node n : graph.nodes()) {
+        List<Node> all = new ArrayList<>();
+        scopes.forEach(s -> all.addAll(s.nodes()));
+        for (Node n : all) {
             ops.add(n.domain().isEmpty() ? n.opType() : n.domain() + ":" + n.opType());
             if (OpTable.get(n.opType()).qdq() == QdqRole.QUANTIZED_FORM) {
                 throw new ModelException("Model graph '" + graph.name() + "' is already quantized: node '" + n.name()
@@ -106,7 +116,7 @@ final class QdqSelection {
         }
         Set<String> tensors = new LinkedHashSet<>(graph.initializers().keySet());
         graph.inputs().forEach(i -> tensors.add(i.name()));
-        for (Node n : graph.nodes()) {
+        for (Node n : all) {
             tensors.addAll(n.inputs());
             tensors.addAll(n.outputs());
         }
@@ -285,7 +295,9 @@ final class QdqSelection {
         if (tensor.isEmpty()) {
             blockers.add("its " + role + " is missing");
         } else if (!observed.containsKey(tensor)) {
-            blockers.add(role + " '" + tensor + "' is not float32");
+            blockers.add(graph.isMainGraph() ? role + " '" + tensor + "' is not float32"
+                    : role + " '" + tensor + "' has no calibrated range (not float32, or its subgraph did not run on"
+                            + " the calibration data)");
         } else if (overrides.keptFloat(tensor)) {
             blockers.add(role + " '" + tensor + "' is kept in float32 by a tensor override");
         } else if (floatTensors.containsKey(tensor)) {

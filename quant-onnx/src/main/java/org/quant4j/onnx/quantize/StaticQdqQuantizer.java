@@ -18,6 +18,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.opset.OpsetConverter;
+import org.quant4j.onnx.ops.OpSpec.QdqRole;
+import org.quant4j.onnx.ops.OpTable;
+import org.quant4j.api.ModelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,14 +72,35 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
     public GraphQuantization quantize(Graph graph, QuantizationContext context) {
         QuantizationConfig config = context.config();
         Planned planned = plan(graph, context);
-        QdqPlan plan = planned.plan();
-        Map<String, String> notes = QdqRewriter.apply(graph, plan, context.listener());
+        Map<String, String> notes = new LinkedHashMap<>();
+        Set<String> subgraphConstants = new LinkedHashSet<>();
+        for (Scope scope : planned.scopes()) {
+            if (scope.plan().computeNodes().isEmpty()) {
+                continue;
+            }
+            notes.putAll(QdqRewriter.apply(scope.graph(), scope.plan(), context.listener()));
+            if (!scope.graph().isMainGraph()) {
+                scope.plan().computeNodes().values().forEach(r -> {
+                    subgraphConstants.add(r.weight());
+                    subgraphConstants.add(r.bias());
+                    subgraphConstants.addAll(r.constants());
+                });
+            }
+        }
+        Graph.writeBackAll(planned.nested());
+        // A subgraph's weight held by the main graph (outer scope) is left unread once the subgraph reads its int8 copy.
+        subgraphConstants.stream().filter(c -> !c.isEmpty()).forEach(graph::removeInitializerIfUnused);
+        graph.removeUnusedSubgraphInitializers();
 
         List<NodeDecision> decisions = new ArrayList<>();
-        for (NodeDecision d : plan.decisions()) {
-            String note = notes.get(d.nodeName());
-            decisions.add(note == null ? d
-                    : new NodeDecision(d.nodeName(), d.opType(), d.action(), d.reason() + "; " + note));
+        for (Scope scope : planned.scopes()) {
+            String where = scope.graph().isMainGraph() ? "" : " (inside subgraph " + scope.graph().path() + ")";
+            for (NodeDecision d : scope.plan().decisions()) {
+                String note = notes.get(d.nodeName());
+                String reason = d.reason() + (note == null ? "" : "; " + note) + where;
+                decisions.add(reason.equals(d.reason()) ? d
+                        : new NodeDecision(d.nodeName(), d.opType(), d.action(), reason));
+            }
         }
         for (NodeDecision d : decisions) {
             LOG.debug("{} {} '{}': {}", d.action(), d.opType(), d.nodeName(), d.reason());
@@ -85,17 +109,25 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         LOG.info("Quantized {} of {} nodes of graph '{}' (static QDQ, {} weights per {}, {} activations)", quantized,
                 decisions.size(), graph.name(), config.weightPrecision(), config.perChannel() ? "channel" : "tensor",
                 config.activationScheme());
-        return new GraphQuantization(decisions, plan.ranges(), planned.calibrationTime());
+        return new GraphQuantization(decisions, planned.ranges(), planned.calibrationTime(), planned.warnings());
     }
 
     /**
      * Calibrates {@code graph} and plans its quantization exactly as {@link #quantize} does, but
      * returns where the quantizers go instead of rewriting the graph, which is left unchanged.
      * {@code graph} is the graph as {@code quantize} sees it: after the inference transforms
-     * (BatchNormalization folding, Identity/Dropout removal).
+     * (BatchNormalization folding, Identity/Dropout removal). Subgraphs of If, Loop and Scan are
+     * planned too; their quantizers are listed with the main graph's.
      */
     public static QdqLayout layout(Graph graph, QuantizationContext context) {
-        return plan(graph, context).plan().layout();
+        List<QdqLayout.ActivationGroup> activations = new ArrayList<>();
+        Map<String, QdqLayout.WeightSite> weights = new LinkedHashMap<>();
+        for (Scope scope : plan(graph, context).scopes()) {
+            QdqLayout l = scope.plan().layout();
+            activations.addAll(l.activations());
+            weights.putAll(l.weights());
+        }
+        return new QdqLayout(activations, weights);
     }
 
     /**
@@ -107,14 +139,31 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
      */
     public static CalibratedRanges calibratedRanges(Graph graph, QuantizationContext context) {
         Planned planned = plan(graph, context);
-        return new CalibratedRanges(planned.plan().ranges(), planned.samples(), planned.calibrationTime());
+        return new CalibratedRanges(planned.ranges(), planned.samples(), planned.calibrationTime());
     }
 
-    private record Planned(QdqPlan plan, long samples, Duration calibrationTime) {
+    /** The plan of the main graph or of one subgraph nested in it. */
+    private record Scope(Graph graph, QdqPlan plan) {
     }
 
     /**
-     * Calibrates and plans. The output of a Conv, Gemm or other compute op that only a Relu or Clip
+     * @param nested the subgraphs nested in the main graph, linked to it ({@link Graph#nestedSubgraphs})
+     * @param scopes the main graph's plan first, then one per nested subgraph
+     */
+    private record Planned(List<Graph> nested, List<Scope> scopes, long samples, Duration calibrationTime,
+            List<String> warnings) {
+
+        Map<String, TensorRange> ranges() {
+            Map<String, TensorRange> ranges = new LinkedHashMap<>();
+            scopes.forEach(s -> ranges.putAll(s.plan().ranges()));
+            return ranges;
+        }
+    }
+
+    /**
+     * Calibrates and plans the main graph and every subgraph nested in it (If branches, Loop and
+     * Scan bodies), from one calibration pass: the backend's {@link TensorCalibration} observes the
+     * tensors of subgraphs too. The output of a Conv, Gemm or other compute op that only a Relu or Clip
      * reads is not calibrated at first: with asymmetric activations the plan absorbs the activation
      * into the QuantizeLinear after the op and quantizes the activation's output instead, so that
      * range is never used, and observing the tensor would keep ONNX Runtime from fusing the pair.
@@ -124,9 +173,15 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
      */
     private static Planned plan(Graph graph, QuantizationContext context) {
         QuantizationConfig config = context.config();
-        Set<String> candidates = checkedCandidates(graph, config);
-        Map<String, String> deferred = context.calibration().isPresent()
-                ? QdqPlan.absorbablePreActivations(graph, config, candidates) : Map.of();
+        List<Graph> nested = graph.nestedSubgraphs();
+        List<Graph> graphs = new ArrayList<>();
+        graphs.add(graph);
+        graphs.addAll(nested);
+        Set<String> candidates = checkedCandidates(graph, graphs, config);
+        Map<String, String> deferred = new LinkedHashMap<>();
+        if (context.calibration().isPresent()) {
+            graphs.forEach(g -> deferred.putAll(QdqPlan.absorbablePreActivations(g, config, candidates)));
+        }
         Set<String> first = new LinkedHashSet<>(candidates);
         first.removeAll(deferred.keySet());
         CalibratedRanges calibration = calibrateFor(graph, context, first);
@@ -137,35 +192,82 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
                 ranges.put(pre, ranges.get(post));
             }
         });
-        QdqPlan plan = QdqPlan.build(graph, config, ranges);
+        List<Scope> scopes = planAll(graphs, config, ranges);
         Duration time = calibration.time();
         long samples = calibration.samples();
-        Set<String> needed = new LinkedHashSet<>(plan.ranges().keySet());
+        Set<String> needed = new LinkedHashSet<>();
+        scopes.forEach(s -> needed.addAll(s.plan().ranges().keySet()));
         needed.retainAll(deferred.keySet());
         if (!needed.isEmpty()) {
             LOG.info("Calibrating {} more tensors whose activation could not be absorbed: {}", needed.size(),
                     needed);
             CalibratedRanges more = calibrateFor(graph, context, needed);
             ranges.putAll(more.ranges());
-            plan = QdqPlan.build(graph, config, ranges);
+            scopes = planAll(graphs, config, ranges);
             time = time.plus(more.time());
             samples = Math.max(samples, more.samples());
         } else if (!deferred.isEmpty()) {
             LOG.debug("Did not calibrate {} tensors read only by an absorbed activation: {}", deferred.size(),
                     deferred.keySet());
         }
-        return new Planned(plan, samples, time);
+        return new Planned(nested, scopes, samples, time, subgraphWarnings(scopes));
     }
 
-    /** Checks the graph and config; returns the tensors the plan may need ranges of. */
-    private static Set<String> checkedCandidates(Graph graph, QuantizationConfig config) {
+    /**
+     * Plans every graph of {@code graphs} (the main graph first); refuses when no node of any can be
+     * quantized.
+     */
+    private static List<Scope> planAll(List<Graph> graphs, QuantizationConfig config,
+            Map<String, TensorRange> ranges) {
+        List<Scope> scopes = new ArrayList<>();
+        for (Graph g : graphs) {
+            scopes.add(new Scope(g, QdqPlan.buildAllowingNone(g, config, ranges)));
+        }
+        if (scopes.stream().allMatch(s -> s.plan().computeNodes().isEmpty())) {
+            String reasons = scopes.stream().map(s -> s.plan().skipSummary())
+                    .filter(r -> !r.equals("it has no quantizable op")).findFirst().orElse("it has no quantizable op");
+            throw new ModelException("No node of model graph '" + graphs.get(0).name() + "' can be quantized: "
+                    + reasons + ". Nothing was written");
+        }
+        return scopes;
+    }
+
+    /** What the user should know about subgraph nodes left in float. */
+    private static List<String> subgraphWarnings(List<Scope> scopes) {
+        long quantizable = 0;
+        long quantized = 0;
+        for (Scope s : scopes) {
+            if (s.graph().isMainGraph()) {
+                continue;
+            }
+            for (NodeDecision d : s.plan().decisions()) {
+                if (OpTable.get(d.opType()).qdq() == QdqRole.COMPUTE) {
+                    quantizable++;
+                    quantized += d.action() == NodeDecision.Action.QUANTIZED ? 1 : 0;
+                }
+            }
+        }
+        if (quantized == quantizable) {
+            return List.of();
+        }
+        String warning = (quantizable - quantized) + " of " + quantizable + " quantizable nodes inside If/Loop/Scan"
+                + " subgraphs stay float32 (their decisions say why; a branch that never ran on the calibration"
+                + " data has no ranges)";
+        LOG.warn(warning);
+        return List.of(warning);
+    }
+
+    /** Checks the graph and config; returns the tensors the plan may need ranges of, in every graph of {@code graphs}. */
+    private static Set<String> checkedCandidates(Graph graph, List<Graph> graphs, QuantizationConfig config) {
         if (config.weightPrecision() != Precision.INT8) {
             throw new InvalidInputException("Static QDQ quantization stores weights as int8; weight precision "
                     + config.weightPrecision() + " is not supported by the onnxruntime quantizer: use int8");
         }
         OpsetConverter.requireAtLeast(graph, REQUIRED_OPSET);
-        QdqPlan.checkQuantizable(graph, config);
-        return new LinkedHashSet<>(QdqPlan.candidateTensors(graph, config));
+        QdqSelection.checkQuantizable(graph, graphs, config);
+        Set<String> candidates = new LinkedHashSet<>();
+        graphs.forEach(g -> candidates.addAll(QdqPlan.candidateTensors(g, config)));
+        return candidates;
     }
 
     /**

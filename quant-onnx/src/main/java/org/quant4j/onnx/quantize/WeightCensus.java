@@ -1,6 +1,8 @@
 package org.quant4j.onnx.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +20,11 @@ import org.quant4j.onnx.ops.OpTable;
 /**
  * The float weights of a graph before it is quantized, to tell afterwards what became of them. A
  * weight is an input of a node whose {@link OpTable} entry lists it as a weight input (Conv, Gemm,
- * MatMul, LSTM, ...) and that is a FLOAT initializer. After quantization, a weight that is still a
- * FLOAT initializer read by a node was left in float; one that is gone or has another element type
- * was stored in the mode's precision (one byte per value for INT8, two for FP16).
+ * MatMul, LSTM, ...) and that is a FLOAT initializer, in the main graph or in any subgraph nested in it
+ * (If branches, Loop and Scan bodies; a subgraph's weight may be held by an enclosing graph). After
+ * quantization, a weight that is still a FLOAT initializer read by a node was left in float; one that
+ * is gone or has another element type was stored in the mode's precision (one byte per value for
+ * INT8, two for FP16).
  */
 public final class WeightCensus {
 
@@ -36,25 +40,54 @@ public final class WeightCensus {
     public static WeightCensus of(Graph graph) {
         Map<String, Long> weights = new LinkedHashMap<>();
         Map<String, String> computed = new LinkedHashMap<>();
-        for (Node n : graph.nodes()) {
-            OpSpec spec = OpTable.of(n);
-            for (int i : spec.weightInputs()) {
-                String w = n.input(i);
-                if (w.isEmpty()) {
-                    continue;
-                }
-                Optional<TensorProto> t = graph.initializer(w);
-                if (t.isPresent() && t.get().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
-                    weights.put(w, FloatTensor.elementCount(TensorProtos.dims(t.get())));
-                } else if (t.isEmpty() && graph.producer(w).isPresent() && !n.is("MatMul")) {
-                    // A MatMul of two activations has no weight; a Conv or Gemm whose weight is computed does.
-                    computed.putIfAbsent(n.opType(), n.opType() + " '" + n.name() + "' reads weight '" + w
-                            + "' from " + graph.producer(w).get().opType() + " '" + graph.producer(w).get().name()
-                            + "', which quant4j cannot evaluate before run time");
-                }
+        for (Graph scope : scopes(graph)) {
+            for (Node n : scope.nodes()) {
+                census(scope, n, weights, computed);
             }
         }
         return new WeightCensus(weights, computed);
+    }
+
+    /** The main graph and every subgraph nested in it (If branches, Loop and Scan bodies). */
+    private static List<Graph> scopes(Graph graph) {
+        List<Graph> scopes = new ArrayList<>();
+        scopes.add(graph);
+        scopes.addAll(graph.nestedSubgraphs());
+        return scopes;
+    }
+
+    /** The graph of {@code scope} or an enclosing one that holds initializer {@code name}, or null. */
+    private static Graph holder(Graph scope, String name) {
+        for (Graph g = scope; g != null; g = g.parent().orElse(null)) {
+            if (g.initializers().containsKey(name)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** A weight's key: the path of the graph that holds it and its name (sibling branches may reuse names). */
+    private static String key(Graph holder, String name) {
+        return holder.path() + "|" + name;
+    }
+
+    private static void census(Graph graph, Node n, Map<String, Long> weights, Map<String, String> computed) {
+        OpSpec spec = OpTable.of(n);
+        for (int i : spec.weightInputs()) {
+            String w = n.input(i);
+            if (w.isEmpty()) {
+                continue;
+            }
+            Optional<TensorProto> t = graph.initializer(w);
+            if (t.isPresent() && t.get().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+                weights.put(key(holder(graph, w), w), FloatTensor.elementCount(TensorProtos.dims(t.get())));
+            } else if (t.isEmpty() && graph.producer(w).isPresent() && !n.is("MatMul")) {
+                // A MatMul of two activations has no weight; a Conv or Gemm whose weight is computed does.
+                computed.putIfAbsent(n.opType(), n.opType() + " '" + n.name() + "' reads weight '" + w
+                        + "' from " + graph.producer(w).get().opType() + " '" + graph.producer(w).get().name()
+                        + "', which quant4j cannot evaluate before run time");
+            }
+        }
     }
 
     /** Number of float weight tensors found. */
@@ -77,10 +110,14 @@ public final class WeightCensus {
         long convertedBytes = 0;
         int leftFloat = 0;
         long leftFloatBytes = 0;
+        Map<String, Graph> byPath = new HashMap<>();
+        scopes(quantized).forEach(g -> byPath.put(g.path(), g));
         for (Map.Entry<String, Long> w : weights.entrySet()) {
-            boolean stillFloat = quantized.initializer(w.getKey())
+            Graph holder = byPath.get(w.getKey().substring(0, w.getKey().indexOf('|')));
+            String name = w.getKey().substring(w.getKey().indexOf('|') + 1);
+            boolean stillFloat = holder != null && Optional.ofNullable(holder.initializers().get(name))
                     .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE).isPresent()
-                    && !quantized.consumers(w.getKey()).isEmpty();
+                    && !holder.consumers(name).isEmpty();
             if (stillFloat) {
                 leftFloat++;
                 leftFloatBytes += w.getValue() * Float.BYTES;

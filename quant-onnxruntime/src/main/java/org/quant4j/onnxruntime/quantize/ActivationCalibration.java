@@ -28,6 +28,7 @@ import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
 import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.SubgraphOutputs;
 import org.quant4j.onnx.quantize.CalibratedRanges;
 import org.quant4j.onnx.quantize.CalibrationInputs;
 import org.quant4j.onnx.graph.TensorInfo;
@@ -251,9 +252,12 @@ public final class ActivationCalibration {
                     continue; // a data input, or not float32
                 }
                 floats.add(e.getKey());
+                long count = probe.count(batch.size(), probe.shape() == null ? null : out.get(probe.shape()));
+                if (count == 0) {
+                    continue; // an empty tensor: a branch that did not run
+                }
                 float hi = max.get(0);
                 float lo = probe.min() == null ? Math.min(0f, hi) : out.get(probe.min()).get(0);
-                long count = probe.count(batch.size(), probe.shape() == null ? null : out.get(probe.shape()));
                 if (!Float.isFinite(lo) || !Float.isFinite(hi)) {
                     redo.add(e.getKey());
                 } else if (count > 0) {
@@ -333,12 +337,26 @@ public final class ActivationCalibration {
             LOG.info("Calibration data of {} shapes, batched by shape: {}", data.sampleShapes().groups().size(),
                     data.sampleShapes().describe());
         }
+        // Tensors inside If/Loop/Scan subgraphs are carried out to the main graph of a copy, observed there
+        // under the carrying name and reported under their own.
+        Map<String, String> carriedFrom = new LinkedHashMap<>();
+        Graph observedGraph = graph;
+        if (!graph.nestedSubgraphs().isEmpty()) {
+            observedGraph = graph.toModel().graph();
+            SubgraphOutputs.Result carried = SubgraphOutputs.thread(observedGraph, tensors);
+            carried.names().forEach((t, out) -> carriedFrom.put(out, t));
+            carried.unthreaded().forEach((t, why) -> LOG.info("Tensor '{}' inside a subgraph is not calibrated: {}",
+                    t, why));
+            tensors = tensors.stream().filter(t -> !carried.unthreaded().containsKey(t))
+                    .map(t -> carried.names().getOrDefault(t, t)).toList();
+        }
         Set<String> observed = new LinkedHashSet<>(tensors);
         Map<String, Calibrator> calibrators = new LinkedHashMap<>();
         CalibratorOptions base = CalibratorOptions.of(context.config().calibrationOptions());
         String method = context.config().calibrationMethod().id();
         for (String t : observed) {
-            calibrators.put(t, Calibrators.create(method, base.forScheme(schemes.apply(t))));
+            String own = carriedFrom.getOrDefault(t, t);
+            calibrators.put(t, Calibrators.create(method, base.forScheme(schemes.apply(own))));
         }
         List<String> outputs = new ArrayList<>(observed);
         long start = System.nanoTime();
@@ -352,8 +370,8 @@ public final class ActivationCalibration {
         // the optimised model is the caller's to write, not ours.
         RunnerOptions options = context.runnerOptions().toBuilder().optimizedModelPath(null).memoryPattern(false)
                 .build();
-        try (ValuePass values = new ValuePass(graph, inputs, outputs, options);
-                ExtremaPass reduced = extremes ? ExtremaPass.open(graph, inputs, outputs, options) : null) {
+        try (ValuePass values = new ValuePass(observedGraph, inputs, outputs, options);
+                ExtremaPass reduced = extremes ? ExtremaPass.open(observedGraph, inputs, outputs, options) : null) {
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
                 if (reduced != null) {
@@ -376,13 +394,20 @@ public final class ActivationCalibration {
                 continue;
             }
             Calibrator c = calibrators.get(t);
+            String own = carriedFrom.getOrDefault(t, t);
             if (c.nonFiniteCount() > 0) {
                 LOG.warn("Tensor '{}' held {} NaN or infinite values during calibration; they are left out of its"
-                        + " range", t, c.nonFiniteCount());
+                        + " range", own, c.nonFiniteCount());
             }
             try {
-                ranges.put(t, c.range());
+                ranges.put(own, c.range());
             } catch (CalibrationException e) {
+                if (carriedFrom.containsKey(t)) {
+                    // A branch or loop body that never ran on the data: its nodes stay float, their decisions say so.
+                    LOG.info("Tensor '{}' inside a subgraph held no value on the calibration data (its branch or"
+                            + " loop body did not run): not calibrated", own);
+                    continue;
+                }
                 throw new CalibrationException("Cannot calibrate tensor '" + t + "' of model graph '" + graph.name()
                         + "': " + e.getMessage(), e);
             }

@@ -32,8 +32,9 @@ import org.quant4j.onnx.ops.OpTable;
  *       layout, then by ReduceMax over the channels.</li>
  *   <li>Any other tensor gets ReduceMin and ReduceMax.</li>
  *   <li>The count of values comes from the shape {@link ShapeInference} infers; a tensor whose shape
- *       it cannot infer gets Shape, cast to float (exact: each dimension is far below 2^24). Shape
- *       reads NCHW, so ONNX Runtime reorders an NCHWc tensor for it.</li>
+ *       it cannot infer gets Shape, ReduceProd (one value whatever the rank, which changes for a
+ *       tensor carried out of an If) and a cast to float (exact below 2^24 values). Shape reads
+ *       NCHW, so ONNX Runtime reorders an NCHWc tensor for it.</li>
  * </ul>
  *
  * <p>The reductions of ONNX Runtime 1.29 propagate infinities but not always NaN (a NaN inside a
@@ -49,7 +50,7 @@ final class ExtremaGraph {
      * @param tensor the observed tensor
      * @param min    output holding its minimum, or null when the tensor cannot be negative
      * @param max    output holding its maximum
-     * @param shape  output holding its shape as floats, or null when the shape is inferred
+     * @param shape  output holding its number of values as one float, or null when the shape is inferred
      * @param valuesPerSample number of values per sample when the shape is inferred, else 0
      */
     record Probe(String tensor, String min, String max, String shape, long valuesPerSample) {
@@ -109,10 +110,14 @@ final class ExtremaGraph {
             long[] inferred = shapes.get(t);
             String shape = null;
             if (inferred == null) {
+                // The count as one value: a tensor carried out of an If changes rank with the branch taken.
                 String dims = g.uniqueName(t + "_quant4j_dims");
                 after = add(g, after, Node.of(g.uniqueName(dims), "Shape", List.of(t), List.of(dims)));
+                String product = g.uniqueName(t + "_quant4j_count");
+                after = add(g, after, Node.of(g.uniqueName(product), "ReduceProd", List.of(dims), List.of(product))
+                        .withAttribute(Attributes.integer("keepdims", 1)));
                 shape = g.uniqueName(t + "_quant4j_shape");
-                add(g, after, Node.of(g.uniqueName(shape), "Cast", List.of(dims), List.of(shape))
+                add(g, after, Node.of(g.uniqueName(shape), "Cast", List.of(product), List.of(shape))
                         .withAttribute(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE)));
             }
             List<String> outputs = new java.util.ArrayList<>(List.of(max));

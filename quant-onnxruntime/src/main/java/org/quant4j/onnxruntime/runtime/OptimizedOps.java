@@ -62,17 +62,28 @@ public final class OptimizedOps {
             // Creating the session is what makes ONNX Runtime write the optimised graph.
             OrtRunner.open(model, options.toBuilder().optimizedModelPath(out).build()).close();
             List<OpType> ops = new ArrayList<>();
-            for (NodeProto n : OnnxModel.read(out).proto().getGraph().getNodeList()) {
-                String domain = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
-                ops.add(new OpType(domain, n.getOpType()));
-            }
+            collect(OnnxModel.read(out).proto().getGraph(), ops);
             return new OptimizedOps(ops);
         } finally {
             deleteRecursively(dir);
         }
     }
 
-    /** One entry per node of the optimised graph, in its node order. */
+    /** Adds the nodes of {@code g} and, after each, those of its subgraphs (If branches, Loop and Scan bodies). */
+    private static void collect(ai.onnx.proto.OnnxMl.GraphProto g, List<OpType> ops) {
+        for (NodeProto n : g.getNodeList()) {
+            String domain = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
+            ops.add(new OpType(domain, n.getOpType()));
+            for (ai.onnx.proto.OnnxMl.AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    collect(a.getG(), ops);
+                }
+                a.getGraphsList().forEach(sub -> collect(sub, ops));
+            }
+        }
+    }
+
+    /** One entry per node of the optimised graph and of its subgraphs, in node order. */
     public List<OpType> ops() {
         return ops;
     }
