@@ -171,8 +171,12 @@ class ThirdPartyModelsTest {
         models.add(new Model("silero-vad-v5.onnx", Task.SCORE, true,
                 (r, i) -> vadSample(r),
                 // The state is batched on its axis 1 and sr is fed unbatched (BatchLayout); the work sits in
-                // nested If branches, calibrated and quantized like top-level nodes.
-                none));
+                // nested If branches, calibrated and quantized like top-level nodes. Static INT8 of the encoder
+                // moves the probability far (SQNR below 2 dB); the 8 kHz branch never runs on 16 kHz data and
+                // stays float, so neither the weight share nor the size ratio reaches the static criteria.
+                gaps(Mode.STATIC_PER_CHANNEL, new Gap(SENSITIVITY + ": static INT8 of silero's encoder", "criteria"),
+                        Mode.STATIC_PER_TENSOR, new Gap(SENSITIVITY + ": static INT8 of silero's encoder",
+                                "criteria"))));
         return models;
     }
 
