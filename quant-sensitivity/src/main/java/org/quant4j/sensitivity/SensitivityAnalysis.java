@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *       {@link SensitivityRequest#firstStage()} samples doubling, until the paired bootstrap
  *       interval of its metric drop against the float model lies clearly within or beyond the
  *       tolerance. Top-1: per sample, correct in float minus correct in the variant; agreement: the
- *       share of samples whose first output's argmax differs from the float model's. Variants run
+ *       share of samples whose first output's argmax differs from the float model's; noise: the
+ *       first output's noise-to-signal energy ratio, {@code 10^(-SQNR/10)}. Variants run
  *       {@link SensitivityRequest#parallelVariants()} at a time, each in its own session.</li>
  *   <li><b>Per-tensor error</b> from one pass over the evaluation data ({@link TensorErrorModel}):
  *       accumulated and local SQNR of every quantized activation, and per-channel weight SQNR
@@ -204,7 +205,7 @@ public final class SensitivityAnalysis {
         out.sort(RANKING);
         return new SensitivityResult(request.model().getFileName().toString(), request.resolvedMetric(),
                 scoring.baseline(), fullScore, request.tolerance(), out, correlations, tableSize, calibrationTime,
-                variantTime, tensorTime, request.seed());
+                variantTime, tensorTime, scoring.floatPassTime(), request.seed());
     }
 
     /** Most sensitive first: one-on drop, then one-off recovery, then accumulated SQNR (lowest first). */
@@ -340,6 +341,7 @@ public final class SensitivityAnalysis {
         private final int threads;
         private final boolean[] floatCorrect;
         private final double baseline;
+        private final Duration floatPassTime;
 
         Scoring(SensitivityRequest request, Path reference, Dataset ordered) {
             this.request = request;
@@ -347,7 +349,9 @@ public final class SensitivityAnalysis {
             this.ordered = ordered;
             this.threads = request.threads() == 0 ? 0 : Math.max(1, request.threads() / request.parallelVariants());
             if (request.resolvedMetric() == SensitivityRequest.Metric.TOP1) {
+                long start = System.nanoTime();
                 floatCorrect = correct(reference, 0, ordered.size(), request.threads());
+                floatPassTime = Duration.ofNanos(System.nanoTime() - start);
                 int hits = 0;
                 for (boolean c : floatCorrect) {
                     hits += c ? 1 : 0;
@@ -355,12 +359,17 @@ public final class SensitivityAnalysis {
                 baseline = (double) hits / floatCorrect.length;
             } else {
                 floatCorrect = null;
-                baseline = 1;
+                baseline = request.resolvedMetric() == SensitivityRequest.Metric.NOISE ? 0 : 1;
+                floatPassTime = Duration.ZERO;
             }
         }
 
         double baseline() {
             return baseline;
+        }
+
+        Duration floatPassTime() {
+            return floatPassTime;
         }
 
         VariantScore score(Path model, int firstStage) {
@@ -375,7 +384,7 @@ public final class SensitivityAnalysis {
                     evaluated = n;
                     drop = top1Drop(parts, n);
                 } else {
-                    drop = disagreement(model, n);
+                    drop = againstFloat(model, n);
                 }
                 VariantScore.Verdict verdict = VariantScore.verdict(drop, request.tolerance());
                 if (verdict != VariantScore.Verdict.UNDECIDED || n == ordered.size()) {
@@ -414,7 +423,8 @@ public final class SensitivityAnalysis {
             return correct;
         }
 
-        private ConfidenceInterval disagreement(Path model, int n) {
+        /** The agreement or noise drop against the float model on the first {@code n} samples. */
+        private ConfidenceInterval againstFloat(Path model, int n) {
             int[] indices = new int[n];
             for (int i = 0; i < n; i++) {
                 indices[i] = i;
@@ -427,11 +437,21 @@ public final class SensitivityAnalysis {
                         .seed(request.seed()).build());
             }
             OutputFidelity first = r.outputs().get(0);
+            if (request.resolvedMetric() == SensitivityRequest.Metric.NOISE) {
+                ConfidenceInterval sqnr = first.sqnrDb();
+                return new ConfidenceInterval(noise(sqnr.estimate()), noise(sqnr.upper()), noise(sqnr.lower()),
+                        sqnr.level());
+            }
             ConfidenceInterval agreement = first.argmaxAgreement().orElseThrow(() -> new InvalidInputException(
                     "The first output '" + first.name() + "' has no axis besides the batch, so the agreement of its"
-                            + " argmax cannot be measured: give labelled data"));
+                            + " argmax cannot be measured: give labelled data, or use the noise metric"));
             return new ConfidenceInterval(1 - agreement.estimate(), 1 - agreement.upper(), 1 - agreement.lower(),
                     agreement.level());
+        }
+
+        /** {@code 10^(-dB/10)}: the noise energy over the signal energy. */
+        private static double noise(double db) {
+            return Math.pow(10, -db / 10);
         }
     }
 

@@ -45,6 +45,7 @@ public final class SensitivityFiles {
         doc.put("calibrationMillis", r.calibrationTime().toMillis());
         doc.put("variantMillis", r.variantTime().toMillis());
         doc.put("tensorErrorMillis", r.tensorErrorTime().toMillis());
+        doc.put("floatPassMillis", r.floatPassTime().toMillis());
         doc.put("rankCorrelations", r.correlations());
         List<Map<String, Object>> layers = new ArrayList<>();
         int rank = 1;

@@ -25,7 +25,13 @@ public final class SensitivityRequest {
         /** Top-1 accuracy on labelled data. */
         TOP1,
         /** Agreement of the first output's argmax with the float model's, on any data. */
-        AGREEMENT
+        AGREEMENT,
+        /**
+         * The noise-to-signal energy ratio of the first output against the float model's,
+         * {@code 10^(-SQNR/10)} on any data: for outputs without classes (maps, features). A drop
+         * of 0.01 is an SQNR of 20 dB.
+         */
+        NOISE
     }
 
     private final Path model;

@@ -14,7 +14,7 @@ import org.quant4j.api.InvalidInputException;
  *
  * @param model           the analysed model's file name
  * @param metric          the metric whose drop was measured
- * @param baseline        the float model's metric on the evaluation data (1 for agreement)
+ * @param baseline        the float model's metric on the evaluation data (1 for agreement, 0 for noise)
  * @param fullInt8        the drop of the model with every layer in INT8
  * @param tolerance       the tolerated drop
  * @param layers          the layers, most sensitive first: by one-on drop, else by one-off recovery,
@@ -25,11 +25,14 @@ import org.quant4j.api.InvalidInputException;
  * @param calibrationTime time of the one calibration run
  * @param variantTime     time of building and evaluating every variant
  * @param tensorErrorTime time of the per-tensor error pass
+ * @param floatPassTime   time of one evaluation of the float model over every evaluation sample
+ *                        (the top-1 baseline), to compare the per-tensor pass with; zero when the
+ *                        metric needs no baseline pass (agreement)
  * @param seed            seed of the evaluation order and the bootstrap
  */
 public record SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
         double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
-        Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, long seed) {
+        Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime, long seed) {
 
     /** Correlation of the one-on drops with the one-off recoveries. */
     public static final String ONE_ON_ONE_OFF = "oneOn~oneOffRecovery";
@@ -49,6 +52,7 @@ public record SensitivityResult(String model, SensitivityRequest.Metric metric, 
         Objects.requireNonNull(calibrationTime, "calibrationTime");
         Objects.requireNonNull(variantTime, "variantTime");
         Objects.requireNonNull(tensorErrorTime, "tensorErrorTime");
+        Objects.requireNonNull(floatPassTime, "floatPassTime");
     }
 
     /** The {@code k} most sensitive layers. */

@@ -208,8 +208,8 @@ final class TensorErrorModel {
             diff = name + "/diff";
             g.addNode(Node.of(name + "/sub", "Sub", List.of(a, b), List.of(diff)));
         }
-        g.addNode(Node.of(name + "/square", "Mul", List.of(diff, diff), List.of(name + "/sq")));
-        g.addNode(Node.of(name + "/sum", "ReduceSum", "", List.of(name + "/sq"), List.of(name + "/total"),
+        // No axes: the sum over every axis, whatever the tensor's rank.
+        g.addNode(Node.of(name + "/sum", "ReduceSumSquare", "", List.of(diff), List.of(name + "/total"),
                 List.of(Attributes.integer("keepdims", 0))));
         g.addNode(Node.of(name + "/mean", "Div", List.of(name + "/total", "zeros/count"), List.of(name + "/per")));
         g.addNode(Node.of(name + "/out", "Add", List.of(zeros, name + "/per"), List.of(name)));

@@ -85,7 +85,8 @@ public final class SensitivityCommand extends CliCommand {
     @Option(names = "--metric", paramLabel = "NAME", converter = MetricConverter.class,
             completionCandidates = MetricConverter.class,
             description = "${COMPLETION-CANDIDATES}: auto is top-1 on labelled data, else agreement (of the first"
-                    + " output's argmax with the FP32 model) (default: auto).")
+                    + " output's argmax with the FP32 model); noise is the first output's noise-to-signal energy"
+                    + " ratio 10^(-SQNR/10), for maps and features (default: auto).")
     private Metric metric = Metric.AUTO;
 
     @Option(names = "--eval-samples", paramLabel = "N",
@@ -150,6 +151,7 @@ public final class SensitivityCommand extends CliCommand {
             names.put("auto", Metric.AUTO);
             names.put("top1", Metric.TOP1);
             names.put("agreement", Metric.AGREEMENT);
+            names.put("noise", Metric.NOISE);
             return names;
         }
     }
@@ -232,11 +234,16 @@ public final class SensitivityCommand extends CliCommand {
 
     private void print(SensitivityResult r, OpenedData opened, int evaluated, int calibrated, long nanos) {
         PrintWriter out = out();
-        String metricName = r.metric() == Metric.TOP1 ? "top-1" : "argmax agreement";
+        String metricName = switch (r.metric()) {
+            case TOP1 -> "top-1";
+            case NOISE -> "noise-to-signal ratio";
+            default -> "argmax agreement";
+        };
         out.println("Sensitivity of " + r.model() + " to INT8 (" + metricName + " drop against FP32, tolerance "
                 + number(r.tolerance()) + ", 95% paired bootstrap intervals)");
         TextTable.plain()
-                .row("FP32 " + metricName, r.metric() == Metric.TOP1 ? Formats.percent(r.baseline()) : "1 (reference)")
+                .row("FP32 " + metricName, r.metric() == Metric.TOP1 ? Formats.percent(r.baseline())
+                        : r.metric() == Metric.NOISE ? "0 (reference)" : "1 (reference)")
                 .row("full INT8 drop", interval(Optional.of(r.fullInt8())))
                 .print(out);
         out.println();
@@ -262,7 +269,10 @@ public final class SensitivityCommand extends CliCommand {
         summary.row("calibration", r.calibratedTensors() + " tensors, " + Formats.count(calibrated) + " samples, "
                         + Formats.duration(r.calibrationTime()))
                 .row("variants", Formats.duration(r.variantTime()))
-                .row("SQNR pass", Formats.duration(r.tensorErrorTime()))
+                .row("SQNR pass", Formats.duration(r.tensorErrorTime()) + (r.floatPassTime().isZero() ? ""
+                        : String.format(Locale.ROOT, " (%.1fx the FP32 pass over the same samples, %s)",
+                                Formats.millis(r.tensorErrorTime()) / Math.max(1e-9, Formats.millis(r.floatPassTime())),
+                                Formats.duration(r.floatPassTime()))))
                 .row("total", Formats.duration(nanos))
                 .row("data", opened.description() + ", " + Formats.count(evaluated) + " evaluation samples");
         if (jsonFile != null) {
