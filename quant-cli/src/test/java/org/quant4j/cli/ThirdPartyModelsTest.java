@@ -243,7 +243,7 @@ class ThirdPartyModelsTest {
 
     // ---- inputs ----------------------------------------------------------------------------------
 
-    private static List<Map<String, Tensor>> samples(Model model, long seed, int count) {
+    static List<Map<String, Tensor>> samples(Model model, long seed, int count) {
         Random random = new Random(seed);
         List<Map<String, Tensor>> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -257,7 +257,7 @@ class ThirdPartyModelsTest {
      * else a directory of {@code NAME.npy}, each with the samples stacked on a new first axis
      * (a sample's leading batch axis of 1 dropped).
      */
-    private static Path writeData(List<Map<String, Tensor>> samples, Path dir) throws IOException {
+    static Path writeData(List<Map<String, Tensor>> samples, Path dir) throws IOException {
         Files.createDirectories(dir);
         Map<String, Tensor> first = samples.get(0);
         Path written = null;
@@ -404,7 +404,7 @@ class ThirdPartyModelsTest {
     record Fidelity(double sqnrDb, double agreement) {
     }
 
-    private static Fidelity fidelity(Path original, Path quantized, List<Map<String, Tensor>> samples, Task task)
+    static Fidelity fidelity(Path original, Path quantized, List<Map<String, Tensor>> samples, Task task)
             throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         double signal = 0;

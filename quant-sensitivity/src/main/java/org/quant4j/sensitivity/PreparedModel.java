@@ -43,7 +43,7 @@ final class PreparedModel {
     }
 
     /** A copy of the float graph, free to rewrite. */
-    Graph copy() {
+    synchronized Graph copy() {
         return Graph.of(graph.toModel());
     }
 

@@ -36,7 +36,9 @@ final class WeightErrors {
                 String in = node.input(i);
                 Optional<Node> dq = in.isEmpty() ? Optional.empty()
                         : int8.producer(in).filter(p -> p.is("DequantizeLinear"));
-                Optional<FloatTensor> weight = fp32.floatInitializer(original.get().input(i));
+                Optional<FloatTensor> weight = fp32.initializer(original.get().input(i))
+                        .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE)
+                        .map(TensorProtos::toFloatTensor);
                 if (dq.isEmpty() || weight.isEmpty() || weight.get().rank() < 2) {
                     continue;
                 }

@@ -26,6 +26,7 @@ import org.quant4j.cli.data.DataSources.OpenedData;
 import org.quant4j.cli.options.CalibrationOptions;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
+import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.RuntimeOptions;
 import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.sensitivity.LayerSensitivity;
@@ -127,14 +128,12 @@ public final class SensitivityCommand extends CliCommand {
             description = "Print only the K most sensitive layers (default: all).")
     private Integer top;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
-    private Path jsonFile;
+    /** {@code -o FILE}: the result as JSON; {@code --overwrite} applies to it and to {@code --csv}. */
+    @Mixin
+    private OutputOptions output;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the ranked table as CSV to FILE.")
     private Path csvFile;
-
-    @Option(names = "--overwrite", description = "Replace an output file that exists.")
-    private boolean overwrite;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
             description = "Backend that calibrates and evaluates (default: ${DEFAULT-VALUE}).")
@@ -166,8 +165,13 @@ public final class SensitivityCommand extends CliCommand {
         if (top != null && top <= 0) {
             throw new InvalidInputException("--top must be > 0, got " + top);
         }
-        checkWritable(jsonFile, modelPath, "the sensitivity result");
-        checkWritable(csvFile, modelPath, "the sensitivity table");
+        Path jsonFile = output.output(null);
+        if (jsonFile != null) {
+            output.checkWritable(jsonFile, modelPath, "the sensitivity result");
+        }
+        if (csvFile != null) {
+            output.checkWritable(csvFile, modelPath, "the sensitivity table");
+        }
         if (jsonFile != null && csvFile != null && jsonFile.toAbsolutePath().normalize()
                 .equals(csvFile.toAbsolutePath().normalize())) {
             throw new InvalidInputException("--output and --csv are the same file " + csvFile + ": give each its own");
@@ -205,20 +209,9 @@ public final class SensitivityCommand extends CliCommand {
             doc.put("millis", nanos / 1e6);
             printJson(doc);
         } else {
-            print(result, opened, evaluation.size(), calibrationData.size(), nanos);
+            print(result, opened, evaluation.size(), calibrationData.size(), nanos, jsonFile);
         }
         return Quant4jCli.OK;
-    }
-
-    private void checkWritable(Path file, Path input, String what) {
-        if (file == null) {
-            return;
-        }
-        org.quant4j.api.io.AtomicFiles.requireNotInput(file, input, what);
-        if (java.nio.file.Files.exists(file) && !overwrite) {
-            throw new InvalidInputException("Cannot write " + what + " to " + file + ": the file exists; choose another"
-                    + " path or add --overwrite");
-        }
     }
 
     private Dataset evalSamples(Dataset dataset) {
@@ -232,7 +225,8 @@ public final class SensitivityCommand extends CliCommand {
                 : CalibrationSampler.uniform(dataset, evalSamples, calibration.seed());
     }
 
-    private void print(SensitivityResult r, OpenedData opened, int evaluated, int calibrated, long nanos) {
+    private void print(SensitivityResult r, OpenedData opened, int evaluated, int calibrated, long nanos,
+            Path jsonFile) {
         PrintWriter out = out();
         String metricName = switch (r.metric()) {
             case TOP1 -> "top-1";
