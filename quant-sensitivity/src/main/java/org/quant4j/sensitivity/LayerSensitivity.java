@@ -12,6 +12,8 @@ import java.util.OptionalDouble;
  * @param opType        its op type
  * @param depth         its position among the layers, in graph order from 0
  * @param oneOn         only this layer in INT8: the drop against the float model; empty when not run
+ *                      or when the layer alone quantizes nothing (it reads only float tensors when
+ *                      every other layer is float)
  * @param oneOff        every layer in INT8 but this one: the drop against the float model; empty when
  *                      not run
  * @param recovery      the full INT8 model's drop minus the one-off drop: how much keeping this layer

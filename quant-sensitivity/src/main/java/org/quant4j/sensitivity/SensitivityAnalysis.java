@@ -153,15 +153,23 @@ public final class SensitivityAnalysis {
             return t;
         });
         try {
-            List<Future<VariantScore>> futures = new ArrayList<>();
+            List<Future<Optional<VariantScore>>> futures = new ArrayList<>();
             for (int i = 0; i < variants.size(); i++) {
                 Variant v = variants.get(i);
                 Path file = dir.resolve("variant-" + i + ".onnx");
                 futures.add(pool.submit(() -> {
-                    QuantizationConfig vc = variantConfig(request.config(), all, v);
-                    prepared.quantized(vc, calibration).graph().toModel().write(file);
                     try {
-                        return scoring.score(file, request.firstStage());
+                        QuantizationConfig vc = variantConfig(request.config(), all, v);
+                        try {
+                            prepared.quantized(vc, calibration).graph().toModel().write(file);
+                        } catch (ModelException e) {
+                            // A layer that reads only float tensors when alone (an Add after excluded
+                            // convs, say) quantizes nothing by itself: no one-on variant exists.
+                            LOG.info("No {} variant of '{}': {}", v.oneOn() ? "one-on" : "one-off", v.layer(),
+                                    e.getMessage());
+                            return Optional.<VariantScore>empty();
+                        }
+                        return Optional.of(scoring.score(file, request.firstStage()));
                     } finally {
                         Files.deleteIfExists(file);
                         request.listener().onProgress("variants", done.incrementAndGet(), variants.size());
@@ -169,8 +177,10 @@ public final class SensitivityAnalysis {
                 }));
             }
             for (int i = 0; i < variants.size(); i++) {
-                VariantScore s = get(futures.get(i));
-                (variants.get(i).oneOn() ? oneOn : oneOff).put(variants.get(i).layer(), s);
+                Optional<VariantScore> s = get(futures.get(i));
+                if (s.isPresent()) {
+                    (variants.get(i).oneOn() ? oneOn : oneOff).put(variants.get(i).layer(), s.get());
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -455,7 +465,7 @@ public final class SensitivityAnalysis {
         }
     }
 
-    private static VariantScore get(Future<VariantScore> future) {
+    private static <T> T get(Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
