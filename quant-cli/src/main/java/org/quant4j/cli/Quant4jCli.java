@@ -10,6 +10,7 @@ import org.quant4j.cli.evaluate.EvaluateCommand;
 import org.quant4j.cli.inspect.InspectCommand;
 import org.quant4j.cli.quantize.QuantizeCommand;
 import org.quant4j.cli.report.ReportCommand;
+import org.quant4j.cli.sensitivity.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             EvaluateCommand.class,
             CompareCommand.class,
             ReportCommand.class,
+            SensitivityCommand.class,
             DemoCommand.class,
             InspectCommand.class,
             ConvertCommand.class,

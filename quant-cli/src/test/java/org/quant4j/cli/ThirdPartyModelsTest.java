@@ -292,7 +292,7 @@ class ThirdPartyModelsTest {
 
     // ---- inputs ----------------------------------------------------------------------------------
 
-    private static List<Map<String, Tensor>> samples(Model model, long seed, int count) {
+    static List<Map<String, Tensor>> samples(Model model, long seed, int count) {
         Random random = new Random(seed);
         List<Map<String, Tensor>> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -330,7 +330,7 @@ class ThirdPartyModelsTest {
      * (a sample's leading batch axis of 1 dropped). Samples of several shapes go to a directory of
      * {@code .npz} files, one per shape.
      */
-    private static Path writeData(List<Map<String, Tensor>> samples, Path dir) throws IOException {
+    static Path writeData(List<Map<String, Tensor>> samples, Path dir) throws IOException {
         Map<String, List<Map<String, Tensor>>> byShape = new LinkedHashMap<>();
         samples.forEach(s -> byShape.computeIfAbsent(sampleShapeText(s), k -> new ArrayList<>()).add(s));
         if (byShape.size() == 1) {
@@ -501,7 +501,7 @@ class ThirdPartyModelsTest {
     record Fidelity(double sqnrDb, double agreement) {
     }
 
-    private static Fidelity fidelity(Path original, Path quantized, List<Map<String, Tensor>> samples, Task task)
+    static Fidelity fidelity(Path original, Path quantized, List<Map<String, Tensor>> samples, Task task)
             throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         double signal = 0;

@@ -1,0 +1,301 @@
+package org.quant4j.cli.sensitivity;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.calibration.sampling.CalibrationSampler;
+import org.quant4j.cli.CliCommand;
+import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.console.Formats;
+import org.quant4j.cli.console.ProgressBar;
+import org.quant4j.cli.console.TextTable;
+import org.quant4j.cli.data.DataOptions;
+import org.quant4j.cli.data.DataSources;
+import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CalibrationOptions;
+import org.quant4j.cli.options.ModelOption;
+import org.quant4j.cli.options.NameConverter;
+import org.quant4j.cli.options.OutputOptions;
+import org.quant4j.cli.options.RuntimeOptions;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.sensitivity.LayerSensitivity;
+import org.quant4j.sensitivity.SensitivityAnalysis;
+import org.quant4j.sensitivity.SensitivityFiles;
+import org.quant4j.sensitivity.SensitivityRequest;
+import org.quant4j.sensitivity.SensitivityRequest.Metric;
+import org.quant4j.sensitivity.SensitivityResult;
+import org.quant4j.sensitivity.VariantScore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quant4j sensitivity}: which layers of a float model lose accuracy in static INT8, ranked
+ * ({@link SensitivityAnalysis}), printed as a table or JSON, optionally written as JSON and CSV.
+ */
+@Command(name = "sensitivity", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "quant4j sensitivity -m FILE -d PATH [--layer NAME]... [--top K] [--csv FILE] [-o FILE]"
+                + " [OPTIONS]",
+        description = {
+            "Rank the layers of an FP32 ONNX model by how much static INT8 quantization of each costs: one-on (only"
+                    + " the layer in INT8) and one-off (every layer but it in INT8) drops of top-1 accuracy (labelled"
+                    + " data) or of the argmax agreement with the FP32 model (any data), each with a paired 95%"
+                    + " bootstrap interval and stopped early once clearly within or beyond --tolerance; and the SQNR"
+                    + " of every quantized activation, accumulated and local, and of each weight channel, from one"
+                    + " pass. Calibration runs once; every variant is built from that table.",
+            "A dataset directory gives calibration samples from its training split and evaluation samples from its"
+                    + " test split; a file gives both."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Every layer of a Fashion-MNIST model, 2,000 test images, two threads:",
+            "    quant4j sensitivity -m model.onnx -d /usr/share/datasets/fashion-mnist \\",
+            "        --eval-samples 2000 --threads 2",
+            "  Two layers of a recognizer, unlabelled lines, table and CSV:",
+            "    quant4j sensitivity -m rec.onnx -d lines.npy --layer Conv_3 --layer MatMul_12 --csv rec.csv"
+        })
+public final class SensitivityCommand extends CliCommand {
+
+    @Mixin
+    private ModelOption model;
+
+    @Mixin
+    private DataOptions data;
+
+    @Mixin
+    private CalibrationOptions calibration;
+
+    @Mixin
+    private RuntimeOptions runtime;
+
+    @Option(names = "--layer", paramLabel = "NAME",
+            description = "Analyse this layer (node name); repeat for several (default: every quantizable layer).")
+    private List<String> layers = new ArrayList<>();
+
+    @Option(names = "--metric", paramLabel = "NAME", converter = MetricConverter.class,
+            completionCandidates = MetricConverter.class,
+            description = "${COMPLETION-CANDIDATES}: auto is top-1 on labelled data, else agreement (of the first"
+                    + " output's argmax with the FP32 model); noise is the first output's noise-to-signal energy"
+                    + " ratio 10^(-SQNR/10), for maps and features (default: auto).")
+    private Metric metric = Metric.AUTO;
+
+    @Option(names = "--eval-samples", paramLabel = "N",
+            description = "Evaluate on N samples chosen with --seed (default: all of the evaluation data).")
+    private Integer evalSamples;
+
+    @Option(names = "--tolerance", paramLabel = "DROP", defaultValue = "0.01",
+            description = "Drop of the metric that is acceptable, e.g. 0.01 for one point (default: ${DEFAULT-VALUE}).")
+    private double tolerance;
+
+    @Option(names = "--first-stage", paramLabel = "N", defaultValue = "500",
+            description = "Samples a variant is first evaluated on; doubled until its interval is clear of the"
+                    + " tolerance (default: ${DEFAULT-VALUE}).")
+    private int firstStage;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+            description = "Variants evaluated at once, each in its own session sharing --threads (default:"
+                    + " ${DEFAULT-VALUE}).")
+    private int parallel;
+
+    @Option(names = "--no-one-on", description = "Skip the one-on variants.")
+    private boolean noOneOn;
+
+    @Option(names = "--no-one-off", description = "Skip the one-off variants.")
+    private boolean noOneOff;
+
+    @Option(names = "--no-sqnr", description = "Skip the per-tensor and weight SQNR.")
+    private boolean noSqnr;
+
+    @Option(names = "--no-local", description = "Measure the accumulated SQNR only, not the local one.")
+    private boolean noLocal;
+
+    @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
+            description = "Bootstrap resamples of the intervals (default: ${DEFAULT-VALUE}).")
+    private int resamples;
+
+    @Option(names = "--top", paramLabel = "K",
+            description = "Print only the K most sensitive layers (default: all).")
+    private Integer top;
+
+    /** {@code -o FILE}: the result as JSON; {@code --overwrite} applies to it and to {@code --csv}. */
+    @Mixin
+    private OutputOptions output;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the ranked table as CSV to FILE.")
+    private Path csvFile;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
+            description = "Backend that calibrates and evaluates (default: ${DEFAULT-VALUE}).")
+    private String backend;
+
+    /** Converts {@code --metric}. */
+    public static final class MetricConverter extends NameConverter<Metric> {
+        public MetricConverter() {
+            super("metric", names());
+        }
+
+        private static Map<String, Metric> names() {
+            Map<String, Metric> names = new LinkedHashMap<>();
+            names.put("auto", Metric.AUTO);
+            names.put("top1", Metric.TOP1);
+            names.put("agreement", Metric.AGREEMENT);
+            names.put("noise", Metric.NOISE);
+            return names;
+        }
+    }
+
+    @Override
+    protected int run() {
+        Path modelPath = model.path();
+        List<TensorInfo> inputs = model.inputs();
+        if (!data.given()) {
+            throw usageError("Sensitivity analysis calibrates and evaluates on data: give it with --data");
+        }
+        if (top != null && top <= 0) {
+            throw new InvalidInputException("--top must be > 0, got " + top);
+        }
+        Path jsonFile = output.output(null);
+        if (jsonFile != null) {
+            output.checkWritable(jsonFile, modelPath, "the sensitivity result");
+        }
+        if (csvFile != null) {
+            output.checkWritable(csvFile, modelPath, "the sensitivity table");
+        }
+        if (jsonFile != null && csvFile != null && jsonFile.toAbsolutePath().normalize()
+                .equals(csvFile.toAbsolutePath().normalize())) {
+            throw new InvalidInputException("--output and --csv are the same file " + csvFile + ": give each its own");
+        }
+        Dataset calibrationData = calibration.select(DataSources.open(data, DataOptions.Split.TRAIN,
+                DataSources.inputShape(inputs)).dataset());
+        OpenedData opened = DataSources.open(data, DataOptions.Split.TEST, DataSources.inputShape(inputs));
+        Dataset evaluation = evalSamples(opened.dataset());
+        QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder()).build();
+        backend = backend("--backend", backend, Evaluators.registry());
+        SensitivityRequest.Builder request = SensitivityRequest.builder()
+                .model(modelPath).calibration(calibrationData).evaluation(evaluation).config(config).backend(backend)
+                .metric(metric).tolerance(tolerance).firstStage(firstStage).parallelVariants(parallel)
+                .oneOn(!noOneOn).oneOff(!noOneOff).tensorErrors(!noSqnr).localErrors(!noLocal)
+                .batchSize(calibration.batchSize()).threads(runtime.threads()).bootstrapResamples(resamples)
+                .seed(calibration.seed());
+        layers.forEach(request::layer);
+        long start = System.nanoTime();
+        SensitivityResult result;
+        try (ProgressBar bar = progressBar()) {
+            result = SensitivityAnalysis.run(request.listener(bar).build());
+        }
+        long nanos = System.nanoTime() - start;
+        if (jsonFile != null) {
+            SensitivityFiles.writeJson(result, jsonFile);
+        }
+        if (csvFile != null) {
+            SensitivityFiles.writeCsv(result, csvFile);
+        }
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>(SensitivityFiles.document(result));
+            doc.put("data", opened.description());
+            doc.put("evaluationSamples", evaluation.size());
+            doc.put("calibrationSamples", calibrationData.size());
+            doc.put("millis", nanos / 1e6);
+            printJson(doc);
+        } else {
+            print(result, opened, evaluation.size(), calibrationData.size(), nanos, jsonFile);
+        }
+        return Quant4jCli.OK;
+    }
+
+    private Dataset evalSamples(Dataset dataset) {
+        if (evalSamples == null || evalSamples >= dataset.size()) {
+            return dataset;
+        }
+        if (evalSamples <= 0) {
+            throw new InvalidInputException("--eval-samples must be > 0, got " + evalSamples);
+        }
+        return dataset.numClasses() > 0 ? CalibrationSampler.stratified(dataset, evalSamples, calibration.seed())
+                : CalibrationSampler.uniform(dataset, evalSamples, calibration.seed());
+    }
+
+    private void print(SensitivityResult r, OpenedData opened, int evaluated, int calibrated, long nanos,
+            Path jsonFile) {
+        PrintWriter out = out();
+        String metricName = switch (r.metric()) {
+            case TOP1 -> "top-1";
+            case NOISE -> "noise-to-signal ratio";
+            default -> "argmax agreement";
+        };
+        out.println("Sensitivity of " + r.model() + " to INT8 (" + metricName + " drop against FP32, tolerance "
+                + number(r.tolerance()) + ", 95% paired bootstrap intervals)");
+        TextTable.plain()
+                .row("FP32 " + metricName, r.metric() == Metric.TOP1 ? Formats.percent(r.baseline())
+                        : r.metric() == Metric.NOISE ? "0 (reference)" : "1 (reference)")
+                .row("full INT8 drop", interval(Optional.of(r.fullInt8())))
+                .print(out);
+        out.println();
+        TextTable table = TextTable.withHeader("#", "LAYER", "OP", "ONE-ON DROP [95% CI]", "N", "ONE-OFF RECOVERY",
+                "SQNR ACC dB", "SQNR LOCAL dB", "WEIGHT dB (MIN)");
+        List<LayerSensitivity> shown = top == null ? r.layers() : r.top(top);
+        int rank = 1;
+        for (LayerSensitivity l : shown) {
+            table.row(Integer.toString(rank++), l.node(), l.opType(), interval(l.oneOn()),
+                    l.oneOn().map(s -> Integer.toString(s.samples())).orElse("-"),
+                    l.recovery().isPresent() ? signed(l.recovery().getAsDouble()) : "-",
+                    l.sqnrAccumulated().isPresent() ? number(l.sqnrAccumulated().getAsDouble()) : "-",
+                    l.sqnrLocal().isPresent() ? number(l.sqnrLocal().getAsDouble()) : "-",
+                    l.weightSqnrMin().isPresent() ? number(l.weightSqnrMin().getAsDouble()) : "-");
+        }
+        table.print(out);
+        if (shown.size() < r.layers().size()) {
+            out.println("(" + (r.layers().size() - shown.size()) + " more layers; all of them with --csv or --json)");
+        }
+        out.println();
+        TextTable summary = TextTable.plain();
+        r.correlations().forEach((name, rho) -> summary.row("Spearman " + name, number(rho)));
+        summary.row("calibration", r.calibratedTensors() + " tensors, " + Formats.count(calibrated) + " samples, "
+                        + Formats.duration(r.calibrationTime()))
+                .row("variants", Formats.duration(r.variantTime()))
+                .row("SQNR pass", Formats.duration(r.tensorErrorTime()) + (r.floatPassTime().isZero() ? ""
+                        : String.format(Locale.ROOT, " (%.1fx the FP32 pass over the same samples, %s)",
+                                Formats.millis(r.tensorErrorTime()) / Math.max(1e-9, Formats.millis(r.floatPassTime())),
+                                Formats.duration(r.floatPassTime()))))
+                .row("total", Formats.duration(nanos))
+                .row("data", opened.description() + ", " + Formats.count(evaluated) + " evaluation samples");
+        if (jsonFile != null) {
+            summary.row("JSON", jsonFile.toAbsolutePath().normalize());
+        }
+        if (csvFile != null) {
+            summary.row("CSV", csvFile.toAbsolutePath().normalize());
+        }
+        summary.print(out);
+        out.flush();
+    }
+
+    private static String interval(Optional<VariantScore> s) {
+        if (s.isEmpty()) {
+            return "-";
+        }
+        ConfidenceInterval d = s.get().drop();
+        String mark = s.get().verdict() == VariantScore.Verdict.BEYOND ? " !" : "";
+        return signed(d.estimate()) + " [" + signed(d.lower()) + ", " + signed(d.upper()) + "]" + mark;
+    }
+
+    private static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.4f", v);
+    }
+
+    private static String number(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

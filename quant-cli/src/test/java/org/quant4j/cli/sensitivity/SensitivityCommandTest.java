@@ -1,0 +1,80 @@
+package org.quant4j.cli.sensitivity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.cli.CliRun;
+import org.quant4j.cli.TestFiles;
+import org.quant4j.onnx.builder.ReferenceGraphs;
+import org.quant4j.sensitivity.SensitivityFiles;
+
+class SensitivityCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path model;
+    private Path data;
+
+    @BeforeEach
+    void files() {
+        model = TestFiles.model(ReferenceGraphs.smallCnn(5), dir.resolve("small.onnx"));
+        Random r = new Random(1);
+        float[] values = new float[64 * 28 * 28];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextFloat();
+        }
+        data = TestFiles.npyFloats(dir.resolve("inputs.npy"), new int[] {64, 1, 28, 28}, values);
+    }
+
+    @Test
+    void ranksTheLayersAndWritesJsonAndCsv() throws Exception {
+        Path json = dir.resolve("out.json");
+        Path csv = dir.resolve("out.csv");
+        CliRun run = CliRun.of("sensitivity", "-m", model, "-d", data, "--first-stage", "32", "--resamples", "200",
+                "--threads", "1", "-o", json, "--csv", csv);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("ONE-ON DROP") && run.out().contains("argmax agreement"), run.out());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals("agreement", doc.get("metric").asText());
+        int layers = doc.get("layers").size();
+        assertTrue(layers >= 3, doc.toString());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(SensitivityFiles.CSV_HEADER, lines.get(0));
+        assertEquals(layers + 1, lines.size());
+        int measured = 0;
+        for (JsonNode layer : doc.get("layers")) {
+            // A layer that reads only float tensors when alone has no one-on variant (null).
+            if (!layer.get("oneOn").isNull()) {
+                assertTrue(layer.get("oneOn").get("samples").asInt() <= 64);
+                measured++;
+            }
+            assertTrue(layer.get("sqnrAccumulatedDb").isNumber() || layer.get("sqnrAccumulatedDb").isTextual());
+        }
+        assertTrue(measured >= 2, doc.toString());
+
+        // An output that exists is never replaced without --overwrite.
+        CliRun again = CliRun.of("sensitivity", "-m", model, "-d", data, "--no-one-off", "--no-sqnr", "-o", json);
+        assertTrue(again.exitCode() != 0, again.toString());
+        assertTrue(again.err().contains("the file exists"), again.toString());
+    }
+
+    @Test
+    void unknownLayerAndTopOneWithoutLabelsAreClearErrors() {
+        CliRun unknown = CliRun.of("sensitivity", "-m", model, "-d", data, "--layer", "no_such_conv");
+        assertTrue(unknown.exitCode() != 0 && unknown.err().contains("no node 'no_such_conv'")
+                && unknown.err().contains("quantizable layers are"), unknown.toString());
+        CliRun top1 = CliRun.of("sensitivity", "-m", model, "-d", data, "--metric", "top1");
+        assertTrue(top1.exitCode() != 0 && top1.err().contains("no labels"), top1.toString());
+    }
+}

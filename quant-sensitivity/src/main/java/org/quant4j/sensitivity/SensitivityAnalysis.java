@@ -1,0 +1,497 @@
+package org.quant4j.sensitivity;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.ModelException;
+import org.quant4j.api.QuantException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.TensorRange;
+import org.quant4j.api.calibration.ModelCalibrator;
+import org.quant4j.api.calibration.ModelCalibrators;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.evaluate.EvaluationRequest;
+import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.evaluate.FidelityRequest;
+import org.quant4j.api.evaluate.FidelityResult;
+import org.quant4j.api.evaluate.OutputFidelity;
+import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.api.stats.PercentileBootstrap;
+import org.quant4j.calibration.sampling.Subset;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.quantize.ApiTensorCalibration;
+import org.quant4j.onnx.quantize.QdqPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which layers of a float model lose accuracy in static INT8, measured several ways.
+ *
+ * <ol>
+ *   <li>The model is prepared as the quantizer prepares it and calibrated <em>once</em> through the
+ *       backend's {@link ModelCalibrator} (every candidate tensor of the full INT8 plan); every
+ *       variant below is built from that one table ({@link TableCalibration}).</li>
+ *   <li><b>One-on</b>: only layer L in INT8 (the config's include list is L), <b>one-off</b>: every
+ *       layer in INT8 but L (L excluded). Each variant is evaluated through the backend's
+ *       {@link Evaluator} on a seeded order of the evaluation data, in stages of
+ *       {@link SensitivityRequest#firstStage()} samples doubling, until the paired bootstrap
+ *       interval of its metric drop against the float model lies clearly within or beyond the
+ *       tolerance. Top-1: per sample, correct in float minus correct in the variant; agreement: the
+ *       share of samples whose first output's argmax differs from the float model's; noise: the
+ *       first output's noise-to-signal energy ratio, {@code 10^(-SQNR/10)}. Variants run
+ *       {@link SensitivityRequest#parallelVariants()} at a time, each in its own session.</li>
+ *   <li><b>Per-tensor error</b> from one pass over the evaluation data ({@link TensorErrorModel}):
+ *       accumulated and local SQNR of every quantized activation, and per-channel weight SQNR
+ *       ({@link WeightErrors}).</li>
+ * </ol>
+ */
+public final class SensitivityAnalysis {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SensitivityAnalysis.class);
+
+    private SensitivityAnalysis() {
+    }
+
+    /**
+     * Runs the analysis.
+     *
+     * @throws InvalidInputException when a requested layer is no quantizable layer of the model, or
+     *                               the data does not fit it
+     * @throws ModelException        when the model has no layer static INT8 quantizes
+     */
+    public static SensitivityResult run(SensitivityRequest request) {
+        PreparedModel prepared = PreparedModel.read(request.model());
+        Graph fp32 = prepared.graph();
+        QuantizationConfig config = request.config();
+        Set<String> candidates = QdqPlan.candidateTensors(fp32, config);
+        if (candidates.isEmpty()) {
+            throw new ModelException("Model " + request.model() + " has no layer static INT8 quantization can quantize"
+                    + " with this config: nothing to analyse");
+        }
+
+        long start = System.nanoTime();
+        Map<String, TensorRange> table;
+        try (ModelCalibrator calibrator = ModelCalibrators.get(request.backend())) {
+            table = new ApiTensorCalibration(calibrator, config, request.calibration(), request.batchSize(),
+                    request.threads(), request.listener()).calibrate(fp32, candidates, config::activationScheme)
+                    .ranges();
+        }
+        Duration calibrationTime = Duration.ofNanos(System.nanoTime() - start);
+        TableCalibration calibration = new TableCalibration(table, request.calibration());
+        LOG.info("Calibrated {} tensors of {} once on {} samples in {} ms", table.size(), request.model(),
+                request.calibration().size(), calibrationTime.toMillis());
+
+        PreparedModel.Quantized full = prepared.quantized(config, calibration);
+        List<NodeDecision> all = PreparedModel.layers(full.result());
+        List<NodeDecision> layers = selected(fp32, all, request);
+
+        Path dir = tempDirectory();
+        try {
+            return analyse(request, prepared, full, all, layers, calibration, table.size(), calibrationTime, dir);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static SensitivityResult analyse(SensitivityRequest request, PreparedModel prepared,
+            PreparedModel.Quantized full, List<NodeDecision> all, List<NodeDecision> layers,
+            TableCalibration calibration, int tableSize,
+            Duration calibrationTime, Path dir) {
+        Graph fp32 = prepared.graph();
+        Path reference = dir.resolve("fp32.onnx");
+        fp32.toModel().write(reference);
+        Path int8 = dir.resolve("int8.onnx");
+        full.graph().toModel().write(int8);
+
+        Dataset ordered = seededOrder(request.evaluation(), request.seed());
+        Scoring scoring = new Scoring(request, reference, ordered);
+        VariantScore fullScore = scoring.score(int8, ordered.size());
+        LOG.info("Full INT8: {} drop {} on {} samples", request.resolvedMetric(), fullScore.drop(),
+                fullScore.samples());
+
+        // Variants: build from the one table, evaluate in parallel sessions.
+        long variantStart = System.nanoTime();
+        Map<String, VariantScore> oneOn = new HashMap<>();
+        Map<String, VariantScore> oneOff = new HashMap<>();
+        List<Variant> variants = new ArrayList<>();
+        for (NodeDecision layer : layers) {
+            if (request.oneOn()) {
+                variants.add(new Variant(layer.nodeName(), true));
+            }
+            if (request.oneOff()) {
+                variants.add(new Variant(layer.nodeName(), false));
+            }
+        }
+        AtomicLong done = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(request.parallelVariants(), r -> {
+            Thread t = new Thread(r, "quant4j-sensitivity");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Optional<VariantScore>>> futures = new ArrayList<>();
+            for (int i = 0; i < variants.size(); i++) {
+                Variant v = variants.get(i);
+                Path file = dir.resolve("variant-" + i + ".onnx");
+                futures.add(pool.submit(() -> {
+                    try {
+                        QuantizationConfig vc = variantConfig(request.config(), all, v);
+                        try {
+                            prepared.quantized(vc, calibration).graph().toModel().write(file);
+                        } catch (ModelException e) {
+                            // A layer that reads only float tensors when alone (an Add after excluded
+                            // convs, say) quantizes nothing by itself: no one-on variant exists.
+                            LOG.info("No {} variant of '{}': {}", v.oneOn() ? "one-on" : "one-off", v.layer(),
+                                    e.getMessage());
+                            return Optional.<VariantScore>empty();
+                        }
+                        return Optional.of(scoring.score(file, request.firstStage()));
+                    } finally {
+                        Files.deleteIfExists(file);
+                        request.listener().onProgress("variants", done.incrementAndGet(), variants.size());
+                    }
+                }));
+            }
+            for (int i = 0; i < variants.size(); i++) {
+                Optional<VariantScore> s = get(futures.get(i));
+                if (s.isPresent()) {
+                    (variants.get(i).oneOn() ? oneOn : oneOff).put(variants.get(i).layer(), s.get());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Duration variantTime = Duration.ofNanos(System.nanoTime() - variantStart);
+
+        // Per-tensor errors in one pass.
+        Map<String, double[]> sqnr = Map.of();
+        Map<String, double[]> weights = Map.of();
+        Duration tensorTime = Duration.ZERO;
+        if (request.tensorErrors()) {
+            long t = System.nanoTime();
+            sqnr = tensorErrors(request, fp32, full.graph(), ordered, dir);
+            weights = WeightErrors.perChannel(fp32, full.graph());
+            tensorTime = Duration.ofNanos(System.nanoTime() - t);
+        }
+
+        List<LayerSensitivity> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            NodeDecision d = layers.get(i);
+            Optional<VariantScore> on = Optional.ofNullable(oneOn.get(d.nodeName()));
+            Optional<VariantScore> off = Optional.ofNullable(oneOff.get(d.nodeName()));
+            OptionalDouble recovery = off.map(s -> OptionalDouble.of(fullScore.drop().estimate()
+                    - s.drop().estimate())).orElse(OptionalDouble.empty());
+            double[] errors = sqnr.get(d.nodeName());
+            out.add(new LayerSensitivity(d.nodeName(), d.opType(), i, on, off, recovery,
+                    errors == null ? OptionalDouble.empty() : OptionalDouble.of(errors[0]),
+                    errors == null || Double.isNaN(errors[1]) ? OptionalDouble.empty() : OptionalDouble.of(errors[1]),
+                    weights.getOrDefault(d.nodeName(), new double[0])));
+        }
+        Map<String, Double> correlations = correlations(out);
+        out.sort(RANKING);
+        return new SensitivityResult(request.model().getFileName().toString(), request.resolvedMetric(),
+                scoring.baseline(), fullScore, request.tolerance(), out, correlations, tableSize, calibrationTime,
+                variantTime, tensorTime, scoring.floatPassTime(), request.seed());
+    }
+
+    /** Most sensitive first: one-on drop, then one-off recovery, then accumulated SQNR (lowest first). */
+    static final Comparator<LayerSensitivity> RANKING = Comparator
+            .comparingDouble((LayerSensitivity l) -> -orNegInf(l.oneOn().map(s -> s.drop().estimate())))
+            .thenComparingDouble(l -> -orNegInf(l.recovery()))
+            .thenComparingDouble(l -> l.sqnrAccumulated().orElse(Double.POSITIVE_INFINITY))
+            .thenComparingInt(LayerSensitivity::depth);
+
+    private static double orNegInf(Optional<Double> v) {
+        return v.orElse(Double.NEGATIVE_INFINITY);
+    }
+
+    private static double orNegInf(OptionalDouble v) {
+        return v.orElse(Double.NEGATIVE_INFINITY);
+    }
+
+    private record Variant(String layer, boolean oneOn) {
+    }
+
+    /**
+     * One-off excludes the layer; one-on excludes every other layer of the full INT8 plan (not an
+     * include list, which would also leave out the Relu or Clip the layer's output absorbs, so that
+     * its pre-activation would be quantized instead).
+     */
+    static QuantizationConfig variantConfig(QuantizationConfig config, List<NodeDecision> allLayers, Variant v) {
+        QuantizationConfig.Builder b = config.toBuilder();
+        if (v.oneOn()) {
+            allLayers.stream().map(NodeDecision::nodeName).filter(n -> !n.equals(v.layer())).forEach(b::excludeNode);
+        } else {
+            b.excludeNode(v.layer());
+        }
+        return b.build();
+    }
+
+    /** The layers asked for, checked against the quantizable ones. */
+    private static List<NodeDecision> selected(Graph fp32, List<NodeDecision> layers, SensitivityRequest request) {
+        if (layers.isEmpty()) {
+            throw new ModelException("Static INT8 quantization of " + request.model() + " quantizes no layer with"
+                    + " this config (no Conv, Gemm, MatMul or other compute op in INT8): nothing to analyse");
+        }
+        if (request.layers().isEmpty()) {
+            return layers;
+        }
+        Set<String> names = new TreeSet<>();
+        layers.forEach(l -> names.add(l.nodeName()));
+        for (String name : request.layers()) {
+            if (!names.contains(name)) {
+                String what = fp32.node(name).map(n -> "node '" + name + "' (" + n.opType() + ") is not quantized in"
+                        + " INT8 with this config").orElse("the model has no node '" + name + "'");
+                throw new InvalidInputException("Cannot analyse layer '" + name + "': " + what + ". The quantizable"
+                        + " layers are " + names);
+            }
+        }
+        return layers.stream().filter(l -> request.layers().contains(l.nodeName())).toList();
+    }
+
+    /** Per layer (by node name): accumulated and local SQNR (NaN when not measured) of its output. */
+    private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
+            Dataset data, Path dir) {
+        TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors());
+        Path model = dir.resolve("errors.onnx");
+        Path zeros = dir.resolve("zeros.onnx");
+        errors.model().toModel().write(model);
+        TensorErrorModel.zeroModel(fp32, errors).toModel().write(zeros);
+        FidelityResult result;
+        try (Evaluator evaluator = Evaluators.get(request.backend())) {
+            result = evaluator.fidelity(FidelityRequest.builder().model(model).reference(zeros).data(data)
+                    .batchSize(request.batchSize()).threads(request.threads()).bootstrapResamples(1)
+                    .listener(request.listener()).build());
+        }
+        Map<String, Double> means = new HashMap<>();
+        for (OutputFidelity o : result.outputs()) {
+            means.put(o.name(), o.meanAbsError().estimate());
+        }
+        Map<String, double[]> byNode = new LinkedHashMap<>();
+        errors.probes().forEach((tensor, node) -> {
+            double signal = means.getOrDefault(TensorErrorModel.SIGNAL + tensor, Double.NaN);
+            double acc = db(signal, means.getOrDefault(TensorErrorModel.ACCUMULATED + tensor, Double.NaN));
+            double loc = errors.local().contains(tensor)
+                    ? db(signal, means.getOrDefault(TensorErrorModel.LOCAL + tensor, Double.NaN)) : Double.NaN;
+            byNode.putIfAbsent(node, new double[] {acc, loc});
+        });
+        return byNode;
+    }
+
+    /** {@code 10 log10(signal / noise)}, +inf for no noise. */
+    static double db(double signal, double noise) {
+        if (noise == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return 10 * Math.log10(signal / noise);
+    }
+
+    private static Map<String, Double> correlations(List<LayerSensitivity> layers) {
+        double[] on = layers.stream().mapToDouble(LayerSensitivity::oneOnDrop).toArray();
+        double[] recovery = layers.stream().mapToDouble(l -> l.recovery().orElse(Double.NaN)).toArray();
+        double[] acc = layers.stream().mapToDouble(l -> -l.sqnrAccumulated().orElse(Double.NaN)).toArray();
+        double[] loc = layers.stream().mapToDouble(l -> -l.sqnrLocal().orElse(Double.NaN)).toArray();
+        Map<String, Double> out = new LinkedHashMap<>();
+        RankCorrelation.spearman(on, recovery).ifPresent(r -> out.put(SensitivityResult.ONE_ON_ONE_OFF, r));
+        RankCorrelation.spearman(on, acc).ifPresent(r -> out.put(SensitivityResult.ONE_ON_SQNR_ACCUMULATED, r));
+        RankCorrelation.spearman(on, loc).ifPresent(r -> out.put(SensitivityResult.ONE_ON_SQNR_LOCAL, r));
+        RankCorrelation.spearman(recovery, acc).ifPresent(r -> out.put(SensitivityResult.ONE_OFF_SQNR_ACCUMULATED, r));
+        return out;
+    }
+
+    /** The evaluation data in a seeded random order, so that every prefix is a seeded random subset. */
+    static Dataset seededOrder(Dataset data, long seed) {
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return Subset.of(data, order);
+    }
+
+    /**
+     * Scores model variants against the float model on prefixes of the seeded order: the float
+     * model's per-sample correctness is computed once; a variant grows its prefix from the first
+     * stage, doubling, until its interval is clear of the tolerance.
+     */
+    private static final class Scoring {
+        private final SensitivityRequest request;
+        private final Path reference;
+        private final Dataset ordered;
+        private final int threads;
+        private final boolean[] floatCorrect;
+        private final double baseline;
+        private final Duration floatPassTime;
+
+        Scoring(SensitivityRequest request, Path reference, Dataset ordered) {
+            this.request = request;
+            this.reference = reference;
+            this.ordered = ordered;
+            this.threads = request.threads() == 0 ? 0 : Math.max(1, request.threads() / request.parallelVariants());
+            if (request.resolvedMetric() == SensitivityRequest.Metric.TOP1) {
+                long start = System.nanoTime();
+                floatCorrect = correct(reference, 0, ordered.size(), request.threads());
+                floatPassTime = Duration.ofNanos(System.nanoTime() - start);
+                int hits = 0;
+                for (boolean c : floatCorrect) {
+                    hits += c ? 1 : 0;
+                }
+                baseline = (double) hits / floatCorrect.length;
+            } else {
+                floatCorrect = null;
+                baseline = request.resolvedMetric() == SensitivityRequest.Metric.NOISE ? 0 : 1;
+                floatPassTime = Duration.ZERO;
+            }
+        }
+
+        double baseline() {
+            return baseline;
+        }
+
+        Duration floatPassTime() {
+            return floatPassTime;
+        }
+
+        VariantScore score(Path model, int firstStage) {
+            int n = Math.min(firstStage, ordered.size());
+            boolean top1 = floatCorrect != null;
+            List<boolean[]> parts = new ArrayList<>();
+            int evaluated = 0;
+            while (true) {
+                ConfidenceInterval drop;
+                if (top1) {
+                    parts.add(correct(model, evaluated, n, threads));
+                    evaluated = n;
+                    drop = top1Drop(parts, n);
+                } else {
+                    drop = againstFloat(model, n);
+                }
+                VariantScore.Verdict verdict = VariantScore.verdict(drop, request.tolerance());
+                if (verdict != VariantScore.Verdict.UNDECIDED || n == ordered.size()) {
+                    return new VariantScore(drop, n, verdict);
+                }
+                n = (int) Math.min(2L * n, ordered.size());
+            }
+        }
+
+        private ConfidenceInterval top1Drop(List<boolean[]> parts, int n) {
+            double[] diff = new double[n];
+            int i = 0;
+            for (boolean[] part : parts) {
+                for (boolean c : part) {
+                    diff[i] = (floatCorrect[i] ? 1 : 0) - (c ? 1 : 0);
+                    i++;
+                }
+            }
+            return request.bootstrap().interval(n, PercentileBootstrap.mean(diff));
+        }
+
+        private boolean[] correct(Path model, int from, int to, int threads) {
+            int[] indices = new int[to - from];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = from + i;
+            }
+            Predictions p;
+            try (Evaluator evaluator = Evaluators.get(request.backend())) {
+                p = evaluator.evaluate(EvaluationRequest.builder().model(model).data(Subset.of(ordered, indices))
+                        .batchSize(request.batchSize()).topK(1).threads(threads).build()).predictions();
+            }
+            boolean[] correct = new boolean[p.size()];
+            for (int i = 0; i < correct.length; i++) {
+                correct[i] = p.top1(i) == p.label(i);
+            }
+            return correct;
+        }
+
+        /** The agreement or noise drop against the float model on the first {@code n} samples. */
+        private ConfidenceInterval againstFloat(Path model, int n) {
+            int[] indices = new int[n];
+            for (int i = 0; i < n; i++) {
+                indices[i] = i;
+            }
+            FidelityResult r;
+            try (Evaluator evaluator = Evaluators.get(request.backend())) {
+                r = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference)
+                        .data(Subset.of(ordered, indices)).batchSize(request.batchSize()).threads(threads)
+                        .bootstrapResamples(request.bootstrapResamples()).confidenceLevel(request.confidenceLevel())
+                        .seed(request.seed()).build());
+            }
+            OutputFidelity first = r.outputs().get(0);
+            if (request.resolvedMetric() == SensitivityRequest.Metric.NOISE) {
+                ConfidenceInterval sqnr = first.sqnrDb();
+                return new ConfidenceInterval(noise(sqnr.estimate()), noise(sqnr.upper()), noise(sqnr.lower()),
+                        sqnr.level());
+            }
+            ConfidenceInterval agreement = first.argmaxAgreement().orElseThrow(() -> new InvalidInputException(
+                    "The first output '" + first.name() + "' has no axis besides the batch, so the agreement of its"
+                            + " argmax cannot be measured: give labelled data, or use the noise metric"));
+            return new ConfidenceInterval(1 - agreement.estimate(), 1 - agreement.upper(), 1 - agreement.lower(),
+                    agreement.level());
+        }
+
+        /** {@code 10^(-dB/10)}: the noise energy over the signal energy. */
+        private static double noise(double db) {
+            return Math.pow(10, -db / 10);
+        }
+    }
+
+    private static <T> T get(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuantException("Sensitivity analysis interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new QuantException("A sensitivity variant failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static Path tempDirectory() {
+        try {
+            return Files.createTempDirectory("quant4j-sensitivity");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary directory for the model variants", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not delete the temporary directory {}: {}", dir, e.toString());
+        }
+    }
+}

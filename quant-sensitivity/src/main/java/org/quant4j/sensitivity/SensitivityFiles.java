@@ -1,0 +1,166 @@
+package org.quant4j.sensitivity;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.stats.ConfidenceInterval;
+
+/**
+ * A {@link SensitivityResult} as a JSON document or a CSV table (one row per layer, most sensitive
+ * first), written atomically. Infinite SQNRs are written as {@code "Infinity"} in JSON and
+ * {@code inf} in CSV; a measurement not made is {@code null} or an empty cell.
+ */
+public final class SensitivityFiles {
+
+    /** The CSV header. */
+    public static final String CSV_HEADER = "rank,layer,op,depth,one_on_drop,one_on_lower,one_on_upper,one_on_samples,"
+            + "one_on_verdict,one_off_drop,one_off_lower,one_off_upper,one_off_samples,one_off_verdict,recovery,"
+            + "sqnr_accumulated_db,sqnr_local_db,weight_sqnr_min_db";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SensitivityFiles() {
+    }
+
+    /** The result as nested maps and lists, in the order of the JSON document. */
+    public static Map<String, Object> document(SensitivityResult r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", r.model());
+        doc.put("metric", r.metric().name().toLowerCase(Locale.ROOT));
+        doc.put("baseline", r.baseline());
+        doc.put("tolerance", r.tolerance());
+        doc.put("fullInt8", score(Optional.of(r.fullInt8())));
+        doc.put("calibratedTensors", r.calibratedTensors());
+        doc.put("seed", r.seed());
+        doc.put("calibrationMillis", r.calibrationTime().toMillis());
+        doc.put("variantMillis", r.variantTime().toMillis());
+        doc.put("tensorErrorMillis", r.tensorErrorTime().toMillis());
+        doc.put("floatPassMillis", r.floatPassTime().toMillis());
+        doc.put("rankCorrelations", r.correlations());
+        List<Map<String, Object>> layers = new ArrayList<>();
+        int rank = 1;
+        for (LayerSensitivity l : r.layers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rank", rank++);
+            m.put("layer", l.node());
+            m.put("op", l.opType());
+            m.put("depth", l.depth());
+            m.put("oneOn", score(l.oneOn()));
+            m.put("oneOff", score(l.oneOff()));
+            m.put("recovery", number(l.recovery()));
+            m.put("sqnrAccumulatedDb", number(l.sqnrAccumulated()));
+            m.put("sqnrLocalDb", number(l.sqnrLocal()));
+            List<Object> weights = new ArrayList<>();
+            for (double d : l.weightSqnr()) {
+                weights.add(number(d));
+            }
+            m.put("weightSqnrDb", weights);
+            layers.add(m);
+        }
+        doc.put("layers", layers);
+        return doc;
+    }
+
+    /** The result as indented JSON. */
+    public static String json(SensitivityResult r) {
+        try {
+            return JSON.writeValueAsString(document(r)) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the sensitivity result as JSON", e);
+        }
+    }
+
+    /** The result as CSV, header first, most sensitive layer first. */
+    public static String csv(SensitivityResult r) {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        int rank = 1;
+        for (LayerSensitivity l : r.layers()) {
+            List<String> cells = new ArrayList<>();
+            cells.add(Integer.toString(rank++));
+            cells.add(quoted(l.node()));
+            cells.add(quoted(l.opType()));
+            cells.add(Integer.toString(l.depth()));
+            scoreCells(l.oneOn(), cells);
+            scoreCells(l.oneOff(), cells);
+            cells.add(cell(l.recovery()));
+            cells.add(cell(l.sqnrAccumulated()));
+            cells.add(cell(l.sqnrLocal()));
+            cells.add(cell(l.weightSqnrMin()));
+            sb.append(String.join(",", cells)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Writes {@link #json} to {@code file} atomically. */
+    public static void writeJson(SensitivityResult r, Path file) {
+        AtomicFiles.writeString(file, "the sensitivity result (JSON)", json(r));
+    }
+
+    /** Writes {@link #csv} to {@code file} atomically. */
+    public static void writeCsv(SensitivityResult r, Path file) {
+        AtomicFiles.writeString(file, "the sensitivity table (CSV)", csv(r));
+    }
+
+    private static Map<String, Object> score(Optional<VariantScore> s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        ConfidenceInterval d = s.get().drop();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("drop", d.estimate());
+        m.put("lower", d.lower());
+        m.put("upper", d.upper());
+        m.put("level", d.level());
+        m.put("samples", s.get().samples());
+        m.put("verdict", s.get().verdict().name().toLowerCase(Locale.ROOT));
+        return m;
+    }
+
+    private static void scoreCells(Optional<VariantScore> s, List<String> cells) {
+        if (s.isEmpty()) {
+            for (int i = 0; i < 5; i++) {
+                cells.add("");
+            }
+            return;
+        }
+        ConfidenceInterval d = s.get().drop();
+        cells.add(cell(d.estimate()));
+        cells.add(cell(d.lower()));
+        cells.add(cell(d.upper()));
+        cells.add(Integer.toString(s.get().samples()));
+        cells.add(s.get().verdict().name().toLowerCase(Locale.ROOT));
+    }
+
+    private static Object number(OptionalDouble v) {
+        return v.isPresent() ? number(v.getAsDouble()) : null;
+    }
+
+    private static Object number(double v) {
+        return Double.isFinite(v) ? (Object) v : (v > 0 ? "Infinity" : "-Infinity");
+    }
+
+    private static String cell(OptionalDouble v) {
+        return v.isPresent() ? cell(v.getAsDouble()) : "";
+    }
+
+    private static String cell(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String quoted(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

@@ -1,0 +1,71 @@
+package org.quant4j.sensitivity;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.quant4j.api.InvalidInputException;
+
+/**
+ * The layers of a model ranked by their sensitivity to INT8, with what each measurement gave.
+ *
+ * @param model           the analysed model's file name
+ * @param metric          the metric whose drop was measured
+ * @param baseline        the float model's metric on the evaluation data (1 for agreement, 0 for noise)
+ * @param fullInt8        the drop of the model with every layer in INT8
+ * @param tolerance       the tolerated drop
+ * @param layers          the layers, most sensitive first: by one-on drop, else by one-off recovery,
+ *                        else by accumulated SQNR (lowest first)
+ * @param correlations    Spearman's rank correlations between the measurements, by name (e.g.
+ *                        {@code "oneOn~oneOff"}); a pair with fewer than two finite values is absent
+ * @param calibratedTensors tensors in the one calibration table every variant was built from
+ * @param calibrationTime time of the one calibration run
+ * @param variantTime     time of building and evaluating every variant
+ * @param tensorErrorTime time of the per-tensor error pass
+ * @param floatPassTime   time of one evaluation of the float model over every evaluation sample
+ *                        (the top-1 baseline), to compare the per-tensor pass with; zero when the
+ *                        metric needs no baseline pass (agreement)
+ * @param seed            seed of the evaluation order and the bootstrap
+ */
+public record SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
+        double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
+        Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime, long seed) {
+
+    /** Correlation of the one-on drops with the one-off recoveries. */
+    public static final String ONE_ON_ONE_OFF = "oneOn~oneOffRecovery";
+    /** Correlation of the one-on drops with the accumulated SQNR (negated: low SQNR, large drop). */
+    public static final String ONE_ON_SQNR_ACCUMULATED = "oneOn~-sqnrAccumulated";
+    /** Correlation of the one-on drops with the local SQNR (negated). */
+    public static final String ONE_ON_SQNR_LOCAL = "oneOn~-sqnrLocal";
+    /** Correlation of the one-off recoveries with the accumulated SQNR (negated). */
+    public static final String ONE_OFF_SQNR_ACCUMULATED = "oneOffRecovery~-sqnrAccumulated";
+
+    public SensitivityResult {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(fullInt8, "fullInt8");
+        layers = List.copyOf(layers);
+        correlations = Collections.unmodifiableMap(new LinkedHashMap<>(correlations));
+        Objects.requireNonNull(calibrationTime, "calibrationTime");
+        Objects.requireNonNull(variantTime, "variantTime");
+        Objects.requireNonNull(tensorErrorTime, "tensorErrorTime");
+        Objects.requireNonNull(floatPassTime, "floatPassTime");
+    }
+
+    /** The {@code k} most sensitive layers. */
+    public List<LayerSensitivity> top(int k) {
+        if (k <= 0) {
+            throw new InvalidInputException("Top-k needs k > 0, got " + k);
+        }
+        return layers.subList(0, Math.min(k, layers.size()));
+    }
+
+    /** The layer {@code node}, by name. */
+    public LayerSensitivity layer(String node) {
+        return layers.stream().filter(l -> l.node().equals(node)).findFirst().orElseThrow(
+                () -> new InvalidInputException("No layer '" + node + "' was analysed"));
+    }
+}

@@ -1,0 +1,55 @@
+package org.quant4j.sensitivity;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import org.quant4j.api.QuantScheme;
+import org.quant4j.api.TensorRange;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.quantize.CalibratedRanges;
+import org.quant4j.onnx.quantize.CalibrationInputs;
+import org.quant4j.onnx.quantize.TensorCalibration;
+
+/**
+ * A {@link TensorCalibration} that answers from ranges calibrated once, so that every variant of a
+ * sensitivity analysis is built from the same table without running the data again. The table
+ * holds every candidate tensor of the full INT8 plan ({@code QdqPlan.candidateTensors}) that holds
+ * float32 values; a variant only excludes nodes, so its candidates are a subset, and a tensor absent
+ * from the table is one the calibrator found not to hold float32 values.
+ */
+final class TableCalibration implements TensorCalibration {
+
+    private final Map<String, TensorRange> ranges;
+    private final Dataset data;
+
+    /**
+     * @param ranges calibrated range of each tensor
+     * @param data   the calibration data, only to check that it fits a graph's inputs
+     */
+    TableCalibration(Map<String, TensorRange> ranges, Dataset data) {
+        this.ranges = Map.copyOf(ranges);
+        this.data = Objects.requireNonNull(data, "data");
+    }
+
+    @Override
+    public void requireMatchingInputs(Graph graph) {
+        CalibrationInputs.requireMatching(graph, data);
+    }
+
+    @Override
+    public CalibratedRanges calibrate(Graph graph, Collection<String> tensors, Function<String, QuantScheme> schemes) {
+        Map<String, TensorRange> out = new LinkedHashMap<>();
+        for (String t : tensors) {
+            TensorRange r = ranges.get(t);
+            if (r != null) {
+                out.put(t, r);
+            }
+        }
+        return new CalibratedRanges(out, data.size(), Duration.ZERO);
+    }
+}

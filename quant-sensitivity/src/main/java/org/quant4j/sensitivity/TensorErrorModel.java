@@ -1,0 +1,289 @@
+package org.quant4j.sensitivity;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import org.quant4j.api.ModelException;
+import org.quant4j.onnx.graph.Attributes;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.onnx.graph.TensorProtos;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model that measures the quantization error of every quantized activation in a single run:
+ * it holds the float graph, the INT8 (QDQ) graph with every tensor renamed {@code q/...}, and, for
+ * each quantized compute node, a copy {@code l/...} that reads the <em>float</em> graph's tensors
+ * through the same QuantizeLinear/DequantizeLinear parameters. Per quantized tensor {@code t} (the
+ * DequantizeLinear output, compared with the float tensor it stands for) it outputs, for each sample
+ * of a batch of n, {@code sum((int8 - fp32)^2) / n} (accumulated, {@code err/acc/t}), the same for the
+ * local copy ({@code err/loc/t}) and {@code sum(fp32^2) / n} ({@code sig/t}), each of shape
+ * {@code [n]}. Averaged over the samples of every batch, these are the totals over the data divided
+ * by the number of samples, so that {@code 10 log10(sig / err)} is the SQNR pooled over every element
+ * of every sample, in dB.
+ *
+ * <p>The sums are taken inside the model so that only three numbers per tensor and batch leave the
+ * runtime; {@link #zeroModel} gives outputs of the same names that are all zero, so that a fidelity
+ * evaluation of the two (through the Evaluator SPI) reports each output's mean as its mean absolute
+ * error.
+ */
+final class TensorErrorModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TensorErrorModel.class);
+
+    static final String ACCUMULATED = "err/acc/";
+    static final String LOCAL = "err/loc/";
+    static final String SIGNAL = "sig/";
+    private static final String Q = "q/";
+    private static final String L = "l/";
+
+    private final Graph model;
+    private final Map<String, String> probes;
+    private final Set<String> local;
+
+    private TensorErrorModel(Graph model, Map<String, String> probes, Set<String> local) {
+        this.model = model;
+        this.probes = probes;
+        this.local = local;
+    }
+
+    /** The model to run. */
+    Graph model() {
+        return model;
+    }
+
+    /** Each probed float tensor and the compute node (or graph input) that produces it in the float graph. */
+    Map<String, String> probes() {
+        return probes;
+    }
+
+    /** The probed tensors with a local error output. */
+    Set<String> local() {
+        return local;
+    }
+
+    /**
+     * Builds the error model of {@code fp32} and its QDQ form {@code int8}.
+     *
+     * @param withLocal whether to add the local copies (the pass then costs about one more float run)
+     * @throws ModelException when a graph has subgraphs (If, Loop, Scan), whose tensor names cannot be
+     *                        renamed
+     */
+    static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal) {
+        for (Node n : int8.nodes()) {
+            if (!n.subgraphInputs().isEmpty() || n.attributes().values().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+                throw new ModelException("Node '" + n.name() + "' (" + n.opType() + ") holds a subgraph; the per-tensor"
+                        + " error pass cannot rename its tensors. Run the analysis without the tensor errors");
+            }
+        }
+        Graph g = Graph.create(fp32.name() + "-errors", (int) fp32.opset());
+        fp32.opsetImports().forEach(g::setOpsetImport);
+        g.setIrVersion(Math.max(fp32.irVersion(), int8.irVersion()));
+        fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).forEach(g::addInput);
+        Set<String> inputs = new HashSet<>();
+        fp32.inputs().forEach(i -> inputs.add(i.name()));
+        fp32.initializers().values().forEach(g::putInitializer);
+        fp32.nodes().forEach(g::addNode);
+        for (TensorProto t : int8.initializers().values()) {
+            g.putInitializer(t.toBuilder().setName(Q + t.getName()).build());
+        }
+        for (Node n : int8.nodes()) {
+            g.addNode(n.withName(Q + n.name()).withInputs(renamed(n.inputs(), inputs))
+                    .withOutputs(renamed(n.outputs(), inputs)));
+        }
+
+        String first = fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).findFirst()
+                .orElseThrow(() -> new ModelException("Model graph '" + fp32.name() + "' has no input")).name();
+        String zeros = addZerosAndCount(g, first);
+
+        Map<String, String> probes = new LinkedHashMap<>();
+        Set<String> local = new HashSet<>();
+        Set<String> signals = new HashSet<>();
+        for (Node quantize : int8.nodes()) {
+            if (!quantize.is("QuantizeLinear") || int8.isInitializer(quantize.input(0))) {
+                continue;
+            }
+            Optional<Node> dq = int8.consumers(quantize.output(0)).stream().filter(c -> c.is("DequantizeLinear"))
+                    .findFirst();
+            if (dq.isEmpty()) {
+                continue;
+            }
+            String source = quantize.input(0);
+            String dqOut = dq.get().output(0);
+            String reference = floatTensor(fp32, source).or(() -> floatTensor(fp32, dqOut)).orElse(null);
+            if (reference == null || probes.containsKey(reference)) {
+                continue;
+            }
+            String producer = int8.producer(source).map(Node::name).orElse(source);
+            probes.put(reference, producer);
+            if (signals.add(reference)) {
+                addError(g, SIGNAL + reference, reference, null, zeros);
+            }
+            addError(g, ACCUMULATED + reference, Q + dqOut, reference, zeros);
+            if (withLocal) {
+                Optional<String> copy = localCopy(g, fp32, int8, quantize, dq.get(), inputs);
+                if (copy.isPresent()) {
+                    addError(g, LOCAL + reference, copy.get(), reference, zeros);
+                    local.add(reference);
+                }
+            }
+        }
+        LOG.debug("Error model of '{}': {} quantized tensors, {} with a local copy", fp32.name(), probes.size(),
+                local.size());
+        return new TensorErrorModel(g, probes, local);
+    }
+
+    /**
+     * A model with the float graph's inputs whose outputs are those of {@code errors}, each all zero of
+     * shape {@code [n]}.
+     */
+    static Graph zeroModel(Graph fp32, TensorErrorModel errors) {
+        Graph g = Graph.create(fp32.name() + "-zeros", (int) fp32.opset());
+        g.setIrVersion(fp32.irVersion());
+        fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).forEach(g::addInput);
+        String first = fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).findFirst().orElseThrow()
+                .name();
+        String zeros = addZerosAndCount(g, first);
+        for (TensorInfo out : errors.model.outputs()) {
+            g.addNode(Node.of("zero/" + out.name(), "Identity", List.of(zeros), List.of(out.name())));
+            g.addOutput(TensorInfo.floatTensor(out.name(), TensorInfo.DYNAMIC));
+        }
+        return g;
+    }
+
+    /** The name in the float graph of a tensor of the QDQ graph, if the float graph computes it. */
+    private static Optional<String> floatTensor(Graph fp32, String tensor) {
+        if (fp32.producer(tensor).isPresent() || fp32.isGraphInput(tensor) && !fp32.isInitializer(tensor)) {
+            return Optional.of(tensor);
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> renamed(List<String> names, Set<String> inputs) {
+        List<String> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(n.isEmpty() || inputs.contains(n) ? n : Q + n);
+        }
+        return out;
+    }
+
+    /**
+     * Adds {@code zeros/n}, zeros of shape {@code [n]} for a batch of n samples of input {@code input},
+     * and {@code zeros/count}, n as a float scalar.
+     */
+    private static String addZerosAndCount(Graph g, String input) {
+        g.putInitializer(TensorProtos.int64Vector("zeros/axes", 1));
+        g.putInitializer(TensorProtos.int64Vector("zeros/first", 0));
+        g.putInitializer(TensorProtos.floats("zeros/zero", org.quant4j.onnx.graph.FloatTensor.scalar(0f)));
+        g.addNode(Node.of("zeros/cast", "Cast", "", List.of(input), List.of("zeros/float"),
+                List.of(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE))));
+        g.addNode(Node.of("zeros/flatten", "Flatten", "", List.of("zeros/float"), List.of("zeros/flat"),
+                List.of(Attributes.integer("axis", 1))));
+        g.addNode(Node.of("zeros/mul", "Mul", List.of("zeros/flat", "zeros/zero"), List.of("zeros/zeroed")));
+        g.addNode(Node.of("zeros/sum", "ReduceSum", "", List.of("zeros/zeroed", "zeros/axes"), List.of("zeros/n"),
+                List.of(Attributes.integer("keepdims", 0))));
+        g.addNode(Node.of("zeros/shape", "Shape", List.of("zeros/float"), List.of("zeros/shape")));
+        g.addNode(Node.of("zeros/batch", "Gather", "", List.of("zeros/shape", "zeros/first"), List.of("zeros/batch"),
+                List.of(Attributes.integer("axis", 0))));
+        g.addNode(Node.of("zeros/count", "Cast", "", List.of("zeros/batch"), List.of("zeros/count"),
+                List.of(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE))));
+        return "zeros/n";
+    }
+
+    /**
+     * Adds output {@code name}: {@code sum((a - b)^2) / n} (or {@code sum(a^2) / n} when {@code b} is
+     * null) over the whole batch, broadcast to {@code [n]}.
+     */
+    private static void addError(Graph g, String name, String a, String b, String zeros) {
+        String diff = a;
+        if (b != null) {
+            diff = name + "/diff";
+            g.addNode(Node.of(name + "/sub", "Sub", List.of(a, b), List.of(diff)));
+        }
+        // No axes: the sum over every axis, whatever the tensor's rank.
+        g.addNode(Node.of(name + "/sum", "ReduceSumSquare", "", List.of(diff), List.of(name + "/total"),
+                List.of(Attributes.integer("keepdims", 0))));
+        g.addNode(Node.of(name + "/mean", "Div", List.of(name + "/total", "zeros/count"), List.of(name + "/per")));
+        g.addNode(Node.of(name + "/out", "Add", List.of(zeros, name + "/per"), List.of(name)));
+        g.addOutput(TensorInfo.floatTensor(name, TensorInfo.DYNAMIC));
+    }
+
+    /**
+     * Adds the local copy of the compute node that produces {@code quantize}'s input in the QDQ graph:
+     * the node reading the float graph's tensors through copies of its input QuantizeLinear and
+     * DequantizeLinear pairs (weights and biases are the QDQ graph's), its output quantized as in
+     * the QDQ graph.
+     *
+     * @return the copy's DequantizeLinear output, or empty when the producer is not a compute node or
+     *         reads a float tensor the float graph does not compute
+     */
+    private static Optional<String> localCopy(Graph g, Graph fp32, Graph int8, Node quantize, Node dequantize,
+            Set<String> inputs) {
+        Optional<Node> producer = int8.producer(quantize.input(0));
+        if (producer.isEmpty() || producer.get().is("QuantizeLinear") || producer.get().is("DequantizeLinear")) {
+            return Optional.empty();
+        }
+        Node node = producer.get();
+        String prefix = L + node.name() + "/";
+        List<String> ins = new ArrayList<>();
+        boolean anyQuantizedInput = false;
+        for (String in : node.inputs()) {
+            Optional<Node> dq = in.isEmpty() ? Optional.empty() : int8.producer(in).filter(p -> p.is("DequantizeLinear"));
+            Optional<Node> q = dq.flatMap(d -> int8.producer(d.input(0))).filter(p -> p.is("QuantizeLinear"));
+            if (q.isPresent() && !int8.isInitializer(q.get().input(0))) {
+                Optional<String> source = floatTensor(fp32, q.get().input(0));
+                if (source.isEmpty()) {
+                    return Optional.empty();
+                }
+                String quantized = prefix + q.get().output(0);
+                String dequantized = prefix + dq.get().output(0);
+                if (g.producer(dequantized).isEmpty()) {
+                    g.addNode(q.get().withName(prefix + q.get().name())
+                            .withInputs(with(renamed(q.get().inputs(), inputs), 0, source.get()))
+                            .withOutputs(List.of(quantized)));
+                    g.addNode(dq.get().withName(prefix + dq.get().name())
+                            .withInputs(with(renamed(dq.get().inputs(), inputs), 0, quantized))
+                            .withOutputs(List.of(dequantized)));
+                }
+                ins.add(dequantized);
+                anyQuantizedInput = true;
+            } else if (in.isEmpty() || inputs.contains(in) || int8.isInitializer(in) || dq.isPresent()) {
+                ins.add(renamed(List.of(in), inputs).get(0));
+            } else {
+                Optional<String> source = floatTensor(fp32, in);
+                if (source.isEmpty()) {
+                    return Optional.empty();
+                }
+                ins.add(source.get());
+            }
+        }
+        if (!anyQuantizedInput) {
+            return Optional.empty();
+        }
+        List<String> outs = node.outputs().stream().map(o -> o.isEmpty() ? o : prefix + o).toList();
+        g.addNode(node.withName(prefix + node.name()).withInputs(ins).withOutputs(outs));
+        String quantized = prefix + "out/" + quantize.output(0);
+        String dequantized = prefix + "out/" + dequantize.output(0);
+        g.addNode(quantize.withName(prefix + "out/" + quantize.name())
+                .withInputs(with(renamed(quantize.inputs(), inputs), 0, prefix + quantize.input(0)))
+                .withOutputs(List.of(quantized)));
+        g.addNode(dequantize.withName(prefix + "out/" + dequantize.name())
+                .withInputs(with(renamed(dequantize.inputs(), inputs), 0, quantized))
+                .withOutputs(List.of(dequantized)));
+        return Optional.of(dequantized);
+    }
+
+    private static List<String> with(List<String> list, int i, String value) {
+        List<String> out = new ArrayList<>(list);
+        out.set(i, value);
+        return out;
+    }
+}
