@@ -315,10 +315,25 @@ class QuantizedGraphCompactionTest {
 
     /** DequantizeLinear nodes of an int32 initializer (a bias) that read a zero point. */
     private static long biasDequantizations(ModelProto m) {
-        Set<String> int32 = m.getGraph().getInitializerList().stream()
-                .filter(t -> t.getDataType() == TensorProto.DataType.INT32_VALUE).map(TensorProto::getName)
-                .collect(Collectors.toSet());
-        return m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("DequantizeLinear")
-                && n.getInputCount() == 3 && int32.contains(n.getInput(0))).count();
+        return biasDequantizations(m.getGraph(), Set.of());
+    }
+
+    /** Bias DequantizeLinear nodes of {@code g} and of the If/Loop/Scan subgraphs inside it (outer int32 initializers visible). */
+    private static long biasDequantizations(GraphProto g, Set<String> outerInt32) {
+        Set<String> int32 = new java.util.HashSet<>(outerInt32);
+        g.getInitializerList().stream().filter(t -> t.getDataType() == TensorProto.DataType.INT32_VALUE)
+                .map(TensorProto::getName).forEach(int32::add);
+        long count = 0;
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("DequantizeLinear") && n.getInputCount() == 3 && int32.contains(n.getInput(0))) {
+                count++;
+            }
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    count += biasDequantizations(a.getG(), int32);
+                }
+            }
+        }
+        return count;
     }
 }
