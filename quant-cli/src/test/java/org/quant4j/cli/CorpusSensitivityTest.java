@@ -18,7 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.NpyDataset;
+import org.quant4j.calibration.data.NpzFilesDataset;
 import org.quant4j.cli.ThirdPartyModelsTest.Fidelity;
 import org.quant4j.cli.ThirdPartyModelsTest.Model;
 import org.quant4j.cli.ThirdPartyModelsTest.Tensor;
@@ -65,7 +67,7 @@ class CorpusSensitivityTest {
         // The one pass first: the layers with the lowest local SQNR are the candidates; one-on then
         // measures those (a full one-on of a 200-layer model takes too long for a test).
         SensitivityRequest.Builder base = SensitivityRequest.builder().model(original)
-                .calibration(NpyDataset.open(calibrationData)).evaluation(NpyDataset.open(evaluationData))
+                .calibration(open(calibrationData)).evaluation(open(evaluationData))
                 .config(QuantizationConfig.builder().perChannel(true).build()).metric(metric).firstStage(16)
                 .batchSize(16).threads(2).seed(3);
         SensitivityResult errors = SensitivityAnalysis.run(base.oneOn(false).oneOff(false).build());
@@ -118,5 +120,10 @@ class CorpusSensitivityTest {
             args.add(node);
         }
         return CliRun.of(args.toArray());
+    }
+
+    /** The data {@link ThirdPartyModelsTest#writeData} wrote: one .npy, or a directory of .npz files (one per shape). */
+    private static Dataset open(Path data) {
+        return Files.isDirectory(data) ? NpzFilesDataset.open(data) : NpyDataset.open(data);
     }
 }
