@@ -169,7 +169,7 @@ class ThirdPartyModelsTest {
                 (r, i) -> Map.of("onnx::Flatten_0", Tensor.of(gaussian(r, 16 * 96), 1, 16, 96)),
                 none));
         models.add(new Model("silero-vad-v5.onnx", Task.SCORE, true,
-                (r, i) -> vadSample(r),
+                (r, i) -> vadSample(r, i % 2 == 0 ? 16000 : 8000),
                 // The state is batched on its axis 1 and sr is fed unbatched (BatchLayout); the work sits in
                 // nested If branches, calibrated and quantized like top-level nodes. Static INT8 of the encoder
                 // moves the probability far (SQNR below 2 dB); the 8 kHz branch never runs on 16 kHz data and
@@ -259,9 +259,9 @@ class ThirdPartyModelsTest {
 
     /**
      * silero-vad-v5 takes its state {@code [2, N, 128]} with the batch on axis 1 and a scalar sample
-     * rate: calibration batches the 16 samples (given as {@code (16, 2, 1, 128)} and {@code (16,)})
-     * along those axes, and the range of the model's output must be what ONNX Runtime gives running
-     * the float model on each sample alone.
+     * rate: calibration batches the 16 samples (8 chunks of 512 at 16 kHz, 8 of 256 at 8 kHz, one
+     * {@code .npz} per shape) by shape and along those axes, and the range of the model's output must
+     * be what ONNX Runtime gives running the float model on each sample alone.
      */
     @org.junit.jupiter.api.Test
     void sileroCalibratesAlongItsStateAxis(@TempDir Path dir) throws Exception {
@@ -274,7 +274,8 @@ class ThirdPartyModelsTest {
         CliRun run = CliRun.of("calibrate", "-m", original, "-d", writeData(samples, dir.resolve("data")), "--method",
                 "minmax", "-o", table);
         assertTrue(run.exitCode() == 0, run::toString);
-        assertTrue(run.out().contains(sampleShapeText(samples.get(0)) + ": 16 samples"), run.out());
+        assertTrue(run.out().contains(sampleShapeText(samples.get(0)) + ": 8 samples"), run.out());
+        assertTrue(run.out().contains(sampleShapeText(samples.get(1)) + ": 8 samples"), run.out());
         float hi = Float.NEGATIVE_INFINITY;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = OrtEnvironment.getEnvironment().createSession(original.toString(), options)) {
@@ -449,14 +450,19 @@ class ThirdPartyModelsTest {
      * harmonic tone with a gliding pitch, syllable-like envelope and background noise.
      */
     private static float[] audio(Random r, int samples) {
+        return audio(r, samples, 16000);
+    }
+
+    /** Speech-like audio at {@code rate} Hz: a gliding harmonic tone with a syllable envelope and noise. */
+    private static float[] audio(Random r, int samples, int rate) {
         float[] out = new float[samples];
         double f0 = 100 + 150 * r.nextDouble();
         double glide = (r.nextDouble() - 0.5) * 80;
         double phase = 0;
         double amplitude = 2000 + 6000 * r.nextDouble();
         for (int i = 0; i < samples; i++) {
-            double t = i / 16000.0;
-            phase += 2 * Math.PI * (f0 + glide * t) / 16000.0;
+            double t = i / (double) rate;
+            phase += 2 * Math.PI * (f0 + glide * t) / rate;
             double voiced = 0;
             for (int h = 1; h <= 8; h++) {
                 voiced += Math.sin(h * phase) / h;
@@ -467,15 +473,17 @@ class ThirdPartyModelsTest {
         return out;
     }
 
-    private static Map<String, Tensor> vadSample(Random r) {
-        float[] chunk = audio(r, 512);
+    /** A silero-vad chunk: 512 samples at 16 kHz or 256 at 8 kHz (the model's two branches), zero state. */
+    private static Map<String, Tensor> vadSample(Random r, int rate) {
+        int length = rate == 16000 ? 512 : 256;
+        float[] chunk = audio(r, length, rate);
         for (int i = 0; i < chunk.length; i++) {
             chunk[i] /= 32768f;
         }
         Map<String, Tensor> sample = new LinkedHashMap<>();
-        sample.put("input", Tensor.of(chunk, 1, 512));
+        sample.put("input", Tensor.of(chunk, 1, length));
         sample.put("state", Tensor.of(new float[2 * 128], 2, 1, 128));
-        sample.put("sr", new Tensor(new long[0], null, new long[] {16000}));
+        sample.put("sr", new Tensor(new long[0], null, new long[] {rate}));
         return sample;
     }
 
