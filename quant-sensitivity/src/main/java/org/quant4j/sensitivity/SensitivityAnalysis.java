@@ -261,11 +261,15 @@ public final class SensitivityAnalysis {
         };
     }
 
-    /** Most sensitive first: one-on drop, then one-off recovery, then accumulated SQNR (lowest first). */
+    /**
+     * Most sensitive first: one-on drop, then one-off recovery, then accumulated SQNR (lowest first),
+     * then gradient estimate (largest first).
+     */
     static final Comparator<LayerSensitivity> RANKING = Comparator
             .comparingDouble((LayerSensitivity l) -> -orNegInf(l.oneOn().map(s -> s.drop().estimate())))
             .thenComparingDouble(l -> -orNegInf(l.recovery()))
             .thenComparingDouble(l -> l.sqnrAccumulated().orElse(Double.POSITIVE_INFINITY))
+            .thenComparingDouble(l -> -orNegInf(l.gradient()))
             .thenComparingInt(LayerSensitivity::depth);
 
     private static double orNegInf(Optional<Double> v) {

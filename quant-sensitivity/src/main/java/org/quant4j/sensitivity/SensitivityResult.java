@@ -20,7 +20,8 @@ import org.quant4j.sensitivity.gradient.GradientEstimate;
  * @param fullInt8        the drop of the model with every layer in INT8
  * @param tolerance       the tolerated drop
  * @param layers          the layers, most sensitive first: by one-on drop, else by one-off recovery,
- *                        else by accumulated SQNR (lowest first)
+ *                        else by accumulated SQNR (lowest first), else by gradient estimate
+ *                        (largest first)
  * @param correlations    Spearman's rank correlations between the measurements, by name (e.g.
  *                        {@code "oneOn~oneOff"}); a pair with fewer than two finite values is absent
  * @param calibratedTensors tensors in the one calibration table every variant was built from

@@ -62,8 +62,11 @@ final class FisherEstimator implements GradientEstimator {
     @Override
     public GradientEstimate estimate(GradientRequest request) {
         long start = System.nanoTime();
+        // Planned as the static quantizer plans it: an error here is the analysis's own, not the simulation's.
+        QdqLayout layout = StaticQdqQuantizer.layout(Graph.of(request.model()),
+                QuantizationContext.calibratedBy(request.config(), request.calibration()));
         try {
-            Map<String, Double> values = fisher(request);
+            Map<String, Double> values = fisher(request, layout);
             return new GradientEstimate(FisherEstimatorProvider.NAME, request.objective(), request.data().size(),
                     values, Optional.empty(), Duration.ofNanos(System.nanoTime() - start));
         } catch (ModelException e) {
@@ -73,10 +76,7 @@ final class FisherEstimator implements GradientEstimator {
         }
     }
 
-    private static Map<String, Double> fisher(GradientRequest request) {
-        Graph graph = Graph.of(request.model());
-        QdqLayout layout = StaticQdqQuantizer.layout(graph, QuantizationContext.calibratedBy(request.config(),
-                request.calibration()));
+    private static Map<String, Double> fisher(GradientRequest request, QdqLayout layout) {
         Map<String, QdqLayout.WeightSite> sites = new LinkedHashMap<>();
         for (String layer : request.layers()) {
             QdqLayout.WeightSite site = layout.weights().get(layer);
