@@ -23,10 +23,21 @@ import java.util.OptionalDouble;
  * @param sqnrLocal     SQNR in dB of the layer run in INT8 on the float model's inputs; empty when not
  *                      measured
  * @param weightSqnr    SQNR in dB of each output channel of the layer's weight; empty without a weight
+ * @param gradient      the gradient estimate: predicted increase of the objective's loss when the
+ *                      layer's weight is quantized ({@code GradientEstimate}); empty when not asked
+ *                      for, when the estimator could not run the model, or without a quantized weight
  */
 public record LayerSensitivity(String node, String opType, int depth, Optional<VariantScore> oneOn,
         Optional<VariantScore> oneOff, OptionalDouble recovery, OptionalDouble sqnrAccumulated,
-        OptionalDouble sqnrLocal, double[] weightSqnr) {
+        OptionalDouble sqnrLocal, double[] weightSqnr, OptionalDouble gradient) {
+
+    /** A layer without a gradient estimate. */
+    public LayerSensitivity(String node, String opType, int depth, Optional<VariantScore> oneOn,
+            Optional<VariantScore> oneOff, OptionalDouble recovery, OptionalDouble sqnrAccumulated,
+            OptionalDouble sqnrLocal, double[] weightSqnr) {
+        this(node, opType, depth, oneOn, oneOff, recovery, sqnrAccumulated, sqnrLocal, weightSqnr,
+                OptionalDouble.empty());
+    }
 
     public LayerSensitivity {
         Objects.requireNonNull(node, "node");
@@ -37,6 +48,7 @@ public record LayerSensitivity(String node, String opType, int depth, Optional<V
         Objects.requireNonNull(sqnrAccumulated, "sqnrAccumulated");
         Objects.requireNonNull(sqnrLocal, "sqnrLocal");
         weightSqnr = weightSqnr.clone();
+        Objects.requireNonNull(gradient, "gradient");
     }
 
     @Override

@@ -45,6 +45,11 @@ import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.quantize.ApiTensorCalibration;
 import org.quant4j.onnx.quantize.QdqPlan;
+import org.quant4j.sensitivity.gradient.GradientEstimate;
+import org.quant4j.sensitivity.gradient.GradientEstimator;
+import org.quant4j.sensitivity.gradient.GradientEstimators;
+import org.quant4j.sensitivity.gradient.GradientObjective;
+import org.quant4j.sensitivity.gradient.GradientRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +72,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Per-tensor error</b> from one pass over the evaluation data ({@link TensorErrorModel}):
  *       accumulated and local SQNR of every quantized activation, and per-channel weight SQNR
  *       ({@link WeightErrors}).</li>
+ *   <li>Optionally, a <b>gradient estimate</b> per layer from a {@link GradientEstimator} found by
+ *       name (quant-qat's {@code "fisher"}), with the loss matched to the metric
+ *       ({@link #objective}); a model the estimator cannot run gets its reason in the result.</li>
  * </ol>
  */
 public final class SensitivityAnalysis {
@@ -198,6 +206,9 @@ public final class SensitivityAnalysis {
             tensorTime = Duration.ofNanos(System.nanoTime() - t);
         }
 
+        Optional<GradientEstimate> gradient = request.gradientEstimator().map(name -> gradientEstimate(name,
+                request, fp32, calibration, ordered, layers));
+
         List<LayerSensitivity> out = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             NodeDecision d = layers.get(i);
@@ -209,20 +220,56 @@ public final class SensitivityAnalysis {
             out.add(new LayerSensitivity(d.nodeName(), d.opType(), i, on, off, recovery,
                     errors == null ? OptionalDouble.empty() : OptionalDouble.of(errors[0]),
                     errors == null || Double.isNaN(errors[1]) ? OptionalDouble.empty() : OptionalDouble.of(errors[1]),
-                    weights.getOrDefault(d.nodeName(), new double[0])));
+                    weights.getOrDefault(d.nodeName(), new double[0]),
+                    gradient.flatMap(g -> g.of(d.nodeName())).map(OptionalDouble::of).orElse(OptionalDouble.empty())));
         }
         Map<String, Double> correlations = correlations(out);
         out.sort(RANKING);
         return new SensitivityResult(request.model().getFileName().toString(), request.resolvedMetric(),
                 scoring.baseline(), fullScore, request.tolerance(), out, correlations, tableSize, calibrationTime,
-                variantTime, tensorTime, scoring.floatPassTime(), request.seed());
+                variantTime, tensorTime, scoring.floatPassTime(), request.seed(), gradient);
     }
 
-    /** Most sensitive first: one-on drop, then one-off recovery, then accumulated SQNR (lowest first). */
+    /** The gradient estimate on the first {@link SensitivityRequest#gradientSamples()} samples of the order. */
+    private static GradientEstimate gradientEstimate(String name, SensitivityRequest request, Graph fp32,
+            TableCalibration calibration, Dataset ordered, List<NodeDecision> layers) {
+        int[] first = new int[Math.min(request.gradientSamples(), ordered.size())];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+        }
+        GradientEstimate g;
+        try (GradientEstimator estimator = GradientEstimators.get(name)) {
+            g = estimator.estimate(new GradientRequest(fp32.toModel(), request.config(), calibration,
+                    Subset.of(ordered, first), layers.stream().map(NodeDecision::nodeName).toList(),
+                    objective(request.resolvedMetric()), request.seed(), request.threads()));
+        }
+        if (g.unsupported().isPresent()) {
+            LOG.warn("No gradient estimate ({}): {}", name, g.unsupported().get());
+        } else {
+            LOG.info("Gradient estimate ({}, {}) of {} layers on {} samples in {} ms", name, g.objective(),
+                    g.perLayer().size(), g.samples(), g.time().toMillis());
+        }
+        return g;
+    }
+
+    /** The loss whose increase tracks the metric: cross-entropy for top-1, KL for agreement, MSE for noise. */
+    static GradientObjective objective(SensitivityRequest.Metric metric) {
+        return switch (metric) {
+            case TOP1 -> GradientObjective.CROSS_ENTROPY;
+            case NOISE -> GradientObjective.MSE_TO_FLOAT;
+            default -> GradientObjective.KL_TO_FLOAT;
+        };
+    }
+
+    /**
+     * Most sensitive first: one-on drop, then one-off recovery, then accumulated SQNR (lowest first),
+     * then gradient estimate (largest first).
+     */
     static final Comparator<LayerSensitivity> RANKING = Comparator
             .comparingDouble((LayerSensitivity l) -> -orNegInf(l.oneOn().map(s -> s.drop().estimate())))
             .thenComparingDouble(l -> -orNegInf(l.recovery()))
             .thenComparingDouble(l -> l.sqnrAccumulated().orElse(Double.POSITIVE_INFINITY))
+            .thenComparingDouble(l -> -orNegInf(l.gradient()))
             .thenComparingInt(LayerSensitivity::depth);
 
     private static double orNegInf(Optional<Double> v) {
@@ -320,6 +367,8 @@ public final class SensitivityAnalysis {
         RankCorrelation.spearman(on, acc).ifPresent(r -> out.put(SensitivityResult.ONE_ON_SQNR_ACCUMULATED, r));
         RankCorrelation.spearman(on, loc).ifPresent(r -> out.put(SensitivityResult.ONE_ON_SQNR_LOCAL, r));
         RankCorrelation.spearman(recovery, acc).ifPresent(r -> out.put(SensitivityResult.ONE_OFF_SQNR_ACCUMULATED, r));
+        double[] gradient = layers.stream().mapToDouble(l -> l.gradient().orElse(Double.NaN)).toArray();
+        RankCorrelation.spearman(on, gradient).ifPresent(r -> out.put(SensitivityResult.ONE_ON_GRADIENT, r));
         return out;
     }
 

@@ -25,7 +25,7 @@ public final class SensitivityFiles {
     /** The CSV header. */
     public static final String CSV_HEADER = "rank,layer,op,depth,one_on_drop,one_on_lower,one_on_upper,one_on_samples,"
             + "one_on_verdict,one_off_drop,one_off_lower,one_off_upper,one_off_samples,one_off_verdict,recovery,"
-            + "sqnr_accumulated_db,sqnr_local_db,weight_sqnr_min_db";
+            + "sqnr_accumulated_db,sqnr_local_db,weight_sqnr_min_db,gradient_estimate";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -47,6 +47,15 @@ public final class SensitivityFiles {
         doc.put("tensorErrorMillis", r.tensorErrorTime().toMillis());
         doc.put("floatPassMillis", r.floatPassTime().toMillis());
         doc.put("rankCorrelations", r.correlations());
+        r.gradient().ifPresent(g -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("estimator", g.estimator());
+            m.put("objective", g.objective().name().toLowerCase(Locale.ROOT));
+            m.put("samples", g.samples());
+            m.put("millis", g.time().toMillis());
+            m.put("unsupported", g.unsupported().orElse(null));
+            doc.put("gradient", m);
+        });
         List<Map<String, Object>> layers = new ArrayList<>();
         int rank = 1;
         for (LayerSensitivity l : r.layers()) {
@@ -65,6 +74,7 @@ public final class SensitivityFiles {
                 weights.add(number(d));
             }
             m.put("weightSqnrDb", weights);
+            m.put("gradientEstimate", number(l.gradient()));
             layers.add(m);
         }
         doc.put("layers", layers);
@@ -96,6 +106,7 @@ public final class SensitivityFiles {
             cells.add(cell(l.sqnrAccumulated()));
             cells.add(cell(l.sqnrLocal()));
             cells.add(cell(l.weightSqnrMin()));
+            cells.add(cell(l.gradient()));
             sb.append(String.join(",", cells)).append('\n');
         }
         return sb.toString();

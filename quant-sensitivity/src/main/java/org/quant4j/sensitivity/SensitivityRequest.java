@@ -3,6 +3,7 @@ package org.quant4j.sensitivity;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.quant4j.api.InvalidInputException;
@@ -54,6 +55,8 @@ public final class SensitivityRequest {
     private final double confidenceLevel;
     private final long seed;
     private final ProgressListener listener;
+    private final Optional<String> gradientEstimator;
+    private final int gradientSamples;
 
     private SensitivityRequest(Builder b) {
         model = b.model;
@@ -76,6 +79,8 @@ public final class SensitivityRequest {
         confidenceLevel = b.confidenceLevel;
         seed = b.seed;
         listener = b.listener;
+        gradientEstimator = b.gradientEstimator;
+        gradientSamples = b.gradientSamples;
     }
 
     public static Builder builder() {
@@ -192,10 +197,24 @@ public final class SensitivityRequest {
     }
 
     /**
+     * The gradient estimator (a {@code GradientEstimatorProvider} name, e.g. {@code "fisher"} of
+     * quant-qat) whose per-layer prediction is reported beside the measurements; empty for none.
+     */
+    public Optional<String> gradientEstimator() {
+        return gradientEstimator;
+    }
+
+    /** Samples of the seeded evaluation order the gradient estimate averages over. */
+    public int gradientSamples() {
+        return gradientSamples;
+    }
+
+    /**
      * Builder of {@link SensitivityRequest}; defaults: the default static INT8 config, backend
      * {@code onnxruntime}, every layer, metric by the data, one-on, one-off and tensor errors (local
      * included), tolerance 0.01, first stage 500 samples, batch 100, backend-chosen threads, one
-     * variant at a time, 1000 resamples, 95% intervals, seed 0.
+     * variant at a time, 1000 resamples, 95% intervals, seed 0, no gradient estimate (256 samples
+     * when one is asked for).
      */
     public static final class Builder {
         private Path model;
@@ -218,6 +237,8 @@ public final class SensitivityRequest {
         private double confidenceLevel = 0.95;
         private long seed;
         private ProgressListener listener = ProgressListener.NONE;
+        private Optional<String> gradientEstimator = Optional.empty();
+        private int gradientSamples = 256;
 
         private Builder() {
         }
@@ -323,6 +344,17 @@ public final class SensitivityRequest {
             return this;
         }
 
+        /** Also estimates each layer's sensitivity from gradients with the estimator named {@code name}. */
+        public Builder gradientEstimator(String name) {
+            this.gradientEstimator = Optional.of(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        public Builder gradientSamples(int samples) {
+            this.gradientSamples = samples;
+            return this;
+        }
+
         public SensitivityRequest build() {
             if (model == null) {
                 throw new InvalidInputException("No model given to analyse: give the float ONNX model");
@@ -341,8 +373,12 @@ public final class SensitivityRequest {
                 throw new InvalidInputException("The evaluation data has no labels, so top-1 accuracy cannot be"
                         + " measured: give labelled data, or use the agreement with the float model (Metric.AGREEMENT)");
             }
-            if (!oneOn && !oneOff && !tensorErrors) {
-                throw new InvalidInputException("Nothing to measure: enable one-on, one-off or the tensor errors");
+            if (!oneOn && !oneOff && !tensorErrors && gradientEstimator.isEmpty()) {
+                throw new InvalidInputException("Nothing to measure: enable one-on, one-off, the tensor errors or a"
+                        + " gradient estimator");
+            }
+            if (gradientSamples <= 0) {
+                throw new InvalidInputException("Gradient samples must be > 0, got " + gradientSamples);
             }
             if (!(tolerance >= 0 && tolerance < 1)) {
                 throw new InvalidInputException("Tolerance must be in [0, 1), got " + tolerance + "; e.g. 0.01");

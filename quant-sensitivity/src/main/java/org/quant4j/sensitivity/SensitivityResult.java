@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.sensitivity.gradient.GradientEstimate;
 
 /**
  * The layers of a model ranked by their sensitivity to INT8, with what each measurement gave.
@@ -18,7 +20,8 @@ import org.quant4j.api.InvalidInputException;
  * @param fullInt8        the drop of the model with every layer in INT8
  * @param tolerance       the tolerated drop
  * @param layers          the layers, most sensitive first: by one-on drop, else by one-off recovery,
- *                        else by accumulated SQNR (lowest first)
+ *                        else by accumulated SQNR (lowest first), else by gradient estimate
+ *                        (largest first)
  * @param correlations    Spearman's rank correlations between the measurements, by name (e.g.
  *                        {@code "oneOn~oneOff"}); a pair with fewer than two finite values is absent
  * @param calibratedTensors tensors in the one calibration table every variant was built from
@@ -29,10 +32,23 @@ import org.quant4j.api.InvalidInputException;
  *                        (the top-1 baseline), to compare the per-tensor pass with; zero when the
  *                        metric needs no baseline pass (agreement)
  * @param seed            seed of the evaluation order and the bootstrap
+ * @param gradient        the gradient estimate (its per-layer values are also in {@link
+ *                        LayerSensitivity#gradient()}), or why the estimator could not run the model;
+ *                        empty when none was asked for
  */
 public record SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
         double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
-        Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime, long seed) {
+        Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime, long seed,
+        Optional<GradientEstimate> gradient) {
+
+    /** A result without a gradient estimate. */
+    public SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
+            double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
+            Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime,
+            long seed) {
+        this(model, metric, baseline, fullInt8, tolerance, layers, correlations, calibratedTensors, calibrationTime,
+                variantTime, tensorErrorTime, floatPassTime, seed, Optional.empty());
+    }
 
     /** Correlation of the one-on drops with the one-off recoveries. */
     public static final String ONE_ON_ONE_OFF = "oneOn~oneOffRecovery";
@@ -42,6 +58,8 @@ public record SensitivityResult(String model, SensitivityRequest.Metric metric, 
     public static final String ONE_ON_SQNR_LOCAL = "oneOn~-sqnrLocal";
     /** Correlation of the one-off recoveries with the accumulated SQNR (negated). */
     public static final String ONE_OFF_SQNR_ACCUMULATED = "oneOffRecovery~-sqnrAccumulated";
+    /** Correlation of the one-on drops with the gradient estimate. */
+    public static final String ONE_ON_GRADIENT = "oneOn~gradient";
 
     public SensitivityResult {
         Objects.requireNonNull(model, "model");
@@ -53,6 +71,7 @@ public record SensitivityResult(String model, SensitivityRequest.Metric metric, 
         Objects.requireNonNull(variantTime, "variantTime");
         Objects.requireNonNull(tensorErrorTime, "tensorErrorTime");
         Objects.requireNonNull(floatPassTime, "floatPassTime");
+        Objects.requireNonNull(gradient, "gradient");
     }
 
     /** The {@code k} most sensitive layers. */

@@ -36,6 +36,8 @@ import org.quant4j.sensitivity.SensitivityRequest;
 import org.quant4j.sensitivity.SensitivityRequest.Metric;
 import org.quant4j.sensitivity.SensitivityResult;
 import org.quant4j.sensitivity.VariantScore;
+import org.quant4j.sensitivity.gradient.GradientEstimate;
+import org.quant4j.sensitivity.gradient.GradientEstimators;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -120,6 +122,18 @@ public final class SensitivityCommand extends CliCommand {
     @Option(names = "--no-local", description = "Measure the accumulated SQNR only, not the local one.")
     private boolean noLocal;
 
+    @Option(names = "--gradient", paramLabel = "NAME",
+            description = "Also estimate each layer's sensitivity from gradients of the FP32 model with this"
+                    + " estimator (fisher: the Fisher information times each weight channel's rounding noise, on"
+                    + " DJL; models with ops it cannot run get the reason) and report its rank correlation with"
+                    + " the one-on drops.")
+    private String gradient;
+
+    @Option(names = "--gradient-samples", paramLabel = "N", defaultValue = "256",
+            description = "Evaluation samples the gradient estimate averages over, one backward pass each"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int gradientSamples;
+
     @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
             description = "Bootstrap resamples of the intervals (default: ${DEFAULT-VALUE}).")
     private int resamples;
@@ -187,7 +201,12 @@ public final class SensitivityCommand extends CliCommand {
                 .metric(metric).tolerance(tolerance).firstStage(firstStage).parallelVariants(parallel)
                 .oneOn(!noOneOn).oneOff(!noOneOff).tensorErrors(!noSqnr).localErrors(!noLocal)
                 .batchSize(calibration.batchSize()).threads(runtime.threads()).bootstrapResamples(resamples)
-                .seed(calibration.seed());
+                .seed(calibration.seed()).gradientSamples(gradientSamples);
+        if (gradient != null) {
+            // Looked up at once, so that an unknown or unavailable name fails before any calibration.
+            GradientEstimators.registry().get(gradient);
+            request.gradientEstimator(gradient);
+        }
         layers.forEach(request::layer);
         long start = System.nanoTime();
         SensitivityResult result;
@@ -241,17 +260,27 @@ public final class SensitivityCommand extends CliCommand {
                 .row("full INT8 drop", interval(Optional.of(r.fullInt8())))
                 .print(out);
         out.println();
-        TextTable table = TextTable.withHeader("#", "LAYER", "OP", "ONE-ON DROP [95% CI]", "N", "ONE-OFF RECOVERY",
-                "SQNR ACC dB", "SQNR LOCAL dB", "WEIGHT dB (MIN)");
+        boolean gradientColumn = r.gradient().filter(g -> g.unsupported().isEmpty()).isPresent();
+        List<String> header = new ArrayList<>(List.of("#", "LAYER", "OP", "ONE-ON DROP [95% CI]", "N",
+                "ONE-OFF RECOVERY", "SQNR ACC dB", "SQNR LOCAL dB", "WEIGHT dB (MIN)"));
+        if (gradientColumn) {
+            header.add("GRADIENT");
+        }
+        TextTable table = TextTable.withHeader(header.toArray(String[]::new));
         List<LayerSensitivity> shown = top == null ? r.layers() : r.top(top);
         int rank = 1;
         for (LayerSensitivity l : shown) {
-            table.row(Integer.toString(rank++), l.node(), l.opType(), interval(l.oneOn()),
-                    l.oneOn().map(s -> Integer.toString(s.samples())).orElse("-"),
+            List<String> row = new ArrayList<>(List.of(Integer.toString(rank++), l.node(), l.opType(),
+                    interval(l.oneOn()), l.oneOn().map(s -> Integer.toString(s.samples())).orElse("-"),
                     l.recovery().isPresent() ? signed(l.recovery().getAsDouble()) : "-",
                     l.sqnrAccumulated().isPresent() ? number(l.sqnrAccumulated().getAsDouble()) : "-",
                     l.sqnrLocal().isPresent() ? number(l.sqnrLocal().getAsDouble()) : "-",
-                    l.weightSqnrMin().isPresent() ? number(l.weightSqnrMin().getAsDouble()) : "-");
+                    l.weightSqnrMin().isPresent() ? number(l.weightSqnrMin().getAsDouble()) : "-"));
+            if (gradientColumn) {
+                row.add(l.gradient().isPresent() ? String.format(Locale.ROOT, "%.3g", l.gradient().getAsDouble())
+                        : "-");
+            }
+            table.row(row.toArray());
         }
         table.print(out);
         if (shown.size() < r.layers().size()) {
@@ -267,7 +296,9 @@ public final class SensitivityCommand extends CliCommand {
                         : String.format(Locale.ROOT, " (%.1fx the FP32 pass over the same samples, %s)",
                                 Formats.millis(r.tensorErrorTime()) / Math.max(1e-9, Formats.millis(r.floatPassTime())),
                                 Formats.duration(r.floatPassTime()))))
-                .row("total", Formats.duration(nanos))
+                .row("total", Formats.duration(nanos));
+        r.gradient().ifPresent(g -> summary.row("gradient (" + g.estimator() + ")", gradientSummary(g)));
+        summary
                 .row("data", opened.description() + ", " + Formats.count(evaluated) + " evaluation samples");
         if (jsonFile != null) {
             summary.row("JSON", jsonFile.toAbsolutePath().normalize());
@@ -277,6 +308,14 @@ public final class SensitivityCommand extends CliCommand {
         }
         summary.print(out);
         out.flush();
+    }
+
+    private static String gradientSummary(GradientEstimate g) {
+        if (g.unsupported().isPresent()) {
+            return "not estimated: " + g.unsupported().get();
+        }
+        return "predicted " + g.objective().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " increase, "
+                + Formats.count(g.samples()) + " samples, " + Formats.duration(g.time());
     }
 
     private static String interval(Optional<VariantScore> s) {

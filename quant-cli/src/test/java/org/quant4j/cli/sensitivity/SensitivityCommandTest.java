@@ -70,6 +70,35 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void gradientEstimateIsAColumnWithItsRankCorrelation() throws Exception {
+        Path json = dir.resolve("gradient.json");
+        Path csv = dir.resolve("gradient.csv");
+        CliRun run = CliRun.of("sensitivity", "-m", model, "-d", data, "--metric", "noise", "--first-stage", "32",
+                "--resamples", "200", "--threads", "1", "--no-one-off", "--no-sqnr", "--gradient", "fisher",
+                "--gradient-samples", "16", "-o", json, "--csv", csv);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("GRADIENT") && run.out().contains("gradient (fisher)")
+                && run.out().contains("mse to float increase, 16 samples"), run.out());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals("fisher", doc.get("gradient").get("estimator").asText());
+        assertTrue(doc.get("gradient").get("unsupported").isNull(), doc.toString());
+        int estimated = 0;
+        for (JsonNode layer : doc.get("layers")) {
+            if (layer.get("gradientEstimate").isNumber()) {
+                assertTrue(layer.get("gradientEstimate").asDouble() > 0, layer.toString());
+                estimated++;
+            }
+        }
+        assertTrue(estimated >= 2, doc.toString());
+        assertTrue(doc.get("rankCorrelations").has("oneOn~gradient"), doc.toString());
+        assertTrue(Files.readAllLines(csv).get(0).endsWith(",gradient_estimate"));
+
+        CliRun unknown = CliRun.of("sensitivity", "-m", model, "-d", data, "--gradient", "hessian");
+        assertTrue(unknown.exitCode() != 0 && unknown.err().contains("hessian") && unknown.err().contains("fisher"),
+                unknown.toString());
+    }
+
+    @Test
     void unknownLayerAndTopOneWithoutLabelsAreClearErrors() {
         CliRun unknown = CliRun.of("sensitivity", "-m", model, "-d", data, "--layer", "no_such_conv");
         assertTrue(unknown.exitCode() != 0 && unknown.err().contains("no node 'no_such_conv'")

@@ -53,6 +53,18 @@ public final class FakeQuant {
      * kernel target exports the weight ({@link Int16Pairing#limitPairSums}).
      */
     public static NDArray weight(NDArray w, int axis, QuantScheme scheme, Optional<Int16Pairing> pairLimit) {
+        NDArray frozen = w.stopGradient();
+        NDArray scale = weightScale(frozen, axis, scheme, pairLimit);
+        NDArray q = frozen.div(scale).round().clip(scheme.qmin(), scheme.qmax()).mul(scale);
+        return straightThrough(w, q);
+    }
+
+    /**
+     * The scale {@link #weight(NDArray, int, QuantScheme, Optional)} quantizes {@code w} with, without
+     * gradient: one per slice along {@code axis}, shaped to broadcast against {@code w} (a scalar when
+     * {@code axis < 0}).
+     */
+    public static NDArray weightScale(NDArray w, int axis, QuantScheme scheme, Optional<Int16Pairing> pairLimit) {
         if (!scheme.symmetric() || !scheme.precision().isSigned()) {
             throw new IllegalArgumentException("Weights are fake-quantized signed and symmetric, got " + scheme);
         }
@@ -74,9 +86,7 @@ public final class FakeQuant {
             amax = amax.maximum(axis < 0 ? pairs.max() : pairs.reshape(amax.getShape()));
         }
         NDArray scale = amax.div(scheme.qmax());
-        scale = scale.eq(0).toType(scale.getDataType(), false).mul(QuantParams.ZERO_RANGE_SCALE).add(scale);
-        NDArray q = frozen.div(scale).round().clip(scheme.qmin(), scheme.qmax()).mul(scale);
-        return straightThrough(w, q);
+        return scale.eq(0).toType(scale.getDataType(), false).mul(QuantParams.ZERO_RANGE_SCALE).add(scale);
     }
 
     /**

@@ -399,7 +399,7 @@ public final class QatGraph extends AbstractBlock {
     }
 
     /** {@code a} itself when it belongs to {@code scope}, else {@code 0 + a} computed in {@code scope}. */
-    static NDArray local(NDArray a, NDManager scope) {
+    public static NDArray local(NDArray a, NDManager scope) {
         return a.getManager() == scope ? a : scope.create(0f).add(a);
     }
 
