@@ -23,6 +23,7 @@ import org.quant4j.cli.console.TextTable;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CountConverter;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.RuntimeOptions;
 import org.quant4j.onnx.graph.OnnxModel;
@@ -65,6 +66,7 @@ public final class EvaluateCommand extends CliCommand {
     private Path reference;
 
     @Option(names = "--samples", paramLabel = "N",
+            converter = CountConverter.Positive.class,
             description = "Evaluate on N samples chosen with --seed, in proportion to the classes when the data is"
                     + " labelled, uniformly otherwise (default: all).")
     private Integer samples;
@@ -74,6 +76,7 @@ public final class EvaluateCommand extends CliCommand {
     private long seed;
 
     @Option(names = "--top-k", paramLabel = "K",
+            converter = CountConverter.Positive.class,
             description = "Also report top-K accuracy (default: 5, or the number of classes when fewer).")
     private Integer topK;
 
@@ -83,12 +86,14 @@ public final class EvaluateCommand extends CliCommand {
                     + " ${DEFAULT-VALUE}, the last).")
     private int argmaxAxis;
 
-    @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--resamples", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "1000",
             description = "With --reference: bootstrap resamples of the 95% confidence intervals (default:"
                     + " ${DEFAULT-VALUE}).")
     private int resamples;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "32",
             description = "Samples per ONNX Runtime run (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
@@ -175,9 +180,6 @@ public final class EvaluateCommand extends CliCommand {
     private Dataset chooseSamples(Dataset dataset) {
         if (samples == null) {
             return dataset;
-        }
-        if (samples <= 0) {
-            throw new InvalidInputException("--samples must be > 0, got " + samples);
         }
         if (samples >= dataset.size()) {
             return dataset;

@@ -23,6 +23,7 @@ import org.quant4j.cli.console.TextTable;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CountConverter;
 import org.quant4j.cli.options.CalibrationOptions;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
@@ -91,6 +92,7 @@ public final class SensitivityCommand extends CliCommand {
     private Metric metric = Metric.AUTO;
 
     @Option(names = "--eval-samples", paramLabel = "N",
+            converter = CountConverter.Positive.class,
             description = "Evaluate on N samples chosen with --seed (default: all of the evaluation data).")
     private Integer evalSamples;
 
@@ -98,12 +100,14 @@ public final class SensitivityCommand extends CliCommand {
             description = "Drop of the metric that is acceptable, e.g. 0.01 for one point (default: ${DEFAULT-VALUE}).")
     private double tolerance;
 
-    @Option(names = "--first-stage", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--first-stage", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "500",
             description = "Samples a variant is first evaluated on; doubled until its interval is clear of the"
                     + " tolerance (default: ${DEFAULT-VALUE}).")
     private int firstStage;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--parallel", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "1",
             description = "Variants evaluated at once, each in its own session sharing --threads (default:"
                     + " ${DEFAULT-VALUE}).")
     private int parallel;
@@ -120,11 +124,13 @@ public final class SensitivityCommand extends CliCommand {
     @Option(names = "--no-local", description = "Measure the accumulated SQNR only, not the local one.")
     private boolean noLocal;
 
-    @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--resamples", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "1000",
             description = "Bootstrap resamples of the intervals (default: ${DEFAULT-VALUE}).")
     private int resamples;
 
     @Option(names = "--top", paramLabel = "K",
+            converter = CountConverter.Positive.class,
             description = "Print only the K most sensitive layers (default: all).")
     private Integer top;
 
@@ -161,9 +167,6 @@ public final class SensitivityCommand extends CliCommand {
         List<TensorInfo> inputs = model.inputs();
         if (!data.given()) {
             throw usageError("Sensitivity analysis calibrates and evaluates on data: give it with --data");
-        }
-        if (top != null && top <= 0) {
-            throw new InvalidInputException("--top must be > 0, got " + top);
         }
         Path jsonFile = output.output(null);
         if (jsonFile != null) {
@@ -217,9 +220,6 @@ public final class SensitivityCommand extends CliCommand {
     private Dataset evalSamples(Dataset dataset) {
         if (evalSamples == null || evalSamples >= dataset.size()) {
             return dataset;
-        }
-        if (evalSamples <= 0) {
-            throw new InvalidInputException("--eval-samples must be > 0, got " + evalSamples);
         }
         return dataset.numClasses() > 0 ? CalibrationSampler.stratified(dataset, evalSamples, calibration.seed())
                 : CalibrationSampler.uniform(dataset, evalSamples, calibration.seed());
