@@ -152,6 +152,7 @@ public final class EvaluateCommand extends CliCommand {
             doc.put("top1", result.top1());
             doc.put("top" + k, result.predictions().topAccuracy(k));
             doc.put("correctTop1", correct);
+            doc.put("nonFinite", result.predictions().nonFinite());
             doc.put("millis", nanos / 1e6);
             doc.put("provenance", result.provenance().entries());
             printJson(doc);
@@ -164,6 +165,9 @@ public final class EvaluateCommand extends CliCommand {
             if (k > 1) {
                 table.row("top-" + k, Formats.percent(result.predictions().topAccuracy(k)));
             }
+            int nonFinite = result.predictions().nonFinite();
+            table.row("NaN/inf", nonFinite == 0 ? "none" : Formats.count(nonFinite) + " samples whose scores held NaN or"
+                    + " infinity: no prediction, counted as wrong");
             table.row("time", Formats.duration(nanos)
                     + String.format(Locale.ROOT, " (%,.0f samples/s)", n / Math.max(1e-9, nanos / 1e9)));
             table.row("data", opened.description());
