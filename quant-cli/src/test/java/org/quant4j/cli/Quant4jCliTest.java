@@ -220,6 +220,18 @@ class Quant4jCliTest {
     }
 
     @Test
+    void withJsonAUsageErrorFoundWhileRunningIsOneJsonObjectOnStdout() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "--json");
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+        JsonNode error = new ObjectMapper().readTree(run.out());
+        assertEquals("usage", error.get("code").asText(), run::toString);
+        assertTrue(error.get("message").asText().startsWith("Static quantization calibrates on data"), run::toString);
+    }
+
+    @Test
     void withoutJsonAFailurePrintsNothingOnStdout() {
         CliRun run = CliRun.of("quantize", "--model", dir.resolve("missing.onnx"), "--batch-size", "0");
 
