@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success",
             "1:failed; the reason is the line on stderr",
-            "2:bad command line (unknown option or value, missing option)",
+            "2:bad command line (unknown option or value, missing option, a number out of range)",
             "3:internal error; --verbose prints the stack trace",
             "4:the backend asked for cannot run on this machine (e.g. tensorrt without a GPU); nothing was written"
         },

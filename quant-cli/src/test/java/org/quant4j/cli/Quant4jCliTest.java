@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,5 +151,97 @@ class Quant4jCliTest {
     void errorLinesFoldNativeMultiLineMessages() {
         assertEquals("quant4j: ONNX Runtime failed: node Conv_3 bad shape",
                 ErrorReporter.line("ONNX Runtime failed:\n  node Conv_3\r\n bad shape\n"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--batch-size=0", "--threads=-3", "--calibration-samples=0", "--batch-size=x"})
+    void anInvalidNumberIsAUsageError(String option) {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "-d", Samples.images(dir, 4), option);
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        String name = option.substring(0, option.indexOf('='));
+        assertTrue(run.err().startsWith("quant4j: Invalid value for option '" + name + "'"), run::toString);
+        assertFalse(Files.exists(dir.resolve("mlp-int8.onnx")), "nothing ran");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--rounds=0", "--threads=-1", "--test-samples=0"})
+    void anInvalidNumberOfCompareIsAUsageError(String option) {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("compare", "-m", model, "-d", Samples.images(dir, 4), option);
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+    }
+
+    @Test
+    void withJsonAUsageErrorIsOneJsonObjectOnStdout() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "--batch-size", "0", "--json");
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), "stderr keeps its one line:\n" + run);
+        JsonNode error = new ObjectMapper().readTree(run.out());
+        assertEquals(Set.of("code", "exitCode", "message", "hint"), fieldNames(error), run::toString);
+        assertEquals("usage", error.get("code").asText());
+        assertEquals(2, error.get("exitCode").asInt());
+        assertTrue(error.get("message").asText().startsWith("Invalid value for option '--batch-size'"), run::toString);
+        assertEquals("see 'quant4j quantize --help'", error.get("hint").asText());
+    }
+
+    @Test
+    void withJsonAFailureIsOneJsonObjectOnStdout() throws Exception {
+        Path missing = dir.resolve("missing.onnx");
+
+        CliRun run = CliRun.of("quantize", "--model", missing, "--mode", "dynamic", "--json");
+
+        assertEquals(Quant4jCli.FAILED, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        JsonNode error = new ObjectMapper().readTree(run.out());
+        assertEquals(Set.of("code", "exitCode", "message", "hint"), fieldNames(error), run::toString);
+        assertEquals("failed", error.get("code").asText());
+        assertEquals(1, error.get("exitCode").asInt());
+        assertEquals(run.errLines().get(0), "quant4j: " + error.get("message").asText());
+        assertFalse(error.get("hint").asText().isBlank());
+    }
+
+    @Test
+    void withJsonAMisspeltOptionIsOneJsonObjectOnStdout() throws Exception {
+        CliRun run = CliRun.of("inspect", "--json", "--modle", "x.onnx");
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+        JsonNode error = new ObjectMapper().readTree(run.out());
+        assertEquals("usage", error.get("code").asText());
+        assertTrue(error.get("message").asText().contains("did you mean --model?"), run::toString);
+    }
+
+    @Test
+    void withJsonAUsageErrorFoundWhileRunningIsOneJsonObjectOnStdout() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.mlp(5), dir.resolve("mlp.onnx"));
+
+        CliRun run = CliRun.of("quantize", "-m", model, "--json");
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+        JsonNode error = new ObjectMapper().readTree(run.out());
+        assertEquals("usage", error.get("code").asText(), run::toString);
+        assertTrue(error.get("message").asText().startsWith("Static quantization calibrates on data"), run::toString);
+    }
+
+    @Test
+    void withoutJsonAFailurePrintsNothingOnStdout() {
+        CliRun run = CliRun.of("quantize", "--model", dir.resolve("missing.onnx"), "--batch-size", "0");
+
+        assertEquals(Quant4jCli.USAGE, run.exitCode(), run::toString);
+        assertEquals("", run.out());
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -81,8 +81,7 @@ public final class TensorRtEvaluator implements Evaluator {
                     out.floats().get(i * classes, row);
                     int sample = done + i;
                     labels[sample] = batchLabels[i];
-                    ClassScores.rankTopK(row, k, topK, sample * k);
-                    confidence[sample] = ClassScores.softmaxOf(row, topK[sample * k]);
+                    confidence[sample] = ClassScores.predict(row, k, false, topK, sample * k);
                 }
                 done += batch.size();
                 request.listener().onProgress("evaluation", done, n);

@@ -1,5 +1,7 @@
 package org.quant4j.api.evaluate;
 
+import java.util.Arrays;
+
 /**
  * What every evaluator does with one sample's class scores: rank the top k and take the softmax
  * probability of the best, the same way on every backend so their {@link Predictions} compare.
@@ -7,6 +9,32 @@ package org.quant4j.api.evaluate;
 public final class ClassScores {
 
     private ClassScores() {
+    }
+
+    /**
+     * Scores one sample: writes its {@code k} best classes at {@code offset} and returns the
+     * probability of the best, the value itself when {@code probabilities} (a Softmax output), else
+     * its softmax. A row holding NaN or infinity is no prediction: {@code k} times
+     * {@link Predictions#NO_PREDICTION}, and NaN.
+     */
+    public static float predict(float[] row, int k, boolean probabilities, int[] out, int offset) {
+        if (!allFinite(row)) {
+            Arrays.fill(out, offset, offset + k, Predictions.NO_PREDICTION);
+            return Float.NaN;
+        }
+        rankTopK(row, k, out, offset);
+        int best = out[offset];
+        return probabilities ? row[best] : softmaxOf(row, best);
+    }
+
+    /** Whether every value of {@code row} is finite (no NaN, no infinity). */
+    public static boolean allFinite(float[] row) {
+        for (float v : row) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes the indices of the {@code k} largest values, best first (lower index on ties, NaN last), at {@code offset}. */

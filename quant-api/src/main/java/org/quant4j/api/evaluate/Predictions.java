@@ -7,13 +7,22 @@ import java.util.Map;
 /**
  * Top-k predictions of a classifier for N samples, with the true labels and the softmax
  * probability of the top-1 class (for calibration-error statistics).
+ *
+ * <p>A sample whose class scores held NaN or infinity has no prediction: its k ranked classes are
+ * {@link #NO_PREDICTION} and its confidence is NaN ({@link ClassScores#predict}). It counts in
+ * {@link #size()} and as wrong in every accuracy, so a model that overflows on some inputs is not
+ * credited for the samples it could not score; {@link #nonFinite()} says how many there were.
  */
 public final class Predictions {
+
+    /** The class of a sample that has no prediction: its scores were not all finite. */
+    public static final int NO_PREDICTION = -1;
 
     private final int k;
     private final int[] labels;
     private final int[] topK;
     private final float[] confidence;
+    private final int nonFinite;
 
     /**
      * @param k          predictions kept per sample
@@ -29,6 +38,21 @@ public final class Predictions {
             throw new IllegalArgumentException("Inconsistent sizes: " + labels.length + " labels, " + topK.length
                     + " top-k entries for k=" + k + ", " + confidence.length + " confidences");
         }
+        int nonFinite = 0;
+        for (int i = 0; i < labels.length; i++) {
+            boolean predicted = topK[i * k] != NO_PREDICTION;
+            for (int r = 0; r < k; r++) {
+                if ((topK[i * k + r] != NO_PREDICTION) != predicted || topK[i * k + r] < NO_PREDICTION) {
+                    throw new IllegalArgumentException("Sample " + i + " ranks classes "
+                            + Arrays.toString(Arrays.copyOfRange(topK, i * k, i * k + k))
+                            + ": give k class indices >= 0, or k times NO_PREDICTION for a sample without one");
+                }
+            }
+            if (!predicted) {
+                nonFinite++;
+            }
+        }
+        this.nonFinite = nonFinite;
         this.k = k;
         this.labels = labels.clone();
         this.topK = topK.clone();
@@ -39,6 +63,16 @@ public final class Predictions {
         return labels.length;
     }
 
+    /** Samples without a prediction because their scores held NaN or infinity; they count as wrong. */
+    public int nonFinite() {
+        return nonFinite;
+    }
+
+    /** Whether sample {@code i} has a prediction (its scores were all finite). */
+    public boolean hasPrediction(int i) {
+        return topK[i * k] != NO_PREDICTION;
+    }
+
     public int k() {
         return k;
     }
@@ -47,7 +81,7 @@ public final class Predictions {
         return labels[i];
     }
 
-    /** The best class of sample {@code i}. */
+    /** The best class of sample {@code i}, or {@link #NO_PREDICTION}. */
     public int top1(int i) {
         return topK[i * k];
     }
@@ -74,7 +108,10 @@ public final class Predictions {
         return t;
     }
 
-    /** Fraction of samples whose label is among the best {@code n} classes ({@code n <= k}). */
+    /**
+     * Fraction of samples whose label is among the best {@code n} classes ({@code n <= k}); samples
+     * without a prediction count as wrong.
+     */
     public double topAccuracy(int n) {
         if (n <= 0 || n > k) {
             throw new IllegalArgumentException("Top-" + n + " accuracy needs 1 <= n <= k=" + k);
@@ -95,8 +132,8 @@ public final class Predictions {
     }
 
     /**
-     * The metrics every evaluator reports: {@code top1}, {@code topK} when {@code k > 1}, and
-     * {@code samples}, in that order.
+     * The metrics every evaluator reports: {@code top1}, {@code topK} when {@code k > 1},
+     * {@code samples} and {@code nonFinite}, in that order.
      */
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -105,6 +142,7 @@ public final class Predictions {
             metrics.put("top" + k, topAccuracy(k));
         }
         metrics.put("samples", (double) size());
+        metrics.put("nonFinite", (double) nonFinite);
         return metrics;
     }
 

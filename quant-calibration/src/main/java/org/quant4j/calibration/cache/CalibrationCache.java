@@ -61,13 +61,23 @@ public final class CalibrationCache {
      * @throws QuantException when the entry cannot be written or read back
      */
     public CachedDataset getOrBuild(Dataset source) {
+        return lookup(source).dataset();
+    }
+
+    /**
+     * What {@link #getOrBuild} does, saying whether the entry was there and usable (a hit) or was
+     * built now.
+     *
+     * @throws QuantException when the entry cannot be written or read back
+     */
+    public Lookup lookup(Dataset source) {
         String key = source.fingerprint();
         Path file = entryFile(key);
         if (Files.exists(file)) {
             try {
                 CachedDataset cached = CacheFile.open(file, key);
                 LOG.debug("Calibration cache hit: {} for {}", file, source);
-                return cached;
+                return new Lookup(cached, true);
             } catch (CacheFile.UnusableException e) {
                 LOG.warn("Calibration cache entry {} is unusable ({}); deleting it and rebuilding it from {}",
                         file, e.getMessage(), source);
@@ -79,11 +89,20 @@ public final class CalibrationCache {
         }
         build(source, key, file);
         try {
-            return CacheFile.open(file, key);
+            return new Lookup(CacheFile.open(file, key), false);
         } catch (CacheFile.UnusableException | IOException e) {
             throw new QuantException("Calibration cache entry " + file + ", written just now, cannot be read back ("
                     + e.getMessage() + "); check the disk and the directory's free space", e);
         }
+    }
+
+    /**
+     * The cached samples of a dataset and whether they were read from an existing entry.
+     *
+     * @param dataset the cached samples
+     * @param hit     true when the entry existed and was usable, false when it was built now
+     */
+    public record Lookup(CachedDataset dataset, boolean hit) {
     }
 
     private void build(Dataset source, String key, Path file) {

@@ -38,6 +38,7 @@ import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
 import org.quant4j.cli.options.ActivationSchemeConverter;
+import org.quant4j.cli.options.CacheOptions;
 import org.quant4j.cli.options.CalibrationOptions;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
@@ -91,6 +92,9 @@ public final class CalibrateCommand extends CliCommand {
 
     @Mixin
     private OutputOptions output;
+
+    @Mixin
+    private CacheOptions calibrationCache;
 
     @Option(names = "--trt-cache", paramLabel = "FILE",
             description = "Also write the ranges as a TensorRT calibration cache (int8 symmetric scales).")
@@ -149,7 +153,7 @@ public final class CalibrateCommand extends CliCommand {
                 trtCache != null ? QuantScheme.INT8_SYMMETRIC : QuantScheme.UINT8_ASYMMETRIC);
         QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder().activationScheme(scheme)).build();
         OpenedData opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
-        Dataset samples = calibration.select(opened.dataset());
+        Dataset samples = calibrationCache.apply(calibration.select(opened.dataset()));
 
         // Created on a tensor's first batch; the observer is called for several tensors at once.
         Map<String, TensorStatisticsCollector> collectors = new ConcurrentHashMap<>();
@@ -190,8 +194,11 @@ public final class CalibrateCommand extends CliCommand {
             cache.write(trtCache);
         }
         if (json()) {
-            printJson(document(modelPath, tablePath, opened, table, cache, result));
+            Map<String, Object> doc = document(modelPath, tablePath, opened, table, cache, result);
+            doc.put("calibrationCache", calibrationCache.json());
+            printJson(doc);
         } else {
+            calibrationCache.reportHit(err());
             printSummary(modelPath, tablePath, opened, table, cache, result, scheme);
         }
         return Quant4jCli.OK;

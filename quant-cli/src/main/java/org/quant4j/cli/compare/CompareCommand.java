@@ -19,6 +19,7 @@ import org.quant4j.cli.console.ProgressBar;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CacheOptions;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.report.compare.ComparisonReport;
@@ -65,6 +66,9 @@ public final class CompareCommand extends CliCommand {
 
     @Mixin
     private ComparisonOptions comparison;
+
+    @Mixin
+    private CacheOptions cache;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the sample choices, calibrators and bootstrap (default: ${DEFAULT-VALUE}).")
@@ -123,8 +127,8 @@ public final class CompareCommand extends CliCommand {
             notes.add("Calibration: " + calibration.description() + "; evaluation: " + test.description() + ".");
         }
         Dataset testSet = StratifiedSubset.of(test.dataset(), comparison.testSamples(), seed, "--test-samples");
-        Dataset calibrationSet = StratifiedSubset.of(calibration.dataset(), comparison.calibrationSamples(), seed,
-                "--calibration-samples");
+        Dataset calibrationSet = cache.apply(StratifiedSubset.of(calibration.dataset(),
+                comparison.calibrationSamples(), seed, "--calibration-samples"));
         if (qatTrain && calibration.description().equals(test.description())) {
             throw new InvalidInputException("--qat-train trains on the train split, but " + data.path() + " has none:"
                     + " give an IDX or CIFAR-10 directory with train and test files");
@@ -142,8 +146,10 @@ public final class CompareCommand extends CliCommand {
             doc.put("report", files.html().toString());
             doc.put("markdown", files.markdown().toString());
             doc.put("results", ResultsJson.toTree(report));
+            doc.put("calibrationCache", cache.json());
             printJson(doc);
         } else {
+            cache.reportHit(err());
             PrintWriter out = out();
             out.println("Compared " + report.methods().size() + " methods on " + model.path() + " ("
                     + testSet.size() + " test samples, " + calibrationSet.size() + " calibration samples)");

@@ -25,7 +25,7 @@ public final class ComparisonTable {
         }
         String level = ReportNumbers.level(report.statistics().confidenceLevel());
         TextTable table = TextTable.withHeader("method", "top-1 %", "change pp (" + level + " CI)", "size", "latency b1 ms",
-                "throughput b32 /s", "speedup");
+                "throughput b32 /s", "speedup", "NaN/inf");
         for (MethodResult m : report.methods()) {
             String change = m.accuracy().versusReference()
                     .map(p -> ReportNumbers.signedPoints(p.difference().estimate()) + " ("
@@ -38,9 +38,14 @@ public final class ComparisonTable {
                     m.modelFileBytes().isPresent() ? ReportNumbers.bytes(m.modelFileBytes().getAsLong()) : DASH,
                     m.latencyBatch1Millis().map(t -> ReportNumbers.millis(t.median())).orElse(DASH),
                     m.throughputBatch32PerSecond().map(t -> ReportNumbers.rate(t.median())).orElse(DASH),
-                    ratio(report.throughputSpeedup(m)));
+                    ratio(report.throughputSpeedup(m)),
+                    Integer.toString(m.accuracy().classification().nonFinite()));
         }
         table.print(out);
+        if (report.methods().stream().anyMatch(m -> m.accuracy().classification().nonFinite() > 0)) {
+            out.println("NaN/inf: test samples whose class scores held NaN or infinity; they have no prediction and"
+                    + " count as wrong in top-1.");
+        }
         printAdvice(report, out);
     }
 

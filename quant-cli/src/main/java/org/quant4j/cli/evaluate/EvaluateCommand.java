@@ -23,6 +23,7 @@ import org.quant4j.cli.console.TextTable;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CountConverter;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.RuntimeOptions;
 import org.quant4j.onnx.graph.OnnxModel;
@@ -65,6 +66,7 @@ public final class EvaluateCommand extends CliCommand {
     private Path reference;
 
     @Option(names = "--samples", paramLabel = "N",
+            converter = CountConverter.Positive.class,
             description = "Evaluate on N samples chosen with --seed, in proportion to the classes when the data is"
                     + " labelled, uniformly otherwise (default: all).")
     private Integer samples;
@@ -74,6 +76,7 @@ public final class EvaluateCommand extends CliCommand {
     private long seed;
 
     @Option(names = "--top-k", paramLabel = "K",
+            converter = CountConverter.Positive.class,
             description = "Also report top-K accuracy (default: 5, or the number of classes when fewer).")
     private Integer topK;
 
@@ -83,12 +86,14 @@ public final class EvaluateCommand extends CliCommand {
                     + " ${DEFAULT-VALUE}, the last).")
     private int argmaxAxis;
 
-    @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--resamples", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "1000",
             description = "With --reference: bootstrap resamples of the 95% confidence intervals (default:"
                     + " ${DEFAULT-VALUE}).")
     private int resamples;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "32",
             description = "Samples per ONNX Runtime run (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
@@ -147,6 +152,7 @@ public final class EvaluateCommand extends CliCommand {
             doc.put("top1", result.top1());
             doc.put("top" + k, result.predictions().topAccuracy(k));
             doc.put("correctTop1", correct);
+            doc.put("nonFinite", result.predictions().nonFinite());
             doc.put("millis", nanos / 1e6);
             doc.put("provenance", result.provenance().entries());
             printJson(doc);
@@ -159,6 +165,9 @@ public final class EvaluateCommand extends CliCommand {
             if (k > 1) {
                 table.row("top-" + k, Formats.percent(result.predictions().topAccuracy(k)));
             }
+            int nonFinite = result.predictions().nonFinite();
+            table.row("NaN/inf", nonFinite == 0 ? "none" : Formats.count(nonFinite) + " samples whose scores held NaN or"
+                    + " infinity: no prediction, counted as wrong");
             table.row("time", Formats.duration(nanos)
                     + String.format(Locale.ROOT, " (%,.0f samples/s)", n / Math.max(1e-9, nanos / 1e9)));
             table.row("data", opened.description());
@@ -175,9 +184,6 @@ public final class EvaluateCommand extends CliCommand {
     private Dataset chooseSamples(Dataset dataset) {
         if (samples == null) {
             return dataset;
-        }
-        if (samples <= 0) {
-            throw new InvalidInputException("--samples must be > 0, got " + samples);
         }
         if (samples >= dataset.size()) {
             return dataset;

@@ -3,7 +3,6 @@ package org.quant4j.cli.options;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.quant4j.api.CalibrationMethod;
-import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
@@ -28,7 +27,8 @@ public final class CalibrationOptions {
             description = "An option of the calibration method, e.g. percentile=99.9 or bins=4096; repeatable.")
     private Map<String, String> methodOptions = new LinkedHashMap<>();
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "" + DEFAULT_SAMPLES,
+    @Option(names = "--calibration-samples", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "" + DEFAULT_SAMPLES,
             description = "Samples to calibrate on (default: ${DEFAULT-VALUE}; all of them when the data has fewer),"
                     + " chosen with --seed, in proportion to the classes when the data is labelled.")
     private int samples;
@@ -37,7 +37,8 @@ public final class CalibrationOptions {
             description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "32",
             description = "Samples per ONNX Runtime run (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
@@ -75,12 +76,6 @@ public final class CalibrationOptions {
      * {@code --calibration-samples}, else a seeded selection, stratified by class when labelled.
      */
     public Dataset select(Dataset data) {
-        if (samples <= 0) {
-            throw new InvalidInputException("--calibration-samples must be > 0, got " + samples);
-        }
-        if (batchSize <= 0) {
-            throw new InvalidInputException("--batch-size must be > 0, got " + batchSize);
-        }
         if (samples >= data.size()) {
             return data;
         }

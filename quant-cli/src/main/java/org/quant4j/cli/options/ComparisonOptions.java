@@ -1,26 +1,29 @@
 package org.quant4j.cli.options;
 
-import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.KernelTarget;
 import picocli.CommandLine.Option;
 
 /** The sample counts, kernel target, timing rounds and threads of a method comparison ({@code compare}, {@code demo}). */
 public final class ComparisonOptions {
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--calibration-samples", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "500",
             description = "Calibrate on N samples chosen in proportion to the classes, seeded (default:"
                     + " ${DEFAULT-VALUE}).")
     private int calibrationSamples;
 
     @Option(names = "--test-samples", paramLabel = "N",
+            converter = CountConverter.Positive.class,
             description = "Evaluate on N samples chosen in proportion to the classes, seeded (default: all).")
     private Integer testSamples;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--rounds", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "5",
             description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--threads", paramLabel = "N",
+            converter = CountConverter.NonNegative.class, defaultValue = "2",
             description = "ONNX Runtime threads per operator (default: ${DEFAULT-VALUE}).")
     private int threads;
 
@@ -49,11 +52,8 @@ public final class ComparisonOptions {
         return rounds;
     }
 
-    /** The thread count, validated: 0 lets ONNX Runtime choose. */
+    /** The thread count: 0 lets ONNX Runtime choose. */
     public int threads() {
-        if (threads < 0) {
-            throw new InvalidInputException("--threads must be >= 0 (0 lets ONNX Runtime choose), got " + threads);
-        }
         return threads;
     }
 }

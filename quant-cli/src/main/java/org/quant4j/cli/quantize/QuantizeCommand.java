@@ -30,6 +30,7 @@ import org.quant4j.cli.console.TextTable;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CacheOptions;
 import org.quant4j.cli.options.ActivationSchemeConverter;
 import org.quant4j.cli.options.CalibrationOptions;
 import org.quant4j.cli.options.ModelOption;
@@ -95,6 +96,9 @@ public final class QuantizeCommand extends CliCommand {
     @Mixin
     private RuntimeOptions runtime;
 
+    @Mixin
+    private CacheOptions cache;
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
             description = "Quantizer backend, see 'quant4j backends' (default: ${DEFAULT-VALUE}, or the one the system"
                     + " property " + ProviderRegistry.DEFAULT_BACKEND_PROPERTY + " names). 'qat' fine-tunes"
@@ -134,7 +138,7 @@ public final class QuantizeCommand extends CliCommand {
             opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
             // A quantizer that trains takes the whole labelled set and picks its own calibration part.
             calibrationData = need == DataNeed.LABELLED_TRAINING_DATA ? opened.dataset()
-                    : calibration.select(opened.dataset());
+                    : cache.apply(calibration.select(opened.dataset()));
         }
         QuantizationResult result;
         try (Quantizer quantizer = Quantizers.get(backend); ProgressBar bar = progressBar()) {
@@ -150,8 +154,13 @@ public final class QuantizeCommand extends CliCommand {
                     .build());
         }
         if (json()) {
-            printJson(document(modelPath, config, opened, calibrationData, result));
+            Map<String, Object> doc = document(modelPath, config, opened, calibrationData, result);
+            if (calibrationData != null) {
+                doc.put("calibrationCache", cache.json());
+            }
+            printJson(doc);
         } else {
+            cache.reportHit(err());
             printSummary(modelPath, config, need, opened, calibrationData, result);
         }
         return Quant4jCli.OK;

@@ -23,6 +23,7 @@ import org.quant4j.cli.console.TextTable;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.options.CountConverter;
 import org.quant4j.cli.options.CalibrationOptions;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.NameConverter;
@@ -93,6 +94,7 @@ public final class SensitivityCommand extends CliCommand {
     private Metric metric = Metric.AUTO;
 
     @Option(names = "--eval-samples", paramLabel = "N",
+            converter = CountConverter.Positive.class,
             description = "Evaluate on N samples chosen with --seed (default: all of the evaluation data).")
     private Integer evalSamples;
 
@@ -100,12 +102,14 @@ public final class SensitivityCommand extends CliCommand {
             description = "Drop of the metric that is acceptable, e.g. 0.01 for one point (default: ${DEFAULT-VALUE}).")
     private double tolerance;
 
-    @Option(names = "--first-stage", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--first-stage", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "500",
             description = "Samples a variant is first evaluated on; doubled until its interval is clear of the"
                     + " tolerance (default: ${DEFAULT-VALUE}).")
     private int firstStage;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--parallel", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "1",
             description = "Variants evaluated at once, each in its own session sharing --threads (default:"
                     + " ${DEFAULT-VALUE}).")
     private int parallel;
@@ -129,16 +133,19 @@ public final class SensitivityCommand extends CliCommand {
                     + " the one-on drops.")
     private String gradient;
 
-    @Option(names = "--gradient-samples", paramLabel = "N", defaultValue = "256",
+    @Option(names = "--gradient-samples", paramLabel = "N", converter = CountConverter.Positive.class,
+            defaultValue = "256",
             description = "Evaluation samples the gradient estimate averages over, one backward pass each"
                     + " (default: ${DEFAULT-VALUE}).")
     private int gradientSamples;
 
-    @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--resamples", paramLabel = "N",
+            converter = CountConverter.Positive.class, defaultValue = "1000",
             description = "Bootstrap resamples of the intervals (default: ${DEFAULT-VALUE}).")
     private int resamples;
 
     @Option(names = "--top", paramLabel = "K",
+            converter = CountConverter.Positive.class,
             description = "Print only the K most sensitive layers (default: all).")
     private Integer top;
 
@@ -175,9 +182,6 @@ public final class SensitivityCommand extends CliCommand {
         List<TensorInfo> inputs = model.inputs();
         if (!data.given()) {
             throw usageError("Sensitivity analysis calibrates and evaluates on data: give it with --data");
-        }
-        if (top != null && top <= 0) {
-            throw new InvalidInputException("--top must be > 0, got " + top);
         }
         Path jsonFile = output.output(null);
         if (jsonFile != null) {
@@ -236,9 +240,6 @@ public final class SensitivityCommand extends CliCommand {
     private Dataset evalSamples(Dataset dataset) {
         if (evalSamples == null || evalSamples >= dataset.size()) {
             return dataset;
-        }
-        if (evalSamples <= 0) {
-            throw new InvalidInputException("--eval-samples must be > 0, got " + evalSamples);
         }
         return dataset.numClasses() > 0 ? CalibrationSampler.stratified(dataset, evalSamples, calibration.seed())
                 : CalibrationSampler.uniform(dataset, evalSamples, calibration.seed());

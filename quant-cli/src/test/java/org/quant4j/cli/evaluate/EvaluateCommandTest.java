@@ -54,6 +54,32 @@ class EvaluateCommandTest {
         labels = TestFiles.npyLabels(dir.resolve("labels.npy"), LABELS);
     }
 
+    /**
+     * Sample 0 (label 0) gets a NaN and sample 1 (label 1) +infinity at their own class: ranked as
+     * scores, both would be right (an all-NaN row ranks class 0 first, +inf is the largest). Neither
+     * is a prediction: top-1 drops from 6 of 8 to 4 of 8 and both are reported.
+     */
+    @Test
+    void samplesWithNonFiniteScoresAreCountedAndNeverPredictions() throws Exception {
+        float[] scores = SCORES.clone();
+        scores[1] = Float.NaN;
+        scores[4 + 1] = Float.POSITIVE_INFINITY;
+        Path bad = TestFiles.npyFloats(dir.resolve("bad.npy"), new int[] {8, 4}, scores);
+
+        CliRun text = CliRun.of("evaluate", "-m", model, "-d", bad, "--labels", labels, "--top-k", 2);
+        CliRun json = CliRun.of("evaluate", "-m", model, "-d", bad, "--labels", labels, "--top-k", 2, "--json");
+
+        assertEquals(0, text.exitCode(), text::toString);
+        assertTrue(text.outLines().stream().anyMatch(l -> l.matches("\\s+top-1\\s+50\\.00%\\s+\\(4 of 8\\)")),
+                text::toString);
+        assertTrue(text.outLines().stream().anyMatch(l -> l.matches("\\s+NaN/inf\\s+2 samples whose scores held NaN"
+                + " or infinity: no prediction, counted as wrong")), text::toString);
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertEquals(2, doc.get("nonFinite").asInt(), json::toString);
+        assertEquals(0.5, doc.get("top1").asDouble());
+        assertEquals(4, doc.get("correctTop1").asInt());
+    }
+
     @Test
     void printsTopOneAndTopKAccuracy() {
         CliRun run = CliRun.of("evaluate", "-m", model, "-d", data, "--labels", labels, "--top-k", 2);
@@ -77,6 +103,7 @@ class EvaluateCommandTest {
         assertEquals(6, doc.get("correctTop1").asInt());
         assertEquals(8, doc.get("samples").asInt());
         assertEquals(4, doc.get("classes").asInt());
+        assertEquals(0, doc.get("nonFinite").asInt());
     }
 
     @Test

@@ -26,12 +26,16 @@ import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates a classifier on ONNX Runtime: streams the request's data batch by batch, takes the
  * model's first output as class scores {@code [N, classes]}, and records the top-k classes and
  * the softmax probability of the best one per sample. When that output is produced by a Softmax
- * node, its values are taken as probabilities as they are. Ties rank the lower class first. A model
+ * node, its values are taken as probabilities as they are. Ties rank the lower class first. A sample
+ * whose scores hold NaN or infinity gets no prediction and counts as wrong
+ * ({@link Predictions#nonFinite()}); a warning says how many there were. A model
  * with several inputs, or inputs that are not float32, is fed from data that names its inputs
  * ({@link Dataset#inputs()}).
  *
@@ -42,6 +46,8 @@ public final class OrtEvaluator implements Evaluator {
 
     /** The provider name. */
     public static final String NAME = "onnxruntime";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrtEvaluator.class);
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -105,9 +111,7 @@ public final class OrtEvaluator implements Evaluator {
                     }
                     int sample = done + i;
                     labels[sample] = batchLabels[i];
-                    rankTopK(row, k, topK, sample * k);
-                    int best = topK[sample * k];
-                    confidence[sample] = probabilities ? row[best] : softmaxOf(row, best);
+                    confidence[sample] = ClassScores.predict(row, k, probabilities, topK, sample * k);
                 }
                 done += batch.size();
                 request.listener().onProgress(ProgressStages.EVALUATION, done, n);
@@ -118,6 +122,10 @@ public final class OrtEvaluator implements Evaluator {
             }
         }
         Predictions predictions = new Predictions(k, labels, topK, confidence);
+        if (predictions.nonFinite() > 0) {
+            LOG.warn("{} of {} samples gave class scores holding NaN or infinity on {}: they have no prediction and"
+                    + " count as wrong", predictions.nonFinite(), n, request.model());
+        }
         Map<String, Double> metrics = predictions.metrics();
         Provenance provenance = Provenance.builder()
                 .put("evaluator", NAME)

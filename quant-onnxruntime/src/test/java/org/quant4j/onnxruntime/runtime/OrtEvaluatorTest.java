@@ -82,6 +82,42 @@ class OrtEvaluatorTest {
         assertEquals(rows().fingerprint(), result.provenance().get("data"));
     }
 
+    /**
+     * An Identity model passes NaN and infinity through one class at a time. Sample 0 (label 9) has
+     * a NaN at class 3 and sample 2 (label 4) +inf at class 4: both would rank their label first if
+     * the non-finite values were taken as scores (NaN last, +inf best); neither is a prediction.
+     */
+    @Test
+    void samplesWithNonFiniteScoresHaveNoPredictionAndCountAsWrong() {
+        float[][] r = new float[4][10];
+        for (int c = 0; c < 10; c++) {
+            r[0][c] = c;
+            r[1][c] = 9 - c;
+        }
+        r[0][3] = Float.NaN;
+        r[2][4] = Float.POSITIVE_INFINITY;
+        r[3][2] = 1;
+        ArrayDataset data = new ArrayDataset(r, new int[] {9, 0, 4, 2}, new int[] {10}, 10);
+        GraphBuilder b = GraphBuilder.create("identity");
+        b.output(b.identity(b.input("x", -1, 10)), "scores");
+        Path model = dir.resolve("identity.onnx");
+        b.buildModel().write(model);
+
+        EvaluationResult result;
+        try (Evaluator evaluator = new OrtEvaluator()) {
+            result = evaluator.evaluate(EvaluationRequest.builder().model(model).data(data).batchSize(3).topK(5)
+                    .threads(1).build());
+        }
+        Predictions p = result.predictions();
+        assertEquals(2, p.nonFinite());
+        assertArrayEquals(new int[] {Predictions.NO_PREDICTION, 0, Predictions.NO_PREDICTION, 2}, p.top1());
+        assertTrue(Float.isNaN(p.confidence(0)) && Float.isNaN(p.confidence(2)));
+        // Samples 1 and 3 are right; the two without a prediction count as wrong: 2 of 4.
+        assertEquals(0.5, result.top1());
+        assertEquals(2.0, result.metrics().get("nonFinite"));
+        assertEquals(4.0, result.metrics().get("samples"));
+    }
+
     @Test
     void softmaxOutputsAreTakenAsProbabilities() {
         EvaluationResult result;

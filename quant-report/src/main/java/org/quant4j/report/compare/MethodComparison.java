@@ -315,6 +315,11 @@ public final class MethodComparison {
                 measured.accuracy(m == referenceMethod
                         ? AccuracyStatistics.ofReference(reference, b.classNames, b.statistics)
                         : AccuracyStatistics.of(predictions.get(m), reference, b.classNames, b.statistics));
+                Predictions p = predictions.get(m);
+                if (p.nonFinite() > 0) {
+                    measured.note(p.nonFinite() + " of " + p.size() + " test samples gave class scores holding NaN or"
+                            + " infinity: no prediction, counted as wrong");
+                }
             }
             MethodResult row = row(m, e.getValue(), measured, timings.get(m), Optional.ofNullable(memory.get(m)),
                     resolvedTargets);

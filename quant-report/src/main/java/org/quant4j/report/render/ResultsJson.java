@@ -166,6 +166,7 @@ public final class ResultsJson {
         ClassificationStatistics classification = accuracy.classification();
         putInterval(node.putObject("top1"), accuracy.top1());
         node.put("top1Correct", classification.top1Correct());
+        node.put("nonFinite", classification.nonFinite());
         putOptional(node, "top5", classification.top5());
         if (classification.top5Correct() < 0) {
             node.putNull("top5Correct");
@@ -470,7 +471,7 @@ public final class ResultsJson {
         }
         JsonNode top5 = node.path("top5Correct");
         ClassificationStatistics classification = ClassificationStatistics.fromCounts(classes, confusion,
-                top5.isNull() || top5.isMissingNode() ? -1 : top5.asInt());
+                top5.isNull() || top5.isMissingNode() ? -1 : top5.asInt(), node.path("nonFinite").asInt(0));
         List<ReliabilityBin> bins = new ArrayList<>();
         for (JsonNode bin : r.array(node, "reliabilityBins", at)) {
             String binAt = at + ".reliabilityBins";

@@ -51,6 +51,10 @@ public final class CalibrationError {
         int[] correct = new int[binCount];
         double[] confidenceSum = new double[binCount];
         for (int i = 0; i < predictions.size(); i++) {
+            if (!predictions.hasPrediction(i)) {
+                // Scores with NaN or infinity give no confidence to bin; the accuracies count the sample as wrong.
+                continue;
+            }
             double confidence = predictions.confidence(i);
             if (!(confidence >= -ROUNDING_SLACK && confidence <= 1 + ROUNDING_SLACK)) {
                 throw new InvalidInputException("Sample " + i + " has top-1 confidence " + confidence

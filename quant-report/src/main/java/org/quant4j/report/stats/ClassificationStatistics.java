@@ -10,7 +10,9 @@ import org.quant4j.api.evaluate.Predictions;
 /**
  * Classification statistics of one model: top-1 and top-5 accuracy, the confusion matrix and
  * per-class support, precision, recall (= per-class accuracy) and F1. Computed in one pass over the
- * predictions; the state is the C x C confusion matrix and one counter.
+ * predictions; the state is the C x C confusion matrix and two counters. A sample without a
+ * prediction (its scores held NaN or infinity, {@link Predictions#nonFinite()}) is in no cell of the
+ * matrix but counts in {@link #sampleCount()} and as wrong in the accuracies.
  */
 public final class ClassificationStatistics {
 
@@ -18,8 +20,9 @@ public final class ClassificationStatistics {
     private final int[][] confusion;
     private final int sampleCount;
     private final int top5Correct;
+    private final int nonFinite;
 
-    private ClassificationStatistics(List<String> classNames, int[][] confusion, int top5Correct) {
+    private ClassificationStatistics(List<String> classNames, int[][] confusion, int top5Correct, int nonFinite) {
         this.classNames = List.copyOf(classNames);
         this.confusion = confusion;
         int n = 0;
@@ -28,7 +31,8 @@ public final class ClassificationStatistics {
                 n += v;
             }
         }
-        this.sampleCount = n;
+        this.nonFinite = nonFinite;
+        this.sampleCount = n + nonFinite;
         this.top5Correct = top5Correct;
     }
 
@@ -36,7 +40,7 @@ public final class ClassificationStatistics {
     public static ClassificationStatistics of(Predictions predictions) {
         int max = -1;
         for (int i = 0; i < predictions.size(); i++) {
-            max = Math.max(max, Math.max(predictions.label(i), predictions.top1(i)));
+            max = Math.max(max, Math.max(predictions.label(i), predictions.top1(i)));  // NO_PREDICTION is -1
         }
         return of(predictions, defaultClassNames(max + 1));
     }
@@ -55,6 +59,9 @@ public final class ClassificationStatistics {
             int label = predictions.label(i);
             int predicted = predictions.top1(i);
             requireClass(label, classes, "label", i);
+            if (!predictions.hasPrediction(i)) {
+                continue;
+            }
             requireClass(predicted, classes, "top-1 prediction", i);
             confusion[label][predicted]++;
             if (hasTop5) {
@@ -66,7 +73,7 @@ public final class ClassificationStatistics {
                 }
             }
         }
-        return new ClassificationStatistics(classNames, confusion, hasTop5 ? top5 : -1);
+        return new ClassificationStatistics(classNames, confusion, hasTop5 ? top5 : -1, predictions.nonFinite());
     }
 
     /**
@@ -76,6 +83,19 @@ public final class ClassificationStatistics {
      * @param top5Correct samples with the label among the best five, or -1 when not measured
      */
     public static ClassificationStatistics fromCounts(List<String> classNames, int[][] confusion, int top5Correct) {
+        return fromCounts(classNames, confusion, top5Correct, 0);
+    }
+
+    /**
+     * Statistics from stored counts, with {@code nonFinite} samples that had no prediction.
+     *
+     * @see #fromCounts(List, int[][], int)
+     */
+    public static ClassificationStatistics fromCounts(List<String> classNames, int[][] confusion, int top5Correct,
+                                                      int nonFinite) {
+        if (nonFinite < 0) {
+            throw new InvalidInputException("Count of samples without a prediction is negative: " + nonFinite);
+        }
         int classes = classNames.size();
         if (confusion.length != classes) {
             throw new InvalidInputException("Confusion matrix has " + confusion.length + " rows but there are "
@@ -94,7 +114,7 @@ public final class ClassificationStatistics {
             }
             copy[r] = confusion[r].clone();
         }
-        ClassificationStatistics s = new ClassificationStatistics(classNames, copy, top5Correct);
+        ClassificationStatistics s = new ClassificationStatistics(classNames, copy, top5Correct, nonFinite);
         if (top5Correct < -1 || top5Correct > s.sampleCount) {
             throw new InvalidInputException("Top-5 correct count " + top5Correct + " is outside [0, "
                     + s.sampleCount + "] (use -1 when top-5 was not measured)");
@@ -117,6 +137,11 @@ public final class ClassificationStatistics {
                     + ", outside the " + classes + " classes [0, " + (classes - 1)
                     + "]: give one class name per class the model can output");
         }
+    }
+
+    /** Samples without a prediction because their scores held NaN or infinity; counted as wrong. */
+    public int nonFinite() {
+        return nonFinite;
     }
 
     public int sampleCount() {
@@ -192,7 +217,7 @@ public final class ClassificationStatistics {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClassificationStatistics s && top5Correct == s.top5Correct
+        return o instanceof ClassificationStatistics s && top5Correct == s.top5Correct && nonFinite == s.nonFinite
                 && classNames.equals(s.classNames) && Arrays.deepEquals(confusion, s.confusion);
     }
 

@@ -29,7 +29,10 @@ public record PairedComparison(double agreement, ConfidenceInterval difference, 
                 McNemarTest.compare(reference, candidate));
     }
 
-    /** Fraction of samples on which both prediction sets have the same top-1 class. */
+    /**
+     * Fraction of samples on which both prediction sets have the same top-1 class; a sample without
+     * a prediction never agrees.
+     */
     public static double top1Agreement(Predictions reference, Predictions candidate) {
         SamePairs.require(reference, candidate);
         if (reference.size() == 0) {
@@ -37,7 +40,7 @@ public record PairedComparison(double agreement, ConfidenceInterval difference, 
         }
         int same = 0;
         for (int i = 0; i < reference.size(); i++) {
-            if (reference.top1(i) == candidate.top1(i)) {
+            if (reference.hasPrediction(i) && reference.top1(i) == candidate.top1(i)) {
                 same++;
             }
         }

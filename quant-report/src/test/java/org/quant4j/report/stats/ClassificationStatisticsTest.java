@@ -92,4 +92,32 @@ class ClassificationStatisticsTest {
         other[2] = 0;
         assertEquals(0.8, PairedComparison.top1Agreement(a, Fixtures.top1(LABELS, other)), 1e-12);
     }
+
+    /**
+     * Two samples without a prediction (scores with NaN or infinity): in no cell of the confusion
+     * matrix, but counted among the samples and as wrong; the calibration error bins only the rest,
+     * and such a sample never agrees with the reference.
+     */
+    @Test
+    void samplesWithoutAPredictionCountAsWrongEverywhere() {
+        int none = Predictions.NO_PREDICTION;
+        int[] labels = {0, 1, 1, 0};
+        Predictions candidate = new Predictions(1, labels, new int[] {0, none, 1, none},
+                new float[] {1f, Float.NaN, 1f, Float.NaN});
+        Predictions reference = Fixtures.top1(labels, new int[] {0, 1, 1, 0});
+
+        AccuracyStatistics s = AccuracyStatistics.of(candidate, reference, List.of("a", "b"),
+                StatisticsOptions.withSeed(1));
+
+        assertArrayEquals(new int[][] {{1, 0}, {0, 1}}, s.classification().confusionMatrix());
+        assertEquals(4, s.classification().sampleCount());
+        assertEquals(2, s.classification().nonFinite());
+        assertEquals(0.5, s.classification().top1(), 1e-12);
+        assertEquals(0.5, s.top1().estimate(), 1e-12);
+        assertEquals(2, s.calibration().bins().stream().mapToInt(ReliabilityBin::count).sum());
+        assertEquals(0.5, s.versusReference().orElseThrow().agreement(), 1e-12);
+        assertEquals(-0.5, s.versusReference().orElseThrow().difference().estimate(), 1e-12);
+        assertEquals(s.classification(), ClassificationStatistics.fromCounts(List.of("a", "b"),
+                new int[][] {{1, 0}, {0, 1}}, -1, 2));
+    }
 }
