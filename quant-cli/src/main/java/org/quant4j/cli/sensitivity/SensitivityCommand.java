@@ -123,6 +123,11 @@ public final class SensitivityCommand extends CliCommand {
     @Option(names = "--no-local", description = "Measure the accumulated SQNR only, not the local one.")
     private boolean noLocal;
 
+    @Option(names = "--variant-layers", paramLabel = "N", defaultValue = "0",
+            description = "Build one-on and one-off variants only for the N layers of lowest SQNR, measured first;"
+                    + " the others get their SQNR only (default: 0, every layer).")
+    private int variantLayers;
+
     @Option(names = "--resamples", paramLabel = "N", defaultValue = "1000",
             description = "Bootstrap resamples of the intervals (default: ${DEFAULT-VALUE}).")
     private int resamples;
@@ -197,6 +202,7 @@ public final class SensitivityCommand extends CliCommand {
                 .model(modelPath).calibration(calibrationData).evaluation(evaluation).config(config).backend(backend)
                 .metric(metric).tolerance(tolerance).firstStage(firstStage).parallelVariants(parallel)
                 .oneOn(!noOneOn).oneOff(!noOneOff).tensorErrors(!noSqnr).localErrors(!noLocal)
+                .variantLayers(variantLayers)
                 .batchSize(calibration.batchSize()).threads(runtime.threads()).bootstrapResamples(resamples)
                 .seed(calibration.seed());
         layers.forEach(request::layer);

@@ -25,11 +25,7 @@ class DemoCommandTest {
 
     @Test
     void writesTheSuiteReportForEveryReferenceModelInTheFolder() throws IOException {
-        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
-        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
-                + "): apt-get install dataset-fashion-mnist");
-        Path models = Files.createDirectories(dir.resolve("models"));
-        TestFiles.model(ReferenceGraphs.smallCnn(12), models.resolve("fashion-tiny.onnx"));
+        Path models = tinyModelFolder();
         Files.writeString(models.resolve("notes.txt"), "not a model");
         Path output = dir.resolve("demo-report");
 
@@ -63,11 +59,7 @@ class DemoCommandTest {
 
     @Test
     void sensitivityCanBeSkipped() throws IOException {
-        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
-        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
-                + "): apt-get install dataset-fashion-mnist");
-        Path models = Files.createDirectories(dir.resolve("models"));
-        TestFiles.model(ReferenceGraphs.smallCnn(12), models.resolve("fashion-tiny.onnx"));
+        Path models = tinyModelFolder();
         Path output = dir.resolve("demo-report");
 
         CliRun run = CliRun.of("demo", "--models", models, "-o", output, "--test-samples", 50,
@@ -77,6 +69,16 @@ class DemoCommandTest {
         JsonNode suite = new ObjectMapper().readTree(Files.readString(output.resolve("results.json")));
         assertTrue(suite.get("models").get(0).get("results").path("sensitivity").isMissingNode(), suite::toString);
         assertFalse(Files.readString(output.resolve("fashion-tiny").resolve("report.md")).contains("sensitivity to INT8"));
+    }
+
+    /** A folder with one small reference model, fashion-tiny.onnx; skips the test without Fashion-MNIST. */
+    private Path tinyModelFolder() throws IOException {
+        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
+        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
+                + "): apt-get install dataset-fashion-mnist");
+        Path models = Files.createDirectories(dir.resolve("models"));
+        TestFiles.model(ReferenceGraphs.smallCnn(12), models.resolve("fashion-tiny.onnx"));
+        return models;
     }
 
     @Test

@@ -57,6 +57,9 @@ final class SensitivityView {
         c.put("level", ReportNumbers.level(full.level()));
         c.put("seed", r.seed());
         c.put("layerCount", r.layers().size());
+        long varied = r.layers().stream().filter(l -> l.oneOn().isPresent() || l.oneOff().isPresent()).count();
+        c.put("variedCount", varied);
+        c.put("partlyVaried", varied > 0 && varied < r.layers().size());
         List<LayerSensitivity> shown = r.layers().isEmpty() ? List.of() : r.top(TOP_K);
         c.put("shownCount", shown.size());
         c.put("hasMore", shown.size() < r.layers().size());
