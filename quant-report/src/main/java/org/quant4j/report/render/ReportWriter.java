@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a comparison into a directory as {@code results.json}, {@code report.md} and
- * {@code report.html} (and, with a sensitivity section, its charts as PNG for the Markdown page), each atomically (a reader sees the old file or the complete new one). The
+ * {@code report.html} (and, with a sensitivity section, its charts as PNG for the Markdown page),
+ * each atomically (a reader sees the old file or the complete new one). The
  * same report gives byte-identical files. {@link #writeSuite} does the same for several models.
  */
 public final class ReportWriter {

@@ -48,7 +48,8 @@ import org.quant4j.sensitivity.SensitivityFiles;
  * undefined values (NaN, not measured) as {@code null}, LF line ends. Derived values (ratios,
  * per-class rates, recommendations, target checks) are written for convenience and recomputed on
  * {@link #read(String, String)}. Fields added since version 1 ({@code cpu}, a method's
- * {@code kernelTarget}, {@code sensitivity}: quant-sensitivity's JSON document) are optional on reading, so older files still load.
+ * {@code kernelTarget}, {@code sensitivity}: quant-sensitivity's JSON document) are optional on
+ * reading, so older files still load.
  */
 public final class ResultsJson {
 
