@@ -1,6 +1,10 @@
 package org.quant4j.report;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.quant4j.api.CalibrationMethod;
@@ -21,6 +25,10 @@ import org.quant4j.report.stats.McNemarTest;
 import org.quant4j.report.stats.PairedComparison;
 import org.quant4j.report.stats.ReliabilityBin;
 import org.quant4j.report.stats.StatisticsOptions;
+import org.quant4j.sensitivity.LayerSensitivity;
+import org.quant4j.sensitivity.SensitivityRequest;
+import org.quant4j.sensitivity.SensitivityResult;
+import org.quant4j.sensitivity.VariantScore;
 
 /** Small, seeded test data: predictions, rows with chosen numbers, and a full sample comparison. */
 public final class Fixtures {
@@ -148,6 +156,43 @@ public final class Fixtures {
     /** A timing summary around {@code median} with a +-5% spread. */
     public static TimingSummary timing(double median) {
         return new TimingSummary(median, median * 0.95, median * 1.05, 20);
+    }
+
+    /**
+     * A sensitivity analysis of four layers with round numbers (top-1, tolerance 1 pp, 95%
+     * intervals): {@code fc2} breaks (one-on drop 8 pp, one-off recovery 9 pp, accumulated SQNR
+     * 6.5 dB), {@code conv1} follows, {@code conv|2} has a pipe in its name and an exact local output
+     * (infinite SQNR), {@code add} quantizes nothing alone (no one-on) and has no weight.
+     */
+    public static SensitivityResult sampleSensitivity() {
+        VariantScore.Verdict within = VariantScore.Verdict.WITHIN;
+        List<LayerSensitivity> layers = List.of(
+                layer("fc2", "Gemm", 3, score(0.08, 0.06, 0.10, 500, VariantScore.Verdict.BEYOND),
+                        score(0.01, 0.0, 0.02, 1000, VariantScore.Verdict.UNDECIDED), 0.09, 6.5, 9.4, -3.0, 12.0),
+                layer("conv1", "Conv", 0, score(0.004, 0.0, 0.008, 1000, within),
+                        score(0.095, 0.08, 0.11, 500, VariantScore.Verdict.BEYOND), 0.005, 21.0, 22.5, 30.0, 40.0),
+                layer("conv|2", "Conv", 1, score(0.002, -0.002, 0.006, 1000, within),
+                        score(0.098, 0.08, 0.11, 500, VariantScore.Verdict.BEYOND), 0.002, 18.0,
+                        Double.POSITIVE_INFINITY, 35.5),
+                new LayerSensitivity("add", "Add", 2, Optional.empty(),
+                        Optional.of(score(0.1, 0.09, 0.11, 500, VariantScore.Verdict.BEYOND)), OptionalDouble.of(0.0),
+                        OptionalDouble.of(15.0), OptionalDouble.of(40.0), new double[0]));
+        Map<String, Double> correlations = new LinkedHashMap<>();
+        correlations.put(SensitivityResult.ONE_ON_ONE_OFF, 1.0);
+        correlations.put(SensitivityResult.ONE_ON_SQNR_LOCAL, 0.5);
+        return new SensitivityResult("fashion-mlp.onnx", SensitivityRequest.Metric.TOP1, 0.9,
+                score(0.1, 0.09, 0.11, 500, VariantScore.Verdict.BEYOND), 0.01, layers, correlations, 12,
+                Duration.ofMillis(1500), Duration.ofMillis(20_250), Duration.ofMillis(3000), Duration.ofMillis(1000), 42);
+    }
+
+    private static VariantScore score(double drop, double lower, double upper, int samples, VariantScore.Verdict v) {
+        return new VariantScore(new ConfidenceInterval(drop, lower, upper, 0.95), samples, v);
+    }
+
+    private static LayerSensitivity layer(String node, String op, int depth, VariantScore oneOn, VariantScore oneOff,
+                                          double recovery, double accumulated, double local, double... weights) {
+        return new LayerSensitivity(node, op, depth, Optional.of(oneOn), Optional.of(oneOff),
+                OptionalDouble.of(recovery), OptionalDouble.of(accumulated), OptionalDouble.of(local), weights);
     }
 
     /**

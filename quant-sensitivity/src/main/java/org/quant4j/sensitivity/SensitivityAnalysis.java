@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  *       tolerance. Top-1: per sample, correct in float minus correct in the variant; agreement: the
  *       share of samples whose first output's argmax differs from the float model's; noise: the
  *       first output's noise-to-signal energy ratio, {@code 10^(-SQNR/10)}. Variants run
- *       {@link SensitivityRequest#parallelVariants()} at a time, each in its own session.</li>
+ *       {@link SensitivityRequest#parallelVariants()} at a time, each in its own session; with
+ *       {@link SensitivityRequest#variantLayers()} only for the layers of lowest SQNR, measured
+ *       first.</li>
  *   <li><b>Per-tensor error</b> from one pass over the evaluation data ({@link TensorErrorModel}):
  *       accumulated and local SQNR of every quantized activation, and per-channel weight SQNR
  *       ({@link WeightErrors}).</li>
@@ -141,12 +143,24 @@ public final class SensitivityAnalysis {
         LOG.info("Full INT8: {} drop {} on {} samples", request.resolvedMetric(), fullScore.drop(),
                 fullScore.samples());
 
+        // Per-tensor errors in one pass.
+        Map<String, double[]> sqnr = Map.of();
+        Map<String, double[]> weights = Map.of();
+        Duration tensorTime = Duration.ZERO;
+        if (request.tensorErrors()) {
+            long t = System.nanoTime();
+            sqnr = tensorErrors(request, fp32, full.graph(), ordered, dir);
+            weights = WeightErrors.perChannel(fp32, full.graph());
+            tensorTime = Duration.ofNanos(System.nanoTime() - t);
+        }
+
         // Variants: build from the one table, evaluate in parallel sessions.
+        List<NodeDecision> varied = lowestSqnr(layers, sqnr, request.variantLayers());
         long variantStart = System.nanoTime();
         Map<String, VariantScore> oneOn = new HashMap<>();
         Map<String, VariantScore> oneOff = new HashMap<>();
         List<Variant> variants = new ArrayList<>();
-        for (NodeDecision layer : layers) {
+        for (NodeDecision layer : varied) {
             if (request.oneOn()) {
                 variants.add(new Variant(layer.nodeName(), true));
             }
@@ -194,17 +208,6 @@ public final class SensitivityAnalysis {
             pool.shutdownNow();
         }
         Duration variantTime = Duration.ofNanos(System.nanoTime() - variantStart);
-
-        // Per-tensor errors in one pass.
-        Map<String, double[]> sqnr = Map.of();
-        Map<String, double[]> weights = Map.of();
-        Duration tensorTime = Duration.ZERO;
-        if (request.tensorErrors()) {
-            long t = System.nanoTime();
-            sqnr = tensorErrors(request, fp32, full.graph(), ordered, dir);
-            weights = WeightErrors.perChannel(fp32, full.graph());
-            tensorTime = Duration.ofNanos(System.nanoTime() - t);
-        }
 
         Optional<GradientEstimate> gradient = request.gradientEstimator().map(name -> gradientEstimate(name,
                 request, fp32, calibration, ordered, layers));
@@ -259,6 +262,23 @@ public final class SensitivityAnalysis {
             case NOISE -> GradientObjective.MSE_TO_FLOAT;
             default -> GradientObjective.KL_TO_FLOAT;
         };
+    }
+
+    /**
+     * The {@code n} layers of lowest SQNR (local, else accumulated; unmeasured last), in graph order;
+     * every layer when {@code n} is 0 or not smaller than their number.
+     */
+    static List<NodeDecision> lowestSqnr(List<NodeDecision> layers, Map<String, double[]> sqnr, int n) {
+        if (n == 0 || n >= layers.size()) {
+            return layers;
+        }
+        Comparator<NodeDecision> bySqnr = Comparator.comparingDouble(d -> {
+            double[] e = sqnr.get(d.nodeName());
+            return e == null ? Double.POSITIVE_INFINITY : Double.isNaN(e[1]) ? e[0] : e[1];
+        });
+        Set<String> chosen = Set.copyOf(layers.stream().sorted(bySqnr).limit(n).map(NodeDecision::nodeName).toList());
+        LOG.info("Variants for the {} layers of lowest SQNR of {}", n, layers.size());
+        return layers.stream().filter(d -> chosen.contains(d.nodeName())).toList();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.quant4j.sensitivity;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,15 +11,20 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.sensitivity.gradient.GradientEstimate;
+import org.quant4j.sensitivity.gradient.GradientObjective;
 
 /**
  * A {@link SensitivityResult} as a JSON document or a CSV table (one row per layer, most sensitive
  * first), written atomically. Infinite SQNRs are written as {@code "Infinity"} in JSON and
- * {@code inf} in CSV; a measurement not made is {@code null} or an empty cell.
+ * {@code inf} in CSV; a measurement not made is {@code null} or an empty cell. {@link #read} reads
+ * the JSON document back (times to the millisecond, as written; fields it does not know are ignored).
  */
 public final class SensitivityFiles {
 
@@ -120,6 +126,124 @@ public final class SensitivityFiles {
     /** Writes {@link #csv} to {@code file} atomically. */
     public static void writeCsv(SensitivityResult r, Path file) {
         AtomicFiles.writeString(file, "the sensitivity table (CSV)", csv(r));
+    }
+
+    /**
+     * Reads a result back from its JSON document ({@link #document}, e.g. parsed from {@link #json}
+     * or embedded in a report's {@code results.json}).
+     *
+     * @param source names the document in error messages, e.g. its file and field
+     * @throws InvalidInputException when a field is missing or has the wrong type
+     */
+    public static SensitivityResult read(JsonNode doc, String source) {
+        DocumentReader r = new DocumentReader(source);
+        String metricName = r.field(doc, "metric", "").asText();
+        SensitivityRequest.Metric metric;
+        try {
+            metric = SensitivityRequest.Metric.valueOf(metricName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw r.error("metric", "is \"" + metricName + "\", expected top1, agreement or noise");
+        }
+        Map<String, Double> correlations = new LinkedHashMap<>();
+        r.field(doc, "rankCorrelations", "").properties().forEach(e -> correlations.put(e.getKey(),
+                r.number(e.getValue(), "rankCorrelations." + e.getKey())));
+        List<LayerSensitivity> layers = new ArrayList<>();
+        JsonNode layerNodes = r.field(doc, "layers", "");
+        for (int i = 0; i < layerNodes.size(); i++) {
+            JsonNode l = layerNodes.get(i);
+            String at = "layers[" + i + "]";
+            JsonNode weights = r.field(l, "weightSqnrDb", at);
+            double[] weightSqnr = new double[weights.size()];
+            for (int c = 0; c < weightSqnr.length; c++) {
+                weightSqnr[c] = r.number(weights.get(c), at + ".weightSqnrDb[" + c + "]");
+            }
+            layers.add(new LayerSensitivity(r.field(l, "layer", at).asText(), r.field(l, "op", at).asText(),
+                    r.field(l, "depth", at).asInt(), r.score(l.get("oneOn"), at + ".oneOn"),
+                    r.score(l.get("oneOff"), at + ".oneOff"), r.optional(l.get("recovery"), at + ".recovery"),
+                    r.optional(l.get("sqnrAccumulatedDb"), at + ".sqnrAccumulatedDb"),
+                    r.optional(l.get("sqnrLocalDb"), at + ".sqnrLocalDb"), weightSqnr,
+                    r.optional(l.get("gradientEstimate"), at + ".gradientEstimate")));
+        }
+        Optional<GradientEstimate> gradient = Optional.empty();
+        JsonNode g = doc.get("gradient");
+        if (g != null && !g.isNull()) {
+            String objective = r.field(g, "objective", "gradient").asText();
+            GradientObjective parsed;
+            try {
+                parsed = GradientObjective.valueOf(objective.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw r.error("gradient.objective", "is \"" + objective + "\", expected one of "
+                        + java.util.Arrays.toString(GradientObjective.values()).toLowerCase(Locale.ROOT));
+            }
+            JsonNode unsupported = g.get("unsupported");
+            Map<String, Double> perLayer = new LinkedHashMap<>();
+            if (unsupported == null || unsupported.isNull()) {
+                layers.forEach(l -> l.gradient().ifPresent(v -> perLayer.put(l.node(), v)));
+            }
+            gradient = Optional.of(new GradientEstimate(r.field(g, "estimator", "gradient").asText(), parsed,
+                    r.field(g, "samples", "gradient").asInt(), perLayer,
+                    unsupported == null || unsupported.isNull() ? Optional.empty() : Optional.of(unsupported.asText()),
+                    r.millis(g, "millis")));
+        }
+        VariantScore fullInt8 = r.score(r.field(doc, "fullInt8", ""), "fullInt8").orElseThrow();
+        return new SensitivityResult(r.field(doc, "model", "").asText(), metric,
+                r.number(r.field(doc, "baseline", ""), "baseline"), fullInt8,
+                r.number(r.field(doc, "tolerance", ""), "tolerance"), layers, correlations,
+                r.field(doc, "calibratedTensors", "").asInt(), r.millis(doc, "calibrationMillis"),
+                r.millis(doc, "variantMillis"), r.millis(doc, "tensorErrorMillis"), r.millis(doc, "floatPassMillis"),
+                r.field(doc, "seed", "").asLong(), gradient);
+    }
+
+    /** Field access for {@link #read} that names the document and the path of whatever is wrong. */
+    private record DocumentReader(String source) {
+
+        InvalidInputException error(String path, String problem) {
+            return new InvalidInputException("Sensitivity result " + source + ": " + path + " " + problem
+                    + ". Rerun the sensitivity analysis to rewrite it");
+        }
+
+        JsonNode field(JsonNode node, String field, String at) {
+            JsonNode value = node == null ? null : node.get(field);
+            if (value == null || value.isNull()) {
+                throw error(at.isEmpty() ? field : at + "." + field, "is missing");
+            }
+            return value;
+        }
+
+        /** A number, or "Infinity" / "-Infinity" as {@link #document} writes infinite values. */
+        double number(JsonNode value, String at) {
+            if (value != null && value.isTextual() && value.asText().matches("-?Infinity")) {
+                return value.asText().startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
+            if (value == null || !value.isNumber()) {
+                throw error(at, "is " + value + ", expected a number");
+            }
+            return value.asDouble();
+        }
+
+        OptionalDouble optional(JsonNode value, String at) {
+            return value == null || value.isNull() ? OptionalDouble.empty() : OptionalDouble.of(number(value, at));
+        }
+
+        Duration millis(JsonNode doc, String field) {
+            return Duration.ofMillis(field(doc, field, "").asLong());
+        }
+
+        Optional<VariantScore> score(JsonNode node, String at) {
+            if (node == null || node.isNull()) {
+                return Optional.empty();
+            }
+            ConfidenceInterval drop = new ConfidenceInterval(number(field(node, "drop", at), at + ".drop"),
+                    number(field(node, "lower", at), at + ".lower"), number(field(node, "upper", at), at + ".upper"),
+                    number(field(node, "level", at), at + ".level"));
+            String verdict = field(node, "verdict", at).asText();
+            try {
+                return Optional.of(new VariantScore(drop, field(node, "samples", at).asInt(),
+                        VariantScore.Verdict.valueOf(verdict.toUpperCase(Locale.ROOT))));
+            } catch (IllegalArgumentException e) {
+                throw error(at + ".verdict", "is \"" + verdict + "\", expected within, beyond or undecided");
+            }
+        }
     }
 
     private static Map<String, Object> score(Optional<VariantScore> s) {

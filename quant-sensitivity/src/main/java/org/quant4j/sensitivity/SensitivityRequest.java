@@ -46,6 +46,7 @@ public final class SensitivityRequest {
     private final boolean oneOff;
     private final boolean tensorErrors;
     private final boolean localErrors;
+    private final int variantLayers;
     private final double tolerance;
     private final int firstStage;
     private final int batchSize;
@@ -70,6 +71,7 @@ public final class SensitivityRequest {
         oneOff = b.oneOff;
         tensorErrors = b.tensorErrors;
         localErrors = b.localErrors;
+        variantLayers = b.variantLayers;
         tolerance = b.tolerance;
         firstStage = b.firstStage;
         batchSize = b.batchSize;
@@ -145,6 +147,14 @@ public final class SensitivityRequest {
     /** Whether the per-tensor pass also measures the local SQNR (one more float run's worth of work). */
     public boolean localErrors() {
         return localErrors;
+    }
+
+    /**
+     * How many layers get one-on and one-off variants: the ones with the lowest SQNR (local, else
+     * accumulated), measured first; 0 for every layer. The others keep their SQNR only.
+     */
+    public int variantLayers() {
+        return variantLayers;
     }
 
     /** The drop a variant may show and still be acceptable, e.g. 0.01 for one point of accuracy. */
@@ -228,6 +238,7 @@ public final class SensitivityRequest {
         private boolean oneOff = true;
         private boolean tensorErrors = true;
         private boolean localErrors = true;
+        private int variantLayers;
         private double tolerance = 0.01;
         private int firstStage = 500;
         private int batchSize = 100;
@@ -296,6 +307,16 @@ public final class SensitivityRequest {
 
         public Builder localErrors(boolean localErrors) {
             this.localErrors = localErrors;
+            return this;
+        }
+
+        /**
+         * Builds variants only for the {@code n} layers of lowest SQNR (0, the default: every layer):
+         * building and opening a variant costs more than evaluating it, so on a deep model this
+         * bounds the time. Needs the tensor errors.
+         */
+        public Builder variantLayers(int n) {
+            this.variantLayers = n;
             return this;
         }
 
@@ -379,6 +400,11 @@ public final class SensitivityRequest {
             }
             if (gradientSamples <= 0) {
                 throw new InvalidInputException("Gradient samples must be > 0, got " + gradientSamples);
+            }
+            if (variantLayers < 0 || (variantLayers > 0 && !tensorErrors)) {
+                throw new InvalidInputException("Variant layers must be >= 0 (0 for every layer) and, to be chosen by"
+                        + " their SQNR, need the tensor errors; got " + variantLayers + " with tensor errors "
+                        + (tensorErrors ? "on" : "off"));
             }
             if (!(tolerance >= 0 && tolerance < 1)) {
                 throw new InvalidInputException("Tolerance must be in [0, 1), got " + tolerance + "; e.g. 0.01");

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.cli.CliCommand;
@@ -26,6 +27,9 @@ import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.render.ReportFiles;
 import org.quant4j.report.render.ReportWriter;
 import org.quant4j.report.render.SuiteReport;
+import org.quant4j.sensitivity.SensitivityAnalysis;
+import org.quant4j.sensitivity.SensitivityRequest;
+import org.quant4j.sensitivity.SensitivityResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +37,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code quant4j demo}: the whole comparison on the Fashion-MNIST reference models, one command on
  * a fresh machine. Installs Fashion-MNIST when it may, compares every method on each
- * {@code fashion-*.onnx} of {@code --models} (with its {@code -qat.onnx} sibling when present) and
- * writes one suite report.
+ * {@code fashion-*.onnx} of {@code --models} (with its {@code -qat.onnx} sibling when present),
+ * measures each model's per-layer sensitivity to INT8 on a seeded subset, and writes one suite
+ * report whose per-model reports show the sensitivity section.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j demo [OPTIONS]",
@@ -65,6 +70,19 @@ public final class DemoCommand extends CliCommand {
     @Mixin
     private ComparisonOptions comparison;
 
+    @Option(names = "--sensitivity-samples", paramLabel = "N", defaultValue = "500",
+            description = "Test images (stratified with the demo's seed) the per-layer sensitivity of each model is"
+                    + " measured on: the SQNR of every layer, one-on and one-off variants for the "
+                    + SENSITIVITY_VARIANT_LAYERS + " of lowest SQNR, stopped early after " + SENSITIVITY_FIRST_STAGE
+                    + " when clear of the 1-point tolerance; 0 skips it (default: ${DEFAULT-VALUE}).")
+    private int sensitivitySamples;
+
+    /** Layers (those of lowest SQNR) that get one-on and one-off variants: building them is what takes time. */
+    static final int SENSITIVITY_VARIANT_LAYERS = 12;
+
+    /** Samples a sensitivity variant is first evaluated on before its interval is checked against the tolerance. */
+    static final int SENSITIVITY_FIRST_STAGE = 250;
+
     @Override
     protected int run() {
         long start = System.nanoTime();
@@ -78,8 +96,13 @@ public final class DemoCommand extends CliCommand {
                 : String.format(Locale.ROOT, "Fashion-MNIST test set (%,d stratified images, seed %d)", test.size(), SEED);
         String note = String.format(Locale.ROOT, "Calibration: %,d images stratified from the Fashion-MNIST train"
                 + " split (seed %d); evaluation: %s; pixels scaled to [0, 1].", calibration.size(), SEED, datasetName);
+        if (sensitivitySamples < 0) {
+            throw new InvalidInputException("--sensitivity-samples must be >= 0 (0 skips the sensitivity), got "
+                    + sensitivitySamples);
+        }
         PrintWriter out = out();
         List<ComparisonReport> reports = new ArrayList<>();
+        long sensitivityNanos = 0;
         for (int i = 0; i < referenceModels.size(); i++) {
             Path model = referenceModels.get(i);
             Path qat = qatSibling(model);
@@ -95,6 +118,15 @@ public final class DemoCommand extends CliCommand {
             ComparisonReport report;
             try (ProgressBar bar = progressBar()) {
                 report = run.run(bar);
+            }
+            if (sensitivitySamples > 0) {
+                long sensitivityStart = System.nanoTime();
+                SensitivityResult sensitivity = sensitivity(model, calibration, test);
+                sensitivityNanos += System.nanoTime() - sensitivityStart;
+                report = report.withSensitivity(sensitivity);
+                if (!json()) {
+                    printSensitivity(sensitivity, System.nanoTime() - sensitivityStart, out);
+                }
             }
             reports.add(report);
             if (!json()) {
@@ -112,14 +144,44 @@ public final class DemoCommand extends CliCommand {
             doc.put("results", files.json().toString());
             doc.put("models", SuiteReport.slugs(reports));
             doc.put("seconds", nanos / 1e9);
+            doc.put("sensitivitySeconds", sensitivityNanos / 1e9);
             printJson(doc);
         } else {
             out.println("Report: " + files.html() + " (also " + files.markdown().getFileName() + ", "
                     + files.json().getFileName() + ", one folder per model)");
-            out.println("Total time: " + Formats.duration(nanos));
+            out.println("Total time: " + Formats.duration(nanos) + (sensitivitySamples > 0
+                    ? " (per-layer sensitivity " + Formats.duration(sensitivityNanos) + ")" : ""));
             out.flush();
         }
         return Quant4jCli.OK;
+    }
+
+    /**
+     * The per-layer sensitivity of {@code model} to static INT8 (the default configuration, for the
+     * demo's kernel target): calibrated on the demo's calibration images, evaluated on a seeded
+     * stratified subset of the test images with the staged early stop, variants for the layers of
+     * lowest SQNR only.
+     */
+    private SensitivityResult sensitivity(Path model, Dataset calibration, Dataset test) {
+        SensitivityRequest.Builder request = SensitivityRequest.builder().model(model).calibration(calibration)
+                .evaluation(StratifiedSubset.of(test, sensitivitySamples, SEED, "--sensitivity-samples"))
+                .config(QuantizationConfig.builder().kernelTarget(comparison.target()).seed(SEED).build())
+                .firstStage(Math.min(SENSITIVITY_FIRST_STAGE, sensitivitySamples)).threads(comparison.threads())
+                .variantLayers(SENSITIVITY_VARIANT_LAYERS)
+                .seed(SEED);
+        try (ProgressBar bar = progressBar()) {
+            return SensitivityAnalysis.run(request.listener(bar).build());
+        }
+    }
+
+    private static void printSensitivity(SensitivityResult r, long nanos, PrintWriter out) {
+        String most = r.layers().isEmpty() ? "no layer" : r.layers().get(0).node() + " (" + r.layers().get(0).opType()
+                + r.layers().get(0).oneOn().map(s -> String.format(Locale.ROOT, ", one-on drop %+.2f pp",
+                        s.drop().estimate() * 100)).orElse("") + ")";
+        out.println("Sensitivity: " + r.layers().size() + " layers, most sensitive " + most + "; "
+                + Formats.duration(nanos));
+        out.println();
+        out.flush();
     }
 
     /** The {@code fashion-*.onnx} models of {@code dir} other than QAT models, by name. */

@@ -1,6 +1,7 @@
 package org.quant4j.cli.sensitivity;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import org.quant4j.cli.options.NameConverter;
 import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.cli.options.RuntimeOptions;
 import org.quant4j.onnx.graph.TensorInfo;
+import org.quant4j.report.render.SensitivityReport;
 import org.quant4j.sensitivity.LayerSensitivity;
 import org.quant4j.sensitivity.SensitivityAnalysis;
 import org.quant4j.sensitivity.SensitivityFiles;
@@ -45,11 +47,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code quant4j sensitivity}: which layers of a float model lose accuracy in static INT8, ranked
- * ({@link SensitivityAnalysis}), printed as a table or JSON, optionally written as JSON and CSV.
+ * ({@link SensitivityAnalysis}), printed as a table or JSON, optionally written as JSON, CSV and a
+ * report with charts ({@link SensitivityReport}).
  */
 @Command(name = "sensitivity", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j sensitivity -m FILE -d PATH [--layer NAME]... [--top K] [--csv FILE] [-o FILE]"
-                + " [OPTIONS]",
+                + " [--report DIR] [OPTIONS]",
         description = {
             "Rank the layers of an FP32 ONNX model by how much static INT8 quantization of each costs: one-on (only"
                     + " the layer in INT8) and one-off (every layer but it in INT8) drops of top-1 accuracy (labelled"
@@ -126,6 +129,11 @@ public final class SensitivityCommand extends CliCommand {
     @Option(names = "--no-local", description = "Measure the accumulated SQNR only, not the local one.")
     private boolean noLocal;
 
+    @Option(names = "--variant-layers", paramLabel = "N", defaultValue = "0",
+            description = "Build one-on and one-off variants only for the N layers of lowest SQNR, measured first;"
+                    + " the others get their SQNR only (default: 0, every layer).")
+    private int variantLayers;
+
     @Option(names = "--gradient", paramLabel = "NAME",
             description = "Also estimate each layer's sensitivity from gradients of the FP32 model with this"
                     + " estimator (fisher: the Fisher information times each weight channel's rounding noise, on"
@@ -155,6 +163,11 @@ public final class SensitivityCommand extends CliCommand {
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the ranked table as CSV to FILE.")
     private Path csvFile;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Also write a report to DIR: report.html (charts embedded), report.md, the charts as PNG"
+                    + " and sensitivity.json; --overwrite replaces files of those names.")
+    private Path reportDir;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "onnxruntime",
             description = "Backend that calibrates and evaluates (default: ${DEFAULT-VALUE}).")
@@ -194,6 +207,9 @@ public final class SensitivityCommand extends CliCommand {
                 .equals(csvFile.toAbsolutePath().normalize())) {
             throw new InvalidInputException("--output and --csv are the same file " + csvFile + ": give each its own");
         }
+        if (reportDir != null) {
+            checkReportDir(modelPath);
+        }
         Dataset calibrationData = calibration.select(DataSources.open(data, DataOptions.Split.TRAIN,
                 DataSources.inputShape(inputs)).dataset());
         OpenedData opened = DataSources.open(data, DataOptions.Split.TEST, DataSources.inputShape(inputs));
@@ -204,6 +220,7 @@ public final class SensitivityCommand extends CliCommand {
                 .model(modelPath).calibration(calibrationData).evaluation(evaluation).config(config).backend(backend)
                 .metric(metric).tolerance(tolerance).firstStage(firstStage).parallelVariants(parallel)
                 .oneOn(!noOneOn).oneOff(!noOneOff).tensorErrors(!noSqnr).localErrors(!noLocal)
+                .variantLayers(variantLayers)
                 .batchSize(calibration.batchSize()).threads(runtime.threads()).bootstrapResamples(resamples)
                 .seed(calibration.seed()).gradientSamples(gradientSamples);
         if (gradient != null) {
@@ -224,17 +241,33 @@ public final class SensitivityCommand extends CliCommand {
         if (csvFile != null) {
             SensitivityFiles.writeCsv(result, csvFile);
         }
+        if (reportDir != null) {
+            SensitivityReport.write(result, reportDir);
+        }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>(SensitivityFiles.document(result));
             doc.put("data", opened.description());
             doc.put("evaluationSamples", evaluation.size());
             doc.put("calibrationSamples", calibrationData.size());
             doc.put("millis", nanos / 1e6);
+            if (reportDir != null) {
+                doc.put("report", reportDir.resolve(SensitivityReport.HTML).toAbsolutePath().normalize().toString());
+            }
             printJson(doc);
         } else {
             print(result, opened, evaluation.size(), calibrationData.size(), nanos, jsonFile);
         }
         return Quant4jCli.OK;
+    }
+
+    /** Before the analysis runs: the report's files may be written into {@code --report}. */
+    private void checkReportDir(Path modelPath) {
+        if (Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
+            throw new InvalidInputException("--report " + reportDir + " is a file: give a directory for the report");
+        }
+        for (String name : SensitivityReport.fileNames()) {
+            output.checkWritable(reportDir.resolve(name), modelPath, "the sensitivity report");
+        }
     }
 
     private Dataset evalSamples(Dataset dataset) {
@@ -306,6 +339,9 @@ public final class SensitivityCommand extends CliCommand {
         }
         if (csvFile != null) {
             summary.row("CSV", csvFile.toAbsolutePath().normalize());
+        }
+        if (reportDir != null) {
+            summary.row("report", reportDir.resolve(SensitivityReport.HTML).toAbsolutePath().normalize());
         }
         summary.print(out);
         out.flush();

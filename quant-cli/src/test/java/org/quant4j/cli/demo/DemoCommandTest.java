@@ -1,6 +1,7 @@
 package org.quant4j.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,11 +25,7 @@ class DemoCommandTest {
 
     @Test
     void writesTheSuiteReportForEveryReferenceModelInTheFolder() throws IOException {
-        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
-        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
-                + "): apt-get install dataset-fashion-mnist");
-        Path models = Files.createDirectories(dir.resolve("models"));
-        TestFiles.model(ReferenceGraphs.smallCnn(12), models.resolve("fashion-tiny.onnx"));
+        Path models = tinyModelFolder();
         Files.writeString(models.resolve("notes.txt"), "not a model");
         Path output = dir.resolve("demo-report");
 
@@ -45,6 +42,43 @@ class DemoCommandTest {
         assertEquals(100, suite.get("models").get(0).get("results").get("samples").asInt());
         assertTrue(run.out().contains("fashion-tiny.onnx"), run::toString);
         assertTrue(run.out().contains("Total time"), run::toString);
+
+        // The per-layer sensitivity of the model, on the 100 test images, in its report and its results.
+        JsonNode sensitivity = suite.get("models").get(0).get("results").get("sensitivity");
+        assertEquals("top1", sensitivity.get("metric").asText());
+        assertTrue(sensitivity.get("layers").size() >= 3, sensitivity::toString);
+        String first = sensitivity.get("layers").get(0).get("layer").asText();
+        assertTrue(run.out().contains("Sensitivity: " + sensitivity.get("layers").size() + " layers, most sensitive "
+                + first), run::toString);
+        String md = Files.readString(output.resolve("fashion-tiny").resolve("report.md"));
+        assertTrue(md.contains("## Per-layer sensitivity to INT8") && md.contains("| 1 | " + first + " |"), md);
+        assertTrue(Files.isRegularFile(output.resolve("fashion-tiny").resolve("sensitivity-one-on.png")));
+        String html = Files.readString(output.resolve("fashion-tiny").resolve("report.html"));
+        assertTrue(html.contains("<figure id=\"sensitivity-sqnr-depth\">\n<img src=\"data:image/png;base64,"), "embedded");
+    }
+
+    @Test
+    void sensitivityCanBeSkipped() throws IOException {
+        Path models = tinyModelFolder();
+        Path output = dir.resolve("demo-report");
+
+        CliRun run = CliRun.of("demo", "--models", models, "-o", output, "--test-samples", 50,
+                "--calibration-samples", 16, "--rounds", 1, "--sensitivity-samples", 0);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode suite = new ObjectMapper().readTree(Files.readString(output.resolve("results.json")));
+        assertTrue(suite.get("models").get(0).get("results").path("sensitivity").isMissingNode(), suite::toString);
+        assertFalse(Files.readString(output.resolve("fashion-tiny").resolve("report.md")).contains("sensitivity to INT8"));
+    }
+
+    /** A folder with one small reference model, fashion-tiny.onnx; skips the test without Fashion-MNIST. */
+    private Path tinyModelFolder() throws IOException {
+        List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());
+        Assumptions.assumeTrue(missing.isEmpty(), "Fashion-MNIST is not installed (missing " + missing
+                + "): apt-get install dataset-fashion-mnist");
+        Path models = Files.createDirectories(dir.resolve("models"));
+        TestFiles.model(ReferenceGraphs.smallCnn(12), models.resolve("fashion-tiny.onnx"));
+        return models;
     }
 
     @Test

@@ -55,18 +55,18 @@ public final class ReportCharts {
         }
     }
 
-    private static final int WIDTH = 1000;
+    static final int WIDTH = 1000;
     /** Pixels per layout unit, so text stays sharp on high-density screens at the page's layout width. */
     private static final double SCALE = 1.5;
     private static final Color REFERENCE_COLOR = new Color(0x33, 0x33, 0x33);
-    private static final Color BAR_COLOR = new Color(0x4E, 0x79, 0xA7);
+    static final Color BAR_COLOR = new Color(0x4E, 0x79, 0xA7);
     private static final Color SPREAD_COLOR = new Color(0x22, 0x22, 0x22);
-    private static final Color[] PALETTE = {
+    static final Color[] PALETTE = {
         new Color(0x4E, 0x79, 0xA7), new Color(0xF2, 0x8E, 0x2B), new Color(0xE1, 0x57, 0x59),
         new Color(0x76, 0xB7, 0xB2), new Color(0x59, 0xA1, 0x4F), new Color(0xED, 0xC9, 0x48),
         new Color(0xB0, 0x7A, 0xA1), new Color(0xFF, 0x9D, 0xA7), new Color(0x9C, 0x75, 0x5F),
         new Color(0xBA, 0xB0, 0xAC)};
-    private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+    static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {6f, 4f}, 0f);
     private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
         SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN};
@@ -255,7 +255,7 @@ public final class ReportCharts {
         return Optional.of(encode(id, title, caption, chart));
     }
 
-    private static void addSpreadTicks(CategoryChart chart, String name, boolean inLegend, List<String> x,
+    static void addSpreadTicks(CategoryChart chart, String name, boolean inLegend, List<String> x,
                                        List<Number> y) {
         CategorySeries ticks = chart.addSeries(name, x, y);
         ticks.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
@@ -373,7 +373,7 @@ public final class ReportCharts {
         return Double.isFinite(value) ? value : null;
     }
 
-    private static CategoryChart barChart(String title, String yTitle, int categories) {
+    static CategoryChart barChart(String title, String yTitle, int categories) {
         CategoryChart chart = new CategoryChart(WIDTH, categories > 4 ? 560 : 460, Styler.ChartTheme.XChart);
         chart.setTitle(title);
         chart.setYAxisTitle(yTitle);
@@ -384,7 +384,7 @@ public final class ReportCharts {
         return chart;
     }
 
-    private static void styleAxes(AxesChartStyler styler) {
+    static void styleAxes(AxesChartStyler styler) {
         styleBase(styler);
         styler.setPlotGridLinesColor(new Color(0xDD, 0xDD, 0xDD));
         styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -411,7 +411,7 @@ public final class ReportCharts {
         return rows.stream().map(MethodResult::name).toList();
     }
 
-    private static RenderedChart encode(String id, String title, String caption, Chart<?, ?> chart) {
+    static RenderedChart encode(String id, String title, String caption, Chart<?, ?> chart) {
         int width = (int) Math.round(chart.getWidth() * SCALE);
         int height = (int) Math.round(chart.getHeight() * SCALE);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -12,6 +12,8 @@ import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.stats.StatisticsOptions;
+import org.quant4j.sensitivity.SensitivityFiles;
+import org.quant4j.sensitivity.SensitivityResult;
 
 /**
  * A comparison of quantization methods on one model and one dataset: one
@@ -50,6 +52,7 @@ public final class ComparisonReport {
     private final CpuDescription cpu;
     private final Recommendations recommendations;
     private final List<TargetCheck> targetChecks;
+    private final SensitivityResult sensitivity;
 
     private ComparisonReport(Builder b) {
         this.title = b.title;
@@ -67,6 +70,7 @@ public final class ComparisonReport {
         this.measurementNotes = List.copyOf(b.measurementNotes);
         this.provenance = b.provenance;
         this.cpu = b.cpu;
+        this.sensitivity = b.sensitivity;
         // Derived last, from the fully initialised report.
         this.recommendations = Recommendations.derive(this);
         this.targetChecks = targets.check(this);
@@ -220,6 +224,24 @@ public final class ComparisonReport {
         return recommendations;
     }
 
+    /** The per-layer sensitivity of the model to INT8, when it was analysed alongside the comparison. */
+    public Optional<SensitivityResult> sensitivity() {
+        return Optional.ofNullable(sensitivity);
+    }
+
+    /** This report with {@code result} as its per-layer sensitivity (replacing any it had). */
+    public ComparisonReport withSensitivity(SensitivityResult result) {
+        Builder b = builder().title(title).model(model).dataset(dataset).statistics(statistics)
+                .reference(reference()).methods(candidates()).accuracyTolerance(accuracyTolerance)
+                .significanceLevel(significanceLevel).minSqnrDb(minSqnrDb).targets(targets).provenance(provenance)
+                .sensitivity(result);
+        measurementNotes.forEach(b::measurementNote);
+        if (cpu != null) {
+            b.cpu(cpu);
+        }
+        return b.build();
+    }
+
     public List<TargetCheck> targetChecks() {
         return targetChecks;
     }
@@ -283,7 +305,10 @@ public final class ComparisonReport {
                 && accuracyTolerance == r.accuracyTolerance && significanceLevel == r.significanceLevel
                 && minSqnrDb == r.minSqnrDb
                 && targets.equals(r.targets) && measurementNotes.equals(r.measurementNotes)
-                && provenance.equals(r.provenance) && Objects.equals(cpu, r.cpu);
+                && provenance.equals(r.provenance) && Objects.equals(cpu, r.cpu)
+                // SensitivityResult holds arrays; its document compares by value, as it is stored.
+                && Objects.equals(sensitivity().map(SensitivityFiles::document),
+                        r.sensitivity().map(SensitivityFiles::document));
     }
 
     @Override
@@ -311,6 +336,7 @@ public final class ComparisonReport {
         private final List<String> measurementNotes = new ArrayList<>();
         private Provenance provenance = Provenance.builder().build();
         private CpuDescription cpu;
+        private SensitivityResult sensitivity;
 
         private Builder() {
         }
@@ -387,6 +413,12 @@ public final class ComparisonReport {
         /** The CPU the methods were measured on, e.g. {@code CpuDescription.of(CpuFeatures.host())}. */
         public Builder cpu(CpuDescription cpu) {
             this.cpu = Objects.requireNonNull(cpu, "cpu");
+            return this;
+        }
+
+        /** The model's per-layer sensitivity to INT8, shown as a section of the report. */
+        public Builder sensitivity(SensitivityResult sensitivity) {
+            this.sensitivity = Objects.requireNonNull(sensitivity, "sensitivity");
             return this;
         }
 

@@ -150,6 +150,7 @@ final class ReportView {
         report.provenance().entries().forEach((k, v) -> provenance.add(Map.of("key", escape.apply(k), "value", escape.apply(v))));
         c.put("provenance", provenance);
         c.put("hasProvenance", !provenance.isEmpty());
+        c.put("sensitivity", SensitivityView.orAbsent(report.sensitivity(), escape, charts != null));
         if (charts != null) {
             List<Map<String, Object>> chartItems = new ArrayList<>();
             for (RenderedChart chart : charts.charts()) {

@@ -3,13 +3,15 @@ package org.quant4j.report.render;
 import java.nio.file.Path;
 import java.util.List;
 import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.report.chart.SensitivityCharts;
 import org.quant4j.report.compare.ComparisonReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes a comparison into a directory as {@code results.json}, {@code report.md} and
- * {@code report.html}, each atomically (a reader sees the old file or the complete new one). The
+ * {@code report.html} (and, with a sensitivity section, its charts as PNG for the Markdown page),
+ * each atomically (a reader sees the old file or the complete new one). The
  * same report gives byte-identical files. {@link #writeSuite} does the same for several models.
  */
 public final class ReportWriter {
@@ -32,6 +34,9 @@ public final class ReportWriter {
         AtomicFiles.writeString(files.json(), "comparison results", ResultsJson.write(report));
         AtomicFiles.writeString(files.markdown(), "Markdown report", MarkdownReport.render(report));
         AtomicFiles.writeString(files.html(), "HTML report", HtmlReport.render(report));
+        // The Markdown report links the sensitivity charts as PNG files beside it.
+        report.sensitivity().ifPresent(s -> SensitivityReport.writeCharts(
+                SensitivityCharts.render(s, SensitivityView.TOP_K), directory));
         LOG.info("Wrote {}, {} and {} to {}", JSON, MARKDOWN, HTML, directory);
         return files;
     }

@@ -40,6 +40,7 @@ import org.quant4j.report.stats.McNemarTest;
 import org.quant4j.report.stats.PairedComparison;
 import org.quant4j.report.stats.ReliabilityBin;
 import org.quant4j.report.stats.StatisticsOptions;
+import org.quant4j.sensitivity.SensitivityFiles;
 
 /**
  * The machine-readable form of a comparison, {@code results.json}: every number of the report,
@@ -47,7 +48,8 @@ import org.quant4j.report.stats.StatisticsOptions;
  * undefined values (NaN, not measured) as {@code null}, LF line ends. Derived values (ratios,
  * per-class rates, recommendations, target checks) are written for convenience and recomputed on
  * {@link #read(String, String)}. Fields added since version 1 ({@code cpu}, a method's
- * {@code kernelTarget}) are optional on reading, so older files still load.
+ * {@code kernelTarget}, {@code sensitivity}: quant-sensitivity's JSON document) are optional on
+ * reading, so older files still load.
  */
 public final class ResultsJson {
 
@@ -144,6 +146,8 @@ public final class ResultsJson {
         report.measurementNotes().forEach(notes::add);
         ObjectNode provenance = root.putObject("provenance");
         report.provenance().entries().forEach(provenance::put);
+        // Optional: only a report analysed for per-layer sensitivity has it.
+        report.sensitivity().ifPresent(s -> root.set("sensitivity", MAPPER.valueToTree(SensitivityFiles.document(s))));
         return root;
     }
 
@@ -427,6 +431,10 @@ public final class ResultsJson {
             JsonNode cpuNode = r.object(root, "cpu", "");
             builder.cpu(new CpuDescription(r.text(cpuNode, "model", "cpu"), r.text(cpuNode, "int8Kind", "cpu"),
                     r.text(cpuNode, "flags", "cpu")));
+        }
+        JsonNode sensitivity = root.path("sensitivity");
+        if (!sensitivity.isNull() && !sensitivity.isMissingNode()) {
+            builder.sensitivity(SensitivityFiles.read(sensitivity, source + " (field \"sensitivity\")"));
         }
         return builder.provenance(provenance.build()).build();
     }
