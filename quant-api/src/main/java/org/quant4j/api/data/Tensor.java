@@ -41,22 +41,50 @@ public final class Tensor {
         }
     }
 
-    /** A float32 tensor sharing {@code values}. */
+    /**
+     * A float32 tensor sharing {@code values}.
+     *
+     * @param values the elements in C order; not copied
+     * @param shape the dimensions, each &gt;= 0, whose product is {@code values.length}
+     * @return the tensor
+     * @throws IllegalArgumentException when the shape is negative or does not match the element count
+     */
     public static Tensor ofFloats(float[] values, long... shape) {
         return new Tensor(ElementType.FLOAT32, shape, FloatBuffer.wrap(values));
     }
 
-    /** A float16 tensor sharing {@code bits}, the IEEE 754 half-precision bits of each element. */
+    /**
+     * A float16 tensor sharing {@code bits}, the IEEE 754 half-precision bits of each element.
+     *
+     * @param bits the raw half-precision bits of each element in C order; not copied
+     * @param shape the dimensions, each &gt;= 0, whose product is {@code bits.length}
+     * @return the tensor
+     * @throws IllegalArgumentException when the shape is negative or does not match the element count
+     */
     public static Tensor ofFloat16Bits(short[] bits, long... shape) {
         return new Tensor(ElementType.FLOAT16, shape, ShortBuffer.wrap(bits));
     }
 
-    /** An int64 tensor sharing {@code values}. */
+    /**
+     * An int64 tensor sharing {@code values}.
+     *
+     * @param values the elements in C order; not copied
+     * @param shape the dimensions, each &gt;= 0, whose product is {@code values.length}
+     * @return the tensor
+     * @throws IllegalArgumentException when the shape is negative or does not match the element count
+     */
     public static Tensor ofLongs(long[] values, long... shape) {
         return new Tensor(ElementType.INT64, shape, LongBuffer.wrap(values));
     }
 
-    /** An int32 tensor sharing {@code values}. */
+    /**
+     * An int32 tensor sharing {@code values}.
+     *
+     * @param values the elements in C order; not copied
+     * @param shape the dimensions, each &gt;= 0, whose product is {@code values.length}
+     * @return the tensor
+     * @throws IllegalArgumentException when the shape is negative or does not match the element count
+     */
     public static Tensor ofInts(int[] values, long... shape) {
         return new Tensor(ElementType.INT32, shape, IntBuffer.wrap(values));
     }
@@ -65,7 +93,12 @@ public final class Tensor {
      * An int8, uint8 or bool tensor sharing {@code values} (uint8 elements are read unsigned, bool
      * elements are 0 or 1).
      *
-     * @throws IllegalArgumentException when {@code type} is not a one-byte type
+     * @param type {@link ElementType#INT8}, {@link ElementType#UINT8} or {@link ElementType#BOOL}
+     * @param values the elements in C order, one byte each; not copied
+     * @param shape the dimensions, each &gt;= 0, whose product is {@code values.length}
+     * @return the tensor
+     * @throws IllegalArgumentException when {@code type} is not a one-byte type, or the shape does not
+     *     match the element count
      */
     public static Tensor ofBytes(ElementType type, byte[] values, long... shape) {
         if (type.bytes() != 1) {
@@ -77,6 +110,13 @@ public final class Tensor {
     /**
      * A tensor of {@code type} copied from {@code bytes}, its elements in C order in {@code order}
      * (a NumPy file's little-endian data, say), from the buffer's position to its limit.
+     *
+     * @param type the element type the bytes encode
+     * @param bytes the raw elements; read from position to limit, the buffer itself is not moved
+     * @param order the byte order of multi-byte elements in {@code bytes}
+     * @param shape the dimensions, whose product is the number of elements in {@code bytes}
+     * @return a tensor owning its own copy of the elements
+     * @throws IllegalArgumentException when the shape does not match the element count
      */
     public static Tensor copyOf(ElementType type, ByteBuffer bytes, ByteOrder order, long... shape) {
         ByteBuffer in = bytes.duplicate().order(order);
@@ -110,7 +150,13 @@ public final class Tensor {
         }
     }
 
-    /** This tensor with another shape of the same number of elements, sharing the elements. */
+    /**
+     * This tensor with another shape of the same number of elements, sharing the elements.
+     *
+     * @param newShape the new dimensions, whose product is {@link #elements()}
+     * @return a tensor viewing the same elements
+     * @throws IllegalArgumentException when the new shape holds a different number of elements
+     */
     public Tensor reshape(long... newShape) {
         return new Tensor(type, newShape, duplicate());
     }
@@ -118,6 +164,8 @@ public final class Tensor {
     /**
      * Index {@code i} of the first axis, copied: the shape without its first dimension.
      *
+     * @param i index along the first axis, from 0 to {@code shape()[0] - 1}
+     * @return a new tensor of rank one less
      * @throws IllegalArgumentException when the tensor is a scalar or {@code i} is outside its first axis
      */
     public Tensor slice(int i) {
@@ -133,6 +181,8 @@ public final class Tensor {
     /**
      * The tensors joined along their first axis, copied: the samples of several batches as one.
      *
+     * @param parts the tensors in order, of one type and equal in every dimension but the first
+     * @return the joined tensor; the only part itself when there is just one
      * @throws IllegalArgumentException when there are none, or they differ in type or in any
      *                                  dimension but the first
      */
@@ -168,6 +218,9 @@ public final class Tensor {
      * (NumPy's {@code moveaxis}): the samples on the first axis of a batch moved to a model's batch
      * axis, say.
      *
+     * @param from the axis to move, from 0 to rank - 1
+     * @param to where it ends up, from 0 to rank - 1
+     * @return the rearranged copy, or this tensor when {@code from == to}
      * @throws IllegalArgumentException when an axis is outside the tensor's rank
      */
     public Tensor moveAxis(int from, int to) {
@@ -236,42 +289,79 @@ public final class Tensor {
         return values.duplicate();
     }
 
-    /** The element type. */
+    /**
+     * The element type.
+     *
+     * @return the type of every element
+     */
     public ElementType type() {
         return type;
     }
 
-    /** The shape, e.g. {@code [N, 128]}. */
+    /**
+     * The shape, e.g. {@code [N, 128]}.
+     *
+     * @return a copy of the dimensions; empty for a scalar
+     */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the product of the dimensions (1 for a scalar)
+     */
     public int elements() {
         return values.remaining();
     }
 
-    /** The elements of a float32 tensor, read-only. */
+    /**
+     * The elements of a float32 tensor, read-only.
+     *
+     * @return a read-only view of the elements in C order
+     * @throws IllegalStateException when the tensor is not float32
+     */
     public FloatBuffer floats() {
         return ((FloatBuffer) require(ElementType.FLOAT32)).asReadOnlyBuffer();
     }
 
-    /** The half-precision bits of a float16 tensor, read-only. */
+    /**
+     * The half-precision bits of a float16 tensor, read-only.
+     *
+     * @return a read-only view of the IEEE 754 half-precision bits in C order
+     * @throws IllegalStateException when the tensor is not float16
+     */
     public ShortBuffer float16Bits() {
         return ((ShortBuffer) require(ElementType.FLOAT16)).asReadOnlyBuffer();
     }
 
-    /** The elements of an int64 tensor, read-only. */
+    /**
+     * The elements of an int64 tensor, read-only.
+     *
+     * @return a read-only view of the elements in C order
+     * @throws IllegalStateException when the tensor is not int64
+     */
     public LongBuffer longs() {
         return ((LongBuffer) require(ElementType.INT64)).asReadOnlyBuffer();
     }
 
-    /** The elements of an int32 tensor, read-only. */
+    /**
+     * The elements of an int32 tensor, read-only.
+     *
+     * @return a read-only view of the elements in C order
+     * @throws IllegalStateException when the tensor is not int32
+     */
     public IntBuffer ints() {
         return ((IntBuffer) require(ElementType.INT32)).asReadOnlyBuffer();
     }
 
-    /** The elements of an int8, uint8 or bool tensor, read-only. */
+    /**
+     * The elements of an int8, uint8 or bool tensor, read-only.
+     *
+     * @return a read-only view of the elements in C order, one byte each (uint8 to be read unsigned)
+     * @throws IllegalStateException when the tensor's elements are wider than one byte
+     */
     public ByteBuffer bytes() {
         if (type.bytes() != 1) {
             throw new IllegalStateException("A " + type + " tensor has no byte elements");
