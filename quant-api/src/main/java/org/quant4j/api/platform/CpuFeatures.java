@@ -54,7 +54,11 @@ public final class CpuFeatures {
         this.unknownReason = unknownReason;
     }
 
-    /** The CPU of this machine, read once per JVM (from the file of {@value #CPUINFO_PROPERTY} when set). */
+    /**
+     * The CPU of this machine, read once per JVM (from the file of {@value #CPUINFO_PROPERTY} when set).
+     *
+     * @return the cached features; an unknown value when the CPU could not be read
+     */
     public static CpuFeatures host() {
         CpuFeatures h = host;
         if (h == null) {
@@ -90,7 +94,11 @@ public final class CpuFeatures {
      * The CPU described by the text of a Linux {@code /proc/cpuinfo}: the flags of its first processor
      * (x86 {@code flags}, ARM {@code Features}) and its model name.
      *
+     * @param text the whole content of a {@code /proc/cpuinfo} file
+     * @param arch the JVM's {@code os.arch} (e.g. {@code amd64}, {@code aarch64}), normalised to
+     *     {@code x86-64} or {@code arm64}
      * @param source where the text came from, for messages and provenance
+     * @return the features; an unknown value when the text lists no flags
      */
     public static CpuFeatures parseCpuinfo(String text, String arch, String source) {
         String model = null;
@@ -119,7 +127,13 @@ public final class CpuFeatures {
         return new CpuFeatures(a, model == null ? "unknown model" : model, flags, source, null);
     }
 
-    /** A CPU that could not be read, with the reason. */
+    /**
+     * A CPU that could not be read, with the reason.
+     *
+     * @param arch the JVM's {@code os.arch}, normalised as in {@link #arch()}; may be null or empty
+     * @param reason why the CPU could not be read, not null
+     * @return features with no flags, model {@code unknown} and source {@code none}
+     */
     public static CpuFeatures unknown(String arch, String reason) {
         return new CpuFeatures(normaliseArch(arch), "unknown", Set.of(), "none",
                 Objects.requireNonNull(reason, "reason"));
@@ -134,69 +148,130 @@ public final class CpuFeatures {
         };
     }
 
-    /** True when the CPU was read; false when nothing is known about it. */
+    /**
+     * True when the CPU was read; false when nothing is known about it.
+     *
+     * @return whether the flags were read
+     */
     public boolean known() {
         return unknownReason == null;
     }
 
-    /** Why the CPU is unknown, when it is. */
+    /**
+     * Why the CPU is unknown, when it is.
+     *
+     * @return the reason, or empty when {@link #known()} is true
+     */
     public Optional<String> unknownReason() {
         return Optional.ofNullable(unknownReason);
     }
 
-    /** {@code x86-64}, {@code arm64} or the JVM's name of another architecture. */
+    /**
+     * {@code x86-64}, {@code arm64} or the JVM's name of another architecture.
+     *
+     * @return the normalised architecture, {@code unknown} when the JVM gave none
+     */
     public String arch() {
         return arch;
     }
 
-    /** The model name the OS reports, e.g. {@code AMD EPYC 9R14}. */
+    /**
+     * The model name the OS reports, e.g. {@code AMD EPYC 9R14}.
+     *
+     * @return the model name; {@code unknown model} when the OS lists none, {@code unknown} when the
+     *     CPU could not be read
+     */
     public String model() {
         return model;
     }
 
-    /** The raw flags, lower case, as the OS names them (e.g. {@code avx512_vnni}, {@code asimddp}). */
+    /**
+     * The raw flags, lower case, as the OS names them (e.g. {@code avx512_vnni}, {@code asimddp}).
+     *
+     * @return the flags, sorted and unmodifiable; empty when the CPU is unknown
+     */
     public Set<String> flags() {
         return flags;
     }
 
-    /** Where the features were read from ({@code /proc/cpuinfo}), or {@code none}. */
+    /**
+     * Where the features were read from ({@code /proc/cpuinfo}), or {@code none}.
+     *
+     * @return the file (or other source) name, {@code none} for an unknown CPU
+     */
     public String source() {
         return source;
     }
 
+    /**
+     * Whether the OS lists a CPU flag.
+     *
+     * @param flag a flag as {@code /proc/cpuinfo} names it, in any case (e.g. {@code avx2})
+     * @return true when the first processor has it
+     */
     public boolean has(String flag) {
         return flags.contains(flag.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * AVX2 (256-bit integer SIMD).
+     *
+     * @return true when the CPU has the {@code avx2} flag
+     */
     public boolean avx2() {
         return has("avx2");
     }
 
+    /**
+     * AVX-512 Foundation.
+     *
+     * @return true when the CPU has the {@code avx512f} flag
+     */
     public boolean avx512() {
         return has("avx512f");
     }
 
-    /** AVX-512 VNNI ({@code vpdpbusd} on 512-bit registers). */
+    /**
+     * AVX-512 VNNI ({@code vpdpbusd} on 512-bit registers).
+     *
+     * @return true when the CPU has the {@code avx512_vnni} flag
+     */
     public boolean avx512Vnni() {
         return has("avx512_vnni");
     }
 
-    /** AVX-VNNI (the VEX-encoded {@code vpdpbusd} on 256-bit registers). */
+    /**
+     * AVX-VNNI (the VEX-encoded {@code vpdpbusd} on 256-bit registers).
+     *
+     * @return true when the CPU has the {@code avx_vnni} flag
+     */
     public boolean avxVnni() {
         return has("avx_vnni");
     }
 
-    /** AMX with int8 tiles. */
+    /**
+     * AMX with int8 tiles.
+     *
+     * @return true when the CPU has the {@code amx_int8} flag
+     */
     public boolean amxInt8() {
         return has("amx_int8");
     }
 
-    /** ARM64 dot-product instructions ({@code sdot}/{@code udot}). */
+    /**
+     * ARM64 dot-product instructions ({@code sdot}/{@code udot}).
+     *
+     * @return true when the CPU has the {@code asimddp} flag
+     */
     public boolean armDotProduct() {
         return has("asimddp");
     }
 
-    /** ARM64 int8 matrix multiply ({@code smmla}/{@code ummla}). */
+    /**
+     * ARM64 int8 matrix multiply ({@code smmla}/{@code ummla}).
+     *
+     * @return true when the CPU has the {@code i8mm} flag
+     */
     public boolean armI8mm() {
         return has("i8mm");
     }
@@ -204,6 +279,8 @@ public final class CpuFeatures {
     /**
      * True when 8-bit products are accumulated in 32 bits, so full-range int8 weights cannot saturate:
      * x86-64 with AVX-512 VNNI, AVX-VNNI or AMX; ARM64 with the dot-product extension.
+     *
+     * @return whether int8 kernels on this CPU are free of int16 saturation; false when unknown
      */
     public boolean int8AccumulatesIn32Bits() {
         return avx512Vnni() || avxVnni() || amxInt8() || armDotProduct();
@@ -213,6 +290,8 @@ public final class CpuFeatures {
      * The kind of CPU for 8-bit inference, as stated beside every measured figure: e.g.
      * {@code x86-64 AVX-512 VNNI}, {@code x86-64 AVX2 (no VNNI)}, {@code arm64 dotprod}, or
      * {@code unknown (reason)}.
+     *
+     * @return a short human-readable label, never empty
      */
     public String int8Kind() {
         if (!known()) {
@@ -239,7 +318,11 @@ public final class CpuFeatures {
         return arch;
     }
 
-    /** The instruction sets that matter for int8 inference that this CPU has, e.g. {@code avx2 avx512f avx512_vnni}. */
+    /**
+     * The instruction sets that matter for int8 inference that this CPU has, e.g. {@code avx2 avx512f avx512_vnni}.
+     *
+     * @return the flags separated by spaces, or {@code none}
+     */
     public String int8Flags() {
         List<String> out = new ArrayList<>();
         for (String f : List.of("avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_int8", "asimddp",
@@ -251,7 +334,11 @@ public final class CpuFeatures {
         return out.isEmpty() ? "none" : String.join(" ", out);
     }
 
-    /** One line for reports and logs: the model, the kind and the flags. */
+    /**
+     * One line for reports and logs: the model, the kind and the flags.
+     *
+     * @return {@code model (kind; flags)}, or the kind alone for an unknown CPU
+     */
     public String summary() {
         return summary(model, int8Kind(), int8Flags());
     }
@@ -259,12 +346,22 @@ public final class CpuFeatures {
     /**
      * The line of {@link #summary()} from its parts as recorded elsewhere (a report's results):
      * {@code model (kind; flags)}, or the kind alone, with its reason, for a CPU that could not be read.
+     *
+     * @param model the CPU model name, as {@link #model()}
+     * @param int8Kind the kind, as {@link #int8Kind()}
+     * @param int8Flags the flags, as {@link #int8Flags()}
+     * @return the summary line
      */
     public static String summary(String model, String int8Kind, String int8Flags) {
         return isUnknownKind(int8Kind) ? int8Kind : model + " (" + int8Kind + "; " + int8Flags + ")";
     }
 
-    /** True for the {@link #int8Kind()} of a CPU that could not be read. */
+    /**
+     * True for the {@link #int8Kind()} of a CPU that could not be read.
+     *
+     * @param int8Kind a value of {@link #int8Kind()}, possibly read back from a report
+     * @return whether it starts with {@code unknown (}
+     */
     public static boolean isUnknownKind(String int8Kind) {
         return int8Kind.startsWith(UNKNOWN_KIND);
     }
