@@ -83,8 +83,12 @@ public final class ProviderRegistry<P extends NamedProvider> {
      * Loads every provider of {@code type} visible to {@code loader} (the library's own loader,
      * usually the SPI class's) or to the thread's context class loader.
      *
+     * @param <P>            the provider type
+     * @param type           the SPI interface listed in {@code META-INF/services}
+     * @param loader         the library's class loader; null for the system class loader
      * @param kind           what the providers make, for messages ("calibrator", "quantizer")
      * @param knownArtifacts provider name to the Maven artifact that provides it, for the error text
+     * @return a registry holding the providers found
      */
     public static <P extends NamedProvider> ProviderRegistry<P> load(Class<P> type, ClassLoader loader, String kind,
             Map<String, String> knownArtifacts) {
@@ -98,13 +102,27 @@ public final class ProviderRegistry<P extends NamedProvider> {
     /**
      * Loads every provider of {@code type} visible to {@code type}'s own class loader or to the
      * thread's context class loader.
+     *
+     * @param <P>            the provider type
+     * @param type           the SPI interface listed in {@code META-INF/services}
+     * @param kind           what the providers make, for messages ("calibrator", "quantizer")
+     * @param knownArtifacts provider name to the Maven artifact that provides it, for the error text
+     * @return a registry holding the providers found
      */
     public static <P extends NamedProvider> ProviderRegistry<P> load(Class<P> type, String kind,
             Map<String, String> knownArtifacts) {
         return load(type, type.getClassLoader(), kind, knownArtifacts);
     }
 
-    /** Loads from an explicit iterator of providers; used by tests. {@link #reload()} asks it again. */
+    /**
+     * Loads from an explicit iterator of providers; used by tests. {@link #reload()} asks it again.
+     *
+     * @param <P>            the provider type
+     * @param iterator       gives a fresh iterator over the providers at every load
+     * @param kind           what the providers make, for messages ("calibrator", "quantizer")
+     * @param knownArtifacts provider name to the Maven artifact that provides it, for the error text
+     * @return a registry holding the providers the iterator gave
+     */
     public static <P extends NamedProvider> ProviderRegistry<P> load(Supplier<Iterator<P>> iterator, String kind,
             Map<String, String> knownArtifacts) {
         Objects.requireNonNull(iterator, "iterator");
@@ -119,6 +137,9 @@ public final class ProviderRegistry<P extends NamedProvider> {
      * {@link #defaultName()} and {@link #best()}; meant for the registry's creation, as the copy
      * reloads independently. The property is read at every call, so setting it takes effect
      * without a reload.
+     *
+     * @param property the system property's name, e.g. {@value #DEFAULT_BACKEND_PROPERTY}
+     * @return the new registry; this one is unchanged
      */
     public ProviderRegistry<P> withDefaultProperty(String property) {
         Objects.requireNonNull(property, "property");
@@ -160,6 +181,7 @@ public final class ProviderRegistry<P extends NamedProvider> {
      * {@code NamedSPILoader.reload(ClassLoader)}: new names are added, providers already found
      * stay and keep their names. The loader is remembered for later {@link #reload()}s.
      *
+     * @param loader the class loader to scan, not null
      * @throws UnsupportedOperationException for a registry loaded from an explicit iterator
      */
     public synchronized void reload(ClassLoader loader) {
@@ -238,27 +260,49 @@ public final class ProviderRegistry<P extends NamedProvider> {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    /** Names of all providers found, in classpath order. */
+    /**
+     * Names of all providers found, in classpath order.
+     *
+     * @return the lower-case names, usable or not; empty when none were found
+     */
     public List<String> names() {
         return List.copyOf(snapshot.providers().keySet());
     }
 
-    /** All providers found, in classpath order. */
+    /**
+     * All providers found, in classpath order.
+     *
+     * @return the providers, available or not; empty when none were found
+     */
     public List<P> all() {
         return List.copyOf(snapshot.providers().values());
     }
 
-    /** Provider names quant4j knows, each with the Maven artifact that provides it. */
+    /**
+     * Provider names quant4j knows, each with the Maven artifact that provides it.
+     *
+     * @return provider name to artifact, as given when the registry was loaded
+     */
     public Map<String, String> knownArtifacts() {
         return knownArtifacts;
     }
 
-    /** Providers that failed to load, keyed by a label, with their cause. */
+    /**
+     * Providers that failed to load, keyed by a label, with their cause.
+     *
+     * @return label (a class name or {@code <broken kind provider #n>}) to the error; empty when all
+     *     loaded
+     */
     public Map<String, Throwable> broken() {
         return snapshot.broken();
     }
 
-    /** True when a provider of that name is on the classpath (usable or not). */
+    /**
+     * True when a provider of that name is on the classpath (usable or not).
+     *
+     * @param name a provider name in any case; null gives false
+     * @return whether a provider has that name
+     */
     public boolean contains(String name) {
         return name != null && snapshot.providers().containsKey(name.trim().toLowerCase(Locale.ROOT));
     }
@@ -266,6 +310,8 @@ public final class ProviderRegistry<P extends NamedProvider> {
     /**
      * The provider named {@code name}, which must be available.
      *
+     * @param name the provider name, case-insensitive
+     * @return the available provider
      * @throws UnknownProviderException     when no provider has that name
      * @throws ProviderUnavailableException when it exists but cannot work here
      */
@@ -279,7 +325,13 @@ public final class ProviderRegistry<P extends NamedProvider> {
         return p;
     }
 
-    /** The provider named {@code name}, available or not. */
+    /**
+     * The provider named {@code name}, available or not.
+     *
+     * @param name the provider name, case-insensitive
+     * @return the provider, which may report itself unavailable
+     * @throws UnknownProviderException when the name is null or blank, or no provider has it
+     */
     public P find(String name) {
         if (name == null || name.isBlank()) {
             throw new UnknownProviderException("No " + kind + " name given: use one of " + names());
@@ -295,8 +347,10 @@ public final class ProviderRegistry<P extends NamedProvider> {
     /**
      * The name the default property asks for, when this registry has one and it is set.
      *
+     * @return the lower-case provider name, or empty when the registry has no default property or it
+     *     is unset or blank
      * @throws UnknownProviderException when the property names no provider on the classpath; the
-     *                                   message names the property and the names available
+     *                                  message names the property and the names available
      */
     public Optional<String> defaultName() {
         if (defaultProperty == null) {
@@ -321,6 +375,7 @@ public final class ProviderRegistry<P extends NamedProvider> {
      * The provider the default property names, when set ({@link #defaultName()}); otherwise the
      * available provider with the highest priority (first on the classpath among equals).
      *
+     * @return an available provider
      * @throws UnknownProviderException     when the property names no provider on the classpath, or
      *                                      no provider is usable
      * @throws ProviderUnavailableException when the provider the property names cannot work here
