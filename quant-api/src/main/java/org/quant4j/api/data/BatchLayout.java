@@ -50,17 +50,36 @@ public final class BatchLayout {
      */
     public record DeclaredInput(String name, long[] shape, String[] dimNames) {
 
+        /**
+         * Copies the arrays so the record cannot be changed through them.
+         *
+         * @param name      the input's name, not null
+         * @param shape     its shape, a value {@code <= 0} for a dynamic dimension; null when unknown
+         * @param dimNames  the symbolic name of each dimension; null when none has a name
+         * @throws NullPointerException when {@code name} is null
+         */
         public DeclaredInput {
             Objects.requireNonNull(name, "name");
             shape = shape == null ? null : shape.clone();
             dimNames = dimNames == null ? null : dimNames.clone();
         }
 
-        /** An input with a known shape and no dimension names. */
+        /**
+         * An input with a known shape and no dimension names.
+         *
+         * @param name the input's name
+         * @param shape its declared shape, a value {@code <= 0} for a dynamic dimension
+         * @return the declared input
+         */
         public static DeclaredInput of(String name, long... shape) {
             return new DeclaredInput(name, shape, null);
         }
 
+        /**
+         * The declared shape.
+         *
+         * @return a copy of the shape, a value {@code <= 0} for a dynamic dimension; null when unknown
+         */
         @Override
         public long[] shape() {
             return shape == null ? null : shape.clone();
@@ -106,6 +125,9 @@ public final class BatchLayout {
      * The layout of a model with {@code inputs}, with the batch axes of {@code overrides} (by input
      * name; {@link #NONE} for no batch axis).
      *
+     * @param inputs the model's inputs as declared, in model order
+     * @param overrides input name to the batch axis the user chose, or {@link #NONE}; may be empty
+     * @return the layout
      * @throws InvalidInputException when an override names no input or no axis of it, or the batch
      *                               axis of an input cannot be told; the message says which axes
      *                               are candidates and how to choose one
@@ -143,7 +165,12 @@ public final class BatchLayout {
                 : OptionalInt.of((int) Math.min(fixed, Integer.MAX_VALUE)), symbol, anyDynamic);
     }
 
-    /** The layout of inputs of {@code shapes} (unnamed dimensions), named {@code input0, input1, ...}. */
+    /**
+     * The layout of inputs of {@code shapes} (unnamed dimensions), named {@code input0, input1, ...}.
+     *
+     * @param shapes the declared shape of each input, a value {@code <= 0} for a dynamic dimension
+     * @return the layout
+     */
     public static BatchLayout ofShapes(List<long[]> shapes) {
         List<DeclaredInput> inputs = new ArrayList<>();
         for (int i = 0; i < shapes.size(); i++) {
@@ -211,6 +238,9 @@ public final class BatchLayout {
      * The batch axis of a model output declared as {@code output}, decided as for an input with the
      * inputs' batch symbol (a state output {@code [2, N, 128]} has it on axis 1); 0 when it cannot
      * be told.
+     *
+     * @param output the output as the model declares it
+     * @return the batch axis, {@link #NONE} for an output without one, or 0
      */
     public int outputAxis(DeclaredInput output) {
         try {
@@ -220,7 +250,13 @@ public final class BatchLayout {
         }
     }
 
-    /** The batch axis of input {@code name}, or {@link #NONE}. */
+    /**
+     * The batch axis of input {@code name}, or {@link #NONE}.
+     *
+     * @param name an input name of the model
+     * @return the axis index in the input's declared shape, or {@link #NONE}
+     * @throws IllegalArgumentException when the model has no such input
+     */
     public int axis(String name) {
         Integer axis = axes.get(name);
         if (axis == null) {
@@ -230,24 +266,43 @@ public final class BatchLayout {
         return axis;
     }
 
-    /** The batch axis of every input by name, in model order. */
+    /**
+     * The batch axis of every input by name, in model order.
+     *
+     * @return input name to its batch axis or {@link #NONE}, unmodifiable
+     */
     public Map<String, Integer> axes() {
         return axes;
     }
 
-    /** The declared shape of input {@code name}, or null when unknown. */
+    /**
+     * The declared shape of input {@code name}, or null when unknown.
+     *
+     * @param name an input name
+     * @return a copy of the shape, a value {@code <= 0} for a dynamic dimension; null when the shape is
+     *     unknown or there is no such input
+     */
     public long[] declaredShape(String name) {
         DeclaredInput input = inputs.get(name);
         return input == null ? null : input.shape();
     }
 
-    /** The declared shape of input {@code name} as text, e.g. {@code [2, ?, 128]}. */
+    /**
+     * The declared shape of input {@code name} as text, e.g. {@code [2, ?, 128]}.
+     *
+     * @param name an input name
+     * @return the shape with dynamic dimensions shown by name or {@code ?}; {@code [?]} for no such input
+     */
     public String declaredText(String name) {
         DeclaredInput input = inputs.get(name);
         return input == null ? "[?]" : input.text();
     }
 
-    /** The batch size the model takes, when a batch axis has a fixed size. */
+    /**
+     * The batch size the model takes, when a batch axis has a fixed size.
+     *
+     * @return the smallest fixed size of any input's batch axis, or empty when every batch axis is dynamic
+     */
     public OptionalInt fixedBatch() {
         return fixedBatch;
     }
@@ -255,6 +310,10 @@ public final class BatchLayout {
     /**
      * The batch size to run the model with: {@code requested}, unless a batch axis fixes it
      * (smaller or larger than {@code requested}: the model takes nothing else).
+     *
+     * @param requested the batch size asked for, &gt; 0
+     * @return the fixed batch, or {@code requested}
+     * @throws IllegalArgumentException when {@code requested} is not positive
      */
     public int batchSize(int requested) {
         if (requested <= 0) {
@@ -266,6 +325,10 @@ public final class BatchLayout {
     /**
      * The shape one sample of input {@code name} has in data: the declared shape without its batch
      * axis (all of it for an input without one); null when the shape is unknown.
+     *
+     * @param name an input name of the model
+     * @return a new array of the sample's dimensions, or null
+     * @throws IllegalArgumentException when the model has no such input
      */
     public long[] sampleShape(String name) {
         long[] shape = declaredShape(name);

@@ -23,33 +23,70 @@ import org.quant4j.api.InvalidInputException;
  */
 public interface Dataset {
 
-    /** Number of samples. */
+    /**
+     * Number of samples.
+     *
+     * @return the sample count, &gt;= 0
+     */
     int size();
 
-    /** Shape of one sample, e.g. {@code [1, 28, 28]} (CHW). */
+    /**
+     * Shape of one sample, e.g. {@code [1, 28, 28]} (CHW).
+     *
+     * @return the dimensions of one sample, without a batch axis
+     * @throws UnsupportedOperationException for a dataset of named samples
+     */
     int[] sampleShape();
 
-    /** Number of classes, or 0 when the data is unlabelled. */
+    /**
+     * Number of classes, or 0 when the data is unlabelled.
+     *
+     * @return the class count, or 0
+     */
     int numClasses();
 
-    /** Writes sample {@code index} into {@code dest} starting at {@code offset}. */
+    /**
+     * Writes sample {@code index} into {@code dest} starting at {@code offset}.
+     *
+     * @param index the sample, from 0 to {@code size() - 1}
+     * @param dest the array to fill, with room for {@link #sampleElements()} floats from {@code offset}
+     * @param offset the first position of {@code dest} written
+     * @throws UnsupportedOperationException for a dataset of named samples
+     */
     void read(int index, float[] dest, int offset);
 
-    /** Class label of sample {@code index}; -1 when the data is unlabelled. */
+    /**
+     * Class label of sample {@code index}; -1 when the data is unlabelled.
+     *
+     * @param index the sample, from 0 to {@code size() - 1}
+     * @return the label, from 0 to {@code numClasses() - 1}, or -1
+     */
     int label(int index);
 
     /**
      * A stable text that changes whenever the samples change (files, transform, selection); used
      * to key caches and recorded in provenance.
+     *
+     * @return the fingerprint, never empty
      */
     String fingerprint();
 
-    /** Number of floats in one sample. */
+    /**
+     * Number of floats in one sample.
+     *
+     * @return the product of {@link #sampleShape()}
+     */
     default int sampleElements() {
         return Math.toIntExact(Batch.sampleElements(sampleShape()));
     }
 
-    /** Consecutive batches of at most {@code batchSize} samples, in index order. */
+    /**
+     * Consecutive batches of at most {@code batchSize} samples, in index order.
+     *
+     * @param batchSize the largest number of samples in a batch, &gt; 0; only the last batch may be smaller
+     * @return an iterator that reads each batch when asked for it
+     * @throws IllegalArgumentException when {@code batchSize} is not positive
+     */
     default Iterator<Batch> batches(int batchSize) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be > 0, got " + batchSize);
@@ -73,6 +110,8 @@ public interface Dataset {
     /**
      * The model inputs of a dataset of named samples, in order; empty (the default) for a dataset of
      * float samples, which feeds a model's one input under whatever name the model gives it.
+     *
+     * @return the inputs, or an empty list
      */
     default List<InputSpec> inputs() {
         return List.of();
@@ -83,6 +122,8 @@ public interface Dataset {
      * of {@link #sampleShape()} (under the name {@code ""}) or of the shapes of {@link #inputs()}. A
      * dataset of samples of several shapes (text lines of different widths) overrides this and
      * {@link #shapeGroup(int)}; its {@link #inputs()} then give the shapes of its first group.
+     *
+     * @return the groups of sample shapes with their sample counts
      */
     default SampleShapes sampleShapes() {
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -94,7 +135,12 @@ public interface Dataset {
         return new SampleShapes(List.of(new SampleShapes.Group(shapes, size())));
     }
 
-    /** The index in {@link #sampleShapes()} of the group of sample {@code index}; 0 by default. */
+    /**
+     * The index in {@link #sampleShapes()} of the group of sample {@code index}; 0 by default.
+     *
+     * @param index the sample, from 0 to {@code size() - 1}
+     * @return the index of its group
+     */
     default int shapeGroup(int index) {
         Objects.checkIndex(index, size());
         return 0;
@@ -104,6 +150,8 @@ public interface Dataset {
      * The batch axis of model inputs whose axis the model leaves ambiguous, or that the user chose,
      * by input name ({@link BatchLayout#NONE} for an input fed without a batch axis); empty by
      * default: the model's declared shapes decide ({@link BatchLayout}).
+     *
+     * @return input name to its batch axis; empty when the model decides
      */
     default Map<String, Integer> batchAxes() {
         return Map.of();
@@ -112,6 +160,9 @@ public interface Dataset {
     /**
      * This dataset with the batch axis of the model inputs of {@code axes} chosen
      * ({@link #batchAxes()}): the samples of an input go to that axis of the model input.
+     *
+     * @param axes input name to its batch axis, or {@link BatchLayout#NONE}
+     * @return a view of this dataset with those batch axes; the samples are not copied
      */
     default Dataset withBatchAxes(Map<String, Integer> axes) {
         return new BatchAxesDataset(this, axes);
@@ -121,6 +172,7 @@ public interface Dataset {
      * The inputs this dataset feeds: {@link #inputs()} when it names them, else one float32 input
      * called {@code singleInput} with samples of {@link #sampleShape()}.
      *
+     * @return the inputs, never empty
      * @param singleInput the name of the model's one data input, or null when the model has several
      * @throws InvalidInputException when this dataset of float samples is given a model with several
      *                               inputs
@@ -138,6 +190,8 @@ public interface Dataset {
      * Datasets of named samples implement this; the default reads float samples with
      * {@link #read} and binds them to {@code singleInput}.
      *
+     * @param indices the samples to read, each from 0 to {@code size() - 1}, in the batch's order
+     * @return the batch of {@code indices.length} samples
      * @param singleInput the name of the model's one data input, or null when the model has several
      * @throws InvalidInputException when this dataset of float samples is given a model with several
      *                               inputs
@@ -162,6 +216,9 @@ public interface Dataset {
      * {@code singleInput} (the float arrays are shared, so the values are those of
      * {@link #batches(int)} exactly).
      *
+     * @param batchSize the largest number of samples in a batch, &gt; 0
+     * @return an iterator that reads each batch when asked for it
+     * @throws IllegalArgumentException when {@code batchSize} is not positive
      * @param singleInput the name of the model's one data input, or null when the model has several
      * @throws InvalidInputException when this dataset of float samples is given a model with several
      *                               inputs

@@ -48,29 +48,56 @@ public final class FidelityRequest {
         this.listener = b.listener;
     }
 
+    /**
+     * A new builder; the model, reference and data must be set before {@link Builder#build()}.
+     *
+     * @return a fresh builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The model evaluated. */
+    /**
+     * The model evaluated.
+     *
+     * @return the model file, never null
+     */
     public Path model() {
         return model;
     }
 
-    /** The reference model whose outputs are taken as the truth. */
+    /**
+     * The reference model whose outputs are taken as the truth.
+     *
+     * @return the reference model file, never null
+     */
     public Path reference() {
         return reference;
     }
 
+    /**
+     * The samples both models are run on; their labels, if any, are not needed.
+     *
+     * @return the dataset, never null
+     */
     public Dataset data() {
         return data;
     }
 
+    /**
+     * Samples per inference call (a model with a fixed batch axis may override it).
+     *
+     * @return the requested batch size, &gt; 0
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Intra-op threads; 0 lets the backend choose. */
+    /**
+     * Intra-op threads; 0 lets the backend choose.
+     *
+     * @return the thread count, &gt;= 0
+     */
     public int threads() {
         return threads;
     }
@@ -78,33 +105,64 @@ public final class FidelityRequest {
     /**
      * The axis of each output the argmax agreement is taken along, counted on the full output
      * (batch axis 0); negative counts from the last axis (-1, the default).
+     *
+     * @return the axis, never 0
      */
     public int argmaxAxis() {
         return argmaxAxis;
     }
 
-    /** Task metrics computed per sample, in order. */
+    /**
+     * Task metrics computed per sample, in order.
+     *
+     * @return the metrics, unmodifiable; empty when none were added
+     */
     public List<SampleMetric> metrics() {
         return metrics;
     }
 
-    /** The seeded bootstrap the intervals are drawn with. */
+    /**
+     * The seeded bootstrap the intervals are drawn with.
+     *
+     * @return a new bootstrap of {@link #bootstrapResamples()}, {@link #confidenceLevel()} and
+     *     {@link #seed()}
+     */
     public PercentileBootstrap bootstrap() {
         return new PercentileBootstrap(bootstrapResamples, confidenceLevel, seed);
     }
 
+    /**
+     * Resamples drawn for each bootstrap interval.
+     *
+     * @return the resample count ({@value #DEFAULT_RESAMPLES} by default)
+     */
     public int bootstrapResamples() {
         return bootstrapResamples;
     }
 
+    /**
+     * Coverage of the confidence intervals, as a fraction.
+     *
+     * @return the level, e.g. 0.95 for 95% intervals
+     */
     public double confidenceLevel() {
         return confidenceLevel;
     }
 
+    /**
+     * Seed of the bootstrap resampling, so that the intervals are reproducible.
+     *
+     * @return the seed (0 by default)
+     */
     public long seed() {
         return seed;
     }
 
+    /**
+     * Told of the progress of the comparison.
+     *
+     * @return the listener; {@link ProgressListener#NONE} by default
+     */
     public ProgressListener listener() {
         return listener;
     }
@@ -129,62 +187,136 @@ public final class FidelityRequest {
         private Builder() {
         }
 
+        /**
+         * Sets the model to evaluate (required).
+         *
+         * @param model the model file
+         * @return this builder
+         */
         public Builder model(Path model) {
             this.model = model;
             return this;
         }
 
+        /**
+         * Sets the reference model whose outputs are taken as the truth (required).
+         *
+         * @param reference the reference model file, e.g. the FP32 model the evaluated one was made from
+         * @return this builder
+         */
         public Builder reference(Path reference) {
             this.reference = reference;
             return this;
         }
 
+        /**
+         * Sets the samples to compare the models on (required).
+         *
+         * @param data the dataset
+         * @return this builder
+         */
         public Builder data(Dataset data) {
             this.data = data;
             return this;
         }
 
+        /**
+         * Sets the samples per inference call (32 by default).
+         *
+         * @param batchSize the batch size, &gt; 0
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
+        /**
+         * Sets the intra-op threads (0, the default, lets the backend choose).
+         *
+         * @param threads the thread count, &gt;= 0
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
         }
 
+        /**
+         * Sets the axis of each output the argmax agreement is taken along; see
+         * {@link FidelityRequest#argmaxAxis()}.
+         *
+         * @param axis the axis, negative counting from the last; not 0 (the batch axis)
+         * @return this builder
+         */
         public Builder argmaxAxis(int axis) {
             this.argmaxAxis = axis;
             return this;
         }
 
-        /** Adds a task metric. */
+        /**
+         * Adds a task metric.
+         *
+         * @param metric the metric, not null, named differently from the others
+         * @return this builder
+         */
         public Builder metric(SampleMetric metric) {
             this.metrics.add(Objects.requireNonNull(metric, "metric"));
             return this;
         }
 
+        /**
+         * Sets the resamples of each bootstrap interval ({@value FidelityRequest#DEFAULT_RESAMPLES} by default).
+         *
+         * @param resamples the resample count, as {@link PercentileBootstrap} accepts
+         * @return this builder
+         */
         public Builder bootstrapResamples(int resamples) {
             this.bootstrapResamples = resamples;
             return this;
         }
 
+        /**
+         * Sets the coverage of the intervals ({@value FidelityRequest#DEFAULT_LEVEL} by default).
+         *
+         * @param level a fraction strictly between 0 and 1
+         * @return this builder
+         */
         public Builder confidenceLevel(double level) {
             this.confidenceLevel = level;
             return this;
         }
 
+        /**
+         * Sets the seed of the bootstrap resampling (0 by default).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
+        /**
+         * Sets the listener told of the progress.
+         *
+         * @param listener the listener, not null
+         * @return this builder
+         */
         public Builder listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
         }
 
+        /**
+         * Validates the settings and builds the request.
+         *
+         * @return the immutable request
+         * @throws InvalidInputException when the model, reference or data is missing, the batch size is
+         *     not positive, threads are negative, the argmax axis is 0, two metrics share a name, or the
+         *     bootstrap settings are invalid
+         */
         public FidelityRequest build() {
             if (model == null) {
                 throw new InvalidInputException("No model given to compare with its reference");
