@@ -22,6 +22,17 @@ public final class QuantParams {
     private final int[] zeroPoints;
     private final QuantScheme scheme;
 
+    /**
+     * Parameters given directly, e.g. read back from a quantized model; both arrays are copied.
+     *
+     * @param scales one scale per entry, each finite and &gt; 0
+     * @param zeroPoints one zero point per entry, each within the scheme's levels
+     * @param scheme the scheme; a per-tensor scheme takes exactly one entry
+     * @throws IllegalArgumentException when the arrays are empty, differ in length, or a per-tensor
+     *     scheme gets several entries
+     * @throws CalibrationException when a scale is not finite and positive or a zero point is outside
+     *     the scheme's levels
+     */
     public QuantParams(float[] scales, int[] zeroPoints, QuantScheme scheme) {
         this.scheme = Objects.requireNonNull(scheme, "scheme");
         if (scales.length == 0 || scales.length != zeroPoints.length) {
@@ -43,7 +54,15 @@ public final class QuantParams {
         this.zeroPoints = zeroPoints.clone();
     }
 
-    /** Parameters mapping {@code range} onto the integer levels of a per-tensor {@code scheme}. */
+    /**
+     * Parameters mapping {@code range} onto the integer levels of a per-tensor {@code scheme}.
+     *
+     * @param range the real range to represent; 0 is always included
+     * @param scheme a per-tensor scheme
+     * @return one scale and zero point
+     * @throws IllegalArgumentException when {@code scheme} is per-channel
+     * @throws CalibrationException when the range is too wide for a float32 scale
+     */
     public static QuantParams forRange(TensorRange range, QuantScheme scheme) {
         if (scheme.perChannel()) {
             throw new IllegalArgumentException("forRange needs a per-tensor scheme; use forChannels for " + scheme);
@@ -54,7 +73,15 @@ public final class QuantParams {
         return new QuantParams(s, z, scheme);
     }
 
-    /** Parameters for each channel of a per-channel {@code scheme}. */
+    /**
+     * Parameters for each channel of a per-channel {@code scheme}.
+     *
+     * @param ranges the real range of each channel
+     * @param scheme a per-channel scheme
+     * @return one scale and zero point per channel
+     * @throws IllegalArgumentException when {@code scheme} is per-tensor
+     * @throws CalibrationException when a range is too wide for a float32 scale
+     */
     public static QuantParams forChannels(ChannelRanges ranges, QuantScheme scheme) {
         if (!scheme.perChannel()) {
             throw new IllegalArgumentException("forChannels needs a per-channel scheme, got " + scheme);
@@ -105,26 +132,58 @@ public final class QuantParams {
         return f >= Float.MIN_NORMAL ? f : Float.MIN_NORMAL;
     }
 
+    /**
+     * The scheme the parameters were made for.
+     *
+     * @return the scheme
+     */
     public QuantScheme scheme() {
         return scheme;
     }
 
+    /**
+     * Number of entries: 1 for a per-tensor scheme, the channel count otherwise.
+     *
+     * @return the entry count, &gt;= 1
+     */
     public int size() {
         return scales.length;
     }
 
+    /**
+     * The scale of entry {@code i}: the real value of one integer step.
+     *
+     * @param i the entry (channel), from 0 to {@code size() - 1}
+     * @return the scale, finite and &gt; 0
+     */
     public float scale(int i) {
         return scales[i];
     }
 
+    /**
+     * The zero point of entry {@code i}: the integer level that represents real 0.
+     *
+     * @param i the entry (channel), from 0 to {@code size() - 1}
+     * @return the zero point, within the scheme's levels
+     */
     public int zeroPoint(int i) {
         return zeroPoints[i];
     }
 
+    /**
+     * All scales, in entry order.
+     *
+     * @return a copy of the scales
+     */
     public float[] scales() {
         return scales.clone();
     }
 
+    /**
+     * All zero points, in entry order.
+     *
+     * @return a copy of the zero points
+     */
     public int[] zeroPoints() {
         return zeroPoints.clone();
     }
@@ -132,13 +191,23 @@ public final class QuantParams {
     /**
      * Quantizes one value with the parameters of entry {@code i}: round half to even, then saturate
      * to the scheme's levels, as ONNX {@code QuantizeLinear} does.
+     *
+     * @param x the real value
+     * @param i the entry (channel), from 0 to {@code size() - 1}
+     * @return the integer level, within {@link QuantScheme#qmin()} and {@link QuantScheme#qmax()}
      */
     public int quantize(float x, int i) {
         double q = Math.rint(x / scales[i]) + zeroPoints[i];
         return (int) Math.max(scheme.qmin(), Math.min(scheme.qmax(), q));
     }
 
-    /** The real value of integer level {@code q} for entry {@code i}. */
+    /**
+     * The real value of integer level {@code q} for entry {@code i}.
+     *
+     * @param q the integer level
+     * @param i the entry (channel), from 0 to {@code size() - 1}
+     * @return {@code (q - zeroPoint(i)) * scale(i)}
+     */
     public float dequantize(int q, int i) {
         return (q - zeroPoints[i]) * scales[i];
     }

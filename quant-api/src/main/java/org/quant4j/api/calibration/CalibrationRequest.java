@@ -44,45 +44,83 @@ public final class CalibrationRequest {
         this.observer = b.observer;
     }
 
+    /**
+     * A new builder; the model and the data must be set before {@link Builder#build()}.
+     *
+     * @return a fresh builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The model to calibrate; it is never modified. */
+    /**
+     * The model to calibrate; it is never modified.
+     *
+     * @return the model source, never null
+     */
     public ModelSource model() {
         return model;
     }
 
-    /** The calibration samples. */
+    /**
+     * The calibration samples.
+     *
+     * @return the dataset, holding at least one sample
+     */
     public Dataset data() {
         return data;
     }
 
-    /** Method, options, schemes and seed (and, for the quantizer's selection, the plan settings). */
+    /**
+     * Method, options, schemes and seed (and, for the quantizer's selection, the plan settings).
+     *
+     * @return the config; the default config when none was set
+     */
     public QuantizationConfig config() {
         return config;
     }
 
-    /** Which tensors to calibrate; {@link TensorSelection#quantizerTensors()} by default. */
+    /**
+     * Which tensors to calibrate; {@link TensorSelection#quantizerTensors()} by default.
+     *
+     * @return the tensor selection, never null
+     */
     public TensorSelection tensors() {
         return tensors;
     }
 
-    /** Samples per run of the model; 32 by default. */
+    /**
+     * Samples per run of the model; 32 by default.
+     *
+     * @return the batch size, &gt; 0
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Threads the backend may use; 0 (the default) lets it choose. */
+    /**
+     * Threads the backend may use; 0 (the default) lets it choose.
+     *
+     * @return the thread count, &gt;= 0
+     */
     public int threads() {
         return threads;
     }
 
+    /**
+     * Told of the calibration's progress.
+     *
+     * @return the listener; {@link ProgressListener#NONE} by default
+     */
     public ProgressListener listener() {
         return listener;
     }
 
-    /** Also receives the values of every calibrated tensor, batch by batch; empty by default. */
+    /**
+     * Also receives the values of every calibrated tensor, batch by batch; empty by default.
+     *
+     * @return the observer, or empty
+     */
     public Optional<TensorObserver> observer() {
         return Optional.ofNullable(observer);
     }
@@ -107,47 +145,99 @@ public final class CalibrationRequest {
         private Builder() {
         }
 
+        /**
+         * Sets the model to calibrate (required).
+         *
+         * @param model the model, as a file or serialized bytes
+         * @return this builder
+         */
         public Builder model(ModelSource model) {
             this.model = model;
             return this;
         }
 
-        /** The model file at {@code path}. */
+        /**
+         * The model file at {@code path}.
+         *
+         * @param path the ONNX model file; null leaves the model unset
+         * @return this builder
+         */
         public Builder model(Path path) {
             return model(path == null ? null : ModelSource.file(path));
         }
 
+        /**
+         * Sets the calibration samples (required, at least one sample).
+         *
+         * @param data the dataset
+         * @return this builder
+         */
         public Builder data(Dataset data) {
             this.data = data;
             return this;
         }
 
+        /**
+         * Sets the method, options, schemes and seed (the default config by default).
+         *
+         * @param config the config, not null
+         * @return this builder
+         */
         public Builder config(QuantizationConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
+        /**
+         * Sets which tensors to calibrate ({@link TensorSelection#quantizerTensors()} by default).
+         *
+         * @param tensors the selection, not null
+         * @return this builder
+         */
         public Builder tensors(TensorSelection tensors) {
             this.tensors = Objects.requireNonNull(tensors, "tensors");
             return this;
         }
 
+        /**
+         * Sets the samples per run of the model (32 by default).
+         *
+         * @param batchSize the batch size, &gt; 0
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
+        /**
+         * Sets the threads the backend may use (0, the default, lets it choose).
+         *
+         * @param threads the thread count, &gt;= 0
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
         }
 
+        /**
+         * Sets the listener told of the progress.
+         *
+         * @param listener the listener, not null
+         * @return this builder
+         */
         public Builder listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Also hands every calibrated tensor's values to {@code observer}; null for none. */
+        /**
+         * Also hands every calibrated tensor's values to {@code observer}; null for none.
+         *
+         * @param observer the observer, or null
+         * @return this builder
+         */
         public Builder observer(TensorObserver observer) {
             this.observer = observer;
             return this;
@@ -156,6 +246,7 @@ public final class CalibrationRequest {
         /**
          * The request.
          *
+         * @return the immutable request
          * @throws InvalidInputException naming what is missing or out of range
          */
         public CalibrationRequest build() {
