@@ -59,15 +59,30 @@ public final class Provenance {
         this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     }
 
+    /**
+     * A new, empty builder.
+     *
+     * @return a fresh builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** All entries in insertion order, e.g. {@code quantizer=onnxruntime}, {@code os.arch=amd64}. */
+    /**
+     * All entries in insertion order, e.g. {@code quantizer=onnxruntime}, {@code os.arch=amd64}.
+     *
+     * @return key to value, unmodifiable; empty when nothing was recorded
+     */
     public Map<String, String> entries() {
         return entries;
     }
 
+    /**
+     * The value recorded under {@code key}.
+     *
+     * @param key a key, e.g. {@link #SEED}
+     * @return the value, or null when the key was not recorded
+     */
     public String get(String key) {
         return entries.get(key);
     }
@@ -94,23 +109,57 @@ public final class Provenance {
         private Builder() {
         }
 
+        /**
+         * Records one entry, replacing an earlier value of the key.
+         *
+         * @param key the key, not null
+         * @param value the value; null is recorded as the text {@code "null"}
+         * @return this builder
+         */
         public Builder put(String key, String value) {
             entries.put(Objects.requireNonNull(key, "key"), String.valueOf(value));
             return this;
         }
 
+        /**
+         * Records the tool that made the result.
+         *
+         * @param name the tool's name, e.g. {@code quant4j}
+         * @param version its version
+         * @return this builder
+         */
         public Builder tool(String name, String version) {
             return put(TOOL, name).put(TOOL_VERSION, version);
         }
 
+        /**
+         * Records the backend that ran the model.
+         *
+         * @param name the backend's name, e.g. {@code onnxruntime}
+         * @param version its version
+         * @return this builder
+         */
         public Builder backend(String name, String version) {
             return put(BACKEND, name).put(BACKEND_VERSION, version);
         }
 
+        /**
+         * Records the calibration method and the data it ran on.
+         *
+         * @param method the method id, e.g. {@code minmax}
+         * @param dataFingerprint the calibration data's {@link org.quant4j.api.data.Dataset#fingerprint()}
+         * @return this builder
+         */
         public Builder calibration(String method, String dataFingerprint) {
             return put(CALIBRATION_METHOD, method).put(CALIBRATION_DATA, dataFingerprint);
         }
 
+        /**
+         * Records the random seed.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             return put(SEED, Long.toString(seed));
         }
@@ -119,6 +168,10 @@ public final class Provenance {
          * Adds what every quantizer records of its request: the quantizer's name, and the mode,
          * weight layout and precision, activation scheme and kernel target of {@code config} (the
          * target both as requested and as resolved on this machine).
+         *
+         * @param quantizer the quantizer provider's name
+         * @param config the config the model was quantized with
+         * @return this builder
          */
         public Builder quantization(String quantizer, QuantizationConfig config) {
             return put(QUANTIZER, quantizer)
@@ -130,7 +183,11 @@ public final class Provenance {
                     .put(KERNEL_TARGET_RESOLVED, config.kernelTarget().resolve().id());
         }
 
-        /** Adds the JVM, OS, architecture and CPU ({@link CpuFeatures#host()}) this process runs on. */
+        /**
+         * Adds the JVM, OS, architecture and CPU ({@link CpuFeatures#host()}) this process runs on.
+         *
+         * @return this builder
+         */
         public Builder platform() {
             put("java.version", System.getProperty("java.version"));
             put("java.vendor", System.getProperty("java.vendor"));
@@ -139,7 +196,12 @@ public final class Provenance {
             return cpu(CpuFeatures.host());
         }
 
-        /** Adds what {@code cpu} offers for int8 inference: its model, kind and flags. */
+        /**
+         * Adds what {@code cpu} offers for int8 inference: its model, kind and flags.
+         *
+         * @param cpu the CPU's features, possibly unknown
+         * @return this builder
+         */
         public Builder cpu(CpuFeatures cpu) {
             put("cpu.model", cpu.model());
             put("cpu.int8", cpu.int8Kind());
@@ -147,6 +209,11 @@ public final class Provenance {
             return this;
         }
 
+        /**
+         * Builds the provenance of the entries recorded so far.
+         *
+         * @return the immutable provenance
+         */
         public Provenance build() {
             return new Provenance(entries);
         }

@@ -16,6 +16,13 @@ public final class ClassScores {
      * probability of the best, the value itself when {@code probabilities} (a Softmax output), else
      * its softmax. A row holding NaN or infinity is no prediction: {@code k} times
      * {@link Predictions#NO_PREDICTION}, and NaN.
+     *
+     * @param row the sample's class scores (logits or probabilities), one per class
+     * @param k how many classes to rank, at most {@code row.length}
+     * @param probabilities true when {@code row} already holds probabilities
+     * @param out receives the {@code k} class indices, best first
+     * @param offset where in {@code out} the first is written
+     * @return the probability of the best class in [0, 1], or NaN for a non-finite row
      */
     public static float predict(float[] row, int k, boolean probabilities, int[] out, int offset) {
         if (!allFinite(row)) {
@@ -27,7 +34,12 @@ public final class ClassScores {
         return probabilities ? row[best] : softmaxOf(row, best);
     }
 
-    /** Whether every value of {@code row} is finite (no NaN, no infinity). */
+    /**
+     * Whether every value of {@code row} is finite (no NaN, no infinity).
+     *
+     * @param row the values
+     * @return true when none is NaN or infinite (also for an empty row)
+     */
     public static boolean allFinite(float[] row) {
         for (float v : row) {
             if (!Float.isFinite(v)) {
@@ -37,7 +49,14 @@ public final class ClassScores {
         return true;
     }
 
-    /** Writes the indices of the {@code k} largest values, best first (lower index on ties, NaN last), at {@code offset}. */
+    /**
+     * Writes the indices of the {@code k} largest values, best first (lower index on ties, NaN last), at {@code offset}.
+     *
+     * @param row the class scores
+     * @param k how many classes to rank, at most {@code row.length}
+     * @param out receives the class indices, best first
+     * @param offset where in {@code out} the first is written
+     */
     public static void rankTopK(float[] row, int k, int[] out, int offset) {
         for (int r = 0; r < k; r++) {
             int best = -1;
@@ -62,7 +81,13 @@ public final class ClassScores {
         return false;
     }
 
-    /** Softmax probability of class {@code index}: {@code 1 / sum_j exp(x_j - x_index)}, computed stably. */
+    /**
+     * Softmax probability of class {@code index}: {@code 1 / sum_j exp(x_j - x_index)}, computed stably.
+     *
+     * @param row the logits
+     * @param index the class, from 0 to {@code row.length - 1}
+     * @return its probability in [0, 1]
+     */
     public static float softmaxOf(float[] row, int index) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : row) {

@@ -59,47 +59,98 @@ public final class Predictions {
         this.confidence = confidence.clone();
     }
 
+    /**
+     * Number of samples, with or without a prediction.
+     *
+     * @return the sample count N
+     */
     public int size() {
         return labels.length;
     }
 
-    /** Samples without a prediction because their scores held NaN or infinity; they count as wrong. */
+    /**
+     * Samples without a prediction because their scores held NaN or infinity; they count as wrong.
+     *
+     * @return the count of samples without a prediction
+     */
     public int nonFinite() {
         return nonFinite;
     }
 
-    /** Whether sample {@code i} has a prediction (its scores were all finite). */
+    /**
+     * Whether sample {@code i} has a prediction (its scores were all finite).
+     *
+     * @param i the sample, from 0 to {@code size() - 1}
+     * @return false when it has {@link #NO_PREDICTION}
+     */
     public boolean hasPrediction(int i) {
         return topK[i * k] != NO_PREDICTION;
     }
 
+    /**
+     * Number of ranked classes kept per sample.
+     *
+     * @return k, &gt; 0
+     */
     public int k() {
         return k;
     }
 
+    /**
+     * The true label of sample {@code i}.
+     *
+     * @param i the sample, from 0 to {@code size() - 1}
+     * @return its class index
+     */
     public int label(int i) {
         return labels[i];
     }
 
-    /** The best class of sample {@code i}, or {@link #NO_PREDICTION}. */
+    /**
+     * The best class of sample {@code i}, or {@link #NO_PREDICTION}.
+     *
+     * @param i the sample, from 0 to {@code size() - 1}
+     * @return the class index
+     */
     public int top1(int i) {
         return topK[i * k];
     }
 
-    /** The {@code rank}-th best class of sample {@code i} (0 = best). */
+    /**
+     * The {@code rank}-th best class of sample {@code i} (0 = best).
+     *
+     * @param i the sample, from 0 to {@code size() - 1}
+     * @param rank the rank, from 0 to {@code k() - 1}
+     * @return the class index, or {@link #NO_PREDICTION}
+     */
     public int ranked(int i, int rank) {
         return topK[i * k + rank];
     }
 
+    /**
+     * The softmax probability of the best class of sample {@code i}.
+     *
+     * @param i the sample, from 0 to {@code size() - 1}
+     * @return a probability in [0, 1], or NaN when the sample has no prediction
+     */
     public float confidence(int i) {
         return confidence[i];
     }
 
+    /**
+     * The true label of every sample.
+     *
+     * @return a copy of the labels, in sample order
+     */
     public int[] labels() {
         return labels.clone();
     }
 
-    /** Best class per sample. */
+    /**
+     * Best class per sample.
+     *
+     * @return a new array of the best class per sample, {@link #NO_PREDICTION} where there is none
+     */
     public int[] top1() {
         int[] t = new int[labels.length];
         for (int i = 0; i < t.length; i++) {
@@ -111,6 +162,10 @@ public final class Predictions {
     /**
      * Fraction of samples whose label is among the best {@code n} classes ({@code n <= k}); samples
      * without a prediction count as wrong.
+     *
+     * @param n how many of the best classes count, from 1 to {@link #k()}
+     * @return the fraction in [0, 1]; NaN when there are no samples
+     * @throws IllegalArgumentException when {@code n} is outside 1..k
      */
     public double topAccuracy(int n) {
         if (n <= 0 || n > k) {
@@ -134,6 +189,8 @@ public final class Predictions {
     /**
      * The metrics every evaluator reports: {@code top1}, {@code topK} when {@code k > 1},
      * {@code samples} and {@code nonFinite}, in that order.
+     *
+     * @return metric name to value (accuracies as fractions, counts as numbers), in a new map
      */
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -29,6 +29,12 @@ public final class AtomicFiles {
     /** Writes content to a stream; may throw {@link IOException}. */
     @FunctionalInterface
     public interface StreamWriter {
+        /**
+         * Writes the whole content; the stream is flushed and closed by the caller.
+         *
+         * @param out the stream to the temporary file
+         * @throws IOException when writing fails; the target is then left untouched
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -38,6 +44,11 @@ public final class AtomicFiles {
     /**
      * Writes {@code target} atomically through {@code writer}.
      *
+     * @param target the file to create or replace
+     * @param writer writes the content
+     * @throws InvalidInputException when {@code target} is a directory or a root, or its directory
+     *     cannot be created
+     * @throws QuantException when writing or moving the file fails
      * @param what names the kind of file in error messages, e.g. "calibration table"
      */
     public static void write(Path target, String what, StreamWriter writer) {
@@ -85,12 +96,26 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    /**
+     * Writes {@code text} as UTF-8 to {@code target} atomically.
+     *
+     * @param target the file to create or replace
+     * @param what names the kind of file in error messages
+     * @param text the content
+     * @throws QuantException when the file cannot be written
+     */
     public static void writeString(Path target, String what, String text) {
         write(target, what, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Writes {@code bytes} to {@code target} atomically. */
+    /**
+     * Writes {@code bytes} to {@code target} atomically.
+     *
+     * @param target the file to create or replace
+     * @param what names the kind of file in error messages
+     * @param bytes the content
+     * @throws QuantException when the file cannot be written
+     */
     public static void writeBytes(Path target, String what, byte[] bytes) {
         write(target, what, out -> out.write(bytes));
     }
@@ -98,6 +123,11 @@ public final class AtomicFiles {
     /**
      * Throws when {@code output} is the same file as {@code input} (by path, link or other
      * spelling): the input a user gave is never overwritten.
+     *
+     * @param output the path about to be written
+     * @param input the path of an input
+     * @param what names the output in the message, e.g. "the quantized model"
+     * @throws InvalidInputException when they are the same file
      */
     public static void requireNotInput(Path output, Path input, String what) {
         if (isSameFile(output, input)) {
@@ -109,6 +139,8 @@ public final class AtomicFiles {
     /**
      * The size of {@code file} in bytes, for results.
      *
+     * @param file an existing file
+     * @return its size in bytes
      * @throws QuantException when it cannot be read
      */
     public static long size(Path file) {
@@ -119,7 +151,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** True when both paths name the same file. */
+    /**
+     * True when both paths name the same file.
+     *
+     * @param a one path, existing or not
+     * @param b another path, existing or not
+     * @return true when they are equal once normalised, or both exist and are the same file
+     */
     public static boolean isSameFile(Path a, Path b) {
         Path x = a.toAbsolutePath().normalize();
         Path y = b.toAbsolutePath().normalize();

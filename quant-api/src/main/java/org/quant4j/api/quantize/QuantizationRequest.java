@@ -33,40 +33,83 @@ public final class QuantizationRequest {
         this.listener = b.listener;
     }
 
+    /**
+     * A new builder; the model and output must be set, and calibration data for static mode.
+     *
+     * @return a fresh builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The float ONNX model to quantize; it is never modified.
+     *
+     * @return the model file, never null
+     */
     public Path model() {
         return model;
     }
 
+    /**
+     * Where the quantized model is written; never the same path as {@link #model()}.
+     *
+     * @return the output file, never null
+     */
     public Path output() {
         return output;
     }
 
+    /**
+     * How the model is quantized.
+     *
+     * @return the config; the default config when none was set
+     */
     public QuantizationConfig config() {
         return config;
     }
 
+    /**
+     * The samples static quantization calibrates activation ranges on.
+     *
+     * @return the dataset; empty when none was given (allowed only in dynamic and FP16 modes)
+     */
     public Optional<Dataset> calibrationData() {
         return Optional.ofNullable(calibrationData);
     }
 
+    /**
+     * Samples per run of the model while calibrating; 32 by default.
+     *
+     * @return the batch size, &gt; 0
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** When false (the default) an existing output file is an error rather than replaced. */
+    /**
+     * When false (the default) an existing output file is an error rather than replaced.
+     *
+     * @return true when an existing output file may be replaced
+     */
     public boolean overwriteOutput() {
         return overwriteOutput;
     }
 
-    /** Threads the backend may use while calibrating; 0 (the default) lets it choose. */
+    /**
+     * Threads the backend may use while calibrating; 0 (the default) lets it choose.
+     *
+     * @return the thread count, &gt;= 0
+     */
     public int threads() {
         return threads;
     }
 
+    /**
+     * Told of the quantization's progress.
+     *
+     * @return the listener; {@link ProgressListener#NONE} by default
+     */
     public ProgressListener listener() {
         return listener;
     }
@@ -104,46 +147,102 @@ public final class QuantizationRequest {
         private Builder() {
         }
 
+        /**
+         * Sets the float ONNX model to quantize (required).
+         *
+         * @param model the model file
+         * @return this builder
+         */
         public Builder model(Path model) {
             this.model = model;
             return this;
         }
 
+        /**
+         * Sets where the quantized model is written (required, not the model's path).
+         *
+         * @param output the output file
+         * @return this builder
+         */
         public Builder output(Path output) {
             this.output = output;
             return this;
         }
 
+        /**
+         * Sets how the model is quantized (the default config by default).
+         *
+         * @param config the config, not null
+         * @return this builder
+         */
         public Builder config(QuantizationConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
+        /**
+         * Sets the calibration samples, required in static mode.
+         *
+         * @param data the dataset, or null for none
+         * @return this builder
+         */
         public Builder calibrationData(Dataset data) {
             this.calibrationData = data;
             return this;
         }
 
+        /**
+         * Sets the samples per run of the model while calibrating (32 by default).
+         *
+         * @param batchSize the batch size, &gt; 0
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
+        /**
+         * Allows replacing an existing output file (false by default).
+         *
+         * @param overwrite true to replace an existing output
+         * @return this builder
+         */
         public Builder overwriteOutput(boolean overwrite) {
             this.overwriteOutput = overwrite;
             return this;
         }
 
+        /**
+         * Sets the threads the backend may use while calibrating (0, the default, lets it choose).
+         *
+         * @param threads the thread count, &gt;= 0
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
         }
 
+        /**
+         * Sets the listener told of the progress.
+         *
+         * @param listener the listener, not null
+         * @return this builder
+         */
         public Builder listener(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /**
+         * Validates the settings and builds the request; the output file is checked later by
+         * {@link QuantizationRequest#checkOutput()}.
+         *
+         * @return the immutable request
+         * @throws InvalidInputException when the model or output is missing, the output is the model, the
+         *     batch size is not positive, threads are negative, or static mode has no calibration data
+         */
         public QuantizationRequest build() {
             if (model == null) {
                 throw new InvalidInputException("No model given: set the path of the float ONNX model to quantize");
