@@ -17,13 +17,27 @@ import org.quant4j.api.TensorRange;
  */
 public interface Calibrator {
 
-    /** The algorithm this calibrator implements. */
+    /**
+     * The algorithm this calibrator implements.
+     *
+     * @return the method, e.g. {@link CalibrationMethod#ENTROPY}
+     */
     CalibrationMethod method();
 
-    /** Observes {@code length} values of {@code values} starting at {@code offset}. */
+    /**
+     * Observes {@code length} values of {@code values} starting at {@code offset}.
+     *
+     * @param values the batch's values of the tensor
+     * @param offset index of the first value to observe
+     * @param length how many values to observe
+     */
     void observe(float[] values, int offset, int length);
 
-    /** Observes all of {@code values}. */
+    /**
+     * Observes all of {@code values}.
+     *
+     * @param values the batch's values of the tensor
+     */
     default void observe(float[] values) {
         observe(values, 0, values.length);
     }
@@ -33,6 +47,8 @@ public interface Calibrator {
      * largest finite value and how many values there were (min-max and its moving average do). Then
      * the values need not leave the runtime: it may compute the extremes itself and call
      * {@link #observeExtremes} instead of {@link #observe}, with the same result.
+     *
+     * @return true when {@link #observeExtremes} may replace {@link #observe}; false by default
      */
     default boolean observesExtremesOnly() {
         return false;
@@ -42,6 +58,9 @@ public interface Calibrator {
      * Observes one batch of {@code count} finite values whose smallest is {@code min} and largest is
      * {@code max}, exactly as {@link #observe} would observe those values.
      *
+     * @param min the batch's smallest finite value
+     * @param max the batch's largest finite value
+     * @param count how many finite values the batch had, &gt;= 1
      * @throws UnsupportedOperationException when {@link #observesExtremesOnly()} is false
      * @throws IllegalArgumentException      when {@code min} or {@code max} is not finite,
      *                                       {@code min > max} or {@code count < 1}
@@ -51,15 +70,26 @@ public interface Calibrator {
                 + " extremes of each batch: call observe()");
     }
 
-    /** Number of finite values observed so far. */
+    /**
+     * Number of finite values observed so far.
+     *
+     * @return the count of finite values
+     */
     long count();
 
-    /** Number of NaN or infinite values skipped so far. */
+    /**
+     * Number of NaN or infinite values skipped so far.
+     *
+     * @return the count of skipped values
+     */
     long nonFiniteCount();
 
     /**
      * The calibrated range. May be called at any time after at least one finite value was observed;
      * observing more afterwards is allowed.
+     *
+     * @return the range to quantize with
+     * @throws org.quant4j.api.CalibrationException when no finite value was observed
      */
     TensorRange range();
 

@@ -26,17 +26,34 @@ public final class CalibratorOptions {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
     }
 
+    /**
+     * No options: every calibrator then uses its defaults.
+     *
+     * @return the shared empty options
+     */
     public static CalibratorOptions empty() {
         return EMPTY;
     }
 
+    /**
+     * Options from a map; keys and values are trimmed.
+     *
+     * @param values option name to value, none null
+     * @return the options, sorted by key
+     */
     public static CalibratorOptions of(Map<String, String> values) {
         Map<String, String> copy = new TreeMap<>();
         values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key").trim(), Objects.requireNonNull(v, "value").trim()));
         return new CalibratorOptions(copy);
     }
 
-    /** Parses {@code key=value} pairs such as {@code "percentile=99.9,bins=4096"}. */
+    /**
+     * Parses {@code key=value} pairs such as {@code "percentile=99.9,bins=4096"}.
+     *
+     * @param text comma-separated {@code key=value} pairs; null or blank for none
+     * @return the options, sorted by key
+     * @throws InvalidInputException when a part is not of the form {@code key=value}
+     */
     public static CalibratorOptions parse(String text) {
         Map<String, String> map = new TreeMap<>();
         if (text != null && !text.isBlank()) {
@@ -52,10 +69,23 @@ public final class CalibratorOptions {
         return new CalibratorOptions(map);
     }
 
+    /**
+     * The options as text.
+     *
+     * @return key to value, sorted by key and unmodifiable; empty when there are none
+     */
     public Map<String, String> asMap() {
         return values;
     }
 
+    /**
+     * These options with one more, replacing an earlier value of the key.
+     *
+     * @param key the option name, not blank
+     * @param value the value
+     * @return new options; these are unchanged
+     * @throws InvalidInputException when the key is blank
+     */
     public CalibratorOptions with(String key, String value) {
         Map<String, String> copy = new TreeMap<>(values);
         String k = Objects.requireNonNull(key, "key").trim();
@@ -69,12 +99,21 @@ public final class CalibratorOptions {
     /**
      * These options with {@link #SYMMETRIC} set from {@code scheme}: the options a tensor's
      * calibrator runs with when the tensor is calibrated for {@code scheme}.
+     *
+     * @param scheme the scheme the tensor is calibrated for
+     * @return new options with {@code symmetric=true} or {@code false}
      */
     public CalibratorOptions forScheme(QuantScheme scheme) {
         return with(SYMMETRIC, Boolean.toString(scheme.symmetric()));
     }
 
-    /** Throws when an option is not among {@code supported}, listing the supported ones. */
+    /**
+     * Throws when an option is not among {@code supported}, listing the supported ones.
+     *
+     * @param supported the option names the calibrator accepts
+     * @param calibrator the calibrator's name, for the message
+     * @throws InvalidInputException naming the first unsupported option
+     */
     public void requireOnly(Set<String> supported, String calibrator) {
         for (String key : values.keySet()) {
             if (!supported.contains(key)) {
@@ -84,10 +123,25 @@ public final class CalibratorOptions {
         }
     }
 
+    /**
+     * The value of an option as text.
+     *
+     * @param key the option name
+     * @param defaultValue returned when the option is not set
+     * @return the trimmed value, or {@code defaultValue}
+     */
     public String getString(String key, String defaultValue) {
         return values.getOrDefault(key, defaultValue);
     }
 
+    /**
+     * The value of an integer option.
+     *
+     * @param key the option name, e.g. {@code bins}
+     * @param defaultValue returned when the option is not set
+     * @return the value, or {@code defaultValue}
+     * @throws InvalidInputException when the value is not an integer
+     */
     public int getInt(String key, int defaultValue) {
         String v = values.get(key);
         if (v == null) {
@@ -100,6 +154,14 @@ public final class CalibratorOptions {
         }
     }
 
+    /**
+     * The value of a numeric option.
+     *
+     * @param key the option name, e.g. {@code percentile}
+     * @param defaultValue returned when the option is not set
+     * @return the value, or {@code defaultValue}
+     * @throws InvalidInputException when the value is not a finite number
+     */
     public double getDouble(String key, double defaultValue) {
         String v = values.get(key);
         if (v == null) {
@@ -116,6 +178,14 @@ public final class CalibratorOptions {
         }
     }
 
+    /**
+     * The value of a boolean option.
+     *
+     * @param key the option name, e.g. {@link #SYMMETRIC}
+     * @param defaultValue returned when the option is not set
+     * @return the value, or {@code defaultValue}
+     * @throws InvalidInputException when the value is not {@code true} or {@code false} (in any case)
+     */
     public boolean getBoolean(String key, boolean defaultValue) {
         String v = values.get(key);
         if (v == null) {

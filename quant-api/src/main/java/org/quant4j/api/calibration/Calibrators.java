@@ -30,34 +30,69 @@ public final class Calibrators {
         }
     }
 
-    /** The registry of calibrator providers on quant-api's and the thread's context class loader. */
+    /**
+     * The registry of calibrator providers on quant-api's and the thread's context class loader.
+     *
+     * @return the shared registry, loaded on first use
+     */
     public static ProviderRegistry<CalibratorProvider> registry() {
         return Holder.REGISTRY;
     }
 
-    /** Names of the calibrators on the classpath. */
+    /**
+     * Names of the calibrators on the classpath.
+     *
+     * @return the lower-case names, in classpath order
+     */
     public static List<String> names() {
         return registry().names();
     }
 
-    /** The provider named {@code name}. */
+    /**
+     * The provider named {@code name}.
+     *
+     * @param name the calibrator name, e.g. {@code entropy}, case-insensitive
+     * @return the available provider
+     * @throws org.quant4j.api.provider.UnknownProviderException when no provider has that name
+     */
     public static CalibratorProvider provider(String name) {
         return registry().get(name);
     }
 
-    /** A new calibrator named {@code name} with the given options. */
+    /**
+     * A new calibrator named {@code name} with the given options.
+     *
+     * @param name the calibrator name, e.g. {@code percentile}, case-insensitive
+     * @param options the options, each of which the calibrator must support
+     * @return a fresh calibrator, with nothing observed
+     * @throws org.quant4j.api.provider.UnknownProviderException when no provider has that name
+     * @throws org.quant4j.api.InvalidInputException when an option is not supported or invalid
+     */
     public static Calibrator create(String name, CalibratorOptions options) {
         CalibratorProvider p = registry().get(name);
         options.requireOnly(p.supportedOptions(), p.name());
         return p.create(options);
     }
 
-    /** A new calibrator named {@code name} with default options. */
+    /**
+     * A new calibrator named {@code name} with default options.
+     *
+     * @param name the calibrator name, case-insensitive
+     * @return a fresh calibrator, with nothing observed
+     * @throws org.quant4j.api.provider.UnknownProviderException when no provider has that name
+     */
     public static Calibrator create(String name) {
         return create(name, CalibratorOptions.empty());
     }
 
-    /** A new calibrator for {@code method}. */
+    /**
+     * A new calibrator for {@code method}.
+     *
+     * @param method the calibration method, whose id names the calibrator
+     * @param options the options, each of which the calibrator must support
+     * @return a fresh calibrator, with nothing observed
+     * @throws org.quant4j.api.provider.UnknownProviderException when no provider offers the method
+     */
     public static Calibrator create(CalibrationMethod method, CalibratorOptions options) {
         return create(method.id(), options);
     }

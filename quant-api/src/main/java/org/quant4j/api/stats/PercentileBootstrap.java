@@ -21,6 +21,12 @@ public final class PercentileBootstrap {
     /** A statistic of the samples at {@code indices} (an index may repeat). */
     @FunctionalInterface
     public interface Statistic {
+        /**
+         * The statistic's value on one resample.
+         *
+         * @param indices the samples drawn, N of them, an index possibly repeated
+         * @return the value; NaN when the statistic is undefined on these samples
+         */
         double of(int[] indices);
     }
 
@@ -29,6 +35,7 @@ public final class PercentileBootstrap {
     private final long seed;
 
     /**
+     * @throws InvalidInputException when {@code resamples} is below 1 or {@code level} is outside (0, 1)
      * @param resamples resamples drawn, at least 1
      * @param level     two-sided coverage, in (0, 1)
      * @param seed      seed of the resampling
@@ -45,7 +52,14 @@ public final class PercentileBootstrap {
         this.seed = seed;
     }
 
-    /** The interval of one statistic over {@code n} samples. */
+    /**
+     * The interval of one statistic over {@code n} samples.
+     *
+     * @param n the number of samples, &gt; 0
+     * @param statistic the statistic of a resample's indices
+     * @return its estimate on the observed samples and its interval
+     * @throws InvalidInputException when {@code n} is 0
+     */
     public ConfidenceInterval interval(int n, Statistic statistic) {
         return intervals(n, List.of(statistic)).get(0);
     }
@@ -53,6 +67,9 @@ public final class PercentileBootstrap {
     /**
      * The intervals of {@code statistics} over {@code n} samples, all on the same resamples.
      *
+     * @param n the number of samples, &gt; 0
+     * @param statistics the statistics to compute on each resample
+     * @return one interval per statistic, in the same order
      * @throws InvalidInputException when {@code n} is 0
      */
     public List<ConfidenceInterval> intervals(int n, List<Statistic> statistics) {
@@ -88,7 +105,12 @@ public final class PercentileBootstrap {
         return out;
     }
 
-    /** The mean of {@code values} over the samples. */
+    /**
+     * The mean of {@code values} over the samples.
+     *
+     * @param values one value per sample
+     * @return the statistic
+     */
     public static Statistic mean(double[] values) {
         return indices -> {
             double sum = 0;
@@ -99,7 +121,13 @@ public final class PercentileBootstrap {
         };
     }
 
-    /** {@code sum(numerator) / sum(denominator)} over the samples, e.g. a pooled mean. */
+    /**
+     * {@code sum(numerator) / sum(denominator)} over the samples, e.g. a pooled mean.
+     *
+     * @param numerator one value per sample
+     * @param denominator one value per sample; a resample whose sum is 0 gives NaN or infinity
+     * @return the statistic
+     */
     public static Statistic ratio(double[] numerator, double[] denominator) {
         return indices -> {
             double num = 0;
@@ -112,7 +140,12 @@ public final class PercentileBootstrap {
         };
     }
 
-    /** The largest of {@code values} over the samples. */
+    /**
+     * The largest of {@code values} over the samples.
+     *
+     * @param values one value per sample
+     * @return the statistic
+     */
     public static Statistic max(double[] values) {
         return indices -> {
             double max = Double.NEGATIVE_INFINITY;
