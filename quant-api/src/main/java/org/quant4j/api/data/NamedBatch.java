@@ -22,6 +22,17 @@ import java.util.Optional;
 public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> labels,
         Map<String, Integer> batchAxes) {
 
+    /**
+     * Copies the map of tensors and checks that every batched tensor holds {@code size} samples on its
+     * batch axis.
+     *
+     * @param tensors   the tensor of each input by name, in input order; at least one
+     * @param size      number of samples N, &gt;= 0
+     * @param labels    one label per sample, or empty; null is taken as empty
+     * @param batchAxes the batch axis of the inputs whose axis is not the first; null for none
+     * @throws IllegalArgumentException when there is no tensor, a tensor's batch axis does not hold
+     *     {@code size} samples, or the labels are not one per sample
+     */
     public NamedBatch {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
         labels = labels == null ? Optional.empty() : labels;
@@ -44,12 +55,23 @@ public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> 
         }
     }
 
-    /** A batch with the samples on the first axis of every tensor. */
+    /**
+     * A batch with the samples on the first axis of every tensor.
+     *
+     * @param tensors the tensor of each input by name, in input order; at least one
+     * @param size    number of samples N, the first dimension of every tensor
+     * @param labels  one label per sample, or empty for unlabelled data
+     */
     public NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> labels) {
         this(tensors, size, labels, Map.of());
     }
 
-    /** The batch axis of input {@code input}: 0 unless {@link #batchAxes()} says otherwise. */
+    /**
+     * The batch axis of input {@code input}: 0 unless {@link #batchAxes()} says otherwise.
+     *
+     * @param input an input name
+     * @return the axis holding the samples, or {@link BatchLayout#NONE}
+     */
     public int batchAxis(String input) {
         return batchAxes.getOrDefault(input, 0);
     }
@@ -57,6 +79,10 @@ public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> 
     /**
      * The float batch {@code batch} as the one float32 input {@code input}; the data array is
      * shared, not copied.
+     *
+     * @param input the model input's name
+     * @param batch the float samples, with their labels if any
+     * @return the batch of one tensor
      */
     public static NamedBatch of(String input, Batch batch) {
         return new NamedBatch(Map.of(input, Tensor.ofFloats(batch.data(), batch.shape())), batch.size(),
@@ -66,6 +92,8 @@ public record NamedBatch(Map<String, Tensor> tensors, int size, Optional<int[]> 
     /**
      * The tensor of {@code input}.
      *
+     * @param input an input name
+     * @return its tensor
      * @throws IllegalArgumentException when the batch has no such input
      */
     public Tensor tensor(String input) {
