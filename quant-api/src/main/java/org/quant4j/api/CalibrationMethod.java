@@ -42,6 +42,8 @@ public final class CalibrationMethod {
      * The method named {@code id}, trimmed and lower-cased, so {@code " Entropy "} is
      * {@link #ENTROPY}. A built-in id gives its constant.
      *
+     * @param id the method's name, e.g. {@code entropy}
+     * @return the method
      * @throws InvalidInputException when the id is missing, longer than {@value #MAX_ID_LENGTH}
      *                               characters, or holds anything but ASCII letters, digits,
      *                               {@code -}, {@code _} and {@code .}
@@ -71,22 +73,40 @@ public final class CalibrationMethod {
         return new CalibrationMethod(wanted);
     }
 
-    /** The same as {@link #of(String)}. */
+    /**
+     * The same as {@link #of(String)}.
+     *
+     * @param id the method's name
+     * @return the method
+     * @throws InvalidInputException when the id is missing, too long or has other characters
+     */
     public static CalibrationMethod fromId(String id) {
         return of(id);
     }
 
-    /** The methods quant-calibration provides, in the order help texts and reports list them. */
+    /**
+     * The methods quant-calibration provides, in the order help texts and reports list them.
+     *
+     * @return the built-in methods, unmodifiable
+     */
     public static List<CalibrationMethod> builtIns() {
         return BUILT_INS;
     }
 
-    /** Whether this is one of {@link #builtIns()}. */
+    /**
+     * Whether this is one of {@link #builtIns()}.
+     *
+     * @return true for the constants of this class
+     */
     public boolean isBuiltIn() {
         return BUILT_INS.contains(this);
     }
 
-    /** Stable short name, e.g. {@code "entropy"}. */
+    /**
+     * Stable short name, e.g. {@code "entropy"}.
+     *
+     * @return the id: lower-case ASCII letters, digits, {@code -}, {@code _} and {@code .}
+     */
     public String id() {
         return id;
     }

@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public enum KernelTarget {
+    /**
+     * Accurate on every x86-64 CPU with AVX2 or later and on ARM64: weights keep int16 pair sums in range.
+     */
     PORTABLE("portable"),
+    /** Full 8-bit weights, for CPUs that add int8 products in int32. */
     VNNI("vnni"),
+    /** Whichever of the other two suits this machine's CPU. */
     HOST("host");
 
     private static final Logger LOG = LoggerFactory.getLogger(KernelTarget.class);
@@ -43,12 +48,22 @@ public enum KernelTarget {
         this.id = id;
     }
 
-    /** The name used on the command line and in provenance. */
+    /**
+     * The name used on the command line and in provenance.
+     *
+     * @return the lower-case id, e.g. {@code portable}
+     */
     public String id() {
         return id;
     }
 
-    /** Finds a target by name (case-insensitive), with an error listing the valid names. */
+    /**
+     * Finds a target by name (case-insensitive), with an error listing the valid names.
+     *
+     * @param name an id such as {@code vnni}, in any case; surrounding spaces ignored
+     * @return the target
+     * @throws InvalidInputException when the name is null or unknown
+     */
     public static KernelTarget parse(String name) {
         String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         for (KernelTarget t : values()) {
@@ -62,7 +77,11 @@ public enum KernelTarget {
                 + " with VNNI/AMX or ARM dot product; host: chosen from this machine's CPU)");
     }
 
-    /** This target with {@link #HOST} resolved for this machine's CPU. */
+    /**
+     * This target with {@link #HOST} resolved for this machine's CPU.
+     *
+     * @return {@link #PORTABLE} or {@link #VNNI}
+     */
     public KernelTarget resolve() {
         return resolve(CpuFeatures.host());
     }
@@ -71,6 +90,9 @@ public enum KernelTarget {
      * This target with {@link #HOST} resolved for {@code cpu}: {@link #VNNI} when it adds int8
      * products in 32 bits, {@link #PORTABLE} otherwise, and {@link #PORTABLE} with a warning when
      * the CPU is unknown.
+     *
+     * @param cpu the CPU the model will run on
+     * @return this target unless it is {@link #HOST}; never {@link #HOST}
      */
     public KernelTarget resolve(CpuFeatures cpu) {
         if (this != HOST) {
@@ -89,6 +111,8 @@ public enum KernelTarget {
     /**
      * True when weights read by kernels that pair products in int16 must keep those pair sums within
      * int16: this target, resolved for this machine, is {@link #PORTABLE}.
+     *
+     * @return true when pair sums of weights must be limited for int16 kernels
      */
     public boolean limitsPairSums() {
         return resolve() == PORTABLE;

@@ -11,10 +11,19 @@ import org.quant4j.api.InvalidInputException;
  */
 public sealed interface ModelSource {
 
-    /** A short name of the model for messages and provenance: the file name, or the given name. */
+    /**
+     * A short name of the model for messages and provenance: the file name, or the given name.
+     *
+     * @return the name, never blank
+     */
     String name();
 
-    /** The model file at {@code path}. */
+    /**
+     * The model file at {@code path}.
+     *
+     * @param path the ONNX model file
+     * @return the source
+     */
     static ModelSource file(Path path) {
         return new File(path);
     }
@@ -22,6 +31,9 @@ public sealed interface ModelSource {
     /**
      * A model serialized in memory, e.g. an ONNX {@code ModelProto}'s bytes.
      *
+     * @param model the serialized model; copied
+     * @return the source
+     * @throws InvalidInputException when the name is blank or there are no bytes
      * @param name what the model is called in messages and provenance
      */
     static ModelSource bytes(String name, byte[] model) {
@@ -35,6 +47,11 @@ public sealed interface ModelSource {
      */
     record File(Path path) implements ModelSource {
 
+        /**
+         * Checks the path.
+         *
+         * @param path the file, not null
+         */
         public File {
             Objects.requireNonNull(path, "path");
         }
@@ -70,12 +87,20 @@ public sealed interface ModelSource {
             return name;
         }
 
-        /** A copy of the serialized model. */
+        /**
+         * A copy of the serialized model.
+         *
+         * @return a new array holding the model's bytes
+         */
         public byte[] toByteArray() {
             return model.clone();
         }
 
-        /** Size of the serialized model in bytes. */
+        /**
+         * Size of the serialized model in bytes.
+         *
+         * @return the byte count, &gt; 0
+         */
         public int size() {
             return model.length;
         }

@@ -34,6 +34,13 @@ public record TensorSelection(Kind kind, List<String> names) {
         EXPLICIT
     }
 
+    /**
+     * Checks the selection and copies the names.
+     *
+     * @param kind  what the selection means, not null
+     * @param names the tensors of an explicit selection; empty for the other kinds
+     * @throws InvalidInputException when a selection that is not explicit names tensors
+     */
     public TensorSelection {
         Objects.requireNonNull(kind, "kind");
         names = List.copyOf(names);
@@ -43,12 +50,20 @@ public record TensorSelection(Kind kind, List<String> names) {
         }
     }
 
-    /** The tensors the static quantizer calibrates, see {@link Kind#QUANTIZER}. */
+    /**
+     * The tensors the static quantizer calibrates, see {@link Kind#QUANTIZER}.
+     *
+     * @return the selection of kind {@link Kind#QUANTIZER}
+     */
     public static TensorSelection quantizerTensors() {
         return new TensorSelection(Kind.QUANTIZER, List.of());
     }
 
-    /** Every float tensor the model computes and its data inputs, see {@link Kind#ALL_FLOAT}. */
+    /**
+     * Every float tensor the model computes and its data inputs, see {@link Kind#ALL_FLOAT}.
+     *
+     * @return the selection of kind {@link Kind#ALL_FLOAT}
+     */
     public static TensorSelection allFloatTensors() {
         return new TensorSelection(Kind.ALL_FLOAT, List.of());
     }
@@ -58,6 +73,8 @@ public record TensorSelection(Kind kind, List<String> names) {
      * error when the calibrator runs; a tensor that holds no float32 values is left out of the
      * result.
      *
+     * @param names the tensor names, at least one
+     * @return an explicit selection
      * @throws InvalidInputException when no name is given, or a name is blank or given twice
      */
     public static TensorSelection of(Collection<String> names) {
@@ -80,7 +97,13 @@ public record TensorSelection(Kind kind, List<String> names) {
         return new TensorSelection(Kind.EXPLICIT, List.copyOf(unique));
     }
 
-    /** The tensors named in {@code names}, see {@link #of(Collection)}. */
+    /**
+     * The tensors named in {@code names}, see {@link #of(Collection)}.
+     *
+     * @param names the tensor names, at least one
+     * @return an explicit selection
+     * @throws InvalidInputException when no name is given, or a name is blank or given twice
+     */
     public static TensorSelection of(String... names) {
         return of(List.of(names));
     }

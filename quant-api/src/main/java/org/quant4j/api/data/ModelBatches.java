@@ -57,6 +57,10 @@ public final class ModelBatches implements Iterator<NamedBatch> {
      * The batches of {@code data} for a model of {@code layout}, of at most {@code requested}
      * samples (exactly the model's batch when it fixes one).
      *
+     * @param data the samples
+     * @param layout the batch axes of the model's inputs
+     * @param requested the batch size asked for, &gt; 0
+     * @return an iterator over the batches, reading each when asked for it
      * @throws InvalidInputException when the data of float samples is given a model with several
      *                               inputs
      */
@@ -97,17 +101,29 @@ public final class ModelBatches implements Iterator<NamedBatch> {
         return groups;
     }
 
-    /** The number of samples per batch. */
+    /**
+     * The number of samples per batch.
+     *
+     * @return the batch size, the model's fixed batch when it has one
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** The samples left out because they do not fill a batch of a model with a fixed batch. */
+    /**
+     * The samples left out because they do not fill a batch of a model with a fixed batch.
+     *
+     * @return the count of samples not run; 0 unless the model fixes its batch
+     */
     public int leftOut() {
         return leftOut;
     }
 
-    /** The samples the batches hold: the data's, less those {@link #leftOut()}. */
+    /**
+     * The samples the batches hold: the data's, less those {@link #leftOut()}.
+     *
+     * @return the count of samples the batches hold
+     */
     public int samples() {
         return data.size() - leftOut;
     }

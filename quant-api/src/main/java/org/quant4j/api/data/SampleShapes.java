@@ -27,6 +27,13 @@ public record SampleShapes(List<Group> groups) {
      */
     public record Group(Map<String, int[]> shapes, int samples) {
 
+        /**
+         * Copies the shapes.
+         *
+         * @param shapes  the shape of one sample of each input, by input name in input order
+         * @param samples how many samples have these shapes, &gt;= 0
+         * @throws IllegalArgumentException when {@code samples} is negative
+         */
         public Group {
             Map<String, int[]> copy = new LinkedHashMap<>();
             Objects.requireNonNull(shapes, "shapes").forEach((name, shape) -> copy.put(name, shape.clone()));
@@ -36,6 +43,11 @@ public record SampleShapes(List<Group> groups) {
             }
         }
 
+        /**
+         * The shape of one sample of each input.
+         *
+         * @return a new map of copies, by input name in input order ({@code ""} for the one unnamed input)
+         */
         @Override
         public Map<String, int[]> shapes() {
             Map<String, int[]> copy = new LinkedHashMap<>();
@@ -43,7 +55,11 @@ public record SampleShapes(List<Group> groups) {
             return copy;
         }
 
-        /** The shapes as text: {@code [3, 48, 160]} for one unnamed input, else {@code input [512], sr []}. */
+        /**
+         * The shapes as text: {@code [3, 48, 160]} for one unnamed input, else {@code input [512], sr []}.
+         *
+         * @return the text, never null
+         */
         public String shapeText() {
             if (shapes.size() == 1 && shapes.containsKey("")) {
                 return Arrays.toString(shapes.get(""));
@@ -71,16 +87,29 @@ public record SampleShapes(List<Group> groups) {
         }
     }
 
+    /**
+     * Copies the list of groups.
+     *
+     * @param groups the groups in the order their first sample appears
+     */
     public SampleShapes {
         groups = List.copyOf(groups);
     }
 
-    /** Number of samples over all groups. */
+    /**
+     * Number of samples over all groups.
+     *
+     * @return the sum of the groups' sample counts
+     */
     public long samples() {
         return groups.stream().mapToLong(Group::samples).sum();
     }
 
-    /** The groups as text, e.g. {@code [3, 48, 160]: 6 samples; [3, 48, 192]: 10 samples}. */
+    /**
+     * The groups as text, e.g. {@code [3, 48, 160]: 6 samples; [3, 48, 192]: 10 samples}.
+     *
+     * @return the text; empty when there are no groups
+     */
     public String describe() {
         return groups.stream().map(g -> g.shapeText() + ": " + g.samples() + (g.samples() == 1 ? " sample" : " samples"))
                 .collect(Collectors.joining("; "));
@@ -90,6 +119,8 @@ public record SampleShapes(List<Group> groups) {
      * The groups as plain values for a JSON document: a list of
      * {@code {"shapes": {"x": [3, 48, 160]}, "samples": 6}}, the unnamed input of float samples
      * under {@code ""}.
+     *
+     * @return one new map per group, in group order
      */
     public List<Map<String, Object>> toMaps() {
         return groups.stream().map(g -> {

@@ -6,10 +6,19 @@ package org.quant4j.api.evaluate;
  */
 public interface Evaluator extends AutoCloseable {
 
-    /** The provider name, e.g. {@code "onnxruntime"}. */
+    /**
+     * The provider name, e.g. {@code "onnxruntime"}.
+     *
+     * @return the provider name
+     */
     String name();
 
-    /** Evaluates, streaming the data batch by batch. */
+    /**
+     * Evaluates, streaming the data batch by batch.
+     *
+     * @param request the model, labelled data and settings
+     * @return the predictions and metrics
+     */
     EvaluationResult evaluate(EvaluationRequest request);
 
     /**
@@ -18,6 +27,8 @@ public interface Evaluator extends AutoCloseable {
      * and the request's task metrics, each with a bootstrap interval over samples (the numbers of
      * {@link FidelityAccumulator}). The data need not be labelled.
      *
+     * @param request the model, reference model, data and settings
+     * @return the per-output and task metrics with their intervals
      * @throws org.quant4j.api.QuantException when this backend cannot compare models
      */
     default FidelityResult fidelity(FidelityRequest request) {
@@ -29,6 +40,9 @@ public interface Evaluator extends AutoCloseable {
      * Opens {@code model} for timed inference with {@code threads} intra-op threads (0 lets the
      * backend choose) and the backend's full optimisations, as a deployment would run it.
      *
+     * @param model the model file
+     * @param threads intra-op threads, or 0
+     * @return an open session; the caller closes it
      * @throws org.quant4j.api.QuantException when this backend cannot time models
      */
     default TimedSession openTimed(java.nio.file.Path model, int threads) {
