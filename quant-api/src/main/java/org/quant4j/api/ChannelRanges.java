@@ -5,6 +5,15 @@ import java.util.Arrays;
 /** Per-channel ranges of a tensor along {@code axis}: channel {@code c} spans {@code [mins[c], maxs[c]]}. */
 public record ChannelRanges(int axis, double[] mins, double[] maxs) {
 
+    /**
+     * Checks the ranges and copies the arrays.
+     *
+     * @param axis the channel axis of the tensor, &gt;= 0
+     * @param mins the lowest value of each channel
+     * @param maxs the highest value of each channel, as many as {@code mins}
+     * @throws IllegalArgumentException when the axis is negative or the arrays are empty or differ in length
+     * @throws CalibrationException when a channel's bounds are not finite or out of order
+     */
     public ChannelRanges {
         if (axis < 0) {
             throw new IllegalArgumentException("Channel axis must be >= 0, got " + axis);
@@ -20,20 +29,40 @@ public record ChannelRanges(int axis, double[] mins, double[] maxs) {
         }
     }
 
+    /**
+     * Number of channels.
+     *
+     * @return the channel count, &gt;= 1
+     */
     public int channels() {
         return mins.length;
     }
 
-    /** The range of one channel. */
+    /**
+     * The range of one channel.
+     *
+     * @param c the channel, from 0 to {@code channels() - 1}
+     * @return its range
+     */
     public TensorRange channel(int c) {
         return new TensorRange(mins[c], maxs[c]);
     }
 
+    /**
+     * The lowest value of each channel.
+     *
+     * @return a copy, one value per channel
+     */
     @Override
     public double[] mins() {
         return mins.clone();
     }
 
+    /**
+     * The highest value of each channel.
+     *
+     * @return a copy, one value per channel
+     */
     @Override
     public double[] maxs() {
         return maxs.clone();

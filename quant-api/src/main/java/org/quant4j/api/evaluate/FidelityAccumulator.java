@@ -48,7 +48,11 @@ public final class FidelityAccumulator {
         }
     }
 
-    /** Samples added so far. */
+    /**
+     * Samples added so far.
+     *
+     * @return the count of samples of all batches added
+     */
     public int samples() {
         return samples;
     }
@@ -57,6 +61,8 @@ public final class FidelityAccumulator {
      * Adds one batch: the float32 outputs of both models by name, each with the batch's samples on
      * its first axis. Outputs only the candidate gives are ignored.
      *
+     * @param reference the reference model's outputs by name
+     * @param candidate the evaluated model's outputs by name
      * @throws ModelException when the candidate lacks one of the reference's outputs, or an output
      *                        has another shape than the reference's
      */
@@ -115,6 +121,9 @@ public final class FidelityAccumulator {
     /**
      * The statistics of every sample added, with intervals from {@code bootstrap}.
      *
+     * @param bootstrap the seeded bootstrap the intervals are drawn with
+     * @param provenance what made the numbers, recorded in the result
+     * @return the per-output and task statistics with their intervals
      * @throws InvalidInputException when no sample was added
      */
     public FidelityResult result(PercentileBootstrap bootstrap, Provenance provenance) {

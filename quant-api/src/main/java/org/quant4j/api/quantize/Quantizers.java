@@ -23,17 +23,33 @@ public final class Quantizers {
                 .withDefaultProperty(ProviderRegistry.DEFAULT_BACKEND_PROPERTY);
     }
 
-    /** The registry of quantizer providers on quant-api's and the thread's context class loader. */
+    /**
+     * The registry of quantizer providers on quant-api's and the thread's context class loader.
+     *
+     * @return the shared registry, loaded on first use, with {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY}
+     *     as its default property
+     */
     public static ProviderRegistry<QuantizerProvider> registry() {
         return Holder.REGISTRY;
     }
 
-    /** Names of the quantizers on the classpath. */
+    /**
+     * Names of the quantizers on the classpath.
+     *
+     * @return the lower-case names, in classpath order
+     */
     public static List<String> names() {
         return registry().names();
     }
 
-    /** A new quantizer of the backend named {@code name}, which must be available here. */
+    /**
+     * A new quantizer of the backend named {@code name}, which must be available here.
+     *
+     * @param name the backend name, e.g. {@code onnxruntime}, case-insensitive
+     * @return a fresh quantizer
+     * @throws org.quant4j.api.provider.UnknownProviderException when no provider has that name
+     * @throws org.quant4j.api.provider.ProviderUnavailableException when it cannot work here
+     */
     public static Quantizer get(String name) {
         return registry().get(name).create();
     }
@@ -41,6 +57,10 @@ public final class Quantizers {
     /**
      * A new quantizer of the backend {@value ProviderRegistry#DEFAULT_BACKEND_PROPERTY} names when
      * that property is set, else of the best available backend.
+     *
+     * @return a fresh quantizer
+     * @throws org.quant4j.api.provider.UnknownProviderException when no backend is usable, or the
+     *     property names none on the classpath
      */
     public static Quantizer best() {
         return registry().best().create();

@@ -16,6 +16,9 @@ public final class Quantiles {
     /**
      * The {@code p}-quantile of values already sorted in ascending order.
      *
+     * @param sorted the values in ascending order, at least one; not modified
+     * @param p the probability, in [0, 1]
+     * @return the type-7 quantile (linear interpolation between the closest ranks)
      * @throws InvalidInputException when {@code sorted} is empty or {@code p} is outside [0, 1]
      */
     public static double ofSorted(double[] sorted, double p) {
@@ -37,7 +40,14 @@ public final class Quantiles {
         return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
     }
 
-    /** The {@code p}-quantile of {@code values} (copied, then sorted). */
+    /**
+     * The {@code p}-quantile of {@code values} (copied, then sorted).
+     *
+     * @param values the values in any order, at least one; not modified
+     * @param p the probability, in [0, 1]
+     * @return the type-7 quantile
+     * @throws InvalidInputException when {@code values} is empty or {@code p} is outside [0, 1]
+     */
     public static double of(double[] values, double p) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
