@@ -15,7 +15,11 @@ public final class Quant4jVersion {
     private Quant4jVersion() {
     }
 
-    /** The version, e.g. {@code 0.1.0-SNAPSHOT}, or {@value #UNKNOWN}. */
+    /**
+     * The version, e.g. {@code 0.1.0-SNAPSHOT}, or {@value #UNKNOWN}.
+     *
+     * @return the version of the quant-api jar, read from its build; never null
+     */
     public static String get() {
         return VALUE;
     }

@@ -11,7 +11,11 @@ import org.quant4j.api.provider.NamedProvider;
  */
 public interface CalibratorProvider extends NamedProvider {
 
-    /** The method this provider's calibrators implement; {@link #name()} is its id. */
+    /**
+     * The method this provider's calibrators implement; {@link #name()} is its id.
+     *
+     * @return the method, e.g. {@link CalibrationMethod#PERCENTILE}
+     */
     CalibrationMethod method();
 
     @Override
@@ -19,12 +23,19 @@ public interface CalibratorProvider extends NamedProvider {
         return method().id();
     }
 
-    /** Option keys {@link #create} understands. */
+    /**
+     * Option keys {@link #create} understands.
+     *
+     * @return the option names; empty when the calibrator takes none
+     */
     Set<String> supportedOptions();
 
     /**
      * A new calibrator. Options are validated here: an unknown key or a bad value throws
      * {@link org.quant4j.api.InvalidInputException}.
+     *
+     * @param options the options, e.g. {@code percentile=99.9}
+     * @return a fresh calibrator, with nothing observed
      */
     Calibrator create(CalibratorOptions options);
 }

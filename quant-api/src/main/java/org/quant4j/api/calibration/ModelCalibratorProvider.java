@@ -8,6 +8,10 @@ import org.quant4j.api.provider.NamedProvider;
  */
 public interface ModelCalibratorProvider extends NamedProvider {
 
-    /** A new calibrator; natives are loaded here at the latest, never when the provider is instantiated. */
+    /**
+     * A new calibrator; natives are loaded here at the latest, never when the provider is instantiated.
+     *
+     * @return a fresh model calibrator; the caller closes it
+     */
     ModelCalibrator create();
 }

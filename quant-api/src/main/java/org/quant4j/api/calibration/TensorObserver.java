@@ -11,6 +11,11 @@ public interface TensorObserver {
     /**
      * Observes {@code length} values of {@code tensor} from {@code values[offset]}; the array is
      * reused once the call returns.
+     *
+     * @param tensor the tensor's name in the graph
+     * @param values holds the batch's values of the tensor; valid only during the call
+     * @param offset index of the first value
+     * @param length how many values there are
      */
     void observe(String tensor, float[] values, int offset, int length);
 }

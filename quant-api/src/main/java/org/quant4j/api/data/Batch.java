@@ -16,6 +16,16 @@ import java.util.Optional;
  */
 public record Batch(float[] data, int size, int[] sampleShape, Optional<int[]> labels) {
 
+    /**
+     * Checks that the data holds {@code size} samples of {@code sampleShape}, with one label each if
+     * labelled, and copies the shape; the data and labels are shared.
+     *
+     * @param data        {@code size * prod(sampleShape)} floats, sample after sample
+     * @param size        number of samples N, &gt;= 0
+     * @param sampleShape shape of one sample, every dimension &gt; 0
+     * @param labels      one label per sample, or empty; null is taken as empty
+     * @throws IllegalArgumentException when the sizes do not agree
+     */
     public Batch {
         Objects.requireNonNull(data, "data");
         sampleShape = sampleShape.clone();
@@ -30,7 +40,12 @@ public record Batch(float[] data, int size, int[] sampleShape, Optional<int[]> l
         }
     }
 
-    /** Number of elements of one sample of this shape. */
+    /**
+     * Number of elements of one sample of this shape.
+     *
+     * @param sampleShape the dimensions, each &gt; 0
+     * @return their product
+     */
     public static long sampleElements(int[] sampleShape) {
         long n = 1;
         for (int d : sampleShape) {
@@ -42,7 +57,11 @@ public record Batch(float[] data, int size, int[] sampleShape, Optional<int[]> l
         return n;
     }
 
-    /** Full shape {@code [N, ...sampleShape]} as ONNX Runtime wants it. */
+    /**
+     * Full shape {@code [N, ...sampleShape]} as ONNX Runtime wants it.
+     *
+     * @return a new array {@code [size, sampleShape...]}
+     */
     public long[] shape() {
         long[] s = new long[sampleShape.length + 1];
         s[0] = size;
@@ -52,6 +71,11 @@ public record Batch(float[] data, int size, int[] sampleShape, Optional<int[]> l
         return s;
     }
 
+    /**
+     * Shape of one sample.
+     *
+     * @return a copy of the shape, e.g. {@code [1, 28, 28]}
+     */
     @Override
     public int[] sampleShape() {
         return sampleShape.clone();

@@ -30,17 +30,29 @@ public enum ElementType {
         this.bytes = bytes;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return 4 for float32, 2 for float16, 8 for int64, 4 for int32, 1 for int8, uint8 and bool
+     */
     public int bytes() {
         return bytes;
     }
 
-    /** The lower-case name, e.g. {@code float32}. */
+    /**
+     * The lower-case name, e.g. {@code float32}.
+     *
+     * @return the id
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The names of all element types, for messages: {@code float32, float16, ...}. */
+    /**
+     * The names of all element types, for messages: {@code float32, float16, ...}.
+     *
+     * @return the ids separated by commas
+     */
     public static String names() {
         return Arrays.stream(values()).map(ElementType::id).collect(Collectors.joining(", "));
     }

@@ -13,12 +13,24 @@ import java.util.Objects;
  */
 public record InputSpec(String name, ElementType type, int[] sampleShape) {
 
+    /**
+     * Checks the name and type and copies the shape.
+     *
+     * @param name        the model input's name, not null
+     * @param type        the element type, not null
+     * @param sampleShape shape of one sample
+     */
     public InputSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         sampleShape = sampleShape.clone();
     }
 
+    /**
+     * Shape of one sample, without the batch dimension.
+     *
+     * @return a copy of the shape
+     */
     @Override
     public int[] sampleShape() {
         return sampleShape.clone();

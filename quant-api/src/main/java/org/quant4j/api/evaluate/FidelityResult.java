@@ -22,6 +22,14 @@ import org.quant4j.api.stats.ConfidenceInterval;
 public record FidelityResult(int samples, List<OutputFidelity> outputs, Map<String, ConfidenceInterval> metrics,
         Provenance provenance) {
 
+    /**
+     * Copies the lists and checks the provenance.
+     *
+     * @param samples    number of samples compared
+     * @param outputs    per-output statistics
+     * @param metrics    mean of each task metric by name, in request order
+     * @param provenance what made the result, not null
+     */
     public FidelityResult {
         outputs = List.copyOf(outputs);
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
@@ -31,6 +39,8 @@ public record FidelityResult(int samples, List<OutputFidelity> outputs, Map<Stri
     /**
      * The statistics of output {@code name}.
      *
+     * @param name an output name of the reference model
+     * @return its statistics
      * @throws InvalidInputException when no output has that name
      */
     public OutputFidelity output(String name) {

@@ -11,7 +11,11 @@ import org.quant4j.api.data.Tensor;
  */
 public interface SampleMetric {
 
-    /** A short name, unique within one request, e.g. {@code "string-agreement"}. */
+    /**
+     * A short name, unique within one request, e.g. {@code "string-agreement"}.
+     *
+     * @return the name
+     */
     String name();
 
     /**

@@ -7,7 +7,11 @@ package org.quant4j.api.evaluate;
  */
 public interface TimedSession extends AutoCloseable {
 
-    /** Shape of one input sample, e.g. {@code [1, 28, 28]}. */
+    /**
+     * Shape of one input sample, e.g. {@code [1, 28, 28]}.
+     *
+     * @return the shape, without the batch dimension
+     */
     int[] sampleShape();
 
     /**
@@ -15,6 +19,9 @@ public interface TimedSession extends AutoCloseable {
      * {@code batchSize} synthetic samples (seeded noise of the input's shape: the speed of the
      * kernels does not depend on the values).
      *
+     * @param batchSize samples per inference, &gt; 0
+     * @param warmup untimed inferences run first, &gt;= 0
+     * @param iterations timed inferences, &gt; 0
      * @return the wall time of each timed inference in milliseconds, in run order
      */
     double[] time(int batchSize, int warmup, int iterations);

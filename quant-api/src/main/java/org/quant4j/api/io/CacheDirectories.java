@@ -15,7 +15,11 @@ public final class CacheDirectories {
     private CacheDirectories() {
     }
 
-    /** The cache root; not created here. */
+    /**
+     * The cache root; not created here.
+     *
+     * @return the absolute directory named by the system property, or {@code ~/.cache/quant4j}
+     */
     public static Path root() {
         String configured = System.getProperty(PROPERTY);
         if (configured != null && !configured.isBlank()) {
@@ -28,7 +32,12 @@ public final class CacheDirectories {
         return Path.of(System.getProperty("user.home"), ".cache", "quant4j");
     }
 
-    /** A named directory under the cache root, e.g. {@code calibration}; not created here. */
+    /**
+     * A named directory under the cache root, e.g. {@code calibration}; not created here.
+     *
+     * @param name the subdirectory's name
+     * @return the path under {@link #root()}
+     */
     public static Path of(String name) {
         return root().resolve(name);
     }

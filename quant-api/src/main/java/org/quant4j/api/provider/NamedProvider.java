@@ -7,15 +7,27 @@ package org.quant4j.api.provider;
  */
 public interface NamedProvider {
 
-    /** Stable, short ASCII name used for look-up, e.g. {@code "entropy"} or {@code "onnxruntime"}. */
+    /**
+     * Stable, short ASCII name used for look-up, e.g. {@code "entropy"} or {@code "onnxruntime"}.
+     *
+     * @return the name; compared case-insensitively
+     */
     String name();
 
-    /** Higher wins when several providers are usable and no name is requested. */
+    /**
+     * Higher wins when several providers are usable and no name is requested.
+     *
+     * @return the priority; 0 by default
+     */
     default int priority() {
         return 0;
     }
 
-    /** Whether this provider can work on this machine, and why not when it cannot. */
+    /**
+     * Whether this provider can work on this machine, and why not when it cannot.
+     *
+     * @return {@link Availability#AVAILABLE} by default
+     */
     default Availability availability() {
         return Availability.AVAILABLE;
     }

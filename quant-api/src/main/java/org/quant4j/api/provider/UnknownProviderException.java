@@ -6,6 +6,11 @@ import org.quant4j.api.QuantException;
 public class UnknownProviderException extends QuantException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception naming the provider asked for and those found.
+     *
+     * @param message the message shown to the user
+     */
     public UnknownProviderException(String message) {
         super(message);
     }

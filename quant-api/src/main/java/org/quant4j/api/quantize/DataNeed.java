@@ -24,17 +24,29 @@ public enum DataNeed {
      */
     LABELLED_TRAINING_DATA;
 
-    /** Whether the request must carry data. */
+    /**
+     * Whether the request must carry data.
+     *
+     * @return true when a request without data is refused
+     */
     public boolean needsData() {
         return this != NONE && this != OPTIONAL_CALIBRATION_SAMPLES;
     }
 
-    /** Whether the quantizer uses data when the request carries it (required or optional). */
+    /**
+     * Whether the quantizer uses data when the request carries it (required or optional).
+     *
+     * @return false only for {@link #NONE}
+     */
     public boolean usesData() {
         return this != NONE;
     }
 
-    /** Whether the data used is calibration samples (required or optional), not labelled training data. */
+    /**
+     * Whether the data used is calibration samples (required or optional), not labelled training data.
+     *
+     * @return true for the two kinds of calibration samples
+     */
     public boolean usesCalibrationSamples() {
         return this == CALIBRATION_SAMPLES || this == OPTIONAL_CALIBRATION_SAMPLES;
     }

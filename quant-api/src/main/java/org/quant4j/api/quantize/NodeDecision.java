@@ -22,6 +22,14 @@ public record NodeDecision(String nodeName, String opType, Action action, String
         FOLDED
     }
 
+    /**
+     * Checks that no part is null.
+     *
+     * @param nodeName node name in the model
+     * @param opType   operator type, e.g. {@code Conv}
+     * @param action   what was done
+     * @param reason   why, in words a user can act on
+     */
     public NodeDecision {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(opType, "opType");
