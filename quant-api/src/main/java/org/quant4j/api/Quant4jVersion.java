@@ -18,7 +18,7 @@ public final class Quant4jVersion {
     /**
      * The version, e.g. {@code 0.1.0-SNAPSHOT}, or {@value #UNKNOWN}.
      *
-     * @return the version of the quant-api jar, read from its build; never null
+     * @return the manifest version of the quant-api jar; never null
      */
     public static String get() {
         return VALUE;
