@@ -197,7 +197,7 @@ public final class QuantizationConfig {
     }
 
     /**
-     * Seed of every random choice made while quantizing (e.g. sampling calibration data), so that
+     * Seed of every random choice made while quantizing (quantization-aware training, say), so that
      * runs with the same inputs give the same model.
      *
      * @return the seed, 42 by default
