@@ -27,11 +27,7 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnx.builder.ConvOptions;
-import org.quant4j.onnx.builder.GraphBuilder;
 import org.quant4j.onnx.builder.ReferenceGraphs;
-import org.quant4j.onnx.graph.FloatTensor;
-import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnxruntime.quantize.QuantizationTestSupport;
 
 /**
@@ -132,12 +128,7 @@ class ProgressReportingTest {
      */
     @Test
     void aVnniModelThatCanSaturateReportsTheSaturationCheck() {
-        GraphBuilder b = GraphBuilder.create("pair");
-        String x = b.input("input", -1, 2, 2, 2);
-        b.output(b.conv(x, new FloatTensor(new long[] {2, 2, 1, 1}, new float[] {1f, 1f, 1f, 0f}), null,
-                ConvOptions.DEFAULT), "out");
-        Path model = dir.resolve("pair.onnx");
-        OnnxModel.of(b.build()).write(model);
+        Path model = org.quant4j.onnx.saturation.SaturationAnalysisTest.writePairConv(dir.resolve("pair.onnx"));
         float[][] samples = new float[3][8];
         java.util.Arrays.fill(samples[0], 2.55f);
         java.util.Arrays.fill(samples[1], 1f);

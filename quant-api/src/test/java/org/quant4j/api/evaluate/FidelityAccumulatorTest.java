@@ -1,5 +1,8 @@
 package org.quant4j.api.evaluate;
 
+import static org.quant4j.api.evaluate.FidelityFixtures.random;
+import static org.quant4j.api.evaluate.FidelityFixtures.scaled;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Provenance;
@@ -21,23 +23,6 @@ class FidelityAccumulatorTest {
 
     private static final PercentileBootstrap BOOTSTRAP = new PercentileBootstrap(300, 0.95, 11);
     private static final Provenance NONE = Provenance.builder().build();
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
-    private static float[] scaled(float[] v, double factor) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] * factor);
-        }
-        return out;
-    }
 
     private static Map<String, Tensor> outputs(Object... nameValuesShape) {
         Map<String, Tensor> m = new LinkedHashMap<>();

@@ -204,14 +204,14 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
     private static void checkSomethingGained(QuantizationRequest request, OnnxModel model, OnnxModel quantized,
             WeightCensus census, WeightSummary weights, List<NodeDecision> decisions) {
         QuantizationMode mode = request.config().mode();
-        String todo = " Weights held in Constant nodes and constant subgraphs are folded before quantizing; a weight"
+        String whatToDo = " Weights held in Constant nodes and constant subgraphs are folded before quantizing; a weight"
                 + " computed from the model's inputs cannot be. Check --exclude-op/--exclude-node (and the API's"
                 + " exclusions), or run 'quant4j quantize --details' to see every node's decision.";
         if (mode != QuantizationMode.FP16 && weights.converted() == 0) {
             throw new ModelException("Quantizing " + request.model() + " (" + mode.name().toLowerCase(Locale.ROOT)
                     + ") would leave every weight in float (" + weights.leftFloat() + " float weight tensors, "
                     + census.computedWeights().size() + " op types with computed weights), so nothing is written."
-                    + " First reason per op type: " + census.firstReasons(decisions) + "." + todo);
+                    + " First reason per op type: " + census.firstReasons(decisions) + "." + whatToDo);
         }
         long inputBytes = model.proto().getSerializedSize();
         long outputBytes = quantized.proto().getSerializedSize();
@@ -224,7 +224,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                     + " weight tensors are " + weights.precision() + " (" + weights.convertedBytes() + " bytes), "
                     + weights.leftFloat() + " stay float (" + weights.leftFloatBytes() + " bytes), and the added"
                     + " quantization nodes and parameters outweigh what they save. First reason per op type for"
-                    + " weights left float: " + census.firstReasons(decisions) + "." + todo);
+                    + " weights left float: " + census.firstReasons(decisions) + "." + whatToDo);
         }
     }
 

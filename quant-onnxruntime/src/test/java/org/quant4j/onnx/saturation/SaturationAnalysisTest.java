@@ -35,7 +35,7 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-class SaturationAnalysisTest {
+public class SaturationAnalysisTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SaturationAnalysisTest.class);
     private static final RunnerOptions ONE_THREAD = RunnerOptions.builder().intraOpThreads(1).build();
@@ -63,18 +63,27 @@ class SaturationAnalysisTest {
     }
 
     /**
+     * Writes the Conv of {@link #handBuiltConvSaturatesExactlyWherePredicted}: two input channels, 1x1,
+     * weights (1.0, 1.0) and (1.0, 0.0), input {@code [N, 2, 2, 2]}; with the vnni target channel 0 can
+     * saturate on AVX2.
+     */
+    public static Path writePairConv(Path file) {
+        GraphBuilder b = GraphBuilder.create("pair");
+        String x = b.input("input", -1, 2, 2, 2);
+        b.output(b.conv(x, new FloatTensor(new long[] {2, 2, 1, 1}, new float[] {1f, 1f, 1f, 0f}), null,
+                ConvOptions.DEFAULT), "out");
+        OnnxModel.of(b.build()).write(file);
+        return file;
+    }
+
+    /**
      * One Conv of two input channels, 1x1: output channel 0 has weights (1.0, 1.0), channel 1 has
      * (1.0, 0.0). With the vnni target both 1.0s become 127; an input of 255 in both channels makes
      * channel 0's pair 255 * 254 = 64770: saturated. Channel 1's pair is 255 * 127: fine.
      */
     @Test
     void handBuiltConvSaturatesExactlyWherePredicted() {
-        GraphBuilder b = GraphBuilder.create("pair");
-        String x = b.input("input", -1, 2, 2, 2);
-        b.output(b.conv(x, new FloatTensor(new long[] {2, 2, 1, 1}, new float[] {1f, 1f, 1f, 0f}), null,
-                ConvOptions.DEFAULT), "out");
-        Path model = dir.resolve("pair.onnx");
-        OnnxModel.of(b.build()).write(model);
+        Path model = writePairConv(dir.resolve("pair.onnx"));
         // Inputs fixed to [0, 2.55]: level = value * 100. Sample 0 is all 2.55 (level 255); sample 1 all 1.0 (100).
         float[][] samples = new float[2][8];
         java.util.Arrays.fill(samples[0], 2.55f);

@@ -1,5 +1,8 @@
 package org.quant4j.onnxruntime.runtime;
 
+import static org.quant4j.api.evaluate.FidelityFixtures.random;
+import static org.quant4j.api.evaluate.FidelityFixtures.scaled;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,23 +44,6 @@ class OrtFidelityTest {
 
     @TempDir
     Path dir;
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
-    private static float[] scaled(float[] v, double factor) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] * factor);
-        }
-        return out;
-    }
 
     /** Two inputs, two outputs: {@code y = x W} ([N, 6] x [6, 4]) and {@code z = u V} ([N, 3] x [3, 5]). */
     private Path twoMatMuls(String file, double wScale, double vScale) {
