@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import org.quant4j.api.ModelException;
 import org.quant4j.api.quantize.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The epoch loop shared by FP32 training and quantization-aware training: softmax cross-entropy on
  * the DJL PyTorch engine, reproducible from {@link TrainingOptions#seed()}. Each epoch runs the
  * {@link EpochHook}, shuffles the training images, augments every batch on the engine
- * ({@link BatchAugmenter}), takes one optimizer step per batch, then measures the validation
- * accuracy in inference mode and logs the epoch. The parameters of the best validation epoch (every
+ * ({@link BatchAugmenter}), takes one optimizer step per batch (a step whose loss or gradients are
+ * not finite is discarded and the batch computed again, up to three times), then measures the
+ * validation accuracy in inference mode and logs the epoch. The parameters of the best validation epoch (every
  * {@link Parameter} of the block: batch-norm statistics and quantization ranges included) are kept
  * and restored at the end; training stops early after {@link TrainingOptions#patience()} epochs
  * without improvement, and no epoch starts that would end after the time budget.
@@ -41,6 +43,15 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    /**
+     * Attempts at one batch before a run with non-finite losses or gradients stops. libtorch 2.7.1 on
+     * CPU now and then returns non-finite gradients for a batch whose recomputation is finite (about
+     * 1 training run of the tiny test ResNet in 30 on an AMD EPYC with AVX-512, one thread, oneDNN
+     * limited to AVX2); such a step is discarded and recomputed. A run that truly diverges gives
+     * non-finite values every time and stops with an error.
+     */
+    static final int MAX_ATTEMPTS = 3;
 
     /** Stage name reported to a {@link ProgressListener}. */
     public static final String STAGE = "training";
@@ -175,14 +186,39 @@ public final class TrainingLoop {
                         x = options.augmenter().apply(x, random);
                     }
                     NDArray y = train.labels(scope, order, from, to);
-                    try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                        NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-                        collector.backward(loss);
-                        lossSum += loss.getFloat() * (to - from);
-                        correct += TrainedModel.countCorrect(logits, y);
+                    for (int attempt = 1;; attempt++) {
+                        float loss;
+                        long hits;
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray lossArray = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                            collector.backward(lossArray);
+                            loss = lossArray.getFloat();
+                            hits = TrainedModel.countCorrect(logits, y);
+                        }
+                        if (Float.isFinite(loss) && FiniteGradients.allFinite(block, scope)) {
+                            trainer.step();
+                            lossSum += loss * (to - from);
+                            correct += hits;
+                            break;
+                        }
+                        FiniteGradients.discard(block);
+                        String where = "epoch " + epoch + ", step " + (s + 1) + " of " + stepsPerEpoch;
+                        if (!FiniteGradients.statisticsFinite(block, scope)) {
+                            throw new ModelException("Training diverged at " + where + ": loss " + loss + " and the"
+                                    + " batch-norm running statistics are no longer finite. Lower the learning rate"
+                                    + " (now " + options.learningRate() + ") or add warm-up epochs");
+                        }
+                        if (attempt == MAX_ATTEMPTS) {
+                            throw new ModelException("Training diverged at " + where + ": the loss or gradients were"
+                                    + " not finite in " + MAX_ATTEMPTS + " attempts at the same batch (last loss " + loss
+                                    + "). Lower the learning rate (now " + options.learningRate()
+                                    + ") or add warm-up epochs");
+                        }
+                        LOG.warn("Non-finite loss or gradients at {} (loss {}): the step was discarded, nothing was"
+                                + " updated, and the batch is computed again (attempt {} of {})", where, loss,
+                                attempt + 1, MAX_ATTEMPTS);
                     }
-                    trainer.step();
                 }
                 seen += to - from;
                 step++;
