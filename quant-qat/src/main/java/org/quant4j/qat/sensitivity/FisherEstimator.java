@@ -22,6 +22,7 @@ import org.quant4j.onnx.quantize.StaticQdqQuantizer;
 import org.quant4j.qat.simulate.FakeQuant;
 import org.quant4j.qat.simulate.QatGraph;
 import org.quant4j.qat.simulate.RangeMode;
+import org.quant4j.qat.train.FiniteGradients;
 import org.quant4j.qat.train.TorchRuntime;
 import org.quant4j.sensitivity.gradient.GradientEstimate;
 import org.quant4j.sensitivity.gradient.GradientEstimator;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
 final class FisherEstimator implements GradientEstimator {
 
     private static final Logger LOG = LoggerFactory.getLogger(FisherEstimator.class);
+
+    /** Passes over one sample before a non-finite gradient stops the estimate. */
+    private static final int MAX_ATTEMPTS = 3;
 
     @Override
     public GradientEstimate estimate(GradientRequest request) {
@@ -106,22 +110,38 @@ final class FisherEstimator implements GradientEstimator {
             SplittableRandom random = new SplittableRandom(request.seed());
             for (int i = 0; i < data.size(); i++) {
                 data.read(i, buffer, 0);
+                // One seed per sample, so that a recomputed pass draws what the first attempt drew.
+                long sampleSeed = random.nextLong();
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = scope.create(buffer, new Shape(shape));
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray y = block.forward(new ParameterStore(scope, false), new NDList(x), false)
-                                .singletonOrThrow();
-                        collector.backward(loss(y, request.objective(), data, i, random, scope));
+                    for (int attempt = 1;; attempt++) {
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            NDArray y = block.forward(new ParameterStore(scope, false), new NDList(x), false)
+                                    .singletonOrThrow();
+                            collector.backward(loss(y, request.objective(), data, i, new SplittableRandom(sampleSeed),
+                                    scope));
+                        }
+                        if (FiniteGradients.allFinite(block, scope)) {
+                            break;
+                        }
+                        FiniteGradients.discard(block);
+                        if (attempt == MAX_ATTEMPTS) {
+                            throw new ModelException("The gradient of sample " + i + " is not finite in "
+                                    + MAX_ATTEMPTS + " attempts: the model's outputs overflow for this input;"
+                                    + " check the scale of the data, or run without a gradient estimate"
+                                    + " (no --gradient option)");
+                        }
+                        LOG.warn("Non-finite gradient for sample {}: discarded and computed again (attempt {} of {})",
+                                i, attempt + 1, MAX_ATTEMPTS);
                     }
                     for (Map.Entry<String, NDArray> e : sums.entrySet()) {
-                        try (NDArray g = block.initializerParameter(e.getKey()).getArray().getGradient()) {
-                            try (NDArray squared = g.square()) {
-                                e.getValue().addi(squared);
-                            }
-                            // Gradients accumulate across backward passes: clear them for the next sample.
-                            g.subi(g);
+                        try (NDArray g = block.initializerParameter(e.getKey()).getArray().getGradient();
+                                NDArray squared = g.square()) {
+                            e.getValue().addi(squared);
                         }
                     }
+                    // Gradients accumulate across backward passes: clear them for the next sample.
+                    FiniteGradients.discard(block);
                 }
             }
             Map<String, Double> out = new LinkedHashMap<>();

@@ -11,9 +11,11 @@ import ai.djl.util.Pair;
 /**
  * Checks of a training step before the optimizer applies it: are the gradients of every trained
  * parameter finite, are the running statistics (parameters without gradient) finite, and a way to
- * throw away the gradients of a step that must not be applied.
+ * throw away the gradients of a step that must not be applied. libtorch 2.7.1 on CPU now and then
+ * returns non-finite gradients for a batch whose recomputation is finite; training and the Fisher
+ * estimate discard such a pass and compute it again.
  */
-final class FiniteGradients {
+public final class FiniteGradients {
 
     private FiniteGradients() {
     }
@@ -24,7 +26,7 @@ final class FiniteGradients {
      *
      * @param scope manager that owns the temporary arrays, closed by the caller
      */
-    static boolean allFinite(Block block, NDManager scope) {
+    public static boolean allFinite(Block block, NDManager scope) {
         NDArray total = null;
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray array = p.getValue().getArray();
@@ -40,7 +42,7 @@ final class FiniteGradients {
     }
 
     /** Whether every parameter that has no gradient (batch-norm running statistics) is finite. */
-    static boolean statisticsFinite(Block block, NDManager scope) {
+    public static boolean statisticsFinite(Block block, NDManager scope) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray array = p.getValue().getArray();
             if (array.hasGradient()) {
@@ -59,7 +61,7 @@ final class FiniteGradients {
      * Sets every gradient to zero. Subtracting a gradient from itself, as DJL's own
      * {@code zeroGradients} does, leaves NaN where a NaN was; libtorch's {@code zero_} does not.
      */
-    static void discard(Block block) {
+    public static void discard(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray array = p.getValue().getArray();
             if (array.hasGradient()) {
