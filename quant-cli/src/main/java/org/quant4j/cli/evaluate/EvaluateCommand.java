@@ -54,7 +54,8 @@ import picocli.CommandLine.Option;
             "  A recognizer's INT8 model against its FP32 model on unlabelled inputs:",
             "    quant4j evaluate -m rec-int8.onnx --reference rec.onnx -d lines.npy",
             "  A serialized TensorRT engine on the GPU:",
-            "    quant4j evaluate -m model-int8.engine -d /usr/share/datasets/fashion-mnist --backend tensorrt"
+            "    quant4j evaluate -m model-int8.engine -d /usr/share/datasets/fashion-mnist \\",
+            "        --backend tensorrt"
         })
 public final class EvaluateCommand extends CliCommand {
 

@@ -1,6 +1,7 @@
 package org.quant4j.tensorrt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.calibration.CalibrationRequest;
@@ -25,6 +27,7 @@ import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.TimedSession;
 import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.calibration.table.CalibrationTable;
@@ -223,6 +226,53 @@ class TensorRtGpuTest {
                     assertTrue(t > 0, java.util.Arrays.toString(ms));
                 }
             }
+        }
+    }
+
+    /** The quantizer's explicit INT8 engine of the small CNN's Q/DQ model (quantized by ONNX Runtime), as {@code name}. */
+    private QuantizationResult explicitInt8Engine(Path engineFile) {
+        Path qdq = dir.resolve("cnn-int8.onnx");
+        try (Quantizer ort = Quantizers.get("onnxruntime")) {
+            ort.quantize(QuantizationRequest.builder().model(smallCnn()).output(qdq)
+                    .config(QuantizationConfig.builder().mode(QuantizationMode.STATIC).build())
+                    .calibrationData(new NoiseImages(64, 9)).batchSize(8).build());
+        }
+        try (Quantizer trt = Quantizers.get("tensorrt")) {
+            return trt.quantize(QuantizationRequest.builder().model(qdq).output(engineFile)
+                    .config(QuantizationConfig.builder().mode(QuantizationMode.STATIC).build())
+                    .calibrationData(new NoiseImages(8, 1)).batchSize(8).build());
+        }
+    }
+
+    @Test
+    void inspectingAnEngineFileGivesItsLayersPrecisionsAndTacticsAsTheQuantizerReportedThem() {
+        Path plan = dir.resolve("cnn-int8.plan");
+        QuantizationResult result = explicitInt8Engine(plan);
+
+        EngineLayers layers = EngineInspection.read(plan);
+
+        assertTrue(layers.counts().getOrDefault(LayerPrecision.INT8, 0) > 0, layers.toString());
+        // Detailed verbosity: every layer has its formats, and TensorRT names a tactic for some.
+        assertTrue(layers.layers().stream().allMatch(l -> !l.inputFormats().isEmpty() || !l.outputFormats().isEmpty()),
+                layers.toString());
+        assertTrue(layers.layers().stream().anyMatch(l -> !l.tactic().isEmpty()), layers.toString());
+        assertEquals(result.executedLayers(), layers.executedLayers());
+    }
+
+    @Test
+    void theEvaluatorTakesAPlanFileAndRefusesAnOnnxModelNamedAsAnEngine() {
+        Path plan = dir.resolve("cnn-int8.plan");
+        explicitInt8Engine(plan);
+        Path renamed = dir.resolve("cnn-onnx.engine");
+        OnnxModel.of(ReferenceGraphs.smallCnn(1)).write(renamed);
+        try (var evaluator = Evaluators.get("tensorrt")) {
+            EvaluationResult result = evaluator.evaluate(EvaluationRequest.builder().model(plan)
+                    .data(new NoiseImages(20, 13)).batchSize(8).topK(1).build());
+            assertEquals(20, result.predictions().size());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> evaluator.evaluate(
+                    EvaluationRequest.builder().model(renamed).data(new NoiseImages(8, 13)).batchSize(8).topK(1)
+                            .build()));
+            assertTrue(e.getMessage().contains("is an ONNX model, not a serialized TensorRT engine"), e.getMessage());
         }
     }
 }
