@@ -2,31 +2,30 @@ package org.quant4j.cli.backends;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.cli.CliRun;
 import org.quant4j.cli.Quant4jCli;
 import org.quant4j.cli.Samples;
 import org.quant4j.cli.TestFiles;
 import org.quant4j.onnx.builder.ReferenceGraphs;
-import org.quant4j.tensorrt.probe.ProbeReport;
-import org.quant4j.tensorrt.probe.TensorRtProbe;
+import org.quant4j.tensorrt.probe.TensorRtRequired;
 
 /**
  * {@code inspect} and {@code evaluate} of a real engine file, built by {@code quantize --backend
  * tensorrt} from ONNX Runtime's Q/DQ model. Needs an NVIDIA GPU, its driver and the TensorRT 10.15 /
  * CUDA 13.1 natives: run with {@code -Pgpu} (see the README). Elsewhere every test is skipped with the
- * probe's reason, printed on stderr.
+ * probe's reason, printed on stderr ({@link TensorRtRequired}).
  */
 @Tag("gpu")
+@ExtendWith(TensorRtRequired.class)
 class TensorRtCliGpuTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,18 +36,8 @@ class TensorRtCliGpuTest {
     private Path data;
     private Path labels;
 
-    @BeforeAll
-    static void sayWhyWhenSkipped() {
-        ProbeReport report = TensorRtProbe.host();
-        if (!report.ready()) {
-            System.err.println("TensorRtCliGpuTest skipped: " + report.reason());
-        }
-    }
-
     @BeforeEach
-    void requireGpu() {
-        ProbeReport report = TensorRtProbe.host();
-        assumeTrue(report.ready(), () -> "TensorRT GPU tests need: " + report.reason());
+    void writeData() {
         data = Samples.images(dir, 20);
         labels = Samples.labels(dir, 20);
     }

@@ -3,16 +3,14 @@ package org.quant4j.tensorrt.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
@@ -43,34 +41,19 @@ import org.quant4j.tensorrt.LayerPrecision;
 import org.quant4j.tensorrt.TensorRtOptions;
 import org.quant4j.tensorrt.inspect.EngineLayer;
 import org.quant4j.tensorrt.inspect.EngineLayers;
-import org.quant4j.tensorrt.probe.ProbeReport;
-import org.quant4j.tensorrt.probe.TensorRtProbe;
+import org.quant4j.tensorrt.probe.TensorRtRequired;
 
 /**
  * Builds and runs real engines. Needs an NVIDIA GPU, its driver and the TensorRT 10.15 / CUDA 13.1
  * natives: run with {@code -Pgpu} (see the README). Elsewhere every test is skipped with the
- * probe's reason, printed on stderr.
+ * probe's reason, printed on stderr ({@link TensorRtRequired}).
  */
 @Tag("gpu")
+@ExtendWith(TensorRtRequired.class)
 class TensorRtGpuTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void sayWhyWhenSkipped() {
-        ProbeReport report = TensorRtProbe.host();
-        if (!report.ready()) {
-            System.err.println("TensorRtGpuTest skipped: " + report.reason());
-        }
-    }
-
-    /** Per test, so that each is reported as skipped with the reason. */
-    @BeforeEach
-    void requireGpu() {
-        ProbeReport report = TensorRtProbe.host();
-        assumeTrue(report.ready(), () -> "TensorRT GPU tests need: " + report.reason());
-    }
 
     private Path smallCnn() {
         Path model = dir.resolve("cnn.onnx");
