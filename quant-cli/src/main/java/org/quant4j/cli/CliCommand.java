@@ -67,10 +67,15 @@ public abstract class CliCommand implements Callable<Integer> {
      * {@code given}, the option's default.
      */
     protected final String backend(String option, String given, ProviderRegistry<?> registry) {
-        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        if (given(option)) {
             return given;
         }
         return registry.defaultName().orElse(given);
+    }
+
+    /** Whether the option named {@code option} (any of its names) was on the command line. */
+    protected final boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /** A usage error of this command (exit code 2), e.g. an option missing for the chosen mode. */

@@ -133,6 +133,7 @@ public final class TensorRtEvaluator implements Evaluator {
         if (!file.endsWith(".onnx")) {
             return EngineRunner.open(model);
         }
+        EngineFile.requireNotEngine(model);
         EnginePrecision precision = TensorRtQuantizer.hasQdq(model) ? EnginePrecision.EXPLICIT_INT8
                 : EnginePrecision.FP32;
         try (SerializedEngine engine = EngineBuilder.build(model,

@@ -78,6 +78,7 @@ public final class TensorRtQuantizer implements Quantizer {
                             ? NodeDecision.Action.QUANTIZED : NodeDecision.Action.SKIPPED,
                             "TensorRT runs it in " + layer.precision().id()));
                 }
+                layers.executedLayers().forEach(result::executedLayer);
             }
         }
         Provenance.Builder p = Provenance.builder().quantization(NAME, config).tool("quant4j", Quant4jVersion.get())

@@ -33,6 +33,7 @@ public final class QuantizationResult {
     private final List<String> warnings;
     private final WeightSummary weights;
     private final SampleShapes calibrationShapes;
+    private final List<ExecutedLayer> executedLayers;
 
     private QuantizationResult(Builder b) {
         this.output = b.output;
@@ -47,6 +48,7 @@ public final class QuantizationResult {
         this.warnings = List.copyOf(b.warnings);
         this.weights = b.weights;
         this.calibrationShapes = b.calibrationShapes;
+        this.executedLayers = List.copyOf(b.executedLayers);
     }
 
     /**
@@ -103,6 +105,17 @@ public final class QuantizationResult {
      */
     public List<NodeDecision> decisions(NodeDecision.Action action) {
         return decisions.stream().filter(d -> d.action() == action).toList();
+    }
+
+    /**
+     * The layers of the compiled model and the precision each executes in, as the backend's runtime
+     * reports them (TensorRT's engine inspector); empty for backends that write a model rather than
+     * compile one, and for engines built without detailed layer information.
+     *
+     * @return the layers in execution order, unmodifiable
+     */
+    public List<ExecutedLayer> executedLayers() {
+        return executedLayers;
     }
 
     /**
@@ -209,6 +222,7 @@ public final class QuantizationResult {
         private final List<String> warnings = new ArrayList<>();
         private WeightSummary weights;
         private SampleShapes calibrationShapes;
+        private final List<ExecutedLayer> executedLayers = new ArrayList<>();
 
         private Builder() {
         }
@@ -243,6 +257,17 @@ public final class QuantizationResult {
          */
         public Builder decision(NodeDecision decision) {
             decisions.add(Objects.requireNonNull(decision));
+            return this;
+        }
+
+        /**
+         * Appends one layer of the compiled model ({@link QuantizationResult#executedLayers()}).
+         *
+         * @param layer the layer, not null
+         * @return this builder
+         */
+        public Builder executedLayer(ExecutedLayer layer) {
+            executedLayers.add(Objects.requireNonNull(layer, "layer"));
             return this;
         }
 

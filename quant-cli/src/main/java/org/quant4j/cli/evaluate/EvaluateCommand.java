@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.evaluate.EvaluationRequest;
@@ -26,7 +27,8 @@ import org.quant4j.cli.data.DataSources.OpenedData;
 import org.quant4j.cli.options.CountConverter;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.RuntimeOptions;
-import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.tensorrt.EngineFile;
+import org.quant4j.tensorrt.TensorRtEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,7 +52,10 @@ import picocli.CommandLine.Option;
             "    quant4j evaluate -m model-int8.onnx -d /usr/share/datasets/fashion-mnist \\",
             "        --samples 1000 --threads 2 --json",
             "  A recognizer's INT8 model against its FP32 model on unlabelled inputs:",
-            "    quant4j evaluate -m rec-int8.onnx --reference rec.onnx -d lines.npy"
+            "    quant4j evaluate -m rec-int8.onnx --reference rec.onnx -d lines.npy",
+            "  A serialized TensorRT engine on the GPU:",
+            "    quant4j evaluate -m model-int8.engine -d /usr/share/datasets/fashion-mnist \\",
+            "        --backend tensorrt"
         })
 public final class EvaluateCommand extends CliCommand {
 
@@ -108,12 +113,21 @@ public final class EvaluateCommand extends CliCommand {
     @Override
     protected int run() {
         Path modelPath = model.path();
-        OnnxModel onnx = model.read();
+        backend = backend("--backend", backend, Evaluators.registry());
+        Optional<long[]> inputShape;
+        if (EngineFile.hasEngineName(modelPath)) {
+            checkEngine(modelPath);
+            // The engine's input shape is TensorRT's to tell; the data is opened in its own shape.
+            inputShape = Optional.empty();
+        } else {
+            EngineFile.requireNotEngine(modelPath);
+            inputShape = DataSources.inputShape(model.read());
+        }
         if (!data.given()) {
             throw usageError(reference != null ? "Comparing with the reference needs data: give it with --data"
                     : "Evaluation needs labelled data: give it with --data");
         }
-        OpenedData opened = DataSources.open(data, DataOptions.Split.TEST, DataSources.inputShape(onnx));
+        OpenedData opened = DataSources.open(data, DataOptions.Split.TEST, inputShape);
         Dataset dataset = opened.dataset();
         if (reference != null) {
             return compareWithReference(modelPath, opened);
@@ -127,7 +141,6 @@ public final class EvaluateCommand extends CliCommand {
         int k = topK != null ? topK : Math.min(5, dataset.numClasses());
         long start = System.nanoTime();
         EvaluationResult result;
-        backend = backend("--backend", backend, Evaluators.registry());
         try (Evaluator evaluator = Evaluators.get(backend); ProgressBar bar = progressBar()) {
             result = evaluator.evaluate(EvaluationRequest.builder()
                     .model(modelPath)
@@ -178,6 +191,24 @@ public final class EvaluateCommand extends CliCommand {
     }
 
     /**
+     * A serialized TensorRT engine given as the model: only the {@code tensorrt} backend runs it, for
+     * accuracy; the file is checked ({@link EngineFile#check}) and then the backend is required,
+     * before any data is read, so this machine's missing piece is reported with exit code 4.
+     */
+    private void checkEngine(Path engine) {
+        if (!backend.trim().equalsIgnoreCase(TensorRtEvaluator.NAME)) {
+            throw usageError(engine + " is a TensorRT engine: evaluate it with --backend " + TensorRtEvaluator.NAME
+                    + " (the " + backend + " backend runs ONNX models)");
+        }
+        if (reference != null) {
+            throw usageError("--reference compares ONNX models on the onnxruntime backend; " + engine
+                    + " is a TensorRT engine: measure its accuracy on labelled data instead");
+        }
+        EngineFile.check(engine);
+        Evaluators.registry().get(backend);
+    }
+
+    /**
      * The {@code --samples} of {@code dataset} chosen with {@code --seed}: in proportion to the
      * classes when it is labelled, uniformly otherwise; all of it without {@code --samples}.
      */
@@ -199,7 +230,6 @@ public final class EvaluateCommand extends CliCommand {
         Dataset dataset = chooseSamples(opened.dataset());
         long start = System.nanoTime();
         FidelityResult result;
-        backend = backend("--backend", backend, Evaluators.registry());
         try (Evaluator evaluator = Evaluators.get(backend); ProgressBar bar = progressBar()) {
             result = evaluator.fidelity(FidelityRequest.builder()
                     .model(modelPath)

@@ -29,6 +29,9 @@ import org.quant4j.onnxruntime.runtime.OptimizedOps;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.onnx.saturation.LayerSaturation;
 import org.quant4j.onnx.saturation.SaturationAnalysis;
+import org.quant4j.tensorrt.EngineFile;
+import org.quant4j.tensorrt.engine.EngineInspection;
+import org.quant4j.tensorrt.inspect.EngineLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +47,8 @@ import picocli.CommandLine.Option;
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = "quant4j inspect -m FILE [OPTIONS]",
         description = "Show what an ONNX model holds, whether its INT8 layers are accurate on every CPU, and what ONNX"
-                + " Runtime executes for it on this CPU after optimisation.",
+                + " Runtime executes for it on this CPU after optimisation; for a TensorRT engine (.engine, .plan,"
+                + " .trt), the precision each layer runs in (needs TensorRT and a GPU).",
         footerHeading = "%nExamples:%n",
         footer = {
             "  Operators, parameters, portability, and the integer kernels ONNX Runtime runs:",
@@ -52,7 +56,9 @@ import picocli.CommandLine.Option;
             "  Every node, those inside If/Loop/Scan branches and bodies too:",
             "    quant4j inspect -m model.onnx --details --no-runtime",
             "  The graph at ONNX Runtime's basic level, as JSON:",
-            "    quant4j inspect -m model.onnx --level basic --json"
+            "    quant4j inspect -m model.onnx --level basic --json",
+            "  Which layers of a TensorRT engine run in INT8, FP16 and FP32:",
+            "    quant4j inspect -m model-int8.engine"
         })
 public final class InspectCommand extends CliCommand {
 
@@ -80,6 +86,10 @@ public final class InspectCommand extends CliCommand {
     @Override
     protected int run() {
         Path path = model.path();
+        if (EngineFile.hasEngineName(path)) {
+            return inspectEngine(path);
+        }
+        EngineFile.requireNotEngine(path);
         OnnxModel onnx = model.read();
         ModelSummary summary = ModelSummary.of(onnx);
         Portability portability = Portability.of(onnx);
@@ -144,6 +154,30 @@ public final class InspectCommand extends CliCommand {
             printCounts(out, executed);
         }
         out.flush();
+        return Quant4jCli.OK;
+    }
+
+    /**
+     * A TensorRT engine: its layers from TensorRT's engine inspector. The file is checked before
+     * TensorRT is required, so a wrong file gets its own error, and a machine without TensorRT the
+     * probe's reason (exit code 4).
+     */
+    private int inspectEngine(Path path) {
+        for (String option : List.of("--level", "--runtime", "--details", "--threads")) {
+            if (given(option)) {
+                throw usageError(option + " applies to ONNX models; " + path + " is a TensorRT engine, inspected"
+                        + " through TensorRT's engine inspector");
+            }
+        }
+        EngineLayers layers = EngineInspection.read(path);
+        EngineLayerTable table = new EngineLayerTable(path, fileSize(path), layers);
+        if (json()) {
+            printJson(table.document());
+        } else {
+            PrintWriter out = out();
+            table.print(out);
+            out.flush();
+        }
         return Quant4jCli.OK;
     }
 

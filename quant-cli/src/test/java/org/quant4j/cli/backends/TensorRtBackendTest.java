@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +27,9 @@ import org.quant4j.onnx.builder.ReferenceGraphs;
 /**
  * The {@code tensorrt} backend on a machine without the NVIDIA driver, as {@code ldconfig -p}
  * tells independently of quant4j: listed as unavailable naming {@code libcuda.so.1}, and
- * {@code quantize --backend tensorrt} exits with code 4 and that reason, writing nothing.
+ * {@code quantize --backend tensorrt}, {@code inspect} of an engine and {@code evaluate} of an
+ * engine exit with code 4 and that reason, writing nothing. Engine files are checked before the
+ * backend is asked for, so those checks run on any machine.
  */
 class TensorRtBackendTest {
 
@@ -82,6 +86,133 @@ class TensorRtBackendTest {
                 run::toString);
         assertEquals("", run.out());
         assertEquals(before, files(), "nothing may be written");
+    }
+
+    /** A file that starts with TensorRT's plan tag; not a real engine (none can be built here). */
+    private Path planLike(String name) throws IOException {
+        return Files.write(dir.resolve(name), "ftrt\u0000\u0000\u0000\u0001 plan".getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static void assertUnavailable(CliRun run, String prefix) {
+        assertEquals(Quant4jCli.UNAVAILABLE, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().startsWith("quant4j: " + prefix), run::toString);
+        assertTrue(run.err().contains("missing libcuda.so.1 (NVIDIA driver): install the NVIDIA driver"),
+                run::toString);
+    }
+
+    private static void assertFailed(CliRun run, String message) {
+        assertEquals(Quant4jCli.FAILED, run.exitCode(), run::toString);
+        assertTrue(run.err().contains(message), run::toString);
+        assertEquals("", run.out(), run::toString);
+    }
+
+    @Test
+    void inspectingAnEngineWithoutTheDriverExitsWithCodeFourWritingNothing() throws Exception {
+        assumeTrue(driverAbsent, "this machine has the NVIDIA driver (libcuda.so.1)");
+        Path engine = planLike("cnn-int8.engine");
+        Set<Path> before = files();
+
+        CliRun run = CliRun.of("inspect", "-m", engine);
+
+        assertUnavailable(run, "TensorRT cannot run here: ");
+        assertEquals("", run.out());
+        assertEquals(before, files(), "nothing may be written");
+    }
+
+    @Test
+    void withJsonTheUnavailableInspectIsOneJsonErrorObject() throws Exception {
+        assumeTrue(driverAbsent, "this machine has the NVIDIA driver (libcuda.so.1)");
+        Path engine = planLike("cnn-int8.plan");
+        Set<Path> before = files();
+
+        CliRun run = CliRun.of("inspect", "-m", engine, "--json");
+
+        assertUnavailable(run, "TensorRT cannot run here: ");
+        JsonNode error = new ObjectMapper().readTree(run.out());
+        assertEquals("unavailable", error.get("code").asText());
+        assertEquals(4, error.get("exitCode").asInt());
+        assertEquals(run.err().strip().substring("quant4j: ".length()), error.get("message").asText());
+        assertEquals(before, files(), "nothing may be written");
+    }
+
+    @Test
+    void evaluatingAnEngineWithoutTheDriverExitsWithCodeFourWritingNothing() throws Exception {
+        assumeTrue(driverAbsent, "this machine has the NVIDIA driver (libcuda.so.1)");
+        Path engine = planLike("cnn-int8.engine");
+        Path data = Samples.images(dir, 16);
+        Path labels = Samples.labels(dir, 16);
+        Set<Path> before = files();
+
+        CliRun text = CliRun.of("evaluate", "-m", engine, "-d", data, "--labels", labels, "--backend", "tensorrt");
+        CliRun json = CliRun.of("evaluate", "-m", engine, "-d", data, "--labels", labels, "--backend", "tensorrt",
+                "--json");
+
+        assertUnavailable(text, "Evaluator 'tensorrt' is on the classpath but unavailable: ");
+        assertEquals("", text.out());
+        assertUnavailable(json, "Evaluator 'tensorrt' is on the classpath but unavailable: ");
+        JsonNode error = new ObjectMapper().readTree(json.out());
+        assertEquals("unavailable", error.get("code").asText());
+        assertEquals(4, error.get("exitCode").asInt());
+        assertEquals("run 'quant4j backends' to see what runs on this machine", error.get("hint").asText());
+        assertEquals(before, files(), "nothing may be written");
+    }
+
+    @Test
+    void anOnnxModelNamedAsAnEngineIsCalledOneBeforeTensorRtIsAskedFor() throws Exception {
+        Path renamed = TestFiles.model(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.engine"));
+        Path data = Samples.images(dir, 4);
+
+        assertFailed(CliRun.of("evaluate", "-m", renamed, "-d", data, "--backend", "tensorrt"),
+                "quant4j: " + renamed.toAbsolutePath().normalize() + " is an ONNX model, not a serialized TensorRT"
+                        + " engine: name it .onnx");
+        assertFailed(CliRun.of("inspect", "-m", renamed), " is an ONNX model, not a serialized TensorRT engine");
+    }
+
+    @Test
+    void anEngineNamedOnnxIsCalledAnEngine() throws Exception {
+        Path renamed = planLike("model.onnx");
+        Path data = Samples.images(dir, 4);
+
+        assertFailed(CliRun.of("evaluate", "-m", renamed, "-d", data),
+                "quant4j: " + renamed.toAbsolutePath().normalize() + " is a serialized TensorRT engine, not an ONNX"
+                        + " model: name it .engine (or .plan) and run it with --backend tensorrt");
+        assertFailed(CliRun.of("inspect", "-m", renamed), " is a serialized TensorRT engine, not an ONNX model");
+    }
+
+    @Test
+    void aMissingOrEmptyEngineIsNamed() throws Exception {
+        Path data = Samples.images(dir, 4);
+        Path missing = dir.resolve("missing.engine");
+        Path empty = Files.createFile(dir.resolve("empty.plan"));
+
+        assertFailed(CliRun.of("evaluate", "-m", missing, "-d", data, "--backend", "tensorrt"),
+                "quant4j: TensorRT engine " + missing.toAbsolutePath().normalize() + " does not exist: check the path");
+        assertFailed(CliRun.of("evaluate", "-m", empty, "-d", data, "--backend", "tensorrt"),
+                "quant4j: TensorRT engine " + empty.toAbsolutePath().normalize() + " is empty (0 bytes): build it"
+                        + " again");
+        assertFailed(CliRun.of("inspect", "-m", empty), " is empty (0 bytes)");
+    }
+
+    @Test
+    void anEngineNeedsTheTensorrtBackendAndNoReference() throws Exception {
+        Path engine = planLike("cnn-int8.engine");
+        Path data = Samples.images(dir, 4);
+        Path reference = TestFiles.model(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
+
+        CliRun onnxruntime = CliRun.of("evaluate", "-m", engine, "-d", data);
+        CliRun withReference = CliRun.of("evaluate", "-m", engine, "-d", data, "--backend", "tensorrt",
+                "--reference", reference);
+        CliRun details = CliRun.of("inspect", "-m", engine, "--details");
+
+        assertEquals(Quant4jCli.USAGE, onnxruntime.exitCode(), onnxruntime::toString);
+        assertTrue(onnxruntime.err().contains(engine + " is a TensorRT engine: evaluate it with --backend tensorrt"
+                + " (the onnxruntime backend runs ONNX models)"), onnxruntime::toString);
+        assertEquals(Quant4jCli.USAGE, withReference.exitCode(), withReference::toString);
+        assertTrue(withReference.err().contains("--reference compares ONNX models"), withReference::toString);
+        assertEquals(Quant4jCli.USAGE, details.exitCode(), details::toString);
+        assertTrue(details.err().contains("--details applies to ONNX models; " + engine + " is a TensorRT engine"),
+                details::toString);
     }
 
     private Set<Path> files() throws IOException {

@@ -354,6 +354,7 @@ public final class MethodComparison {
                     + b.trainingData.size() + " labelled images; quantization time includes the training");
         }
         made.result.ifPresent(r -> {
+            r.executedLayers().forEach(row::executedLayer);
             row.quantizationSeconds(r.totalTime().toNanos() / 1e9);
             if (!r.calibrationTime().isZero()) {
                 row.calibrationSeconds(r.calibrationTime().toNanos() / 1e9);

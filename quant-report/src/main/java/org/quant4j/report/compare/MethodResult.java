@@ -10,6 +10,7 @@ import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationMode;
+import org.quant4j.api.quantize.ExecutedLayer;
 import org.quant4j.report.stats.AccuracyStatistics;
 
 /**
@@ -36,6 +37,7 @@ public final class MethodResult {
     private final Double calibrationSeconds;
     private final Double quantizationSeconds;
     private final List<String> notes;
+    private final List<ExecutedLayer> executedLayers;
 
     private MethodResult(Builder b) {
         this.name = b.name;
@@ -52,6 +54,7 @@ public final class MethodResult {
         this.calibrationSeconds = b.calibrationSeconds;
         this.quantizationSeconds = b.quantizationSeconds;
         this.notes = List.copyOf(b.notes);
+        this.executedLayers = List.copyOf(b.executedLayers);
     }
 
     /** A builder for the row called {@code name}, e.g. {@code "static int8 entropy per-channel"}. */
@@ -166,6 +169,14 @@ public final class MethodResult {
         return notes;
     }
 
+    /**
+     * The layers of the compiled model and the precision each runs in, as its backend reported them
+     * (TensorRT's engine inspector); empty for models that are not compiled engines.
+     */
+    public List<ExecutedLayer> executedLayers() {
+        return executedLayers;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MethodResult m && perChannel == m.perChannel && name.equals(m.name) && mode == m.mode
@@ -176,7 +187,8 @@ public final class MethodResult {
                 && Objects.equals(throughputBatch32PerSecond, m.throughputBatch32PerSecond)
                 && Objects.equals(peakMemory, m.peakMemory)
                 && Objects.equals(calibrationSeconds, m.calibrationSeconds)
-                && Objects.equals(quantizationSeconds, m.quantizationSeconds) && notes.equals(m.notes);
+                && Objects.equals(quantizationSeconds, m.quantizationSeconds) && notes.equals(m.notes)
+                && executedLayers.equals(m.executedLayers);
     }
 
     @Override
@@ -209,6 +221,7 @@ public final class MethodResult {
         private Double calibrationSeconds;
         private Double quantizationSeconds;
         private final List<String> notes = new ArrayList<>();
+        private final List<ExecutedLayer> executedLayers = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -287,6 +300,12 @@ public final class MethodResult {
                 throw new InvalidInputException("A note on '" + name + "' must not be blank");
             }
             notes.add(note);
+            return this;
+        }
+
+        /** Appends one layer of the compiled model, in execution order. */
+        public Builder executedLayer(ExecutedLayer layer) {
+            executedLayers.add(Objects.requireNonNull(layer, "layer"));
             return this;
         }
 

@@ -23,6 +23,7 @@ import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.evaluate.OutputFidelity;
+import org.quant4j.api.quantize.ExecutedLayer;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.chart.ChartSet;
 import org.quant4j.report.chart.RenderedChart;
@@ -151,6 +152,9 @@ final class ReportView {
         c.put("provenance", provenance);
         c.put("hasProvenance", !provenance.isEmpty());
         c.put("sensitivity", SensitivityView.orAbsent(report.sensitivity(), escape, charts != null));
+        List<Map<String, Object>> engines = layerPrecisions();
+        c.put("layerPrecisions", engines);
+        c.put("hasLayerPrecisions", !engines.isEmpty());
         if (charts != null) {
             List<Map<String, Object>> chartItems = new ArrayList<>();
             for (RenderedChart chart : charts.charts()) {
@@ -165,6 +169,40 @@ final class ReportView {
             c.put("omittedCharts", charts.omitted());
         }
         return c;
+    }
+
+    /**
+     * Per method whose model is a compiled engine that reported its layers (TensorRT): how many
+     * layers run in each precision, in order of first appearance, and every layer with its type,
+     * precision and tactic.
+     */
+    private List<Map<String, Object>> layerPrecisions() {
+        List<Map<String, Object>> engines = new ArrayList<>();
+        for (MethodResult m : report.methods()) {
+            if (m.executedLayers().isEmpty()) {
+                continue;
+            }
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            List<Map<String, Object>> layers = new ArrayList<>();
+            for (ExecutedLayer l : m.executedLayers()) {
+                counts.merge(l.precision(), 1, Integer::sum);
+                Map<String, Object> layer = new LinkedHashMap<>();
+                layer.put("name", escape.apply(l.name()));
+                layer.put("type", escape.apply(l.type().isEmpty() ? DASH : l.type()));
+                layer.put("precision", escape.apply(l.precision()));
+                layer.put("tactic", escape.apply(l.tactic().isEmpty() ? DASH : l.tactic()));
+                layers.add(layer);
+            }
+            Map<String, Object> engine = new LinkedHashMap<>();
+            engine.put("method", escape.apply(m.name()));
+            engine.put("layerCount", m.executedLayers().size());
+            List<String> perPrecision = new ArrayList<>();
+            counts.forEach((precision, n) -> perPrecision.add(n + " " + precision));
+            engine.put("counts", escape.apply(String.join(", ", perPrecision)));
+            engine.put("layers", layers);
+            engines.add(engine);
+        }
+        return engines;
     }
 
     private Map<String, Object> row(MethodResult m) {

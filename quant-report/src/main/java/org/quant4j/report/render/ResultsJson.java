@@ -22,6 +22,7 @@ import org.quant4j.api.Provenance;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.evaluate.OutputFidelity;
+import org.quant4j.api.quantize.ExecutedLayer;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.CpuDescription;
@@ -228,9 +229,18 @@ public final class ResultsJson {
         putOptional(node, "quantizationSeconds", m.quantizationSeconds());
     }
 
+    /** The notes of a row, and the layers of a compiled engine with the precision each runs in (empty otherwise). */
     private static void notesTree(ObjectNode node, MethodResult m) {
         ArrayNode notes = node.putArray("notes");
         m.notes().forEach(notes::add);
+        ArrayNode layers = node.putArray("executedLayers");
+        for (ExecutedLayer l : m.executedLayers()) {
+            ObjectNode layer = layers.addObject();
+            layer.put("name", l.name());
+            layer.put("type", l.type());
+            layer.put("precision", l.precision());
+            layer.put("tactic", l.tactic());
+        }
     }
 
     /** The per-class statistics and confusion matrix of a row measured on labelled data. */
@@ -520,6 +530,14 @@ public final class ResultsJson {
         r.optionalNumber(node, "quantizationSeconds").ifPresent(b::quantizationSeconds);
         for (JsonNode note : r.array(node, "notes", at)) {
             b.note(note.asText());
+        }
+        // Optional: results.json files written before the field have no executed layers.
+        JsonNode layers = node.path("executedLayers");
+        for (int i = 0; i < layers.size(); i++) {
+            JsonNode l = layers.get(i);
+            String lAt = at + ".executedLayers[" + i + "]";
+            b.executedLayer(new ExecutedLayer(r.text(l, "name", lAt), r.text(l, "type", lAt),
+                    r.text(l, "precision", lAt), r.text(l, "tactic", lAt)));
         }
         return b.build();
     }

@@ -3,12 +3,9 @@ package org.quant4j.tensorrt.engine;
 import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
 import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
-import static org.bytedeco.tensorrt.global.nvinfer.createInferRuntime;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer.DataType;
 import org.bytedeco.tensorrt.global.nvinfer.LayerInformationFormat;
 import org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
@@ -25,12 +21,11 @@ import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IEngineInspector;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
-import org.bytedeco.tensorrt.nvinfer.IRuntime;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.QuantException;
 import org.quant4j.api.data.ElementType;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
+import org.quant4j.tensorrt.EngineFile;
 import org.quant4j.tensorrt.TensorRtException;
 import org.quant4j.tensorrt.inspect.EngineLayers;
 
@@ -43,8 +38,8 @@ import org.quant4j.tensorrt.inspect.EngineLayers;
  */
 public final class EngineRunner implements AutoCloseable {
 
-    private final TrtLogger logger = new TrtLogger();
-    private final IRuntime runtime;
+    private final DeserializedEngine plan;
+    private final TrtLogger logger;
     private final ICudaEngine engine;
     private final IExecutionContext context;
     private final CUstream_st stream;
@@ -54,24 +49,14 @@ public final class EngineRunner implements AutoCloseable {
     private final int maxBatch;
     private boolean closed;
 
-    private EngineRunner(ByteBuffer plan) {
-        TensorRtRuntime.require();
-        IRuntime rt = null;
-        ICudaEngine eng = null;
+    private EngineRunner(DeserializedEngine deserialized) {
+        plan = deserialized;
+        logger = deserialized.logger;
+        engine = deserialized.engine;
         IExecutionContext ctx = null;
         CUstream_st st = null;
         try {
-            rt = createInferRuntime(logger);
-            if (rt == null || rt.isNull()) {
-                throw new TensorRtException("TensorRT failed to create a runtime: " + logger.errors());
-            }
-            try (BytePointer bytes = new BytePointer(plan)) {
-                eng = rt.deserializeCudaEngine(bytes, plan.remaining());
-            }
-            if (eng == null || eng.isNull()) {
-                throw new TensorRtException("TensorRT could not deserialize the engine (built by another TensorRT"
-                        + " version or for another GPU?): " + logger.errors());
-            }
+            ICudaEngine eng = engine;
             int batch = Integer.MAX_VALUE;
             for (int i = 0; i < eng.getNbIOTensors(); i++) {
                 String name = eng.getIOTensorName(i);
@@ -100,30 +85,25 @@ public final class EngineRunner implements AutoCloseable {
             outputs.forEach((n, s) -> sizes.put(n, elements(s, maxBatch)));
             buffers = new CudaBuffers(sizes);
         } catch (RuntimeException e) {
-            release(ctx, eng, rt, st);
-            logger.close();
+            release(ctx, st);
+            deserialized.close();
             throw e;
         }
-        runtime = rt;
-        engine = eng;
         context = ctx;
         stream = st;
     }
 
     /** Opens a serialized engine held in memory. */
     public static EngineRunner open(ByteBuffer plan) {
-        return new EngineRunner(plan.duplicate());
+        TensorRtRuntime.require();
+        return new EngineRunner(DeserializedEngine.of(plan));
     }
 
     /** Opens an engine file. */
     public static EngineRunner open(Path engineFile) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(engineFile);
-        } catch (IOException e) {
-            throw new QuantException("Cannot read TensorRT engine " + engineFile + ": " + e, e);
-        }
-        return new EngineRunner(ByteBuffer.wrap(bytes));
+        EngineFile.check(engineFile);
+        TensorRtRuntime.require();
+        return new EngineRunner(DeserializedEngine.read(engineFile));
     }
 
     /** The input names and their shapes (-1 for a dynamic batch). */
@@ -273,13 +253,11 @@ public final class EngineRunner implements AutoCloseable {
         }
     }
 
-    private static void release(IExecutionContext ctx, ICudaEngine eng, IRuntime rt, CUstream_st st) {
+    private static void release(IExecutionContext ctx, CUstream_st st) {
         if (st != null && !st.isNull()) {
             cudaStreamDestroy(st);
         }
         TensorRtRuntime.close(ctx);
-        TensorRtRuntime.close(eng);
-        TensorRtRuntime.close(rt);
     }
 
     @Override
@@ -289,7 +267,7 @@ public final class EngineRunner implements AutoCloseable {
         }
         closed = true;
         buffers.close();
-        release(context, engine, runtime, stream);
-        logger.close();
+        release(context, stream);
+        plan.close();
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.quant4j.api.ModelException;
+import org.quant4j.api.quantize.ExecutedLayer;
 import org.quant4j.tensorrt.LayerPrecision;
 
 /**
@@ -48,14 +49,15 @@ public record EngineLayers(List<EngineLayer> layers) {
         List<EngineLayer> out = new ArrayList<>();
         for (JsonNode layer : layers) {
             if (layer.isTextual()) {
-                out.add(new EngineLayer(layer.asText(), "", LayerPrecision.OTHER, List.of(), List.of()));
+                out.add(new EngineLayer(layer.asText(), "", LayerPrecision.OTHER, List.of(), List.of(), ""));
                 continue;
             }
             List<String> inputs = formats(layer.get("Inputs"));
             List<String> outputs = formats(layer.get("Outputs"));
             String basis = !inputs.isEmpty() ? inputs.get(0) : !outputs.isEmpty() ? outputs.get(0) : "";
+            String tactic = text(layer, "TacticName");
             out.add(new EngineLayer(text(layer, "Name"), text(layer, "LayerType"), precisionOf(basis), inputs,
-                    outputs));
+                    outputs, tactic.isEmpty() ? text(layer, "TacticValue") : tactic));
         }
         return new EngineLayers(out);
     }
@@ -89,6 +91,11 @@ public record EngineLayers(List<EngineLayer> layers) {
         Map<LayerPrecision, Integer> counts = new EnumMap<>(LayerPrecision.class);
         layers.forEach(l -> counts.merge(l.precision(), 1, Integer::sum));
         return counts;
+    }
+
+    /** The layers as the backend-neutral {@link ExecutedLayer}s a {@code QuantizationResult} and the report carry. */
+    public List<ExecutedLayer> executedLayers() {
+        return layers.stream().map(l -> new ExecutedLayer(l.name(), l.type(), l.precision().id(), l.tactic())).toList();
     }
 
     private static List<String> formats(JsonNode tensors) {

@@ -1,18 +1,18 @@
 package org.quant4j.tensorrt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.calibration.CalibrationRequest;
@@ -25,6 +25,7 @@ import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.TimedSession;
 import org.quant4j.api.quantize.QuantizationRequest;
+import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.calibration.table.CalibrationTable;
@@ -40,34 +41,19 @@ import org.quant4j.tensorrt.LayerPrecision;
 import org.quant4j.tensorrt.TensorRtOptions;
 import org.quant4j.tensorrt.inspect.EngineLayer;
 import org.quant4j.tensorrt.inspect.EngineLayers;
-import org.quant4j.tensorrt.probe.ProbeReport;
-import org.quant4j.tensorrt.probe.TensorRtProbe;
+import org.quant4j.tensorrt.probe.TensorRtRequired;
 
 /**
  * Builds and runs real engines. Needs an NVIDIA GPU, its driver and the TensorRT 10.15 / CUDA 13.1
  * natives: run with {@code -Pgpu} (see the README). Elsewhere every test is skipped with the
- * probe's reason, printed on stderr.
+ * probe's reason, printed on stderr ({@link TensorRtRequired}).
  */
 @Tag("gpu")
+@ExtendWith(TensorRtRequired.class)
 class TensorRtGpuTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void sayWhyWhenSkipped() {
-        ProbeReport report = TensorRtProbe.host();
-        if (!report.ready()) {
-            System.err.println("TensorRtGpuTest skipped: " + report.reason());
-        }
-    }
-
-    /** Per test, so that each is reported as skipped with the reason. */
-    @BeforeEach
-    void requireGpu() {
-        ProbeReport report = TensorRtProbe.host();
-        assumeTrue(report.ready(), () -> "TensorRT GPU tests need: " + report.reason());
-    }
 
     private Path smallCnn() {
         Path model = dir.resolve("cnn.onnx");
@@ -223,6 +209,53 @@ class TensorRtGpuTest {
                     assertTrue(t > 0, java.util.Arrays.toString(ms));
                 }
             }
+        }
+    }
+
+    /** The quantizer's explicit INT8 engine of the small CNN's Q/DQ model (quantized by ONNX Runtime), as {@code name}. */
+    private QuantizationResult explicitInt8Engine(Path engineFile) {
+        Path qdq = dir.resolve("cnn-int8.onnx");
+        try (Quantizer ort = Quantizers.get("onnxruntime")) {
+            ort.quantize(QuantizationRequest.builder().model(smallCnn()).output(qdq)
+                    .config(QuantizationConfig.builder().mode(QuantizationMode.STATIC).build())
+                    .calibrationData(new NoiseImages(64, 9)).batchSize(8).build());
+        }
+        try (Quantizer trt = Quantizers.get("tensorrt")) {
+            return trt.quantize(QuantizationRequest.builder().model(qdq).output(engineFile)
+                    .config(QuantizationConfig.builder().mode(QuantizationMode.STATIC).build())
+                    .calibrationData(new NoiseImages(8, 1)).batchSize(8).build());
+        }
+    }
+
+    @Test
+    void inspectingAnEngineFileGivesItsLayersPrecisionsAndTacticsAsTheQuantizerReportedThem() {
+        Path plan = dir.resolve("cnn-int8.plan");
+        QuantizationResult result = explicitInt8Engine(plan);
+
+        EngineLayers layers = EngineInspection.read(plan);
+
+        assertTrue(layers.counts().getOrDefault(LayerPrecision.INT8, 0) > 0, layers.toString());
+        // Detailed verbosity: every layer has its formats, and TensorRT names a tactic for some.
+        assertTrue(layers.layers().stream().allMatch(l -> !l.inputFormats().isEmpty() || !l.outputFormats().isEmpty()),
+                layers.toString());
+        assertTrue(layers.layers().stream().anyMatch(l -> !l.tactic().isEmpty()), layers.toString());
+        assertEquals(result.executedLayers(), layers.executedLayers());
+    }
+
+    @Test
+    void theEvaluatorTakesAPlanFileAndRefusesAnOnnxModelNamedAsAnEngine() {
+        Path plan = dir.resolve("cnn-int8.plan");
+        explicitInt8Engine(plan);
+        Path renamed = dir.resolve("cnn-onnx.engine");
+        OnnxModel.of(ReferenceGraphs.smallCnn(1)).write(renamed);
+        try (var evaluator = Evaluators.get("tensorrt")) {
+            EvaluationResult result = evaluator.evaluate(EvaluationRequest.builder().model(plan)
+                    .data(new NoiseImages(20, 13)).batchSize(8).topK(1).build());
+            assertEquals(20, result.predictions().size());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> evaluator.evaluate(
+                    EvaluationRequest.builder().model(renamed).data(new NoiseImages(8, 13)).batchSize(8).topK(1)
+                            .build()));
+            assertTrue(e.getMessage().contains("is an ONNX model, not a serialized TensorRT engine"), e.getMessage());
         }
     }
 }
