@@ -1,6 +1,7 @@
 package org.quant4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,9 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +33,20 @@ class ExampleSourcesTest {
         assertTrue(blocks.containsKey("examples/src/it/readme-project/pom.xml"), "README shows the project's pom.xml");
         assertTrue(blocks.containsKey("examples/src/main/java/org/quant4j/examples/QuantizeAndCompare.java"),
                 "README shows the program the README project runs");
+        assertShownVerbatim(blocks);
+    }
+
+    @Test
+    void tutorialShowsEveryTutorialProgramVerbatim() throws IOException {
+        Map<String, String> blocks = sourceBlocks(ROOT.resolve("docs/TUTORIAL.md"));
+        List<String> programs;
+        try (Stream<Path> files = Files.list(ROOT.resolve("examples/src/main/java/org/quant4j/examples/tutorial"))) {
+            programs = files.map(f -> ROOT.relativize(f).toString()).sorted().toList();
+        }
+        assertFalse(programs.isEmpty());
+        for (String program : programs) {
+            assertTrue(blocks.containsKey(program), "docs/TUTORIAL.md shows " + program);
+        }
         assertShownVerbatim(blocks);
     }
 
