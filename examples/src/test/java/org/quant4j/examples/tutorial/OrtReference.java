@@ -18,8 +18,21 @@ import org.quant4j.api.data.Dataset;
  */
 final class OrtReference {
 
-    /** Best class and label of every sample, plus the extremes of all logits. */
-    record Outputs(int[] top1, int[] labels, float minLogit, float maxLogit) {
+    /** Best class and label of every sample, the extremes of all logits, and the logits (sample-major). */
+    record Outputs(int[] top1, int[] labels, float minLogit, float maxLogit, float[] logits) {
+
+        /** 10 log10(sum r^2 / sum (r - q)^2) over every logit of the samples, r these, q {@code other}'s. */
+        double sqnrOf(Outputs other) {
+            double signal = 0;
+            double noise = 0;
+            for (int i = 0; i < logits.length; i++) {
+                double r = logits[i];
+                double q = other.logits[i];
+                signal += r * r;
+                noise += (r - q) * (r - q);
+            }
+            return 10 * Math.log10(signal / noise);
+        }
 
         double accuracy() {
             int right = 0;
@@ -39,6 +52,7 @@ final class OrtReference {
         int[] labels = new int[data.size()];
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
+        float[] all = new float[data.size() * 10];
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(2);
             try (OrtSession session = env.createSession(model.toString(), options)) {
@@ -53,6 +67,7 @@ final class OrtReference {
                             int best = 0;
                             for (int c = 0; c < logits[i].length; c++) {
                                 best = logits[i][c] > logits[i][best] ? c : best;
+                                all[n * 10 + c] = logits[i][c];
                                 min = Math.min(min, logits[i][c]);
                                 max = Math.max(max, logits[i][c]);
                             }
@@ -63,6 +78,6 @@ final class OrtReference {
                 }
             }
         }
-        return new Outputs(top1, labels, min, max);
+        return new Outputs(top1, labels, min, max, all);
     }
 }

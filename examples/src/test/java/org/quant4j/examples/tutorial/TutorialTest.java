@@ -82,7 +82,7 @@ class TutorialTest {
     @Order(3)
     void step3PrintsTheAccuraciesOnnxRuntimeGives() throws Exception {
         String printed = run(Step3PerChannel::main);
-        Dataset test = CalibrationSampler.stratified(FashionMnist.test(), 1000, 42);
+        Dataset test = testImages(1000);
         assertEquals(percent(OrtReference.run(MODEL, test).accuracy()), percentOf(line(printed, "FP32")));
         for (String granularity : List.of("per-tensor", "per-channel")) {
             Path file = dir.resolve("resnet-" + granularity + ".onnx");
@@ -96,7 +96,7 @@ class TutorialTest {
     @Order(4)
     void step4QatModelKeepsTheAccuracy() throws Exception {
         String printed = run(Step4QuantizationAwareTraining::main);
-        Dataset test = CalibrationSampler.stratified(FashionMnist.test(), 1000, 42);
+        Dataset test = testImages(1000);
         double fp32 = OrtReference.run(MODEL, test).accuracy();
         double qat = OrtReference.run(dir.resolve("resnet-qat.onnx"), test).accuracy();
         assertEquals(List.of(percent(fp32), percent(qat)), percents(printed));
@@ -107,7 +107,7 @@ class TutorialTest {
     @Order(5)
     void step5StatisticsMatchTheRawPredictions() throws Exception {
         String printed = run(Step5EvaluateWithStatistics::main);
-        Dataset test = CalibrationSampler.stratified(FashionMnist.test(), 2000, 42);
+        Dataset test = testImages(2000);
         OrtReference.Outputs fp32 = OrtReference.run(MODEL, test);
         OrtReference.Outputs int8 = OrtReference.run(dir.resolve("resnet-static.onnx"), test);
         assertEquals(percent(fp32.accuracy()), percentOf(line(printed, "FP32 top-1")));
@@ -131,7 +131,7 @@ class TutorialTest {
     @Order(6)
     void step6ReportHoldsEveryModelWithTheAccuracyOnnxRuntimeGives() throws Exception {
         String printed = run(Step6CompareAndReport::main);
-        Dataset test = CalibrationSampler.stratified(FashionMnist.test(), 2000, 42);
+        Dataset test = testImages(2000);
         Map<String, String> files = Map.of("FP16", "resnet-fp16.onnx", "dynamic INT8", "resnet-dynamic.onnx",
                 "static INT8 minmax per-tensor", "resnet-per-tensor.onnx",
                 "static INT8 minmax per-channel", "resnet-per-channel.onnx", "QAT INT8 (short)", "resnet-qat.onnx");
@@ -144,6 +144,26 @@ class TutorialTest {
         }
         assertTrue(Files.isRegularFile(dir.resolve("report/report.html")));
         assertTrue(printed.contains("Met:") || printed.contains("MISSED:"), printed);
+    }
+
+    @Test
+    @Order(7)
+    void step7BaselineAndLastLayerSqnrAreWhatOnnxRuntimeGives() throws Exception {
+        String printed = run(Step7Sensitivity::main);
+        Dataset test = testImages(1000);
+        OrtReference.Outputs fp32 = OrtReference.run(MODEL, test);
+        assertEquals(percent(fp32.accuracy()), percentOf(line(printed, "FP32 top-1")));
+        // The Gemm writes the logits: its accumulated SQNR is that of the whole INT8 model's output, and the
+        // analysis calibrates as step 3 did (min-max, per channel, the same 200 images), so the model is step 3's.
+        String gemm = printed.lines().filter(l -> l.matches("\\S+\\s+Gemm\\s.*")).findFirst().orElseThrow();
+        OrtReference.Outputs int8 = OrtReference.run(dir.resolve("resnet-per-channel.onnx"), test);
+        double printedSqnr = Double.parseDouble(gemm.replaceAll(".*\\s(-?[0-9.]+) dB\\s+-?[0-9.]+ dB\\s+\\S+( dB)?$", "$1"));
+        assertEquals(fp32.sqnrOf(int8), printedSqnr, 0.06, gemm);
+    }
+
+    /** The tutorial's test images: {@code n} of the Fashion-MNIST test set, stratified by class, seed 42. */
+    private static Dataset testImages(int n) {
+        return CalibrationSampler.stratified(FashionMnist.test(), n, 42);
     }
 
     interface Program {
