@@ -341,7 +341,7 @@ public final class SensitivityAnalysis {
     }
 
     /** Per layer (by node name): accumulated and local SQNR (NaN when not measured) of its output. */
-    private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
+    static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
             Dataset data, Path dir) {
         TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors());
         Path model = dir.resolve("errors.onnx");
