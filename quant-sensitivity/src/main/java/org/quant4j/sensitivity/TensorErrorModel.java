@@ -74,10 +74,13 @@ final class TensorErrorModel {
      * Builds the error model of {@code fp32} and its QDQ form {@code int8}.
      *
      * @param withLocal whether to add the local copies (the pass then costs about one more float run)
+     * @param layers    the nodes whose quantized outputs to measure; the tensors other nodes produce
+     *                  (an activation inside a layer, the graph input) are not probed, because every
+     *                  probe costs the sums and keeps ONNX Runtime from fusing the float graph around it
      * @throws ModelException when a graph has subgraphs (If, Loop, Scan), whose tensor names cannot be
      *                        renamed
      */
-    static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal) {
+    static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal, Set<String> layers) {
         for (Node n : int8.nodes()) {
             if (!n.subgraphInputs().isEmpty() || n.attributes().values().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
                 throw new ModelException("Node '" + n.name() + "' (" + n.opType() + ") holds a subgraph; the per-tensor"
@@ -123,6 +126,9 @@ final class TensorErrorModel {
                 continue;
             }
             String producer = int8.producer(source).map(Node::name).orElse(source);
+            if (!layers.contains(producer)) {
+                continue;
+            }
             probes.put(reference, producer);
             if (signals.add(reference)) {
                 addError(g, SIGNAL + reference, reference, null, zeros);
