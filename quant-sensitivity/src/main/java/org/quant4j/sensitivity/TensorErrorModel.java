@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * One model that measures the quantization error of every quantized activation in a single run:
  * it holds the float graph, the INT8 (QDQ) graph with every tensor renamed {@code q/...}, and, for
  * each quantized compute node, a copy {@code l/...} that reads the <em>float</em> graph's tensors
- * through the same QuantizeLinear/DequantizeLinear parameters. Per quantized tensor {@code t} (the
- * DequantizeLinear output, compared with the float tensor it stands for) it outputs, for each sample
+ * through the same QuantizeLinear/DequantizeLinear parameters. Per quantized tensor {@code t} that
+ * an analysed layer produces (the DequantizeLinear output, compared with the float tensor it stands
+ * for) it outputs, for each sample
  * of a batch of n, {@code sum((int8 - fp32)^2) / n} (accumulated, {@code err/acc/t}), the same for the
  * local copy ({@code err/loc/t}) and {@code sum(fp32^2) / n} ({@code sig/t}), each of shape
  * {@code [n]}. Averaged over the samples of every batch, these are the totals over the data divided
