@@ -286,6 +286,21 @@ class RecommendationsTest {
     }
 
     @Test
+    void withoutLabelsTiedSpeedsGoToTheMostFaithful() {
+        MethodResult faster = fidelityRow("faster", 31, 30.5, 10, 0.996, 0.992)
+                .throughputBatch32PerSecond(new TimingSummary(3_100, 2_600, 3_600, 20)).build();
+        MethodResult faithful = fidelityRow("faithful", 38, 37.5, 10, 0.999, 0.997)
+                .throughputBatch32PerSecond(new TimingSummary(3_000, 2_500, 3_500, 20)).build();
+        ComparisonReport r = unlabelled(faster, faithful);
+        Recommendation deploy = r.recommendations().deploy().orElseThrow();
+        assertEquals(Optional.of("faithful"), deploy.method(), deploy.text());
+        assertTrue(deploy.text().startsWith("Deploy 'faithful': tied for the fastest at batch 32 within measurement"
+                + " noise, median (3,000 samples/s"), deploy.text());
+        assertTrue(deploy.text().endsWith("so their speeds count as tied; 'faithful' is the most faithful of them"
+                + " (without labels there is no paired test)."), deploy.text());
+    }
+
+    @Test
     void withoutLabelsEveryMethodNeedsItsFidelityOnTheSameSamples() {
         MethodResult bare = MethodResult.builder("bare").mode(QuantizationMode.DYNAMIC).build();
         assertThrows(InvalidInputException.class, () -> unlabelled(bare));
