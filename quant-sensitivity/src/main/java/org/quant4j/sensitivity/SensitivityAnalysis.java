@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.quant4j.api.InvalidInputException;
@@ -149,7 +150,8 @@ public final class SensitivityAnalysis {
         Duration tensorTime = Duration.ZERO;
         if (request.tensorErrors()) {
             long t = System.nanoTime();
-            sqnr = tensorErrors(request, fp32, full.graph(), ordered, dir);
+            sqnr = tensorErrors(request, fp32, full.graph(), layers.stream().map(NodeDecision::nodeName)
+                    .collect(Collectors.toSet()), ordered, dir);
             weights = WeightErrors.perChannel(fp32, full.graph());
             tensorTime = Duration.ofNanos(System.nanoTime() - t);
         }
@@ -340,10 +342,10 @@ public final class SensitivityAnalysis {
         return layers.stream().filter(l -> request.layers().contains(l.nodeName())).toList();
     }
 
-    /** Per layer (by node name): accumulated and local SQNR (NaN when not measured) of its output. */
-    private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
+    /** Per layer of {@code layers} (by node name): accumulated and local SQNR (NaN when not measured) of its output. */
+    static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8, Set<String> layers,
             Dataset data, Path dir) {
-        TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors());
+        TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors(), layers);
         Path model = dir.resolve("errors.onnx");
         Path zeros = dir.resolve("zeros.onnx");
         errors.model().toModel().write(model);

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * One model that measures the quantization error of every quantized activation in a single run:
  * it holds the float graph, the INT8 (QDQ) graph with every tensor renamed {@code q/...}, and, for
  * each quantized compute node, a copy {@code l/...} that reads the <em>float</em> graph's tensors
- * through the same QuantizeLinear/DequantizeLinear parameters. Per quantized tensor {@code t} (the
- * DequantizeLinear output, compared with the float tensor it stands for) it outputs, for each sample
+ * through the same QuantizeLinear/DequantizeLinear parameters. Per quantized tensor {@code t} that
+ * an analysed layer produces (the DequantizeLinear output, compared with the float tensor it stands
+ * for) it outputs, for each sample
  * of a batch of n, {@code sum((int8 - fp32)^2) / n} (accumulated, {@code err/acc/t}), the same for the
  * local copy ({@code err/loc/t}) and {@code sum(fp32^2) / n} ({@code sig/t}), each of shape
  * {@code [n]}. Averaged over the samples of every batch, these are the totals over the data divided
@@ -74,10 +75,13 @@ final class TensorErrorModel {
      * Builds the error model of {@code fp32} and its QDQ form {@code int8}.
      *
      * @param withLocal whether to add the local copies (the pass then costs about one more float run)
+     * @param layers    the nodes whose quantized outputs to measure; the tensors other nodes produce
+     *                  (an activation inside a layer, the graph input) are not probed, because every
+     *                  probe costs the sums and keeps ONNX Runtime from fusing the float graph around it
      * @throws ModelException when a graph has subgraphs (If, Loop, Scan), whose tensor names cannot be
      *                        renamed
      */
-    static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal) {
+    static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal, Set<String> layers) {
         for (Node n : int8.nodes()) {
             if (!n.subgraphInputs().isEmpty() || n.attributes().values().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
                 throw new ModelException("Node '" + n.name() + "' (" + n.opType() + ") holds a subgraph; the per-tensor"
@@ -123,6 +127,9 @@ final class TensorErrorModel {
                 continue;
             }
             String producer = int8.producer(source).map(Node::name).orElse(source);
+            if (!layers.contains(producer)) {
+                continue;
+            }
             probes.put(reference, producer);
             if (signals.add(reference)) {
                 addError(g, SIGNAL + reference, reference, null, zeros);

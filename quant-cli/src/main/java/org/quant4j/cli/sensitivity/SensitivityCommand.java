@@ -56,9 +56,9 @@ import picocli.CommandLine.Option;
         description = {
             "Rank the layers of an FP32 ONNX model by how much static INT8 quantization of each costs: one-on (only"
                     + " the layer in INT8) and one-off (every layer but it in INT8) drops of top-1 accuracy (labelled"
-                    + " data) or of the argmax agreement with the FP32 model (any data), each with a paired 95%"
+                    + " data) or of the argmax agreement with the FP32 model (any data), each with a paired 95%%"
                     + " bootstrap interval and stopped early once clearly within or beyond --tolerance; and the SQNR"
-                    + " of every quantized activation, accumulated and local, and of each weight channel, from one"
+                    + " of every layer's quantized output, accumulated and local, and of each weight channel, from one"
                     + " pass. Calibration runs once; every variant is built from that table.",
             "A dataset directory gives calibration samples from its training split and evaluation samples from its"
                     + " test split; a file gives both."

@@ -11,6 +11,8 @@ import java.util.Set;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Provenance;
 import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.report.stats.McNemarTest;
+import org.quant4j.report.stats.PairedComparison;
 import org.quant4j.report.stats.StatisticsOptions;
 import org.quant4j.sensitivity.SensitivityFiles;
 import org.quant4j.sensitivity.SensitivityResult;
@@ -53,6 +55,7 @@ public final class ComparisonReport {
     private final Recommendations recommendations;
     private final List<TargetCheck> targetChecks;
     private final SensitivityResult sensitivity;
+    private final List<MethodPairTest> pairedTests;
 
     private ComparisonReport(Builder b) {
         this.title = b.title;
@@ -71,6 +74,7 @@ public final class ComparisonReport {
         this.provenance = b.provenance;
         this.cpu = b.cpu;
         this.sensitivity = b.sensitivity;
+        this.pairedTests = List.copyOf(b.pairedTests);
         // Derived last, from the fully initialised report.
         this.recommendations = Recommendations.derive(this);
         this.targetChecks = targets.check(this);
@@ -298,9 +302,43 @@ public final class ComparisonReport {
         return OptionalDouble.of((double) reference().modelFileBytes().getAsLong() / m.modelFileBytes().getAsLong());
     }
 
+    /** McNemar's tests between pairs of quantized methods, as given (each pair once). */
+    public List<MethodPairTest> pairedTests() {
+        return pairedTests;
+    }
+
+    /**
+     * McNemar's test between {@code a} and {@code b}, oriented so that {@code b()} counts the samples
+     * only {@code a} got right: from {@link org.quant4j.report.stats.AccuracyStatistics#versusReference()}
+     * when one of them is the reference, else from {@link #pairedTests()}; empty on data without
+     * labels or when the pair was not tested.
+     */
+    public Optional<McNemarTest> pairedTest(MethodResult a, MethodResult b) {
+        if (!labelled() || a.name().equals(b.name())) {
+            return Optional.empty();
+        }
+        if (isReference(a)) {
+            return b.accuracy().versusReference().map(PairedComparison::mcnemar);
+        }
+        if (isReference(b)) {
+            return a.accuracy().versusReference().map(p -> new McNemarTest(p.mcnemar().c(), p.mcnemar().b(),
+                    p.mcnemar().pValue()));
+        }
+        for (MethodPairTest t : pairedTests) {
+            if (t.first().equals(a.name()) && t.second().equals(b.name())) {
+                return Optional.of(t.test());
+            }
+            if (t.first().equals(b.name()) && t.second().equals(a.name())) {
+                return Optional.of(t.reversed().test());
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ComparisonReport r && title.equals(r.title) && model.equals(r.model)
+                && pairedTests.equals(r.pairedTests)
                 && dataset.equals(r.dataset) && statistics.equals(r.statistics) && methods.equals(r.methods)
                 && accuracyTolerance == r.accuracyTolerance && significanceLevel == r.significanceLevel
                 && minSqnrDb == r.minSqnrDb
@@ -337,6 +375,7 @@ public final class ComparisonReport {
         private Provenance provenance = Provenance.builder().build();
         private CpuDescription cpu;
         private SensitivityResult sensitivity;
+        private final List<MethodPairTest> pairedTests = new ArrayList<>();
 
         private Builder() {
         }
@@ -422,6 +461,15 @@ public final class ComparisonReport {
             return this;
         }
 
+        /**
+         * McNemar's test between two quantized methods on the same labelled samples
+         * ({@code McNemarTest.compare(first, second)}), used to break speed ties.
+         */
+        public Builder pairedTest(MethodPairTest test) {
+            pairedTests.add(Objects.requireNonNull(test, "test"));
+            return this;
+        }
+
         public ComparisonReport build() {
             requireText(model, "model", "the model file name");
             requireText(dataset, "dataset", "e.g. \"Fashion-MNIST test set\"");
@@ -455,6 +503,7 @@ public final class ComparisonReport {
                     throw new InvalidInputException("Two methods are named '" + m.name() + "': give each a unique name");
                 }
             }
+            checkPairedTests(names);
             if (!reference.hasAccuracy()) {
                 return new ComparisonReport(this);
             }
@@ -479,6 +528,27 @@ public final class ComparisonReport {
                 }
             }
             return new ComparisonReport(this);
+        }
+
+        private void checkPairedTests(Set<String> names) {
+            if (!pairedTests.isEmpty() && !reference.hasAccuracy()) {
+                throw new InvalidInputException("Paired McNemar tests between methods need labelled data, but the"
+                        + " reference '" + reference.name() + "' has no accuracy statistics: leave them out");
+            }
+            Set<Set<String>> pairs = new HashSet<>();
+            for (MethodPairTest t : pairedTests) {
+                for (String name : List.of(t.first(), t.second())) {
+                    if (!names.contains(name) || name.equals(reference.name())) {
+                        throw new InvalidInputException("Paired test between '" + t.first() + "' and '" + t.second()
+                                + "': '" + name + "' is not a quantized method of this comparison (the reference's"
+                                + " tests are in each method's versusReference); the methods are " + names);
+                    }
+                }
+                if (!pairs.add(Set.of(t.first(), t.second()))) {
+                    throw new InvalidInputException("Two paired tests between '" + t.first() + "' and '" + t.second()
+                            + "': give each pair once");
+                }
+            }
         }
 
         /** On data without labels: the reference holds nothing, every method its fidelity on the same samples. */

@@ -37,6 +37,7 @@ import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
 import org.quant4j.report.measure.ProcessMemory;
 import org.quant4j.report.stats.AccuracyStatistics;
+import org.quant4j.report.stats.McNemarTest;
 import org.quant4j.report.stats.StatisticsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -297,7 +298,9 @@ public final class MethodComparison {
         if (!timings.isEmpty()) {
             report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
                     + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
-                    + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs.",
+                    + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs. The"
+                    + " recommendation counts methods whose 10th-90th percentile throughput ranges overlap as equally"
+                    + " fast and prefers the more accurate.",
                     b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
         }
         if (memory.isEmpty() && !timings.isEmpty()) {
@@ -327,6 +330,16 @@ public final class MethodComparison {
                 report.reference(row);
             } else {
                 report.method(row);
+            }
+        }
+        if (labelled()) {
+            // Every pair of quantized methods, so that the recommendation can tell apart two of equal speed.
+            List<Method> quantized = made.keySet().stream().filter(m -> m != referenceMethod).toList();
+            for (int i = 0; i < quantized.size(); i++) {
+                for (int j = i + 1; j < quantized.size(); j++) {
+                    report.pairedTest(new MethodPairTest(quantized.get(i).name(), quantized.get(j).name(),
+                            McNemarTest.compare(predictions.get(quantized.get(i)), predictions.get(quantized.get(j)))));
+                }
             }
         }
         return report.build();

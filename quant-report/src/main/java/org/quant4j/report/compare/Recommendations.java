@@ -20,8 +20,16 @@ import org.quant4j.report.stats.PairedComparison;
  * methods:
  * <ul>
  *   <li>{@code DEPLOY}: among methods whose whole top-1 change interval lies above
- *       {@code -tolerance} (the reference always qualifies), the one with the highest median
- *       throughput at batch 32; ties go to the name that sorts first.</li>
+ *       {@code -tolerance} (the reference always qualifies), the fastest at batch 32 <em>within
+ *       measurement noise</em>, then the most accurate. Speeds tie when the 10th-90th percentile
+ *       ranges of their timed runs overlap: the methods whose range overlaps that of the method of
+ *       highest median throughput are all "fastest", because the timing cannot order them. Among
+ *       those, a method that McNemar's exact test (on the same samples, below the significance
+ *       level) finds less accurate than another tied one is never chosen; of the rest, the highest
+ *       top-1 wins, then the higher median throughput, then the name that sorts first. The text says
+ *       which methods tied and with which ranges, and the paired test that decided. A tied pair
+ *       without a recorded paired test (a results file written before they were) is decided by top-1
+ *       alone, and the text says so.</li>
  *   <li>{@code SMALLEST}: among the same methods, the smallest model file.</li>
  *   <li>{@code NONE_WITHIN_TOLERANCE}: no quantized method qualifies; names the most accurate.</li>
  *   <li>{@code NOT_RANKED}: a qualifying method without a throughput measurement.</li>
@@ -29,7 +37,7 @@ import org.quant4j.report.stats.PairedComparison;
  * </ul>
  * On data without labels the same rules rank the methods by their fidelity to the reference
  * instead of top-1 ({@link ComparisonReport#criterion()}, quoted in every text), and there is no
- * McNemar test.
+ * McNemar test: among speed ties the most faithful ({@link ComparisonReport#faithfulness}) wins.
  */
 public final class Recommendations {
 
@@ -51,8 +59,8 @@ public final class Recommendations {
         String confidence = level(report.statistics().confidenceLevel());
 
         Comparator<MethodResult> byName = Comparator.comparing(MethodResult::name);
-        fastest(within).ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.DEPLOY, Optional.of(m.name()),
-                deployText(report, m, bound, confidence))));
+        SpeedChoice.of(report, within).ifPresent(c -> out.add(new Recommendation(Recommendation.Kind.DEPLOY,
+                Optional.of(c.chosen().name()), deployText(report, c, bound, confidence) + c.noiseText())));
         notRanked(within, "is within tolerance", out);
 
         smallest(within).ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.SMALLEST, Optional.of(m.name()),
@@ -95,10 +103,11 @@ public final class Recommendations {
         List<MethodResult> within = report.methods().stream().filter(report::withinTolerance).toList();
         String criterion = report.criterion();
         Comparator<MethodResult> byName = Comparator.comparing(MethodResult::name);
-        fastest(within).ifPresent(m -> {
+        SpeedChoice.of(report, within).ifPresent(c -> {
+            MethodResult m = c.chosen();
             double throughput = m.throughputBatch32PerSecond().get().median();
             StringBuilder text = new StringBuilder(report.isReference(m) ? "Keep '" : "Deploy '")
-                    .append(m.name()).append("': the highest median throughput at batch 32 (")
+                    .append(m.name()).append("': ").append(c.speedWords()).append(" (")
                     .append(rate(throughput)).append(" samples/s");
             if (!report.isReference(m)) {
                 report.throughputSpeedup(m).ifPresent(x -> text.append(", ").append(ratio(x)).append(" '")
@@ -113,7 +122,7 @@ public final class Recommendations {
                 }
             }
             out.add(new Recommendation(Recommendation.Kind.DEPLOY, Optional.of(m.name()),
-                    text.append('.').toString()));
+                    text.append('.').append(c.noiseText()).toString()));
         });
         notRanked(within, "qualifies", out);
         smallest(within).ifPresent(m -> out.add(new Recommendation(Recommendation.Kind.SMALLEST, Optional.of(m.name()),
@@ -132,11 +141,105 @@ public final class Recommendations {
         return new Recommendations(out);
     }
 
-    /** The qualifying method with the highest median throughput at batch 32; ties go to the first name. */
-    private static Optional<MethodResult> fastest(List<MethodResult> within) {
-        return within.stream().filter(m -> m.throughputBatch32PerSecond().isPresent())
-                .min(Comparator.comparingDouble((MethodResult m) -> -m.throughputBatch32PerSecond().get().median())
-                        .thenComparing(MethodResult::name));
+    /**
+     * The deployment choice among the qualifying methods with a measured throughput: the method of
+     * highest median ({@code leader}), the methods whose 10th-90th percentile range overlaps its range
+     * ({@code tied}, the leader first), and the one chosen among them.
+     */
+    record SpeedChoice(ComparisonReport report, MethodResult leader, List<MethodResult> tied, MethodResult chosen,
+            List<MethodResult> measured) {
+
+        static Optional<SpeedChoice> of(ComparisonReport report, List<MethodResult> within) {
+            List<MethodResult> measured = within.stream().filter(m -> m.throughputBatch32PerSecond().isPresent())
+                    .sorted(Comparator.comparingDouble((MethodResult m) -> -throughput(m).median())
+                            .thenComparing(MethodResult::name))
+                    .toList();
+            if (measured.isEmpty()) {
+                return Optional.empty();
+            }
+            MethodResult leader = measured.get(0);
+            List<MethodResult> tied = measured.stream().filter(m -> overlap(throughput(m), throughput(leader)))
+                    .toList();
+            List<MethodResult> eligible = tied.stream()
+                    .filter(m -> tied.stream().noneMatch(o -> significantlyBetter(report, o, m))).toList();
+            Comparator<MethodResult> preferred = report.labelled()
+                    ? Comparator.comparingDouble((MethodResult m) -> -m.accuracy().top1().estimate())
+                    : Comparator.comparingDouble((MethodResult m) -> -report.faithfulness(m));
+            MethodResult chosen = (eligible.isEmpty() ? tied : eligible).stream()
+                    .min(preferred.thenComparingDouble((MethodResult m) -> -throughput(m).median())
+                            .thenComparing(MethodResult::name))
+                    .orElseThrow();
+            return Optional.of(new SpeedChoice(report, leader, tied, chosen, measured));
+        }
+
+        /** Whether two 10th-90th percentile ranges overlap: the timing cannot order the two methods. */
+        static boolean overlap(TimingSummary a, TimingSummary b) {
+            return a.p10() <= b.p90() && b.p10() <= a.p90();
+        }
+
+        /** Whether McNemar's test finds {@code a} more accurate than {@code b}, below the significance level. */
+        static boolean significantlyBetter(ComparisonReport report, MethodResult a, MethodResult b) {
+            return report.pairedTest(a, b).filter(t -> t.b() > t.c() && t.pValue() < report.significanceLevel())
+                    .isPresent();
+        }
+
+        private static TimingSummary throughput(MethodResult m) {
+            return m.throughputBatch32PerSecond().orElseThrow();
+        }
+
+        /** e.g. "'A' (median 4,657, 10th-90th percentile 3,600 to 5,600 samples/s)". */
+        private static String range(MethodResult m) {
+            TimingSummary t = throughput(m);
+            return "'" + m.name() + "' (median " + rate(t.median()) + ", 10th-90th percentile " + rate(t.p10()) + " to "
+                    + rate(t.p90()) + " samples/s)";
+        }
+
+        /** How the chosen method ranks for speed, e.g. "the highest median throughput at batch 32". */
+        String speedWords() {
+            return chosen == leader ? "the highest median throughput at batch 32"
+                    : "tied for the fastest at batch 32 within measurement noise, median";
+        }
+
+        /** The sentence that says how sure the speed ranking is and, within a tie, what decided. */
+        String noiseText() {
+            if (measured.size() == 1) {
+                return "";
+            }
+            if (tied.size() == 1) {
+                MethodResult next = measured.get(1);
+                return " Fastest beyond measurement noise: the 10th-90th percentile range of its throughput at batch"
+                        + " 32, " + range(chosen) + ", lies above that of the next fastest, " + range(next) + ".";
+            }
+            StringBuilder text = new StringBuilder(" Fastest within measurement noise: the throughputs at batch 32 of ");
+            text.append(String.join(", ", tied.stream().map(SpeedChoice::range).toList()));
+            text.append(" have overlapping 10th-90th percentile ranges, so their speeds count as tied");
+            if (!report.labelled()) {
+                return text.append("; '").append(chosen.name()).append("' is the most faithful of them (without"
+                        + " labels there is no paired test).").toString();
+            }
+            text.append("; '").append(chosen.name()).append("' chosen for accuracy:");
+            List<String> reasons = new ArrayList<>();
+            for (MethodResult other : tied) {
+                if (other == chosen) {
+                    continue;
+                }
+                Optional<McNemarTest> test = report.pairedTest(chosen, other);
+                String top1 = "top-1 " + percent(chosen.accuracy().top1().estimate()) + " versus "
+                        + percent(other.accuracy().top1().estimate());
+                if (test.isEmpty()) {
+                    reasons.add(" " + top1 + " for '" + other.name() + "' (no paired test between the two was"
+                            + " recorded)");
+                } else if (test.get().pValue() < report.significanceLevel()) {
+                    reasons.add(" '" + other.name() + "' is significantly less accurate (" + top1 + "; McNemar exact "
+                            + ReportNumbers.pEquals(test.get().pValue()) + ": " + test.get().b() + " samples only '"
+                            + chosen.name() + "' got right, " + test.get().c() + " only '" + other.name() + "')");
+                } else {
+                    reasons.add(" not significantly different from '" + other.name() + "' (" + top1 + "; McNemar"
+                            + " exact " + ReportNumbers.pEquals(test.get().pValue()) + "), the higher top-1 decides");
+                }
+            }
+            return text.append(String.join(";", reasons)).append('.').toString();
+        }
     }
 
     /** The qualifying method with the smallest model file; ties go to the first name. */
@@ -167,15 +270,18 @@ public final class Recommendations {
                 + percent(a.upper()) + ")").orElse("");
     }
 
-    private static String deployText(ComparisonReport report, MethodResult m, String bound, String confidence) {
+    private static String deployText(ComparisonReport report, SpeedChoice choice, String bound, String confidence) {
         MethodResult reference = report.reference();
+        MethodResult m = choice.chosen();
         double throughput = m.throughputBatch32PerSecond().orElseThrow().median();
         if (report.isReference(m)) {
             return "Keep '" + m.name() + "': no method whose top-1 change stays above " + bound + " at " + confidence
-                    + " confidence has a higher median throughput at batch 32 (" + rate(throughput) + " samples/s).";
+                    + " confidence " + (choice.leader() == m ? "has a higher median throughput"
+                            : "is faster beyond measurement noise") + " at batch 32 (" + rate(throughput)
+                    + " samples/s).";
         }
         StringBuilder text = new StringBuilder("Deploy '").append(m.name())
-                .append("': the highest median throughput at batch 32 (").append(rate(throughput)).append(" samples/s");
+                .append("': ").append(choice.speedWords()).append(" (").append(rate(throughput)).append(" samples/s");
         report.throughputSpeedup(m).ifPresent(s -> text.append(", ").append(ratio(s)).append(" '")
                 .append(reference.name()).append("'"));
         text.append(") among the methods whose top-1 change versus '").append(reference.name())

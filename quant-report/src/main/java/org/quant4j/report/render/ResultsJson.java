@@ -27,6 +27,7 @@ import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.CpuDescription;
 import org.quant4j.report.compare.MemoryMeasurement;
+import org.quant4j.report.compare.MethodPairTest;
 import org.quant4j.report.compare.MethodResult;
 import org.quant4j.report.compare.ReferenceFidelity;
 import org.quant4j.report.compare.Recommendation;
@@ -49,8 +50,9 @@ import org.quant4j.sensitivity.SensitivityFiles;
  * undefined values (NaN, not measured) as {@code null}, LF line ends. Derived values (ratios,
  * per-class rates, recommendations, target checks) are written for convenience and recomputed on
  * {@link #read(String, String)}. Fields added since version 1 ({@code cpu}, a method's
- * {@code kernelTarget}, {@code sensitivity}: quant-sensitivity's JSON document) are optional on
- * reading, so older files still load.
+ * {@code kernelTarget}, {@code sensitivity}: quant-sensitivity's JSON document, {@code pairedTests}:
+ * McNemar's test between each pair of quantized methods on labelled data, which breaks speed ties in
+ * the recommendation) are optional on reading, so older files still load.
  */
 public final class ResultsJson {
 
@@ -124,6 +126,18 @@ public final class ResultsJson {
         ArrayNode methods = root.putArray("methods");
         for (MethodResult m : report.methods()) {
             methods.add(methodTree(report, m));
+        }
+        // Labelled data only: McNemar's test between each pair of quantized methods (b: only first right).
+        if (report.labelled()) {
+            ArrayNode pairs = root.putArray("pairedTests");
+            for (MethodPairTest t : report.pairedTests()) {
+                ObjectNode node = pairs.addObject();
+                node.put("first", t.first());
+                node.put("second", t.second());
+                node.put("b", t.test().b());
+                node.put("c", t.test().c());
+                node.put("pValue", t.test().pValue());
+            }
         }
         ArrayNode recommendations = root.putArray("recommendations");
         for (Recommendation r : report.recommendations().all()) {
@@ -426,6 +440,17 @@ public final class ResultsJson {
                 builder.reference(m);
             } else {
                 builder.method(m);
+            }
+        }
+        // Written since speed ties are broken by accuracy; an older file has none and loads without them.
+        JsonNode pairs = root.path("pairedTests");
+        if (!pairs.isNull() && !pairs.isMissingNode()) {
+            JsonNode array = r.array(root, "pairedTests", "");
+            for (int i = 0; i < array.size(); i++) {
+                String at = "pairedTests[" + i + "]";
+                JsonNode t = array.get(i);
+                builder.pairedTest(new MethodPairTest(r.text(t, "first", at), r.text(t, "second", at),
+                        new McNemarTest(r.integer(t, "b", at), r.integer(t, "c", at), r.number(t, "pValue", at))));
             }
         }
         for (JsonNode note : r.array(root, "measurementNotes", "")) {

@@ -37,7 +37,8 @@ class ResultsJsonTest {
         List<String> fields = new ArrayList<>();
         root.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("format", "version", "title", "model", "dataset", "samples", "classes", "reference",
-                "cpu", "statistics", "accuracyTolerance", "significanceLevel", "targets", "methods", "recommendations",
+                "cpu", "statistics", "accuracyTolerance", "significanceLevel", "targets", "methods", "pairedTests",
+                "recommendations",
                 "targetChecks", "measurementNotes", "provenance"), fields);
         assertEquals(11, root.get("methods").size());
         assertEquals(600, root.get("samples").asInt());
