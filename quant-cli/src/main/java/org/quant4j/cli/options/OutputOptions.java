@@ -1,19 +1,26 @@
 package org.quant4j.cli.options;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.io.AtomicFiles;
+import java.util.List;
+import org.quant4j.api.io.OutputTarget;
 import picocli.CommandLine.Option;
 
-/** {@code --output FILE} and {@code --overwrite}: where a command writes and whether it may replace a file. */
+/**
+ * {@code --output FILE} and {@code --overwrite}: where a command writes and whether it may replace a
+ * file. Every file a command writes goes through an {@link OutputTarget} made here, so that it
+ * never replaces an input, is created exclusively without {@code --overwrite}, and is checked
+ * before any long work.
+ */
 public final class OutputOptions {
+
+    /** How a command-line user allows replacing an existing output. */
+    public static final String OVERWRITE_HINT = "add --overwrite";
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Where to write the output (default: beside the model, see above).")
     private Path output;
 
-    @Option(names = "--overwrite", description = "Replace the output file when it exists.")
+    @Option(names = "--overwrite", description = "Replace the output file when it exists (never an input).")
     private boolean overwrite;
 
     /** The output given, or {@code fallback} when none was. */
@@ -26,20 +33,24 @@ public final class OutputOptions {
     }
 
     /**
-     * Checks that {@code file} may be written: it is not {@code input} and, without
-     * {@code --overwrite}, does not exist yet.
+     * The target of {@code file} under this command's {@code --overwrite}, never any of {@code inputs}.
      *
      * @param what names the file in messages, e.g. "the quantized model"
      */
-    public void checkWritable(Path file, Path input, String what) {
-        AtomicFiles.requireNotInput(file, input, what);
-        if (Files.isDirectory(file)) {
-            throw new InvalidInputException("Cannot write " + what + " to " + file + ": it is a directory; give a file"
-                    + " name");
-        }
-        if (Files.exists(file) && !overwrite) {
-            throw new InvalidInputException("Cannot write " + what + " to " + file + ": the file exists; choose another"
-                    + " path or add --overwrite");
-        }
+    public OutputTarget target(Path file, String what, List<OutputTarget.Input> inputs) {
+        return OutputTarget.builder(file, what).overwrite(overwrite).overwriteHint(OVERWRITE_HINT).inputs(inputs)
+                .build();
+    }
+
+    /**
+     * The target of {@code file}, checked before any long work ({@link OutputTarget#preflight}): no
+     * input, free unless {@code --overwrite}, in a writable directory with {@code bytesNeeded} free.
+     *
+     * @param what names the file in messages, e.g. "the quantized model"
+     */
+    public OutputTarget checkWritable(Path file, String what, List<OutputTarget.Input> inputs, long bytesNeeded) {
+        OutputTarget target = target(file, what, inputs);
+        target.preflight(bytesNeeded);
+        return target;
     }
 }
