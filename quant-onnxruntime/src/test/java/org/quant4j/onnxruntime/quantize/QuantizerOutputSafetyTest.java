@@ -12,16 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.data.Dataset;
 import org.quant4j.api.io.UnwritableDirectory;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.Quantizer;
-import org.quant4j.calibration.data.UniformNoiseDataset;
+import org.quant4j.calibration.data.SyntheticDataset;
 import org.quant4j.onnx.builder.ReferenceGraphs;
 
 /**
@@ -33,43 +31,6 @@ class QuantizerOutputSafetyTest {
     @TempDir
     Path dir;
 
-    /** Noise samples that count how many were read. */
-    private static final class CountingDataset implements Dataset {
-        private final Dataset samples = new UniformNoiseDataset(8, new int[] {1, 28, 28}, 5, 0f, 1f);
-        private final AtomicInteger reads = new AtomicInteger();
-
-        @Override
-        public int size() {
-            return samples.size();
-        }
-
-        @Override
-        public int[] sampleShape() {
-            return samples.sampleShape();
-        }
-
-        @Override
-        public int numClasses() {
-            return samples.numClasses();
-        }
-
-        @Override
-        public void read(int index, float[] dest, int offset) {
-            reads.incrementAndGet();
-            samples.read(index, dest, offset);
-        }
-
-        @Override
-        public int label(int index) {
-            return samples.label(index);
-        }
-
-        @Override
-        public String fingerprint() {
-            return samples.fingerprint();
-        }
-    }
-
     private static void run(QuantizationRequest request) {
         try (Quantizer q = new OnnxRuntimeQuantizer()) {
             q.quantize(request);
@@ -80,7 +41,7 @@ class QuantizerOutputSafetyTest {
     void aReadOnlyOutputDirectoryIsReportedBeforeCalibrationStarts() throws Exception {
         Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
         Path readOnly = Files.createDirectories(dir.resolve("read-only"));
-        CountingDataset data = new CountingDataset();
+        SyntheticDataset data = SyntheticDataset.unlabelled(8, new int[] {1, 28, 28}, "counted");
         List<String> progress = new ArrayList<>();
         try (UnwritableDirectory d = UnwritableDirectory.of(readOnly)) {
             Assumptions.assumeTrue(d.unwritable(), "cannot make a directory unwritable here");
@@ -89,7 +50,7 @@ class QuantizerOutputSafetyTest {
                     .listener((stage, done, total) -> progress.add(stage)).build()));
             assertTrue(e.getMessage().contains("its directory " + readOnly + " is not writable"), e.getMessage());
         }
-        assertEquals(0, data.reads.get(), "no sample was read");
+        assertEquals(0, data.reads(), "no sample was read");
         assertEquals(List.of(), progress, "no stage started");
     }
 
@@ -97,16 +58,16 @@ class QuantizerOutputSafetyTest {
     void tooLittleFreeSpaceForTheModelIsReportedBeforeCalibrationStarts() throws IOException {
         Path model = write(ReferenceGraphs.smallCnn(1), dir.resolve("cnn.onnx"));
         long modelBytes = Files.size(model) + (2L << 20);
-        CountingDataset data = new CountingDataset();
+        SyntheticDataset data = SyntheticDataset.unlabelled(8, new int[] {1, 28, 28}, "counted");
         QuantizationRequest.Builder request = QuantizationRequest.builder().model(model)
                 .output(dir.resolve("cnn-int8.onnx")).calibrationData(data).freeSpace(d -> modelBytes - (3L << 20));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> run(request.build()));
         assertTrue(e.getMessage().contains("free some space or choose another directory"), e.getMessage());
-        assertEquals(0, data.reads.get(), "no sample was read");
+        assertEquals(0, data.reads(), "no sample was read");
         assertFalse(Files.exists(dir.resolve("cnn-int8.onnx")));
         // With room for the model it runs.
         run(request.freeSpace(d -> Files.size(model) + (1L << 20)).build());
-        assertTrue(data.reads.get() > 0);
+        assertTrue(data.reads() > 0);
         assertTrue(Files.size(dir.resolve("cnn-int8.onnx")) > 0);
     }
 
@@ -117,14 +78,14 @@ class QuantizerOutputSafetyTest {
         Path npy = Files.write(dir.resolve("calibration.npy"), samples);
         Path hardLink = Files.createLink(dir.resolve("also-calibration.npy"), npy);
         for (Path output : List.of(npy, hardLink)) {
-            CountingDataset data = new CountingDataset();
+            SyntheticDataset data = SyntheticDataset.unlabelled(8, new int[] {1, 28, 28}, "counted");
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> run(QuantizationRequest
                     .builder().model(model).output(output).calibrationData(data).overwriteOutput(true)
                     .input(npy, "the calibration data").build()));
             assertEquals("Refusing to write the quantized model to " + output + ": it is the calibration data " + npy
                     + ", which this run reads. Choose another output path; inputs are never overwritten, not even when"
                     + " replacing outputs is allowed", e.getMessage());
-            assertEquals(0, data.reads.get());
+            assertEquals(0, data.reads());
         }
         assertArrayEquals(samples, Files.readAllBytes(npy));
         assertArrayEquals(samples, Files.readAllBytes(hardLink));
