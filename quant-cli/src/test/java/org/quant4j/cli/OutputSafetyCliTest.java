@@ -110,6 +110,12 @@ class OutputSafetyCliTest {
                         run::toString);
                 assertFalse(run.err().contains("AccessDeniedException: " + out), run::toString);
             }
+            // compare writes a report directory after minutes of work: checked before any of it.
+            CliRun compare = CliRun.withProgressBars("compare", "-m", model, "-d", npy, "-o", readOnly, "--no-cache");
+            assertEquals(1, compare.exitCode(), compare::toString);
+            assertEquals(1, compare.errLines().size(), compare::toString);
+            assertTrue(compare.err().startsWith("quant4j: Cannot write the report to " + readOnly.resolve("results.json")
+                    + ": its directory " + readOnly + " is not writable ("), compare::toString);
         }
     }
 

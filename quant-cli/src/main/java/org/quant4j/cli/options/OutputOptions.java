@@ -2,7 +2,9 @@ package org.quant4j.cli.options;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.quant4j.api.io.OutputTarget;
+import org.quant4j.report.render.ReportWriter;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,6 +42,25 @@ public final class OutputOptions {
     public OutputTarget target(Path file, String what, List<OutputTarget.Input> inputs) {
         return OutputTarget.builder(file, what).overwrite(overwrite).overwriteHint(OVERWRITE_HINT).inputs(inputs)
                 .build();
+    }
+
+    /**
+     * Targets for the files of a report directory ({@code compare}, {@code demo}): they replace the
+     * files an earlier run left there, as the directory's documentation says, but never an input.
+     */
+    public static BiFunction<Path, String, OutputTarget> reportTargets(List<OutputTarget.Input> inputs) {
+        return (file, what) -> OutputTarget.builder(file, what).overwrite(true).inputs(inputs).build();
+    }
+
+    /**
+     * Checks a report directory before any long work, by the files it will hold: none is an input,
+     * and the directory is writable with {@code bytesNeeded} free (the models it will hold).
+     */
+    public static void checkReportDirectory(Path directory, List<OutputTarget.Input> inputs, long bytesNeeded) {
+        BiFunction<Path, String, OutputTarget> targets = reportTargets(inputs);
+        for (String name : List.of(ReportWriter.JSON, ReportWriter.MARKDOWN, ReportWriter.HTML)) {
+            targets.apply(directory.resolve(name), "the report").preflight(bytesNeeded);
+        }
     }
 
     /**

@@ -98,7 +98,7 @@ public final class SensitivityReport {
         return writeCharts(charts, directory, OutputTarget::replacing);
     }
 
-    private static List<Path> writeCharts(ChartSet charts, Path directory,
+    static List<Path> writeCharts(ChartSet charts, Path directory,
             BiFunction<Path, String, OutputTarget> targets) {
         List<Path> written = new ArrayList<>();
         for (RenderedChart chart : charts.charts()) {
