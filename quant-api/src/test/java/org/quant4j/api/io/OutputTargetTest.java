@@ -175,6 +175,47 @@ class OutputTargetTest {
         }
     }
 
+    /**
+     * A writer killed with SIGKILL mid-write leaves no output, and an output it was replacing keeps
+     * its old content: only its temporary file can remain.
+     */
+    @Test
+    void aWriterKilledMidWriteLeavesNoPartialOutput() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        Path existing = Files.writeString(dir.resolve("existing.onnx"), "old");
+        for (String mode : List.of("create", "replace")) {
+            Path out = mode.equals("create") ? dir.resolve("new.onnx") : existing;
+            Path started = dir.resolve("started-" + mode);
+            Process writer = new ProcessBuilder(java, "-cp", classpath, SlowWriterMain.class.getName(), out.toString(),
+                    started.toString(), mode).redirectErrorStream(true).start();
+            while (!Files.exists(started)) {
+                assertTrue(writer.isAlive(), () -> "the writer ended: " + output(writer));
+                Thread.sleep(5);
+            }
+            writer.destroyForcibly().waitFor();
+            assertEquals(137, writer.exitValue(), "killed by SIGKILL");
+            if (mode.equals("create")) {
+                assertFalse(Files.exists(out), "no partial output");
+            } else {
+                assertEquals("old", Files.readString(out));
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !n.startsWith("started-") && !n.equals("existing.onnx"))
+                    .toList(), "nothing but the temporary files");
+        }
+    }
+
+    private static String output(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     @Test
     void aReadOnlyDirectoryIsFoundByThePreflightWithTheFix() throws Exception {
         Path readOnly = Files.createDirectories(dir.resolve("read-only"));
