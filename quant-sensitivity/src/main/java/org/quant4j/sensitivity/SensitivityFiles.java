@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.sensitivity.gradient.GradientEstimate;
 import org.quant4j.sensitivity.gradient.GradientObjective;
@@ -118,14 +118,24 @@ public final class SensitivityFiles {
         return sb.toString();
     }
 
-    /** Writes {@link #json} to {@code file} atomically. */
+    /** Writes {@link #json} to {@code file} atomically, replacing a file that is there. */
     public static void writeJson(SensitivityResult r, Path file) {
-        AtomicFiles.writeString(file, "the sensitivity result (JSON)", json(r));
+        writeJson(r, OutputTarget.replacing(file, "the sensitivity result (JSON)"));
     }
 
-    /** Writes {@link #csv} to {@code file} atomically. */
+    /** Writes {@link #csv} to {@code file} atomically, replacing a file that is there. */
     public static void writeCsv(SensitivityResult r, Path file) {
-        AtomicFiles.writeString(file, "the sensitivity table (CSV)", csv(r));
+        writeCsv(r, OutputTarget.replacing(file, "the sensitivity table (CSV)"));
+    }
+
+    /** Writes {@link #json} to {@code target}: atomically, exclusively unless it allows replacing. */
+    public static void writeJson(SensitivityResult r, OutputTarget target) {
+        target.writeString(json(r));
+    }
+
+    /** Writes {@link #csv} to {@code target}: atomically, exclusively unless it allows replacing. */
+    public static void writeCsv(SensitivityResult r, OutputTarget target) {
+        target.writeString(csv(r));
     }
 
     /**

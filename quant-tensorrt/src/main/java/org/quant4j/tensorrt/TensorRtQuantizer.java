@@ -10,7 +10,7 @@ import org.quant4j.api.Quant4jVersion;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
@@ -53,7 +53,7 @@ public final class TensorRtQuantizer implements Quantizer {
         TensorRtRuntime.require();
         request.checkOutput();
         TensorRtOptions options = options(request.config(), hasQdq(request.model()), request.batchSize());
-        return build(request.model(), request.output(), options, request.calibrationData(), request.config());
+        return build(request.model(), request.outputTarget(), options, request.calibrationData(), request.config());
     }
 
     /**
@@ -62,13 +62,22 @@ public final class TensorRtQuantizer implements Quantizer {
      */
     public QuantizationResult build(Path model, Path output, TensorRtOptions options, Optional<Dataset> data,
             QuantizationConfig config) {
+        return build(model, OutputTarget.replacing(output, "the TensorRT engine").withInput(model, "the input model"),
+                options, data, config);
+    }
+
+    private QuantizationResult build(Path model, OutputTarget target, TensorRtOptions options, Optional<Dataset> data,
+            QuantizationConfig config) {
         requireOpen();
-        AtomicFiles.requireNotInput(output, model, "the TensorRT engine");
+        Path output = target.path();
+        OutputTarget checked = options.calibrationCache()
+                .map(cache -> target.withInput(cache, "the TensorRT calibration cache")).orElse(target);
+        checked.checkNotInput();
         String version = TensorRtRuntime.require();
         long start = System.nanoTime();
         QuantizationResult.Builder result = QuantizationResult.builder().mode(config.mode());
         try (SerializedEngine engine = EngineBuilder.build(model, options, data)) {
-            engine.write(output);
+            engine.write(checked);
             try (EngineRunner runner = EngineRunner.open(engine.bytes())) {
                 EngineLayers layers = runner.layers();
                 for (EngineLayer layer : layers.layers()) {

@@ -7,7 +7,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantException;
 
@@ -52,6 +56,17 @@ public final class AtomicFiles {
      * @param what names the kind of file in error messages, e.g. "calibration table"
      */
     public static void write(Path target, String what, StreamWriter writer) {
+        publish(target, what, writer, true, null);
+    }
+
+    /**
+     * Writes {@code target} through a temporary file in its directory, forced to disk, then
+     * published: with {@code replace}, moved over whatever is there (atomically where the file
+     * system can); without, hard-linked to the target name, which fails when the name exists, so that
+     * of two writers exactly one creates the file and the other gets {@code exists}.
+     */
+    static void publish(Path target, String what, StreamWriter writer, boolean replace,
+            Supplier<InvalidInputException> exists) {
         Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
         if (dir == null) {
@@ -77,12 +92,22 @@ public final class AtomicFiles {
                 // Durable before it becomes visible: a crash never leaves a complete-looking, empty file.
                 channel.force(true);
             }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            if (replace) {
+                try {
+                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                }
+                temp = null;
+            } else {
+                createExclusively(absolute, temp);
             }
-            temp = null;
+            forceDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (exists == null) {
+                throw new QuantException("Cannot write " + what + " to " + target + ": " + e, e);
+            }
+            throw exists.get();
         } catch (IOException e) {
             throw new QuantException("Cannot write " + what + " to " + target + ": " + e, e);
         } finally {
@@ -93,6 +118,35 @@ public final class AtomicFiles {
                     // The write already failed with the more useful error; a stale temp file is secondary.
                 }
             }
+        }
+    }
+
+    /**
+     * Gives the complete {@code temp} the name {@code target} unless that name exists. A rename
+     * cannot do it (it replaces, or checks and renames in two steps another writer can come
+     * between); a hard link is created atomically or fails with {@link FileAlreadyExistsException}.
+     * The temp name is removed by the caller. A file system without hard links gets a move without
+     * replacing, exclusive except against a writer finishing in the same instant.
+     */
+    private static void createExclusively(Path target, Path temp) throws IOException {
+        try {
+            Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            Files.move(temp, target);
+        }
+    }
+
+    /** Makes the new name durable too; best effort, as not every file system can open a directory. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // The file itself is on disk; only its name may be lost in a crash right now.
         }
     }
 
@@ -130,10 +184,7 @@ public final class AtomicFiles {
      * @throws InvalidInputException when they are the same file
      */
     public static void requireNotInput(Path output, Path input, String what) {
-        if (isSameFile(output, input)) {
-            throw new InvalidInputException("Refusing to write " + what + " to " + output + ": it is the input "
-                    + input + ". Choose another output path; inputs are never overwritten");
-        }
+        OutputTarget.builder(output, what).input(input, "the input").build().checkNotInput();
     }
 
     /**

@@ -2,8 +2,11 @@ package org.quant4j.api.quantize;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.quant4j.api.io.AtomicFiles;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
@@ -21,6 +24,7 @@ public final class QuantizationRequest {
     private final boolean overwriteOutput;
     private final int threads;
     private final ProgressListener listener;
+    private final OutputTarget outputTarget;
 
     private QuantizationRequest(Builder b) {
         this.model = b.model;
@@ -31,6 +35,9 @@ public final class QuantizationRequest {
         this.overwriteOutput = b.overwriteOutput;
         this.threads = b.threads;
         this.listener = b.listener;
+        this.outputTarget = OutputTarget.builder(b.output, "the quantized model").overwrite(b.overwriteOutput)
+                .overwriteHint(b.overwriteHint).freeSpace(b.freeSpace).input(b.model, "the input model")
+                .inputs(b.inputs).build();
     }
 
     /**
@@ -115,22 +122,26 @@ public final class QuantizationRequest {
     }
 
     /**
-     * Refuses to overwrite the input, or an existing output unless this request allows it. A
-     * quantizer checks before it starts and again just before it writes (calibration or training
-     * may take minutes).
+     * Where and how the quantized model is written: never over the model or any other input the
+     * request names, over an existing file only when {@link #overwriteOutput()} allows it.
+     *
+     * @return the output target
+     */
+    public OutputTarget outputTarget() {
+        return outputTarget;
+    }
+
+    /**
+     * Checks, before any long work, that the output can be written ({@link OutputTarget#preflight}):
+     * it is no input, it does not exist unless replacing is allowed, its directory is writable and
+     * has room for a file the size of the input model. A quantizer calls it before it reads the
+     * data; the file itself is then published exclusively by {@link OutputTarget#write}, so a file
+     * that appears at the output meanwhile is never replaced without permission.
      *
      * @throws InvalidInputException naming the output and what to do instead
      */
     public void checkOutput() {
-        AtomicFiles.requireNotInput(output, model, "the quantized model");
-        if (Files.isDirectory(output)) {
-            throw new InvalidInputException("Output " + output + " is a directory: give the path of the .onnx file"
-                    + " to write");
-        }
-        if (Files.exists(output) && !overwriteOutput) {
-            throw new InvalidInputException("Output " + output + " already exists: choose another path, or allow"
-                    + " replacing it with overwriteOutput(true)");
-        }
+        outputTarget.preflight(Files.isRegularFile(model) ? AtomicFiles.size(model) : 0);
     }
 
     /** Builder of {@link QuantizationRequest}; model, output and config are required. */
@@ -143,6 +154,9 @@ public final class QuantizationRequest {
         private boolean overwriteOutput;
         private int threads;
         private ProgressListener listener = ProgressListener.NONE;
+        private final List<OutputTarget.Input> inputs = new ArrayList<>();
+        private String overwriteHint = OutputTarget.API_OVERWRITE_HINT;
+        private OutputTarget.FreeSpace freeSpace = OutputTarget.FreeSpace.FILE_STORE;
 
         private Builder() {
         }
@@ -210,6 +224,44 @@ public final class QuantizationRequest {
          */
         public Builder overwriteOutput(boolean overwrite) {
             this.overwriteOutput = overwrite;
+            return this;
+        }
+
+        /**
+         * Names a further file or directory the run reads besides the model (the calibration data,
+         * its labels, a cache), so that the output is never written over it.
+         *
+         * @param input the file or directory
+         * @param what what it is, for messages, e.g. "the calibration data"
+         * @return this builder
+         */
+        public Builder input(Path input, String what) {
+            this.inputs.add(new OutputTarget.Input(input, what));
+            return this;
+        }
+
+        /**
+         * Sets how the caller's user allows replacing an existing output, ending the "already
+         * exists" message ({@link OutputTarget#API_OVERWRITE_HINT} by default; the command line says
+         * "add --overwrite").
+         *
+         * @param hint the words
+         * @return this builder
+         */
+        public Builder overwriteHint(String hint) {
+            this.overwriteHint = Objects.requireNonNull(hint, "hint");
+            return this;
+        }
+
+        /**
+         * Sets how the free space of the output's file system is measured (the file store's usable
+         * space by default).
+         *
+         * @param space the measure
+         * @return this builder
+         */
+        public Builder freeSpace(OutputTarget.FreeSpace space) {
+            this.freeSpace = Objects.requireNonNull(space, "space");
             return this;
         }
 

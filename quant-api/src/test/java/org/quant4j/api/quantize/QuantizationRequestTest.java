@@ -102,7 +102,7 @@ class QuantizationRequestTest {
         QuantizationRequest.Builder b = QuantizationRequest.builder().model(model).output(existing)
                 .config(mode(QuantizationMode.DYNAMIC));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> b.build().checkOutput());
-        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertTrue(e.getMessage().contains("the file exists"), e.getMessage());
         b.overwriteOutput(true).build().checkOutput();
         e = assertThrows(InvalidInputException.class, () -> b.output(dir).build().checkOutput());
         assertTrue(e.getMessage().contains("is a directory"), e.getMessage());

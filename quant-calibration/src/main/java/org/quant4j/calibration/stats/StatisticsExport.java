@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.TensorRange;
 
 /**
@@ -48,12 +48,22 @@ public final class StatisticsExport {
 
     /** Writes {@code statistics} as JSON to {@code file}, replacing it atomically. */
     public static void writeJson(Collection<TensorStatistics> statistics, Path file) {
-        write(file, "JSON", out -> writeJson(statistics, out));
+        writeJson(statistics, OutputTarget.replacing(file, "tensor statistics JSON"));
     }
 
     /** Writes {@code statistics} as CSV to {@code file}, replacing it atomically. */
     public static void writeCsv(Collection<TensorStatistics> statistics, Path file) {
-        write(file, "CSV", out -> writeCsv(statistics, out));
+        writeCsv(statistics, OutputTarget.replacing(file, "tensor statistics CSV"));
+    }
+
+    /** Writes {@code statistics} as JSON to {@code target}: atomically, exclusively unless it allows replacing. */
+    public static void writeJson(Collection<TensorStatistics> statistics, OutputTarget target) {
+        target.write(out -> writeJson(statistics, out));
+    }
+
+    /** Writes {@code statistics} as CSV to {@code target}: atomically, exclusively unless it allows replacing. */
+    public static void writeCsv(Collection<TensorStatistics> statistics, OutputTarget target) {
+        target.write(out -> writeCsv(statistics, out));
     }
 
     /** Writes {@code statistics} as JSON to {@code out}, which is left open. */
@@ -165,9 +175,5 @@ public final class StatisticsExport {
             quote = c == ',' || c == '"' || c == '\r' || c == '\n';
         }
         return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
-    }
-
-    private static void write(Path file, String kind, AtomicFiles.StreamWriter content) {
-        AtomicFiles.write(file, "tensor statistics " + kind, content);
     }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.quant4j.api.io.OutputTarget;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -306,8 +307,16 @@ public final class CalibrationTable {
      * table's {@link #source()}, which is refused with an {@link InvalidInputException}.
      */
     public void write(Path file) {
-        TextFiles.writeAtomically(file, toJson(), source(), false, WHAT);
-        LOG.debug("Wrote calibration table of {} tensors to {}", entries.size(), file);
+        write(OutputTarget.replacing(file, WHAT));
+    }
+
+    /**
+     * Writes the table to {@code target} (atomically; exclusively unless the target allows replacing),
+     * refusing the target's inputs and this table's {@link #source()}.
+     */
+    public void write(OutputTarget target) {
+        TextFiles.write(target, toJson(), source(), WHAT);
+        LOG.debug("Wrote calibration table of {} tensors to {}", entries.size(), target.path());
     }
 
     /** Writes the table over its {@link #source()}, on purpose; throws when it has none. */

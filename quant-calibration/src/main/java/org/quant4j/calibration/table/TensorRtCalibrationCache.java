@@ -1,6 +1,7 @@
 package org.quant4j.calibration.table;
 
 import java.nio.file.Path;
+import org.quant4j.api.io.OutputTarget;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -288,8 +289,16 @@ public final class TensorRtCalibrationCache {
      * cache's {@link #source()}, which is refused with an {@link InvalidInputException}.
      */
     public void write(Path file) {
-        TextFiles.writeAtomically(file, toText(), source(), false, WHAT);
-        LOG.debug("Wrote TensorRT calibration cache of {} tensors to {}", scales.size(), file);
+        write(OutputTarget.replacing(file, WHAT));
+    }
+
+    /**
+     * Writes the cache to {@code target} (atomically; exclusively unless the target allows replacing),
+     * refusing the target's inputs and this cache's {@link #source()}.
+     */
+    public void write(OutputTarget target) {
+        TextFiles.write(target, toText(), source(), WHAT);
+        LOG.debug("Wrote TensorRT calibration cache of {} tensors to {}", scales.size(), target.path());
     }
 
     /** Writes the cache over its {@link #source()}, on purpose; throws when it has none. */

@@ -8,7 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 
 /**
  * Reads and atomically writes the UTF-8 text files of this package, and keeps a value from being
@@ -34,24 +34,18 @@ final class TextFiles {
     }
 
     /**
-     * Writes {@code text} to {@code target} through a temporary file in the same directory that is
-     * then moved into place, so that readers see either the old file or the complete new one.
-     *
-     * @param source the file the written value was read from; writing over it is refused unless
-     *               {@code replaceSource} is true
+     * Writes {@code text} to {@code target} atomically; the file the value was read from, if any,
+     * is one of the target's inputs, so writing over it is refused.
      */
-    static void writeAtomically(Path target, String text, Optional<Path> source, boolean replaceSource, String what) {
-        if (!replaceSource && source.isPresent() && AtomicFiles.isSameFile(target, source.get())) {
-            throw new InvalidInputException("Refusing to write " + what + " to " + target + ": it is the file this "
-                    + what + " was read from. Write to another path, or call writeToSource() to replace it on purpose");
-        }
-        AtomicFiles.writeString(target, what, text);
+    static void write(OutputTarget target, String text, Optional<Path> source, String what) {
+        (source.isEmpty() ? target : target.withInput(source.get(), "the file this " + what + " was read from (call"
+                + " writeToSource() to replace it on purpose)")).writeString(text);
     }
 
     /** Writes {@code text} over {@code source} on purpose; a value without a source cannot. */
     static void replaceSource(Optional<Path> source, String text, String what) {
         Path file = source.orElseThrow(() -> new IllegalStateException("This " + what
                 + " was not read from a file: use write(Path)"));
-        writeAtomically(file, text, source, true, what);
+        OutputTarget.replacing(file, what).writeString(text);
     }
 }

@@ -2,6 +2,7 @@ package org.quant4j.cli.calibrate;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import org.quant4j.api.calibration.TensorObserver;
 import org.quant4j.api.calibration.TensorSelection;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.calibration.histogram.AbsHistogram;
 import org.quant4j.calibration.stats.StatisticsExport;
 import org.quant4j.calibration.stats.TensorStatistics;
@@ -129,22 +131,26 @@ public final class CalibrateCommand extends CliCommand {
         // Only the inputs: the library operation parses the model, once.
         List<TensorInfo> inputs = model.inputs();
         Path tablePath = output.output(defaultTable(modelPath));
-        output.checkWritable(tablePath, modelPath, "the calibration table");
-        if (trtCache != null) {
-            output.checkWritable(trtCache, modelPath, "the TensorRT calibration cache");
-            if (AtomicFiles.isSameFile(trtCache, tablePath)) {
-                throw new InvalidInputException("--trt-cache " + trtCache + " is the calibration table's path too:"
-                        + " give the two files different names");
-            }
+        if (trtCache != null && AtomicFiles.isSameFile(trtCache, tablePath)) {
+            throw new InvalidInputException("--trt-cache " + trtCache + " is the calibration table's path too:"
+                    + " give the two files different names");
         }
-        if (stats != null) {
-            output.checkWritable(stats, modelPath, "the tensor statistics");
-            if (AtomicFiles.isSameFile(stats, tablePath) || (trtCache != null && AtomicFiles.isSameFile(stats, trtCache))) {
-                throw new InvalidInputException("--stats " + stats + " is also the path of the "
-                        + (AtomicFiles.isSameFile(stats, tablePath) ? "calibration table" : "TensorRT cache")
-                        + ": give each output file its own name");
-            }
+        if (stats != null && (AtomicFiles.isSameFile(stats, tablePath)
+                || (trtCache != null && AtomicFiles.isSameFile(stats, trtCache)))) {
+            throw new InvalidInputException("--stats " + stats + " is also the path of the "
+                    + (AtomicFiles.isSameFile(stats, tablePath) ? "calibration table" : "TensorRT cache")
+                    + ": give each output file its own name");
         }
+        // Everything this run reads; no output is ever one of them, not even with --overwrite.
+        List<OutputTarget.Input> reads = new ArrayList<>(List.of(model.input()));
+        reads.addAll(data.inputs());
+        reads.addAll(calibrationCache.inputs());
+        // Before any data is read: a full or read-only disk is found now, not after calibration.
+        OutputTarget tableTarget = output.checkWritable(tablePath, "the calibration table", reads, 0);
+        OutputTarget trtTarget = trtCache == null ? null
+                : output.checkWritable(trtCache, "the TensorRT calibration cache", reads, 0);
+        OutputTarget statsTarget = stats == null ? null
+                : output.checkWritable(stats, "the tensor statistics", reads, 0);
         if (!data.given()) {
             throw usageError("Calibration runs the model on data: give it with --data");
         }
@@ -177,21 +183,21 @@ public final class CalibrateCommand extends CliCommand {
                     .build());
         }
         CalibrationTable table = CalibrationTable.of(result);
-        table.write(tablePath);
+        table.write(tableTarget);
         if (stats != null) {
             List<TensorStatistics> statistics = result.ranges().keySet().stream()
                     .map(t -> collectors.get(t).statistics()).toList();
             if (stats.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-                StatisticsExport.writeCsv(statistics, stats);
+                StatisticsExport.writeCsv(statistics, statsTarget);
             } else {
-                StatisticsExport.writeJson(statistics, stats);
+                StatisticsExport.writeJson(statistics, statsTarget);
             }
         }
         TensorRtCalibrationCache cache = null;
         if (trtCache != null) {
             Algorithm algorithm = trtAlgorithm != null ? trtAlgorithm : defaultAlgorithm(config.calibrationMethod());
             cache = TensorRtCalibrationCache.fromTable(table, trtVersion, algorithm);
-            cache.write(trtCache);
+            cache.write(trtTarget);
         }
         if (json()) {
             Map<String, Object> doc = document(modelPath, tablePath, opened, table, cache, result);

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.calibration.data.ImageFolderDataset;
 import org.quant4j.cli.CliCommand;
@@ -21,6 +22,7 @@ import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
 import org.quant4j.cli.options.CacheOptions;
 import org.quant4j.cli.options.ModelOption;
+import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.MethodComparison;
@@ -112,6 +114,11 @@ public final class CompareCommand extends CliCommand {
             throw usageError("The comparison needs data: give it with --data (labelled to compare accuracy, or"
                     + " without labels to compare fidelity to the FP32 model)");
         }
+        // Everything this run reads, which the report never replaces; checked before the long comparison.
+        List<OutputTarget.Input> reads = new ArrayList<>(List.of(model.input()));
+        reads.addAll(data.inputs());
+        reads.addAll(cache.inputs());
+        OutputOptions.checkReportDirectory(output, reads, model.size() * chosen.size());
         var shape = DataSources.inputShape(onnx);
         OpenedData test = DataSources.open(data, DataOptions.Split.TEST, shape);
         OpenedData calibration = DataSources.open(data, DataOptions.Split.TRAIN, shape);
@@ -140,7 +147,7 @@ public final class CompareCommand extends CliCommand {
         try (ProgressBar bar = progressBar()) {
             report = run.run(bar);
         }
-        ReportFiles files = ReportWriter.write(report, output);
+        ReportFiles files = ReportWriter.write(report, output, OutputOptions.reportTargets(reads));
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("report", files.html().toString());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.OutputOptions;
@@ -45,11 +46,11 @@ public final class ConvertCommand extends CliCommand {
     protected int run() {
         Path in = model.path();
         Path out = output.output(ModelOption.sibling(in, "-opset" + opset + ".onnx"));
-        output.checkWritable(out, in, "the converted model");
+        OutputTarget target = output.checkWritable(out, "the converted model", List.of(model.input()), model.size());
         OnnxModel onnx = model.read();
         Graph graph = onnx.graph();
         OpsetConversion conversion = OpsetConverter.convert(graph, opset);
-        graph.toModel().write(out);
+        graph.toModel().write(target);
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", in.toString());

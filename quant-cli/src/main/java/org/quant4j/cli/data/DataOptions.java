@@ -1,11 +1,14 @@
 package org.quant4j.cli.data;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.BatchLayout;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.calibration.data.Normalization;
 import org.quant4j.cli.options.NameConverter;
 import picocli.CommandLine.ITypeConverter;
@@ -110,6 +113,18 @@ public final class DataOptions {
 
     public Path path() {
         return data;
+    }
+
+    /** {@code --data} and {@code --labels}, as given, as inputs no output may replace. */
+    public List<OutputTarget.Input> inputs() {
+        List<OutputTarget.Input> inputs = new ArrayList<>();
+        if (data != null) {
+            inputs.add(new OutputTarget.Input(data, "the data (--data)"));
+        }
+        if (labels != null) {
+            inputs.add(new OutputTarget.Input(labels, "the labels (--labels)"));
+        }
+        return inputs;
     }
 
     public Optional<Path> labels() {

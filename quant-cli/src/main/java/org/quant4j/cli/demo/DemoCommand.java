@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.calibration.data.FashionMnist;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.options.ComparisonOptions;
@@ -23,6 +25,7 @@ import org.quant4j.cli.compare.MethodSelection;
 import org.quant4j.cli.compare.StratifiedSubset;
 import org.quant4j.cli.console.Formats;
 import org.quant4j.cli.console.ProgressBar;
+import org.quant4j.cli.options.OutputOptions;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.render.ReportFiles;
 import org.quant4j.report.render.ReportWriter;
@@ -87,6 +90,11 @@ public final class DemoCommand extends CliCommand {
     protected int run() {
         long start = System.nanoTime();
         List<Path> referenceModels = referenceModels(models.toAbsolutePath().normalize());
+        // The reference models are read; the report never replaces them, and its directory is checked now.
+        List<OutputTarget.Input> reads = List.of(new OutputTarget.Input(models, "the reference models (--models)"));
+        long modelBytes = referenceModels.stream().mapToLong(AtomicFiles::size).sum();
+        OutputOptions.checkReportDirectory(output, reads, modelBytes * MethodSelection.select(List.of(), SEED, null,
+                comparison.target()).size());
         FashionMnistInstaller.ensureInstalled(err());
         Dataset calibration = StratifiedSubset.of(FashionMnist.train(), comparison.calibrationSamples(), SEED,
                 "--calibration-samples");
@@ -135,7 +143,7 @@ public final class DemoCommand extends CliCommand {
                 out.flush();
             }
         }
-        ReportFiles files = ReportWriter.writeSuite(reports, output);
+        ReportFiles files = ReportWriter.writeSuite(reports, output, OutputOptions.reportTargets(reads));
         long nanos = System.nanoTime() - start;
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();

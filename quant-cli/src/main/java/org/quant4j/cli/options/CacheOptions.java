@@ -2,8 +2,10 @@ package org.quant4j.cli.options;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.calibration.cache.CachedDataset;
 import org.quant4j.calibration.cache.CalibrationCache;
 import picocli.CommandLine.Option;
@@ -45,6 +47,12 @@ public final class CacheOptions {
         status = lookup.hit() ? "hit" : "written";
         reason = null;
         return samples.batchAxes().isEmpty() ? entry : entry.withBatchAxes(samples.batchAxes());
+    }
+
+    /** The calibration cache's directory as an input no output may replace; empty with {@code --no-cache}. */
+    public List<OutputTarget.Input> inputs() {
+        return noCache ? List.of() : List.of(new OutputTarget.Input(
+                CalibrationCache.inDefaultDirectory().directory(), "the calibration cache directory"));
     }
 
     /** Whether the samples were read from the cache. */

@@ -3,6 +3,8 @@ package org.quant4j.cli.options;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.List;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.onnx.graph.ModelInputs;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.graph.TensorInfo;
@@ -17,6 +19,16 @@ public final class ModelOption {
     /** The path as given. */
     public Path path() {
         return model;
+    }
+
+    /** The model as an input no output may replace. */
+    public OutputTarget.Input input() {
+        return new OutputTarget.Input(model, "the input model");
+    }
+
+    /** The model's size in bytes: what an output model needs about as much of. */
+    public long size() {
+        return AtomicFiles.size(model);
     }
 
     /**

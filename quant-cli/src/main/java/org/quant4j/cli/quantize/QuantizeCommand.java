@@ -12,6 +12,7 @@ import org.quant4j.api.QuantScheme;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.provider.ProviderRegistry;
 import org.quant4j.api.quantize.DataNeed;
 import org.quant4j.api.quantize.NodeDecision;
@@ -119,7 +120,12 @@ public final class QuantizeCommand extends CliCommand {
         // An unavailable backend fails here, before any data is opened or file written.
         QuantizerProvider provider = Quantizers.registry().get(backend);
         Path out = output.output(defaultOutput(modelPath, mode, provider.outputExtension()));
-        output.checkWritable(out, modelPath, "the quantized model");
+        // Everything this run reads; the output is never one of them, not even with --overwrite.
+        List<OutputTarget.Input> reads = new ArrayList<>(List.of(model.input()));
+        reads.addAll(data.inputs());
+        reads.addAll(cache.inputs());
+        // Before any data is read: a full or read-only disk is found now, not after calibration.
+        output.checkWritable(out, "the quantized model", reads, model.size());
         QuantizationConfig.Builder builder = QuantizationConfig.builder()
                 .activationScheme(calibration.activations(QuantScheme.UINT8_ASYMMETRIC));
         quantization.applyTo(builder);
@@ -141,17 +147,18 @@ public final class QuantizeCommand extends CliCommand {
                     : cache.apply(calibration.select(opened.dataset()));
         }
         QuantizationResult result;
+        QuantizationRequest.Builder request = QuantizationRequest.builder()
+                .model(modelPath)
+                .output(out)
+                .config(config)
+                .calibrationData(calibrationData)
+                .batchSize(calibration.batchSize())
+                .overwriteOutput(output.overwrite())
+                .overwriteHint(OutputOptions.OVERWRITE_HINT)
+                .threads(runtime.threads());
+        reads.forEach(input -> request.input(input.path(), input.what()));
         try (Quantizer quantizer = Quantizers.get(backend); ProgressBar bar = progressBar()) {
-            result = quantizer.quantize(QuantizationRequest.builder()
-                    .model(modelPath)
-                    .output(out)
-                    .config(config)
-                    .calibrationData(calibrationData)
-                    .batchSize(calibration.batchSize())
-                    .overwriteOutput(output.overwrite())
-                    .threads(runtime.threads())
-                    .listener(bar)
-                    .build());
+            result = quantizer.quantize(request.listener(bar).build());
         }
         if (json()) {
             Map<String, Object> doc = document(modelPath, config, opened, calibrationData, result);

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
 import org.quant4j.report.compare.ComparisonReport;
@@ -50,16 +50,23 @@ public final class ReportCommand extends CliCommand {
         Path dir = output != null ? output : results.toAbsolutePath().getParent();
         Path markdown = dir.resolve(ReportWriter.MARKDOWN);
         Path html = dir.resolve(ReportWriter.HTML);
+        // The report pages are made from --results and replace earlier pages; never --results itself.
+        OutputTarget markdownTarget = OutputTarget.replacing(markdown, "the Markdown report")
+                .withInput(results, "the results (--results)");
+        OutputTarget htmlTarget = OutputTarget.replacing(html, "the HTML report")
+                .withInput(results, "the results (--results)");
+        markdownTarget.checkNotInput();
+        htmlTarget.checkNotInput();
         int models;
         if (SuiteReport.isSuite(results)) {
             List<ComparisonReport> reports = SuiteReport.read(results);
-            AtomicFiles.writeString(markdown, "Markdown suite report", SuiteReport.markdown(reports));
-            AtomicFiles.writeString(html, "HTML suite report", SuiteReport.html(reports));
+            markdownTarget.writeString(SuiteReport.markdown(reports));
+            htmlTarget.writeString(SuiteReport.html(reports));
             models = reports.size();
         } else {
             ComparisonReport report = ResultsJson.read(results);
-            AtomicFiles.writeString(markdown, "Markdown report", MarkdownReport.render(report));
-            AtomicFiles.writeString(html, "HTML report", HtmlReport.render(report));
+            markdownTarget.writeString(MarkdownReport.render(report));
+            htmlTarget.writeString(HtmlReport.render(report));
             models = 1;
         }
         if (json()) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.calibration.sampling.CalibrationSampler;
@@ -157,6 +158,9 @@ public final class SensitivityCommand extends CliCommand {
             description = "Print only the K most sensitive layers (default: all).")
     private Integer top;
 
+    /** What this run reads, which no output may replace; set when the run starts. */
+    private List<OutputTarget.Input> reads;
+
     /** {@code -o FILE}: the result as JSON; {@code --overwrite} applies to it and to {@code --csv}. */
     @Mixin
     private OutputOptions output;
@@ -197,18 +201,20 @@ public final class SensitivityCommand extends CliCommand {
             throw usageError("Sensitivity analysis calibrates and evaluates on data: give it with --data");
         }
         Path jsonFile = output.output(null);
-        if (jsonFile != null) {
-            output.checkWritable(jsonFile, modelPath, "the sensitivity result");
-        }
-        if (csvFile != null) {
-            output.checkWritable(csvFile, modelPath, "the sensitivity table");
-        }
         if (jsonFile != null && csvFile != null && jsonFile.toAbsolutePath().normalize()
                 .equals(csvFile.toAbsolutePath().normalize())) {
             throw new InvalidInputException("--output and --csv are the same file " + csvFile + ": give each its own");
         }
+        // Everything this run reads; no output is ever one of them, not even with --overwrite.
+        reads = new ArrayList<>(List.of(model.input()));
+        reads.addAll(data.inputs());
+        // Before any data is read: a full or read-only disk is found now, not after the analysis.
+        OutputTarget jsonTarget = jsonFile == null ? null
+                : output.checkWritable(jsonFile, "the sensitivity result", reads, 0);
+        OutputTarget csvTarget = csvFile == null ? null
+                : output.checkWritable(csvFile, "the sensitivity table", reads, 0);
         if (reportDir != null) {
-            checkReportDir(modelPath);
+            checkReportDir();
         }
         Dataset calibrationData = calibration.select(DataSources.open(data, DataOptions.Split.TRAIN,
                 DataSources.inputShape(inputs)).dataset());
@@ -235,14 +241,14 @@ public final class SensitivityCommand extends CliCommand {
             result = SensitivityAnalysis.run(request.listener(bar).build());
         }
         long nanos = System.nanoTime() - start;
-        if (jsonFile != null) {
-            SensitivityFiles.writeJson(result, jsonFile);
+        if (jsonTarget != null) {
+            SensitivityFiles.writeJson(result, jsonTarget);
         }
-        if (csvFile != null) {
-            SensitivityFiles.writeCsv(result, csvFile);
+        if (csvTarget != null) {
+            SensitivityFiles.writeCsv(result, csvTarget);
         }
         if (reportDir != null) {
-            SensitivityReport.write(result, reportDir);
+            SensitivityReport.write(result, reportDir, (file, what) -> output.target(file, what, reads));
         }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>(SensitivityFiles.document(result));
@@ -261,12 +267,12 @@ public final class SensitivityCommand extends CliCommand {
     }
 
     /** Before the analysis runs: the report's files may be written into {@code --report}. */
-    private void checkReportDir(Path modelPath) {
+    private void checkReportDir() {
         if (Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
             throw new InvalidInputException("--report " + reportDir + " is a file: give a directory for the report");
         }
         for (String name : SensitivityReport.fileNames()) {
-            output.checkWritable(reportDir.resolve(name), modelPath, "the sensitivity report");
+            output.checkWritable(reportDir.resolve(name), "the sensitivity report", reads, 0);
         }
     }
 

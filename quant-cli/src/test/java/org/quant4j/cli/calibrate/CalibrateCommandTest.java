@@ -90,7 +90,7 @@ class CalibrateCommandTest {
 
         assertEquals(1, run.exitCode(), run::toString);
         assertEquals(List.of("quant4j: Cannot write the calibration table to " + table
-                + ": the file exists; choose another path or add --overwrite"), run.errLines());
+                + ": the file exists; choose another path, or add --overwrite"), run.errLines());
         assertEquals("keep me", Files.readString(table));
         assertFalse(run.out().contains("Calibrated"));
     }
@@ -149,8 +149,9 @@ class CalibrateCommandTest {
         CliRun run = CliRun.of("calibrate", "-m", model, "-d", Samples.images(dir, 4), "--stats", model);
 
         assertEquals(1, run.exitCode(), run::toString);
-        assertEquals(List.of("quant4j: Refusing to write the tensor statistics to " + model + ": it is the input "
-                + model + ". Choose another output path; inputs are never overwritten"), run.errLines());
+        assertEquals(List.of("quant4j: Refusing to write the tensor statistics to " + model + ": it is the input model "
+                + model + ", which this run reads. Choose another output path; inputs are never overwritten, not even"
+                + " when replacing outputs is allowed"), run.errLines());
         assertArrayEquals(before, Files.readAllBytes(model));
         assertFalse(Files.exists(dir.resolve("relu.calibration.json")));
     }

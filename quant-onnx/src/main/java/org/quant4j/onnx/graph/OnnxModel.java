@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.ModelException;
 
 /**
@@ -168,17 +168,23 @@ public final class OnnxModel {
     }
 
     /**
-     * Writes the model to {@code output} atomically (temp file in the same directory, then a move).
+     * Writes the model to {@code output} atomically (temp file in the same directory, then a move),
+     * replacing a file that is there.
      *
      * @throws InvalidInputException when {@code output} is the file this model was read from, or
      *                               cannot be written
      */
     public void write(Path output) {
-        Objects.requireNonNull(output, "output");
-        if (source != null) {
-            AtomicFiles.requireNotInput(output, source, "the model");
-        }
-        AtomicFiles.write(output, "ONNX model", proto::writeTo);
+        write(OutputTarget.replacing(Objects.requireNonNull(output, "output"), "the model"));
+    }
+
+    /**
+     * Writes the model to {@code target}, which also refuses the file this model was read from.
+     *
+     * @throws InvalidInputException when the target refuses the file
+     */
+    public void write(OutputTarget target) {
+        (source == null ? target : target.withInput(source, "the model it was read from")).write(proto::writeTo);
     }
 
     private String describe() {

@@ -171,9 +171,9 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
             warnings.addAll(KernelPortability.check(quantized, config.kernelTarget(), request.calibrationData(),
                     options, listener));
         }
-        // Calibration may take minutes: check again that no file appeared at the output meanwhile.
-        request.checkOutput();
-        quantized.write(output);
+        // Published exclusively unless replacing is allowed: a file that appeared at the output while
+        // this run calibrated (another run's) is never replaced.
+        quantized.write(request.outputTarget());
         Duration total = Duration.ofNanos(System.nanoTime() - start);
 
         QuantizationResult.Builder b = QuantizationResult.builder()

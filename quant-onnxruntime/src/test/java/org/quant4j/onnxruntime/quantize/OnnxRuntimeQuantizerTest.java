@@ -149,7 +149,7 @@ class OnnxRuntimeQuantizerTest {
         Path out = Files.writeString(dir.resolve("out.onnx"), "earlier result");
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> run(request(model, out, images(8)).build()));
-        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertTrue(e.getMessage().contains("the file exists"), e.getMessage());
         assertEquals("earlier result", Files.readString(out, StandardCharsets.UTF_8));
         assertEquals(Set.of("cnn.onnx", "out.onnx"), files());
         run(request(model, out, images(8)).overwriteOutput(true).build());

@@ -101,9 +101,9 @@ public final class QatQuantizer implements Quantizer {
             calibrationTime = qat.calibrationTime();
             initialMethod = qat.initialMethod().id();
         }
-        // Training takes minutes: check again that no file appeared at the output meanwhile.
-        request.checkOutput();
-        export.model().write(request.output());
+        // Published exclusively unless replacing is allowed: a file that appeared at the output while
+        // this run trained (another run's) is never replaced.
+        export.model().write(request.outputTarget());
         QuantizationResult.Builder b = QuantizationResult.builder().files(request.model(), request.output())
                 .mode(config.mode()).calibrationTime(calibrationTime)
                 .totalTime(Duration.ofNanos(System.nanoTime() - start))

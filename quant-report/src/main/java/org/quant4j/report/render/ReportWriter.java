@@ -2,7 +2,8 @@ package org.quant4j.report.render;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.quant4j.api.io.AtomicFiles;
+import java.util.function.BiFunction;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.report.chart.SensitivityCharts;
 import org.quant4j.report.compare.ComparisonReport;
 import org.slf4j.Logger;
@@ -30,13 +31,22 @@ public final class ReportWriter {
 
     /** Writes the three files into {@code directory}, creating it if needed, replacing older ones. */
     public static ReportFiles write(ComparisonReport report, Path directory) {
+        return write(report, directory, OutputTarget::replacing);
+    }
+
+    /**
+     * Writes the three files into {@code directory}, each through the target {@code targets} makes of
+     * its path and what it is (so the caller decides about replacing and inputs).
+     */
+    public static ReportFiles write(ComparisonReport report, Path directory,
+            BiFunction<Path, String, OutputTarget> targets) {
         ReportFiles files = new ReportFiles(directory.resolve(MARKDOWN), directory.resolve(HTML), directory.resolve(JSON));
-        AtomicFiles.writeString(files.json(), "comparison results", ResultsJson.write(report));
-        AtomicFiles.writeString(files.markdown(), "Markdown report", MarkdownReport.render(report));
-        AtomicFiles.writeString(files.html(), "HTML report", HtmlReport.render(report));
+        targets.apply(files.json(), "comparison results").writeString(ResultsJson.write(report));
+        targets.apply(files.markdown(), "Markdown report").writeString(MarkdownReport.render(report));
+        targets.apply(files.html(), "HTML report").writeString(HtmlReport.render(report));
         // The Markdown report links the sensitivity charts as PNG files beside it.
         report.sensitivity().ifPresent(s -> SensitivityReport.writeCharts(
-                SensitivityCharts.render(s, SensitivityView.TOP_K), directory));
+                SensitivityCharts.render(s, SensitivityView.TOP_K), directory, targets));
         LOG.info("Wrote {}, {} and {} to {}", JSON, MARKDOWN, HTML, directory);
         return files;
     }
@@ -49,14 +59,25 @@ public final class ReportWriter {
      * @return the three top-level files
      */
     public static ReportFiles writeSuite(List<ComparisonReport> reports, Path directory) {
+        return writeSuite(reports, directory, OutputTarget::replacing);
+    }
+
+    /**
+     * Writes a suite as {@link #writeSuite(List, Path)} does, each file through the target
+     * {@code targets} makes of its path and what it is.
+     *
+     * @return the three top-level files
+     */
+    public static ReportFiles writeSuite(List<ComparisonReport> reports, Path directory,
+            BiFunction<Path, String, OutputTarget> targets) {
         List<String> slugs = SuiteReport.slugs(reports);
         for (int i = 0; i < reports.size(); i++) {
-            write(reports.get(i), directory.resolve(slugs.get(i)));
+            write(reports.get(i), directory.resolve(slugs.get(i)), targets);
         }
         ReportFiles files = new ReportFiles(directory.resolve(MARKDOWN), directory.resolve(HTML), directory.resolve(JSON));
-        AtomicFiles.writeString(files.json(), "suite results", SuiteReport.json(reports));
-        AtomicFiles.writeString(files.markdown(), "Markdown suite report", SuiteReport.markdown(reports));
-        AtomicFiles.writeString(files.html(), "HTML suite report", SuiteReport.html(reports));
+        targets.apply(files.json(), "suite results").writeString(SuiteReport.json(reports));
+        targets.apply(files.markdown(), "Markdown suite report").writeString(SuiteReport.markdown(reports));
+        targets.apply(files.html(), "HTML suite report").writeString(SuiteReport.html(reports));
         LOG.info("Wrote the suite of {} models to {}", reports.size(), directory);
         return files;
     }

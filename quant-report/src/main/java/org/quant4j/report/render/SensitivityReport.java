@@ -4,7 +4,8 @@ import com.samskivert.mustache.Template;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.quant4j.api.io.AtomicFiles;
+import java.util.function.BiFunction;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.report.chart.ChartSet;
 import org.quant4j.report.chart.RenderedChart;
 import org.quant4j.report.chart.SensitivityCharts;
@@ -67,25 +68,42 @@ public final class SensitivityReport {
      * @return the files written, the HTML page first
      */
     public static List<Path> write(SensitivityResult result, Path directory) {
+        return write(result, directory, OutputTarget::replacing);
+    }
+
+    /**
+     * Writes the pages, the charts and the JSON result into {@code directory}, each file through the
+     * target {@code targets} makes of its path and what it is (so the caller decides about
+     * replacing and inputs).
+     *
+     * @return the files written, the HTML page first
+     */
+    public static List<Path> write(SensitivityResult result, Path directory,
+            BiFunction<Path, String, OutputTarget> targets) {
         ChartSet charts = SensitivityCharts.render(result, SensitivityView.TOP_K);
         List<Path> written = new ArrayList<>();
         written.add(directory.resolve(HTML));
-        AtomicFiles.writeString(written.get(0), "the sensitivity report (HTML)", html(result, charts));
+        targets.apply(written.get(0), "the sensitivity report (HTML)").writeString(html(result, charts));
         written.add(directory.resolve(MARKDOWN));
-        AtomicFiles.writeString(written.get(1), "the sensitivity report (Markdown)", markdown(result, charts));
+        targets.apply(written.get(1), "the sensitivity report (Markdown)").writeString(markdown(result, charts));
         written.add(directory.resolve(JSON));
-        SensitivityFiles.writeJson(result, written.get(2));
-        written.addAll(writeCharts(charts, directory));
+        SensitivityFiles.writeJson(result, targets.apply(written.get(2), "the sensitivity result (JSON)"));
+        written.addAll(writeCharts(charts, directory, targets));
         LOG.info("Wrote the sensitivity report of {} to {}", result.model(), directory);
         return written;
     }
 
     /** Writes each chart as {@code <id>.png} into {@code directory}; the files written. */
     static List<Path> writeCharts(ChartSet charts, Path directory) {
+        return writeCharts(charts, directory, OutputTarget::replacing);
+    }
+
+    static List<Path> writeCharts(ChartSet charts, Path directory,
+            BiFunction<Path, String, OutputTarget> targets) {
         List<Path> written = new ArrayList<>();
         for (RenderedChart chart : charts.charts()) {
             Path file = directory.resolve(SensitivityView.chartFile(chart));
-            AtomicFiles.writeBytes(file, "the chart '" + chart.title() + "'", chart.png());
+            targets.apply(file, "the chart '" + chart.title() + "'").write(out -> out.write(chart.png()));
             written.add(file);
         }
         return written;

@@ -6,7 +6,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.Pointer;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 
 /**
  * A serialized engine (TensorRT's plan) in native memory, with what calibration did to make it.
@@ -44,10 +44,15 @@ public final class SerializedEngine implements AutoCloseable {
         return calibrationBatches;
     }
 
-    /** Writes the plan to {@code file} atomically. */
+    /** Writes the plan to {@code file} atomically, replacing a file that is there. */
     public void write(Path file) {
+        write(OutputTarget.replacing(file, "the TensorRT engine"));
+    }
+
+    /** Writes the plan to {@code target}: atomically, exclusively unless it allows replacing. */
+    public void write(OutputTarget target) {
         ByteBuffer plan = bytes();
-        AtomicFiles.write(file, "TensorRT engine", out -> {
+        target.write(out -> {
             WritableByteChannel channel = Channels.newChannel(out);
             while (plan.hasRemaining()) {
                 if (channel.write(plan) < 0) {
