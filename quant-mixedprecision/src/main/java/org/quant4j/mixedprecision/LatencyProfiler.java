@@ -14,7 +14,8 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
 /**
  * Measures a model's latency on ONNX Runtime's CPU provider from its per-node profile: one batch of
  * real samples run {@code warmup + runs} times in a profiled session (every optimisation on, as
- * deployment runs it), the median over the last {@code runs} of the summed node kernel times.
+ * deployment runs it), the least over the last {@code runs} of the summed node kernel times (the
+ * least disturbed by other processes on shared cores; the median moves with their load).
  * Summing node times leaves out the session's own overhead, which is the same for every variant,
  * and the per-node trace says where the time goes.
  */
@@ -70,9 +71,9 @@ final class LatencyProfiler {
         }
     }
 
-    /** The median summed node time of {@code model}, in microseconds. */
+    /** The least summed node time of {@code model} over the measured runs, in microseconds. */
     double micros(Path model) {
-        return profile(model).medianNodeMicros(warmup);
+        return profile(model).minNodeMicros(warmup);
     }
 
     int batchSize() {

@@ -191,20 +191,31 @@ public final class MixedPrecision {
                     o.withinBudget() ? "within budget" : "over budget", o.chosen().latencyMicros(), o.time().toMillis());
         }
 
-        // Reported on the test split.
+        // Reported on the test split; latencies timed in interleaved rounds, so that every model sees the same load.
         Dataset orderedTest = SensitivityAnalysis.seededOrder(request.test(), request.seed());
         VariantScoring test = new VariantScoring(perChannel, fp32, orderedTest);
-        TestReport report = new TestReport(test, orderedTest.size(), perChannel.resolvedMetric(), request);
-        ReportedModel fp32Report = report.of("fp32", space.allFloat(), evaluator.onValidation(space.allFloat()),
-                fp32, Double.NaN);
-        double fp32Millis = fp32Report.latencyMillis();
-        ReportedModel int8Report = report.of("int8", base, evaluator.onValidation(base),
-                evaluator.file(base).orElseThrow(), fp32Millis);
-        List<ReportedModel> reported = new ArrayList<>();
-        for (SearchOutcome o : outcomes) {
-            reported.add(report.of(o.method().id(), o.chosen().assignment(), o.chosen(),
-                    evaluator.file(o.chosen().assignment()).orElseThrow(), fp32Millis));
+        List<String> names = new ArrayList<>(List.of("fp32", "int8"));
+        List<Evaluated> chosen = new ArrayList<>(List.of(evaluator.onValidation(space.allFloat()),
+                evaluator.onValidation(base)));
+        outcomes.forEach(o -> {
+            names.add(o.method().id());
+            chosen.add(o.chosen());
+        });
+        List<Path> files = chosen.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
+        double[] millis = wallClock(files, request.latencyBatch(), request.threads(),
+                chosen.stream().mapToDouble(Evaluated::latencyMicros).toArray());
+        List<ReportedModel> all = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            ConfidenceInterval drop = i == 0 ? ConfidenceInterval.exactly(0, 0.95)
+                    : test.score(files.get(i), orderedTest.size()).drop();
+            double metricValue = perChannel.resolvedMetric() == SensitivityRequest.Metric.NOISE ? drop.estimate()
+                    : test.baseline() - drop.estimate();
+            all.add(new ReportedModel(names.get(i), chosen.get(i).assignment(), chosen.get(i).drop(), metricValue,
+                    drop, millis[i], millis[0] / millis[i], AssignmentEvaluator.size(files.get(i))));
         }
+        ReportedModel fp32Report = all.get(0);
+        ReportedModel int8Report = all.get(1);
+        List<ReportedModel> reported = all.subList(2, all.size());
         int bestIndex = bestOutcome(outcomes);
         SearchOutcome bestOutcome = outcomes.get(bestIndex);
         ReportedModel best = reported.get(bestIndex);
@@ -264,35 +275,46 @@ public final class MixedPrecision {
                 + measured + ".";
     }
 
-    /** Measures models on the test split, latency wall-clock. */
-    private record TestReport(VariantScoring scoring, int samples, SensitivityRequest.Metric metric,
-            MixedPrecisionRequest request) {
-
-        ReportedModel of(String name, Assignment a, Evaluated validation, Path file, double fp32Millis) {
-            ConfidenceInterval drop = name.equals("fp32") ? ConfidenceInterval.exactly(0, 0.95)
-                    : scoring.score(file, samples).drop();
-            double metricValue = metric == SensitivityRequest.Metric.NOISE ? drop.estimate()
-                    : scoring.baseline() - drop.estimate();
-            double millis = wallClock(file, request.latencyBatch(), request.threads(), validation.latencyMicros());
-            double speedup = Double.isNaN(fp32Millis) ? 1 : fp32Millis / millis;
-            return new ReportedModel(name, a, validation.drop(), metricValue, drop, millis, speedup,
-                    AssignmentEvaluator.size(file));
-        }
-    }
+    /** Timed rounds of {@link #wallClock}. */
+    static final int ROUNDS = 10;
+    /** Batches timed per model and round. */
+    static final int PER_ROUND = 3;
 
     /**
-     * Median wall-clock milliseconds of one batch (5 warm-up runs, 30 timed); the profiled node time
-     * when the model's input cannot be timed on noise (several inputs or a dynamic dimension).
+     * The least wall-clock milliseconds of one batch of each model, timed in {@value #ROUNDS}
+     * interleaved rounds of {@value #PER_ROUND} batches (after 3 warm-up batches each), so that a
+     * change of load from other processes falls on every model alike. A model whose input cannot be
+     * timed on noise (several inputs or a dynamic dimension) gets its profiled node time instead.
      */
-    static double wallClock(Path model, int batch, int threads, double profiledMicros) {
-        try (OrtTimedSession s = OrtTimedSession.open(model, threads)) {
-            double[] ms = s.time(batch, 5, 30);
-            Arrays.sort(ms);
-            return ms[ms.length / 2];
-        } catch (InvalidInputException e) {
-            LOG.info("Latency of {} from its profile: {}", model, e.getMessage());
-            return profiledMicros / 1000;
+    static double[] wallClock(List<Path> models, int batch, int threads, double[] profiledMicros) {
+        double[] best = new double[models.size()];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        List<OrtTimedSession> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < models.size(); i++) {
+                try {
+                    OrtTimedSession s = OrtTimedSession.open(models.get(i), threads);
+                    sessions.add(s);
+                    s.time(batch, 3, 1);
+                } catch (InvalidInputException e) {
+                    LOG.info("Latency of {} from its profile: {}", models.get(i), e.getMessage());
+                    sessions.add(null);
+                    best[i] = profiledMicros[i] / 1000;
+                }
+            }
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int i = 0; i < sessions.size(); i++) {
+                    if (sessions.get(i) != null) {
+                        for (double ms : sessions.get(i).time(batch, 0, PER_ROUND)) {
+                            best[i] = Math.min(best[i], ms);
+                        }
+                    }
+                }
+            }
+        } finally {
+            sessions.stream().filter(java.util.Objects::nonNull).forEach(OrtTimedSession::close);
         }
+        return best;
     }
 
     /** Each layer's one-on drop estimate, at least 0. */

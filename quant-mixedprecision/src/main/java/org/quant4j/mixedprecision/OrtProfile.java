@@ -108,6 +108,22 @@ public record OrtProfile(List<Map<String, Double>> runs, Map<String, String> ops
     }
 
     /**
+     * The least, over the runs after the first {@code skip}, of the summed kernel time of every node:
+     * the run least disturbed by other processes on the same cores.
+     *
+     * @param skip warm-up runs to leave out
+     * @return microseconds
+     * @throws InvalidInputException when no run is left
+     */
+    public double minNodeMicros(int skip) {
+        if (skip < 0 || skip >= runs.size()) {
+            throw new InvalidInputException("The profile has " + runs.size() + " runs; cannot skip " + skip);
+        }
+        return runs.subList(skip, runs.size()).stream()
+                .mapToDouble(r -> r.values().stream().mapToDouble(Double::doubleValue).sum()).min().orElseThrow();
+    }
+
+    /**
      * Each node's mean kernel time over the runs after the first {@code skip}, in execution order.
      *
      * @param skip warm-up runs to leave out
