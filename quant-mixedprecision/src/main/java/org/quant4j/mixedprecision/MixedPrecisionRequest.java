@@ -232,7 +232,8 @@ public final class MixedPrecisionRequest {
         }
 
         public Builder searches(Set<SearchMethod> searches) {
-            this.searches = EnumSet.copyOf(Objects.requireNonNull(searches, "searches"));
+            this.searches = EnumSet.noneOf(SearchMethod.class);
+            this.searches.addAll(Objects.requireNonNull(searches, "searches"));
             return this;
         }
 

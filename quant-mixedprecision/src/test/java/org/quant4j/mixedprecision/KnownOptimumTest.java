@@ -55,9 +55,9 @@ class KnownOptimumTest {
         Path model = model(dir);
         Path out = dir.resolve("mixed.onnx");
         MixedPrecisionResult r = MixedPrecision.run(MixedPrecisionRequest.builder().model(model).output(out)
-                .calibration(noise(64, 1)).validation(noise(300, 2)).test(noise(300, 3))
+                .calibration(noise(64, 1)).validation(noise(200, 2)).test(noise(200, 3))
                 .metric(SensitivityRequest.Metric.AGREEMENT).maxDrop(0.01).searches(searches).threads(2)
-                .population(6).generations(3).evolutionSamples(200).seed(7).build());
+                .population(6).generations(3).evolutionSamples(200).profileRuns(8).seed(7).build());
         assertTrue(Files.isRegularFile(out));
         return r;
     }
