@@ -10,7 +10,7 @@ import org.quant4j.api.stats.ConfidenceInterval;
  * @param assignment    the choice per layer
  * @param drop          the metric's drop against FP32, with its paired bootstrap interval
  * @param samples       validation samples it was evaluated on
- * @param latencyMicros summed node kernel time of one batch (ONNX Runtime's profile, median)
+ * @param latencyMicros summed node kernel time of one batch (ONNX Runtime's profile, least of the runs)
  * @param sizeBytes     bytes of the model file
  */
 public record Evaluated(Assignment assignment, ConfidenceInterval drop, int samples, double latencyMicros,

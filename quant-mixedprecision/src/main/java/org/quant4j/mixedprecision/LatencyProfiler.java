@@ -32,7 +32,7 @@ final class LatencyProfiler {
      * @param probe     any variant of the model, to shape the batch
      * @param batchSize samples per run
      * @param threads   intra-op threads, 0 to let ONNX Runtime choose
-     * @param warmup    runs left out of the median
+     * @param warmup    runs left out as warm-up
      * @param runs      runs measured
      * @param dir       where the traces are written (and deleted once read)
      */

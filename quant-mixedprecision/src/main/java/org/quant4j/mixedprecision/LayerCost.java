@@ -12,7 +12,7 @@ import java.util.Set;
  * @param layer         the layer's node name
  * @param opType        its op type
  * @param latencyMicros per choice, the change of the model's summed node kernel time (ONNX Runtime's
- *                      profile, median of the profiled runs) when only this layer takes the choice
+ *                      profile, least of the profiled runs) when only this layer takes the choice
  *                      and every other layer stays INT8 per channel: 0 for per channel; for float it
  *                      includes the QuantizeLinear/DequantizeLinear nodes the float island adds
  * @param predictedDrop per choice, the one-on drop of quant-sensitivity (only this layer quantized,

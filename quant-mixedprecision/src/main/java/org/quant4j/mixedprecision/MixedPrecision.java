@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
@@ -33,6 +32,7 @@ import org.quant4j.sensitivity.SensitivityAnalysis;
 import org.quant4j.sensitivity.SensitivityRequest;
 import org.quant4j.sensitivity.SensitivityResult;
 import org.quant4j.sensitivity.TableCalibration;
+import org.quant4j.sensitivity.VariantDirectory;
 import org.quant4j.sensitivity.VariantScoring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,11 +90,8 @@ public final class MixedPrecision {
         LOG.info("{}: {} layers, calibrated {} tensors once in {} ms", request.model(), layers.size(), table.size(),
                 calibrationTime.toMillis());
 
-        Path dir = temporaryDirectory();
-        try {
-            return search(request, prepared, table, calibrationTime, decisions, dir, start);
-        } finally {
-            deleteRecursively(dir);
+        try (VariantDirectory dir = VariantDirectory.create("quant4j-mixed")) {
+            return search(request, prepared, table, calibrationTime, decisions, dir.path(), start);
         }
     }
 
@@ -337,21 +334,5 @@ public final class MixedPrecision {
             return Optional.empty();
         }
         return Optional.of(n.get().inputs().get(w));
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("quant4j-mixed");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary directory for the model variants", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete the temporary directory {}: {}", dir, e.toString());
-        }
     }
 }

@@ -13,7 +13,8 @@ import org.quant4j.api.stats.ConfidenceInterval;
  * @param validationDrop the drop on the validation split (what the choice was made on)
  * @param testMetric    the metric on the test split (top-1 accuracy, or agreement with FP32)
  * @param testDrop      the drop on the test split against FP32
- * @param latencyMillis median wall-clock time of one batch of the latency batch size
+ * @param latencyMillis least wall-clock time of one batch of the latency batch size, timed in rounds
+ *                      interleaved with the other models reported
  * @param speedup       FP32's latency over this model's
  * @param sizeBytes     bytes of the model file
  */

@@ -1,7 +1,5 @@
 package org.quant4j.sensitivity;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,30 +19,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
-import org.quant4j.api.TensorRange;
 import org.quant4j.api.calibration.ModelCalibrator;
-import org.quant4j.api.calibration.ModelCalibrators;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.evaluate.OutputFidelity;
-import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.api.quantize.NodeDecision;
-import org.quant4j.api.stats.ConfidenceInterval;
-import org.quant4j.api.stats.PercentileBootstrap;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
-import org.quant4j.onnx.quantize.ApiTensorCalibration;
-import org.quant4j.onnx.quantize.QdqPlan;
 import org.quant4j.sensitivity.gradient.GradientEstimate;
 import org.quant4j.sensitivity.gradient.GradientEstimator;
 import org.quant4j.sensitivity.gradient.GradientEstimators;
@@ -128,12 +117,9 @@ public final class SensitivityAnalysis {
         List<NodeDecision> all = PreparedModel.layers(full.result());
         List<NodeDecision> layers = selected(fp32, all, request);
 
-        Path dir = tempDirectory();
-        try {
+        try (VariantDirectory dir = VariantDirectory.create("quant4j-sensitivity")) {
             return analyse(request, prepared, full, all, layers, calibration, calibration.size(), calibrationTime,
-                    dir);
-        } finally {
-            deleteRecursively(dir);
+                    dir.path());
         }
     }
 
@@ -435,22 +421,6 @@ public final class SensitivityAnalysis {
                 throw r;
             }
             throw new QuantException("A sensitivity variant failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private static Path tempDirectory() {
-        try {
-            return Files.createTempDirectory("quant4j-sensitivity");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary directory for the model variants", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete the temporary directory {}: {}", dir, e.toString());
         }
     }
 }

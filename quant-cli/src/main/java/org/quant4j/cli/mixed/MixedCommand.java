@@ -69,7 +69,7 @@ import picocli.CommandLine.Option;
         footer = {
             "  Within half a point of FP32 top-1, every search, two threads:",
             "    quant4j mixed -m model.onnx -d /usr/share/datasets/fashion-mnist --max-drop 0.005 --threads 2",
-            "  Unlabelled data (argmax agreement with FP32 within 1%), greedy only:",
+            "  Unlabelled data (argmax agreement with FP32 within 1%%), greedy only:",
             "    quant4j mixed -m rec.onnx -d lines.npy --max-drop 0.01 --search greedy"
         })
 public final class MixedCommand extends CliCommand {
