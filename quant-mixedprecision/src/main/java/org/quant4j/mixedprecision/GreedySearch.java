@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * NNCF-style accuracy control: order the layers by predicted loss per microsecond that moving them
  * to float costs (most loss for least time first), then find by binary search the shortest prefix of
- * that order which, moved to float, measures within the budget on the validation split. The drop is
+ * that order which, moved to float, measures within the budget on the validation split (layers of
+ * equal predicted loss, cheapest float first). The drop is
  * taken to fall as the prefix grows; every prefix tried is measured, and the fastest one within
  * budget is returned.
  */
@@ -22,7 +23,10 @@ final class GreedySearch {
         int before = space.evaluator().built();
         Assignment startAssignment = space.fastestInt8();
         List<LayerCost> order = new ArrayList<>(space.costs());
+        // Layers whose predicted drop is the same (often all 0: single layers rarely move top-1 on a few
+        // thousand samples) go cheapest float first.
         order.sort(Comparator.comparingDouble((LayerCost c) -> -ratio(c, startAssignment.of(c.layer())))
+                .thenComparingDouble(c -> c.latency(LayerChoice.FLOAT) - c.latency(startAssignment.of(c.layer())))
                 .thenComparing(LayerCost::layer));
         List<Evaluated> tried = new ArrayList<>();
         int lo = -1;

@@ -213,7 +213,7 @@ public final class MixedPrecision {
         ReportedModel fp32Report = all.get(0);
         ReportedModel int8Report = all.get(1);
         List<ReportedModel> reported = all.subList(2, all.size());
-        int bestIndex = bestOutcome(outcomes);
+        int bestIndex = bestOutcome(outcomes, reported);
         SearchOutcome bestOutcome = outcomes.get(bestIndex);
         ReportedModel best = reported.get(bestIndex);
         boolean targetMet = bestOutcome.withinBudget() && best.speedup() > 1;
@@ -234,13 +234,18 @@ public final class MixedPrecision {
                 written, request.latencyBatch(), setupTime, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** The index of the fastest outcome within budget, else of the smallest drop. */
-    private static int bestOutcome(List<SearchOutcome> outcomes) {
-        Comparator<SearchOutcome> order = Comparator.comparing((SearchOutcome o) -> !o.withinBudget())
-                .thenComparingDouble(o -> o.withinBudget() ? o.chosen().latencyMicros() : o.chosen().drop().estimate());
+    /**
+     * The index of the outcome within budget whose model was fastest in the interleaved wall-clock
+     * timing (measured side by side, so fairer than profiles taken at different times under changing
+     * load), else of the smallest validation drop.
+     */
+    private static int bestOutcome(List<SearchOutcome> outcomes, List<ReportedModel> reported) {
+        Comparator<Integer> order = Comparator.comparing((Integer i) -> !outcomes.get(i).withinBudget())
+                .thenComparingDouble(i -> outcomes.get(i).withinBudget() ? reported.get(i).latencyMillis()
+                        : outcomes.get(i).chosen().drop().estimate());
         int best = 0;
         for (int i = 1; i < outcomes.size(); i++) {
-            if (order.compare(outcomes.get(i), outcomes.get(best)) < 0) {
+            if (order.compare(i, best) < 0) {
                 best = i;
             }
         }

@@ -175,7 +175,7 @@ public final class MixedPrecisionRequest {
         private int batchSize = 100;
         private int latencyBatch = 32;
         private int threads;
-        private int profileRuns = 15;
+        private int profileRuns = 40;
         private int population = 10;
         private int generations = 5;
         private int evolutionSamples = 1000;

@@ -20,8 +20,9 @@ import org.quant4j.sensitivity.SensitivityRequest;
  * @param int8           every layer INT8 per channel, on the test split
  * @param searches       each search's outcome on the validation split
  * @param reported       each search's choice on the test split, in the order of {@code searches}
- * @param best           the returned model: of the searches' choices, the fastest (profiled latency)
- *                       within budget on the validation split, else the one of smallest drop
+ * @param best           the returned model: of the searches' choices within budget on the validation
+ *                       split, the fastest in the side-by-side wall-clock timing; else the one of
+ *                       smallest validation drop
  * @param targetMet      whether {@code best} is within the budget on the validation split and faster
  *                       than FP32 (wall-clock, latency batch)
  * @param verdict        in words, what the search found, with the measurements when the target was missed
