@@ -9,7 +9,7 @@ import java.util.List;
  * NNCF-style accuracy control: order the layers by predicted loss per microsecond that moving them
  * to float costs (most loss for least time first), then find by binary search the shortest prefix of
  * that order which, moved to float, measures within the budget on the validation split (layers of
- * equal predicted loss, cheapest float first). The drop is
+ * equal predicted loss, cheapest float first). The plain per-channel INT8 model is measured too. The drop is
  * taken to fall as the prefix grows; every prefix tried is measured, and the fastest one within
  * budget is returned.
  */
@@ -50,6 +50,10 @@ final class GreedySearch {
         }
         if (hi == order.size()) {
             tried.add(space.evaluator().onValidation(space.allFloat()));
+        }
+        if (!startAssignment.equals(space.perChannel())) {
+            // The per-tensor layers of the start were chosen on latency alone: the plain INT8 model competes.
+            tried.add(space.evaluator().onValidation(space.perChannel()));
         }
         Evaluated chosen = space.best(tried);
         String what = "order of " + order.size() + " layers by predicted drop per microsecond of float; prefixes"

@@ -14,7 +14,8 @@ import java.util.Map;
  * the budget (rounded up, so the discrete solution never exceeds the continuous budget). The
  * predicted drops add up only approximately, so the solution is measured on the validation split;
  * while it misses, the knapsack is solved again with half the budget ({@value #RETRIES} times at
- * most), and the fastest measured solution within budget is returned.
+ * most, or until the solution stops changing), and the fastest measured model within budget, the
+ * plain per-channel INT8 model included, is returned.
  */
 final class KnapsackSearch {
 
@@ -30,8 +31,13 @@ final class KnapsackSearch {
         List<Evaluated> tried = new ArrayList<>();
         List<String> budgets = new ArrayList<>();
         double budget = space.budget();
+        tried.add(space.evaluator().onValidation(space.perChannel()));
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
             Assignment a = solve(space.costs(), budget);
+            if (attempt > 0 && a.equals(tried.get(tried.size() - 1).assignment())) {
+                // The predicted drops are too coarse for a tighter budget to change the solution.
+                break;
+            }
             Evaluated e = space.evaluator().onValidation(a);
             tried.add(e);
             budgets.add(String.format(Locale.ROOT, "%.5f (%d float)", budget, a.count(LayerChoice.FLOAT)));

@@ -34,6 +34,11 @@ record SearchSpace(List<LayerCost> costs, double budget, AssignmentEvaluator eva
         return a;
     }
 
+    /** Every layer INT8 per channel: the plain static INT8 model, a candidate of every search. */
+    Assignment perChannel() {
+        return Assignment.uniform(layers(), LayerChoice.INT8_PER_CHANNEL);
+    }
+
     Assignment allFloat() {
         return Assignment.uniform(layers(), LayerChoice.FLOAT);
     }
