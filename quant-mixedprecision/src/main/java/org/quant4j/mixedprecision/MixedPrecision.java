@@ -198,16 +198,29 @@ public final class MixedPrecision {
             names.add(o.method().id());
             chosen.add(o.chosen());
         });
-        List<Path> files = chosen.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
+        // One measurement per distinct model, so that searches that chose the same model report the same figures.
+        List<String> keys = new ArrayList<>();
+        List<Evaluated> distinct = new ArrayList<>();
+        for (Evaluated e : chosen) {
+            if (!keys.contains(e.assignment().key())) {
+                keys.add(e.assignment().key());
+                distinct.add(e);
+            }
+        }
+        List<Path> files = distinct.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
         double[] millis = wallClock(files, request.latencyBatch(), request.threads(),
-                chosen.stream().mapToDouble(Evaluated::latencyMicros).toArray());
-        List<ReportedModel> all = new ArrayList<>();
+                distinct.stream().mapToDouble(Evaluated::latencyMicros).toArray());
+        List<ConfidenceInterval> drops = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            ConfidenceInterval drop = i == 0 ? ConfidenceInterval.exactly(0, 0.95)
-                    : test.score(files.get(i), orderedTest.size()).drop();
+            drops.add(i == 0 ? ConfidenceInterval.exactly(0, 0.95) : test.score(files.get(i), orderedTest.size()).drop());
+        }
+        List<ReportedModel> all = new ArrayList<>();
+        for (int j = 0; j < chosen.size(); j++) {
+            int i = keys.indexOf(chosen.get(j).assignment().key());
+            ConfidenceInterval drop = drops.get(i);
             double metricValue = perChannel.resolvedMetric() == SensitivityRequest.Metric.NOISE ? drop.estimate()
                     : test.baseline() - drop.estimate();
-            all.add(new ReportedModel(names.get(i), chosen.get(i).assignment(), chosen.get(i).drop(), metricValue,
+            all.add(new ReportedModel(names.get(j), chosen.get(j).assignment(), chosen.get(j).drop(), metricValue,
                     drop, millis[i], millis[0] / millis[i], AssignmentEvaluator.size(files.get(i))));
         }
         ReportedModel fp32Report = all.get(0);
@@ -271,6 +284,11 @@ public final class MixedPrecision {
             return "The fastest assignment within " + budget + " (by " + outcome.method().id() + ", " + floatLayers
                     + " of " + all + " layers float) is not faster than FP32 at batch " + request.latencyBatch()
                     + " on this CPU: " + measured + ". It is returned, but FP32 serves as well. Tried: " + tried;
+        }
+        if (best.assignment().equals(int8.assignment())) {
+            return "Within " + budget + " on the validation split, the plain per-channel INT8 model is the fastest"
+                    + " found (by " + outcome.method().id() + "): no float layer or per-tensor weight measured faster"
+                    + " within the budget. " + measured + ".";
         }
         return "Within " + budget + " on the validation split, by " + outcome.method().id() + ": " + floatLayers + " of "
                 + all + " layers float, " + best.assignment().count(LayerChoice.INT8_PER_TENSOR) + " per tensor. "
