@@ -27,6 +27,7 @@ public final class QuantizationConfig {
     private final Set<String> excludeNodes;
     private final Set<String> includeOpTypes;
     private final Set<String> excludeOpTypes;
+    private final Set<String> perTensorNodes;
     private final Map<String, TensorOverride> tensorOverrides;
     private final long seed;
     private final boolean dynamicConv;
@@ -44,6 +45,7 @@ public final class QuantizationConfig {
         this.excludeNodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeNodes));
         this.includeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.includeOpTypes));
         this.excludeOpTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.excludeOpTypes));
+        this.perTensorNodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.perTensorNodes));
         this.tensorOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.tensorOverrides));
         this.seed = b.seed;
         this.dynamicConv = b.dynamicConv;
@@ -148,6 +150,30 @@ public final class QuantizationConfig {
     public QuantScheme weightScheme(int channelAxis) {
         QuantScheme.Builder b = QuantScheme.builder().precision(weightPrecision).symmetric(true).narrowRange(true);
         return perChannel ? b.perChannel(channelAxis).build() : b.build();
+    }
+
+    /**
+     * Weight scheme for the weight of node {@code nodeName}: per tensor when the node is one of
+     * {@link #perTensorNodes()}, else {@link #weightScheme(int)}. The kernel target still decides
+     * the ranges.
+     *
+     * @param nodeName    the node that reads the weight
+     * @param channelAxis axis of the weight tensor that holds its output channels
+     * @return the scheme of that node's weight
+     */
+    public QuantScheme weightScheme(String nodeName, int channelAxis) {
+        return perTensorNodes.contains(nodeName) ? toBuilder().perChannel(false).build().weightScheme(channelAxis)
+                : weightScheme(channelAxis);
+    }
+
+    /**
+     * Nodes whose weights take one scale for the whole tensor although {@link #perChannel()} is true
+     * (a mixed-precision assignment chooses the granularity per layer).
+     *
+     * @return node names in insertion order, unmodifiable; empty when every weight follows {@link #perChannel()}
+     */
+    public Set<String> perTensorNodes() {
+        return perTensorNodes;
     }
 
     /**
@@ -271,6 +297,7 @@ public final class QuantizationConfig {
         b.excludeNodes.addAll(excludeNodes);
         b.includeOpTypes.addAll(includeOpTypes);
         b.excludeOpTypes.addAll(excludeOpTypes);
+        b.perTensorNodes.addAll(perTensorNodes);
         b.tensorOverrides.putAll(tensorOverrides);
         b.seed = seed;
         b.dynamicConv = dynamicConv;
@@ -302,6 +329,7 @@ public final class QuantizationConfig {
         private final Set<String> excludeNodes = new LinkedHashSet<>();
         private final Set<String> includeOpTypes = new LinkedHashSet<>();
         private final Set<String> excludeOpTypes = new LinkedHashSet<>();
+        private final Set<String> perTensorNodes = new LinkedHashSet<>();
         private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
         private long seed = 42L;
         private boolean dynamicConv;
@@ -407,6 +435,18 @@ public final class QuantizationConfig {
          */
         public Builder excludeNode(String name) {
             excludeNodes.add(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /**
+         * Quantizes the weight of this node with one scale for the whole tensor, whatever
+         * {@link #perChannel(boolean)} says.
+         *
+         * @param name the node's name
+         * @return this builder
+         */
+        public Builder perTensorNode(String name) {
+            perTensorNodes.add(Objects.requireNonNull(name, "name"));
             return this;
         }
 

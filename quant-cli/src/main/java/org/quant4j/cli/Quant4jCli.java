@@ -10,6 +10,7 @@ import org.quant4j.cli.evaluate.EvaluateCommand;
 import org.quant4j.cli.inspect.InspectCommand;
 import org.quant4j.cli.quantize.QuantizeCommand;
 import org.quant4j.cli.report.ReportCommand;
+import org.quant4j.cli.mixed.MixedCommand;
 import org.quant4j.cli.sensitivity.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
             CompareCommand.class,
             ReportCommand.class,
             SensitivityCommand.class,
+            MixedCommand.class,
             DemoCommand.class,
             InspectCommand.class,
             ConvertCommand.class,

@@ -40,6 +40,16 @@ public final class TestFiles {
         return npy(file, "<f4", shape, data.array());
     }
 
+    /** Writes a float32 {@code .npy} of {@code shape} holding uniform values in [0, 1) from {@code new Random(seed)}. */
+    public static Path npyUniform(Path file, int[] shape, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] values = new float[Arrays.stream(shape).reduce(1, Math::multiplyExact)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextFloat();
+        }
+        return npyFloats(file, shape, values);
+    }
+
     /** Writes a little-endian int64 {@code .npy} of labels, shape {@code (N,)}. */
     public static Path npyLabels(Path file, int... labels) {
         return npyLongs(file, new int[] {labels.length}, Arrays.stream(labels).asLongStream().toArray());

@@ -24,7 +24,7 @@ import org.quant4j.onnx.transform.TransformPipeline;
  * more), from which every variant is built: {@link #quantized} rewrites a copy with a config and the
  * one calibration table, so variants differ only in which nodes are left in float.
  */
-final class PreparedModel {
+public final class PreparedModel {
 
     private final Graph graph;
 
@@ -33,7 +33,7 @@ final class PreparedModel {
     }
 
     /** Reads {@code file} and applies what the quantizer applies before planning. */
-    static PreparedModel read(Path file) {
+    public static PreparedModel read(Path file) {
         Graph graph = OnnxModel.read(file).graph();
         TransformPipeline.inference().apply(graph);
         if (graph.opset() < StaticQdqQuantizer.REQUIRED_OPSET) {
@@ -43,21 +43,26 @@ final class PreparedModel {
     }
 
     /** A copy of the float graph, free to rewrite. */
-    synchronized Graph copy() {
+    public synchronized Graph copy() {
         return Graph.of(graph.toModel());
     }
 
     /** The float graph itself: callers must not modify it. */
-    Graph graph() {
+    public Graph graph() {
         return graph;
     }
 
-    /** The quantized copy and what the quantizer decided. */
-    record Quantized(Graph graph, GraphQuantization result) {
+    /**
+     * The quantized copy and what the quantizer decided.
+     *
+     * @param graph  the quantized graph
+     * @param result the quantizer's decisions
+     */
+    public record Quantized(Graph graph, GraphQuantization result) {
     }
 
     /** A copy quantized (static QDQ) with {@code config}, ranges from {@code table}. */
-    Quantized quantized(QuantizationConfig config, TensorCalibration table) {
+    public Quantized quantized(QuantizationConfig config, TensorCalibration table) {
         Graph copy = copy();
         GraphQuantization result = new StaticQdqQuantizer().quantize(copy,
                 QuantizationContext.calibratedBy(config, table));
@@ -68,7 +73,7 @@ final class PreparedModel {
      * The layers a sensitivity analysis varies: the compute nodes (Conv, Gemm, MatMul, Add, ...)
      * that the full INT8 quantization quantized, in graph order.
      */
-    static List<NodeDecision> layers(GraphQuantization full) {
+    public static List<NodeDecision> layers(GraphQuantization full) {
         List<NodeDecision> layers = new ArrayList<>();
         for (NodeDecision d : full.decisions()) {
             if (d.action() == NodeDecision.Action.QUANTIZED && OpTable.get(d.opType()).qdq() == QdqRole.COMPUTE) {

@@ -1,7 +1,5 @@
 package org.quant4j.sensitivity;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,30 +20,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantException;
 import org.quant4j.api.QuantizationConfig;
-import org.quant4j.api.TensorRange;
 import org.quant4j.api.calibration.ModelCalibrator;
-import org.quant4j.api.calibration.ModelCalibrators;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.api.evaluate.EvaluationRequest;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.evaluate.OutputFidelity;
-import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.api.quantize.NodeDecision;
-import org.quant4j.api.stats.ConfidenceInterval;
-import org.quant4j.api.stats.PercentileBootstrap;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
-import org.quant4j.onnx.quantize.ApiTensorCalibration;
-import org.quant4j.onnx.quantize.QdqPlan;
 import org.quant4j.sensitivity.gradient.GradientEstimate;
 import org.quant4j.sensitivity.gradient.GradientEstimator;
 import org.quant4j.sensitivity.gradient.GradientEstimators;
@@ -96,35 +85,42 @@ public final class SensitivityAnalysis {
      */
     public static SensitivityResult run(SensitivityRequest request) {
         PreparedModel prepared = PreparedModel.read(request.model());
-        Graph fp32 = prepared.graph();
-        QuantizationConfig config = request.config();
-        Set<String> candidates = QdqPlan.candidateTensors(fp32, config);
-        if (candidates.isEmpty()) {
-            throw new ModelException("Model " + request.model() + " has no layer static INT8 quantization can quantize"
-                    + " with this config: nothing to analyse");
-        }
-
         long start = System.nanoTime();
-        Map<String, TensorRange> table;
-        try (ModelCalibrator calibrator = ModelCalibrators.get(request.backend())) {
-            table = new ApiTensorCalibration(calibrator, config, request.calibration(), request.batchSize(),
-                    request.threads(), request.listener()).calibrate(fp32, candidates, config::activationScheme)
-                    .ranges();
+        TableCalibration calibration;
+        try {
+            calibration = TableCalibration.calibrate(prepared, request.config(), request.backend(),
+                    request.calibration(), request.batchSize(), request.threads(), request.listener());
+        } catch (ModelException e) {
+            throw new ModelException("Model " + request.model() + ": " + e.getMessage(), e);
         }
         Duration calibrationTime = Duration.ofNanos(System.nanoTime() - start);
-        TableCalibration calibration = new TableCalibration(table, request.calibration());
-        LOG.info("Calibrated {} tensors of {} once on {} samples in {} ms", table.size(), request.model(),
+        LOG.info("Calibrated {} tensors of {} once on {} samples in {} ms", calibration.size(), request.model(),
                 request.calibration().size(), calibrationTime.toMillis());
+        return run(request, prepared, calibration, calibrationTime);
+    }
 
+    /**
+     * Runs the analysis on a model already prepared and calibrated ({@link PreparedModel#read},
+     * {@link TableCalibration#calibrate}), so that several analyses, or a search over assignments,
+     * share one calibration table; {@link SensitivityRequest#calibration()} is not run again.
+     *
+     * @param request         what to analyse; its model must be the one {@code prepared} was read from
+     * @param prepared        the prepared float model
+     * @param calibration     the one calibration table
+     * @param calibrationTime how long the calibration took, for the result
+     * @return the result
+     */
+    public static SensitivityResult run(SensitivityRequest request, PreparedModel prepared,
+            TableCalibration calibration, Duration calibrationTime) {
+        Graph fp32 = prepared.graph();
+        QuantizationConfig config = request.config();
         PreparedModel.Quantized full = prepared.quantized(config, calibration);
         List<NodeDecision> all = PreparedModel.layers(full.result());
         List<NodeDecision> layers = selected(fp32, all, request);
 
-        Path dir = tempDirectory();
-        try {
-            return analyse(request, prepared, full, all, layers, calibration, table.size(), calibrationTime, dir);
-        } finally {
-            deleteRecursively(dir);
+        try (VariantDirectory dir = VariantDirectory.create("quant4j-sensitivity")) {
+            return analyse(request, prepared, full, all, layers, calibration, calibration.size(), calibrationTime,
+                    dir.path());
         }
     }
 
@@ -139,7 +135,7 @@ public final class SensitivityAnalysis {
         full.graph().toModel().write(int8);
 
         Dataset ordered = seededOrder(request.evaluation(), request.seed());
-        Scoring scoring = new Scoring(request, reference, ordered);
+        VariantScoring scoring = new VariantScoring(request, reference, ordered);
         VariantScore fullScore = scoring.score(int8, ordered.size());
         LOG.info("Full INT8: {} drop {} on {} samples", request.resolvedMetric(), fullScore.drop(),
                 fullScore.samples());
@@ -394,8 +390,14 @@ public final class SensitivityAnalysis {
         return out;
     }
 
-    /** The evaluation data in a seeded random order, so that every prefix is a seeded random subset. */
-    static Dataset seededOrder(Dataset data, long seed) {
+    /**
+     * The evaluation data in a seeded random order, so that every prefix is a seeded random subset.
+     *
+     * @param data the data
+     * @param seed the seed of the order
+     * @return the data in that order
+     */
+    public static Dataset seededOrder(Dataset data, long seed) {
         int[] order = new int[data.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -410,132 +412,6 @@ public final class SensitivityAnalysis {
         return Subset.of(data, order);
     }
 
-    /**
-     * Scores model variants against the float model on prefixes of the seeded order: the float
-     * model's per-sample correctness is computed once; a variant grows its prefix from the first
-     * stage, doubling, until its interval is clear of the tolerance.
-     */
-    private static final class Scoring {
-        private final SensitivityRequest request;
-        private final Path reference;
-        private final Dataset ordered;
-        private final int threads;
-        private final boolean[] floatCorrect;
-        private final double baseline;
-        private final Duration floatPassTime;
-
-        Scoring(SensitivityRequest request, Path reference, Dataset ordered) {
-            this.request = request;
-            this.reference = reference;
-            this.ordered = ordered;
-            this.threads = request.threads() == 0 ? 0 : Math.max(1, request.threads() / request.parallelVariants());
-            if (request.resolvedMetric() == SensitivityRequest.Metric.TOP1) {
-                long start = System.nanoTime();
-                floatCorrect = correct(reference, 0, ordered.size(), request.threads());
-                floatPassTime = Duration.ofNanos(System.nanoTime() - start);
-                int hits = 0;
-                for (boolean c : floatCorrect) {
-                    hits += c ? 1 : 0;
-                }
-                baseline = (double) hits / floatCorrect.length;
-            } else {
-                floatCorrect = null;
-                baseline = request.resolvedMetric() == SensitivityRequest.Metric.NOISE ? 0 : 1;
-                floatPassTime = Duration.ZERO;
-            }
-        }
-
-        double baseline() {
-            return baseline;
-        }
-
-        Duration floatPassTime() {
-            return floatPassTime;
-        }
-
-        VariantScore score(Path model, int firstStage) {
-            int n = Math.min(firstStage, ordered.size());
-            boolean top1 = floatCorrect != null;
-            List<boolean[]> parts = new ArrayList<>();
-            int evaluated = 0;
-            while (true) {
-                ConfidenceInterval drop;
-                if (top1) {
-                    parts.add(correct(model, evaluated, n, threads));
-                    evaluated = n;
-                    drop = top1Drop(parts, n);
-                } else {
-                    drop = againstFloat(model, n);
-                }
-                VariantScore.Verdict verdict = VariantScore.verdict(drop, request.tolerance());
-                if (verdict != VariantScore.Verdict.UNDECIDED || n == ordered.size()) {
-                    return new VariantScore(drop, n, verdict);
-                }
-                n = (int) Math.min(2L * n, ordered.size());
-            }
-        }
-
-        private ConfidenceInterval top1Drop(List<boolean[]> parts, int n) {
-            double[] diff = new double[n];
-            int i = 0;
-            for (boolean[] part : parts) {
-                for (boolean c : part) {
-                    diff[i] = (floatCorrect[i] ? 1 : 0) - (c ? 1 : 0);
-                    i++;
-                }
-            }
-            return request.bootstrap().interval(n, PercentileBootstrap.mean(diff));
-        }
-
-        private boolean[] correct(Path model, int from, int to, int threads) {
-            int[] indices = new int[to - from];
-            for (int i = 0; i < indices.length; i++) {
-                indices[i] = from + i;
-            }
-            Predictions p;
-            try (Evaluator evaluator = Evaluators.get(request.backend())) {
-                p = evaluator.evaluate(EvaluationRequest.builder().model(model).data(Subset.of(ordered, indices))
-                        .batchSize(request.batchSize()).topK(1).threads(threads).build()).predictions();
-            }
-            boolean[] correct = new boolean[p.size()];
-            for (int i = 0; i < correct.length; i++) {
-                correct[i] = p.top1(i) == p.label(i);
-            }
-            return correct;
-        }
-
-        /** The agreement or noise drop against the float model on the first {@code n} samples. */
-        private ConfidenceInterval againstFloat(Path model, int n) {
-            int[] indices = new int[n];
-            for (int i = 0; i < n; i++) {
-                indices[i] = i;
-            }
-            FidelityResult r;
-            try (Evaluator evaluator = Evaluators.get(request.backend())) {
-                r = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference)
-                        .data(Subset.of(ordered, indices)).batchSize(request.batchSize()).threads(threads)
-                        .bootstrapResamples(request.bootstrapResamples()).confidenceLevel(request.confidenceLevel())
-                        .seed(request.seed()).build());
-            }
-            OutputFidelity first = r.outputs().get(0);
-            if (request.resolvedMetric() == SensitivityRequest.Metric.NOISE) {
-                ConfidenceInterval sqnr = first.sqnrDb();
-                return new ConfidenceInterval(noise(sqnr.estimate()), noise(sqnr.upper()), noise(sqnr.lower()),
-                        sqnr.level());
-            }
-            ConfidenceInterval agreement = first.argmaxAgreement().orElseThrow(() -> new InvalidInputException(
-                    "The first output '" + first.name() + "' has no axis besides the batch, so the agreement of its"
-                            + " argmax cannot be measured: give labelled data, or use the noise metric"));
-            return new ConfidenceInterval(1 - agreement.estimate(), 1 - agreement.upper(), 1 - agreement.lower(),
-                    agreement.level());
-        }
-
-        /** {@code 10^(-dB/10)}: the noise energy over the signal energy. */
-        private static double noise(double db) {
-            return Math.pow(10, -db / 10);
-        }
-    }
-
     private static <T> T get(Future<T> future) {
         try {
             return future.get();
@@ -547,22 +423,6 @@ public final class SensitivityAnalysis {
                 throw r;
             }
             throw new QuantException("A sensitivity variant failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private static Path tempDirectory() {
-        try {
-            return Files.createTempDirectory("quant4j-sensitivity");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary directory for the model variants", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete the temporary directory {}: {}", dir, e.toString());
         }
     }
 }

@@ -5,9 +5,17 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
+import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantScheme;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.calibration.ModelCalibrator;
+import org.quant4j.api.calibration.ModelCalibrators;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.onnx.quantize.ApiTensorCalibration;
+import org.quant4j.onnx.quantize.QdqPlan;
 import org.quant4j.api.TensorRange;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.onnx.graph.Graph;
@@ -22,7 +30,7 @@ import org.quant4j.onnx.quantize.TensorCalibration;
  * float32 values; a variant only excludes nodes, so its candidates are a subset, and a tensor absent
  * from the table is one the calibrator found not to hold float32 values.
  */
-final class TableCalibration implements TensorCalibration {
+public final class TableCalibration implements TensorCalibration {
 
     private final Map<String, TensorRange> ranges;
     private final Dataset data;
@@ -34,6 +42,38 @@ final class TableCalibration implements TensorCalibration {
     TableCalibration(Map<String, TensorRange> ranges, Dataset data) {
         this.ranges = Map.copyOf(ranges);
         this.data = Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * Calibrates every candidate tensor of the full INT8 plan of {@code prepared} once, through the
+     * backend's {@link ModelCalibrator}.
+     *
+     * @param prepared  the float model as the quantizer sees it
+     * @param config    the quantization whose candidate tensors are calibrated
+     * @param backend   the backend that calibrates, e.g. {@code "onnxruntime"}
+     * @param data      the calibration data
+     * @param batchSize samples per run
+     * @param threads   threads, 0 to let the backend choose
+     * @param listener  progress
+     * @return the table
+     * @throws ModelException when the model has no layer static INT8 quantizes with {@code config}
+     */
+    public static TableCalibration calibrate(PreparedModel prepared, QuantizationConfig config, String backend,
+            Dataset data, int batchSize, int threads, ProgressListener listener) {
+        Set<String> candidates = QdqPlan.candidateTensors(prepared.graph(), config);
+        if (candidates.isEmpty()) {
+            throw new ModelException("Model graph '" + prepared.graph().name() + "' has no layer static INT8"
+                    + " quantization can quantize with this config: nothing to analyse");
+        }
+        try (ModelCalibrator calibrator = ModelCalibrators.get(backend)) {
+            return new TableCalibration(new ApiTensorCalibration(calibrator, config, data, batchSize, threads,
+                    listener).calibrate(prepared.graph(), candidates, config::activationScheme).ranges(), data);
+        }
+    }
+
+    /** Tensors in the table. */
+    public int size() {
+        return ranges.size();
     }
 
     @Override

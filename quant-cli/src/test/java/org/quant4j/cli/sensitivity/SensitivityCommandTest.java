@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,12 +28,7 @@ class SensitivityCommandTest {
     @BeforeEach
     void files() {
         model = TestFiles.model(ReferenceGraphs.smallCnn(5), dir.resolve("small.onnx"));
-        Random r = new Random(1);
-        float[] values = new float[64 * 28 * 28];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = r.nextFloat();
-        }
-        data = TestFiles.npyFloats(dir.resolve("inputs.npy"), new int[] {64, 1, 28, 28}, values);
+        data = TestFiles.npyUniform(dir.resolve("inputs.npy"), new int[] {64, 1, 28, 28}, 1);
     }
 
     @Test

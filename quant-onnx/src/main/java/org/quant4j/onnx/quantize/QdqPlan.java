@@ -203,7 +203,7 @@ public final class QdqPlan {
         Map<String, QdqLayout.WeightSite> weights = new LinkedHashMap<>();
         selection.computeNodes().forEach((node, roles) -> {
             if (roles.weight() != null && !roles.weight().isEmpty()) {
-                QuantScheme scheme = weightScheme(roles);
+                QuantScheme scheme = weightScheme(node, roles);
                 weights.put(node, new QdqLayout.WeightSite(node, roles.weight(),
                         scheme.perChannel() ? scheme.axis() : -1, scheme, pairLimit(roles)));
             }
@@ -216,16 +216,16 @@ public final class QdqPlan {
      * portable target, 7-bit levels where the kernel pairs products in an order not modelled
      * ({@link Int16Pairing#ANY_ORDER}).
      */
-    QuantScheme weightScheme(NodeRoles roles) {
-        return weightScheme(config, overrides, roles);
+    QuantScheme weightScheme(String node, NodeRoles roles) {
+        return weightScheme(config, overrides, node, roles);
     }
 
-    static QuantScheme weightScheme(QuantizationConfig config, QdqOverrides overrides, NodeRoles roles) {
+    static QuantScheme weightScheme(QuantizationConfig config, QdqOverrides overrides, String node, NodeRoles roles) {
         Optional<QuantScheme> forced = overrides.scheme(roles.weight());
         if (forced.isPresent()) {
             return forced.get();
         }
-        QuantScheme scheme = config.weightScheme(Math.max(roles.weightAxis(), 0));
+        QuantScheme scheme = config.weightScheme(node, Math.max(roles.weightAxis(), 0));
         if (roles.weightAxis() < 0) {
             scheme = scheme.toBuilder().perTensor().build();
         }

@@ -97,7 +97,7 @@ final class QdqRewriter {
         QuantParams input = plan.activationParams().get(roles.activations().get(0));
         QuantParams weightParams = null;
         if (!roles.weight().isEmpty()) {
-            QuantScheme scheme = plan.weightScheme(roles);
+            QuantScheme scheme = plan.weightScheme(nodeName, roles);
             Optional<Int16Pairing> pairLimit = plan.pairLimit(roles);
             weightParams = weightParams(roles.weight(), scheme, pairLimit, null);
             double[] widening = roles.bias().isEmpty() ? null : biasWidening(nodeName, roles, input, weightParams);

@@ -320,7 +320,7 @@ final class QdqSelection {
         StringBuilder sb = new StringBuilder(config.activationScheme().precision().name().toLowerCase(Locale.ROOT))
                 .append(" activations");
         if (!roles.weight().isEmpty()) {
-            QuantScheme w = QdqPlan.weightScheme(config, overrides, roles);
+            QuantScheme w = QdqPlan.weightScheme(config, overrides, n.name(), roles);
             sb.append(", ").append(w.precision().name().toLowerCase(Locale.ROOT)).append(" weights ")
                     .append(w.perChannel() ? "per channel (axis " + w.axis() + ")" : "per tensor");
             if (w.reducedRange()) {

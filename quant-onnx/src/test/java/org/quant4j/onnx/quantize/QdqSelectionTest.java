@@ -66,6 +66,25 @@ class QdqSelectionTest {
     }
 
     @Test
+    void aPerTensorNodeTakesOneWeightScaleAndKeepsThePortablePairLimit() {
+        QdqTestGraphs.Chain chain = QdqTestGraphs.chain();
+        QuantizationConfig config = QuantizationConfig.builder().perTensorNode(chain.node("Conv")).build();
+        QdqOverrides overrides = new QdqOverrides(config);
+        QdqSelection s = select(chain.graph(), config, chain.observed());
+        QdqPlan.NodeRoles conv = s.computeNodes().get(chain.node("Conv"));
+        QdqPlan.NodeRoles gemm = s.computeNodes().get(chain.node("Gemm"));
+
+        assertTrue(!QdqPlan.weightScheme(config, overrides, chain.node("Conv"), conv).perChannel());
+        assertEquals(QdqPlan.weightScheme(DEFAULTS, new QdqOverrides(DEFAULTS), chain.node("Gemm"), gemm),
+                QdqPlan.weightScheme(config, overrides, chain.node("Gemm"), gemm), "other nodes keep per channel");
+        // Unlike a scheme override, the per-tensor choice leaves the kernel target's limit in force.
+        assertEquals(QdqPlan.pairLimit(DEFAULTS, new QdqOverrides(DEFAULTS), conv),
+                QdqPlan.pairLimit(config, overrides, conv));
+        assertTrue(decision(s.decisions(), chain.node("Conv")).reason().contains("per tensor"),
+                decision(s.decisions(), chain.node("Conv")).reason());
+    }
+
+    @Test
     void anExcludedComputeOpIsSkippedWithTheExclusionAsReason() {
         QdqTestGraphs.Chain chain = QdqTestGraphs.chain();
         QuantizationConfig config = QuantizationConfig.builder().excludeOpType("Gemm").build();

@@ -131,6 +131,9 @@ public final class OrtRunner implements AutoCloseable {
             if (!options.memoryPattern()) {
                 so.setMemoryPatternOptimization(false);
             }
+            if (options.profilingPrefix().isPresent()) {
+                so.enableProfiling(options.profilingPrefix().get().toAbsolutePath().toString());
+            }
             if (options.optimizedModelPath().isPresent()) {
                 so.setOptimizedModelFilePath(options.optimizedModelPath().get().toAbsolutePath().toString());
             }
@@ -305,6 +308,27 @@ public final class OrtRunner implements AutoCloseable {
     static FloatBuffer directFloats(int floats) {
         return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
+    }
+
+    /**
+     * Ends ONNX Runtime's profiling of this session (opened with
+     * {@link RunnerOptions#profilingPrefix()}) and returns the trace it wrote.
+     *
+     * @throws IllegalStateException when the session was opened without profiling
+     */
+    public Path endProfiling() {
+        requireOpen();
+        try {
+            String file = session.endProfiling();
+            if (file == null || file.isEmpty()) {
+                throw new IllegalStateException("OrtRunner for " + description + " was opened without profiling:"
+                        + " set RunnerOptions.profilingPrefix");
+            }
+            return Path.of(file);
+        } catch (OrtException e) {
+            throw new ModelException("ONNX Runtime could not end the profile of " + description + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ public final class RunnerOptions {
     private final Path optimizedModelPath;
     private final boolean spinning;
     private final boolean memoryPattern;
+    private final Path profilingPrefix;
 
     private RunnerOptions(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
@@ -26,6 +27,7 @@ public final class RunnerOptions {
         this.optimizedModelPath = b.optimizedModelPath;
         this.spinning = b.spinning;
         this.memoryPattern = b.memoryPattern;
+        this.profilingPrefix = b.profilingPrefix;
     }
 
     public static Builder builder() {
@@ -74,7 +76,15 @@ public final class RunnerOptions {
         return memoryPattern;
     }
 
-    /** A builder starting from these settings. */
+    /**
+     * Where ONNX Runtime writes its per-node profile (a Chrome trace JSON, the path this prefix
+     * followed by a timestamp and {@code .json}); empty for no profiling. See
+     * {@link OrtRunner#endProfiling()}.
+     */
+    public Optional<Path> profilingPrefix() {
+        return Optional.ofNullable(profilingPrefix);
+    }
+
     /**
      * These options with {@code threads} intra-op threads, or these options unchanged when
      * {@code threads} is 0 (a request that lets the backend choose).
@@ -91,6 +101,7 @@ public final class RunnerOptions {
         b.optimizedModelPath = optimizedModelPath;
         b.spinning = spinning;
         b.memoryPattern = memoryPattern;
+        b.profilingPrefix = profilingPrefix;
         return b;
     }
 
@@ -108,6 +119,7 @@ public final class RunnerOptions {
         private Path optimizedModelPath;
         private boolean spinning = true;
         private boolean memoryPattern = true;
+        private Path profilingPrefix;
 
         private Builder() {
         }
@@ -142,6 +154,12 @@ public final class RunnerOptions {
         /** Where ONNX Runtime writes the optimised model; null for nowhere. */
         public Builder optimizedModelPath(Path path) {
             this.optimizedModelPath = path;
+            return this;
+        }
+
+        /** See {@link RunnerOptions#profilingPrefix()}; null for no profiling. */
+        public Builder profilingPrefix(Path prefix) {
+            this.profilingPrefix = prefix;
             return this;
         }
 

@@ -1,0 +1,52 @@
+package org.quant4j.mixedprecision;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What each choice of one layer costs, measured: latency, size and predicted accuracy loss.
+ *
+ * @param layer         the layer's node name
+ * @param opType        its op type
+ * @param latencyMicros per choice, the change of the model's summed node kernel time (ONNX Runtime's
+ *                      profile, least of the profiled runs) when only this layer takes the choice
+ *                      and every other layer stays INT8 per channel: 0 for per channel; for float it
+ *                      includes the QuantizeLinear/DequantizeLinear nodes the float island adds
+ * @param predictedDrop per choice, the one-on drop of quant-sensitivity (only this layer quantized,
+ *                      so choice, against the float model), never below 0; 0 for float
+ * @param weightBytes   per choice, the bytes of the layer's weight (float32, or int8 with its scales);
+ *                      0 for a layer without a weight
+ */
+public record LayerCost(String layer, String opType, Map<LayerChoice, Double> latencyMicros,
+        Map<LayerChoice, Double> predictedDrop, Map<LayerChoice, Long> weightBytes) {
+
+    public LayerCost {
+        Objects.requireNonNull(layer, "layer");
+        Objects.requireNonNull(opType, "opType");
+        latencyMicros = Collections.unmodifiableMap(new EnumMap<>(latencyMicros));
+        predictedDrop = Collections.unmodifiableMap(new EnumMap<>(predictedDrop));
+        weightBytes = Collections.unmodifiableMap(new EnumMap<>(weightBytes));
+    }
+
+    /**
+     * The choices this layer has: per tensor only for a layer with a weight.
+     *
+     * @return the choices measured
+     */
+    public Set<LayerChoice> choices() {
+        return latencyMicros.keySet();
+    }
+
+    /** The latency change of {@code c} in microseconds. */
+    double latency(LayerChoice c) {
+        return latencyMicros.get(c);
+    }
+
+    /** The predicted drop of {@code c}. */
+    double drop(LayerChoice c) {
+        return predictedDrop.get(c);
+    }
+}

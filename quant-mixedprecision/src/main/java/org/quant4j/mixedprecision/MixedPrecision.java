@@ -1,0 +1,361 @@
+package org.quant4j.mixedprecision;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.calibration.sampling.Subset;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.ops.OpTable;
+import org.quant4j.onnxruntime.runtime.OrtTimedSession;
+import org.quant4j.sensitivity.LayerSensitivity;
+import org.quant4j.sensitivity.PreparedModel;
+import org.quant4j.sensitivity.SensitivityAnalysis;
+import org.quant4j.sensitivity.SensitivityRequest;
+import org.quant4j.sensitivity.SensitivityResult;
+import org.quant4j.sensitivity.TableCalibration;
+import org.quant4j.sensitivity.VariantDirectory;
+import org.quant4j.sensitivity.VariantScoring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fastest model within an accuracy budget: a choice per layer among {@link LayerChoice}s.
+ *
+ * <ol>
+ *   <li>The model is prepared and calibrated <em>once</em> (quant-sensitivity's
+ *       {@link PreparedModel} and {@link TableCalibration}); every model below is built from that
+ *       table, with the request's config (its kernel target included: {@code portable} by default).</li>
+ *   <li><b>Accuracy effect</b>: quant-sensitivity's one-on drops on the validation split, once per
+ *       channel and once per tensor (layers with a weight).</li>
+ *   <li><b>Latency cost, measured</b>: ONNX Runtime's per-node profile of the all-INT8 model and of
+ *       each layer moved alone to float or per tensor; a choice costs the change of the summed node
+ *       time, so a float island's QuantizeLinear/DequantizeLinear nodes are counted. Size: each
+ *       layer's weight bytes per choice.</li>
+ *   <li>The {@link SearchMethod}s asked for, each choosing on the validation split.</li>
+ *   <li>Each search's choice, FP32 and full INT8 measured on the test split (drop with a paired
+ *       bootstrap interval, wall-clock latency at the latency batch, size); the returned model is
+ *       the fastest choice within budget, written atomically.</li>
+ * </ol>
+ *
+ * <p>All-float is always within budget, so a model is always returned; when the fastest model within
+ * budget is not faster than FP32, the result says so with the measurements.
+ */
+public final class MixedPrecision {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MixedPrecision.class);
+
+    /** Profiled runs left out as warm-up. */
+    static final int WARMUP = 3;
+
+    private MixedPrecision() {
+    }
+
+    /**
+     * Runs the searches.
+     *
+     * @param request what to search
+     * @return what was found; the returned model is written to the request's output when it has one
+     * @throws InvalidInputException when the output is the input model, or the data does not fit
+     */
+    public static MixedPrecisionResult run(MixedPrecisionRequest request) {
+        long start = System.nanoTime();
+        request.output().ifPresent(o -> AtomicFiles.requireNotInput(o, request.model(), "the mixed-precision model"));
+        PreparedModel prepared = PreparedModel.read(request.model());
+        QuantizationConfig config = request.config();
+        long t = System.nanoTime();
+        TableCalibration table = TableCalibration.calibrate(prepared, config, request.backend(), request.calibration(),
+                request.batchSize(), request.threads(), request.listener());
+        Duration calibrationTime = Duration.ofNanos(System.nanoTime() - t);
+        List<NodeDecision> decisions = PreparedModel.layers(prepared.quantized(config, table).result());
+        List<String> layers = decisions.stream().map(NodeDecision::nodeName).toList();
+        LOG.info("{}: {} layers, calibrated {} tensors once in {} ms", request.model(), layers.size(), table.size(),
+                calibrationTime.toMillis());
+
+        try (VariantDirectory dir = VariantDirectory.create("quant4j-mixed")) {
+            return search(request, prepared, table, calibrationTime, decisions, dir.path(), start);
+        }
+    }
+
+    private static MixedPrecisionResult search(MixedPrecisionRequest request, PreparedModel prepared,
+            TableCalibration table, Duration calibrationTime, List<NodeDecision> decisions, Path dir, long start) {
+        Graph fp32Graph = prepared.graph();
+        List<String> layers = decisions.stream().map(NodeDecision::nodeName).toList();
+        List<String> weighted = layers.stream().filter(l -> weight(fp32Graph, l).isPresent()).toList();
+
+        // Accuracy effect: one-on drops per channel and, for layers with a weight, per tensor.
+        SensitivityRequest.Builder sb = SensitivityRequest.builder().model(request.model())
+                .calibration(request.calibration()).evaluation(request.validation()).config(request.config())
+                .backend(request.backend()).metric(request.metric()).oneOn(true).oneOff(false).tensorErrors(false)
+                .tolerance(request.maxDrop()).firstStage(Math.min(500, request.validation().size()))
+                .batchSize(request.batchSize()).threads(request.threads()).seed(request.seed())
+                .listener(request.listener());
+        SensitivityRequest perChannel = sb.build();
+        SensitivityResult sensitivityPc = SensitivityAnalysis.run(perChannel, prepared, table, calibrationTime);
+        Map<String, Double> dropPc = oneOn(sensitivityPc);
+        Map<String, Double> dropPt = new HashMap<>();
+        if (!weighted.isEmpty()) {
+            SensitivityRequest.Builder pt = sb.config(request.config().toBuilder().perChannel(false).build());
+            weighted.forEach(pt::layer);
+            dropPt = oneOn(SensitivityAnalysis.run(pt.build(), prepared, table, calibrationTime));
+        }
+
+        // Scoring on the validation split (whole and the evolutionary subset), latency from the profile.
+        Path fp32 = dir.resolve("fp32.onnx");
+        fp32Graph.toModel().write(fp32);
+        Dataset ordered = SensitivityAnalysis.seededOrder(request.validation(), request.seed());
+        VariantScoring validation = new VariantScoring(perChannel, fp32, ordered);
+        int subsetSize = Math.min(request.evolutionSamples(), ordered.size());
+        int[] first = new int[subsetSize];
+        Arrays.setAll(first, i -> i);
+        VariantScoring subset = subsetSize == ordered.size() ? validation
+                : new VariantScoring(perChannel, fp32, Subset.of(ordered, first));
+        LatencyProfiler profiler = new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
+                request.threads(), WARMUP, request.profileRuns(), dir);
+        AssignmentEvaluator evaluator = new AssignmentEvaluator(prepared, table, request.config(), validation,
+                ordered.size(), subset, subsetSize, profiler, dir, fp32, layers);
+
+        // Latency cost of each choice of each layer, measured one layer at a time.
+        Assignment base = Assignment.uniform(layers, LayerChoice.INT8_PER_CHANNEL);
+        double baseMicros = evaluator.latency(base).orElseThrow();
+        List<LayerCost> costs = new ArrayList<>();
+        for (int i = 0; i < decisions.size(); i++) {
+            NodeDecision d = decisions.get(i);
+            String l = d.nodeName();
+            Map<LayerChoice, Double> latency = new EnumMap<>(LayerChoice.class);
+            Map<LayerChoice, Double> drop = new EnumMap<>(LayerChoice.class);
+            Map<LayerChoice, Long> bytes = new EnumMap<>(LayerChoice.class);
+            long[] shape = weight(fp32Graph, l).flatMap(fp32Graph::shape).orElse(new long[0]);
+            long elements = shape.length == 0 ? 0 : Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            long channels = shape.length == 0 ? 0 : shape[0];
+            latency.put(LayerChoice.INT8_PER_CHANNEL, 0.0);
+            drop.put(LayerChoice.INT8_PER_CHANNEL, dropPc.getOrDefault(l, 0.0));
+            bytes.put(LayerChoice.INT8_PER_CHANNEL, elements == 0 ? 0 : elements + 5 * channels);
+            if (weighted.contains(l)) {
+                Optional<Double> pt = evaluator.latency(base.with(l, LayerChoice.INT8_PER_TENSOR));
+                if (pt.isPresent()) {
+                    latency.put(LayerChoice.INT8_PER_TENSOR, pt.get() - baseMicros);
+                    drop.put(LayerChoice.INT8_PER_TENSOR, dropPt.getOrDefault(l, 0.0));
+                    bytes.put(LayerChoice.INT8_PER_TENSOR, elements + 5);
+                }
+            }
+            latency.put(LayerChoice.FLOAT, evaluator.latency(base.with(l, LayerChoice.FLOAT)).orElseThrow() - baseMicros);
+            drop.put(LayerChoice.FLOAT, 0.0);
+            bytes.put(LayerChoice.FLOAT, 4 * elements);
+            costs.add(new LayerCost(l, d.opType(), latency, drop, bytes));
+            request.listener().onProgress("cost profile", i + 1, decisions.size());
+        }
+        Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("Costs of {} layers measured ({} models built) in {} s", layers.size(), evaluator.built(),
+                setupTime.toSeconds());
+
+        // The searches.
+        SearchSpace space = new SearchSpace(costs, request.maxDrop(), evaluator, request.seed());
+        List<SearchOutcome> outcomes = new ArrayList<>();
+        List<Assignment> seeds = new ArrayList<>();
+        for (SearchMethod m : SearchMethod.values()) {
+            if (!request.searches().contains(m)) {
+                continue;
+            }
+            SearchOutcome o = switch (m) {
+                case GREEDY -> GreedySearch.run(space);
+                case DP -> KnapsackSearch.run(space);
+                case EVOLUTIONARY -> EvolutionarySearch.run(space, request.population(), request.generations(), seeds);
+            };
+            seeds.add(o.chosen().assignment());
+            outcomes.add(o);
+            LOG.info("{}: {} float, {} per tensor, validation drop {} ({}), {} us profiled, in {} ms", m.id(),
+                    o.chosen().assignment().count(LayerChoice.FLOAT),
+                    o.chosen().assignment().count(LayerChoice.INT8_PER_TENSOR), o.chosen().drop().estimate(),
+                    o.withinBudget() ? "within budget" : "over budget", o.chosen().latencyMicros(), o.time().toMillis());
+        }
+
+        // Reported on the test split; latencies timed in interleaved rounds, so that every model sees the same load.
+        Dataset orderedTest = SensitivityAnalysis.seededOrder(request.test(), request.seed());
+        VariantScoring test = new VariantScoring(perChannel, fp32, orderedTest);
+        List<String> names = new ArrayList<>(List.of("fp32", "int8"));
+        List<Evaluated> chosen = new ArrayList<>(List.of(evaluator.onValidation(space.allFloat()),
+                evaluator.onValidation(base)));
+        outcomes.forEach(o -> {
+            names.add(o.method().id());
+            chosen.add(o.chosen());
+        });
+        // One measurement per distinct model, so that searches that chose the same model report the same figures.
+        List<String> keys = new ArrayList<>();
+        List<Evaluated> distinct = new ArrayList<>();
+        for (Evaluated e : chosen) {
+            if (!keys.contains(e.assignment().key())) {
+                keys.add(e.assignment().key());
+                distinct.add(e);
+            }
+        }
+        List<Path> files = distinct.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
+        double[] millis = wallClock(files, request.latencyBatch(), request.threads(),
+                distinct.stream().mapToDouble(Evaluated::latencyMicros).toArray());
+        List<ConfidenceInterval> drops = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            drops.add(i == 0 ? ConfidenceInterval.exactly(0, 0.95) : test.score(files.get(i), orderedTest.size()).drop());
+        }
+        List<ReportedModel> all = new ArrayList<>();
+        for (int j = 0; j < chosen.size(); j++) {
+            int i = keys.indexOf(chosen.get(j).assignment().key());
+            ConfidenceInterval drop = drops.get(i);
+            double metricValue = perChannel.resolvedMetric() == SensitivityRequest.Metric.NOISE ? drop.estimate()
+                    : test.baseline() - drop.estimate();
+            all.add(new ReportedModel(names.get(j), chosen.get(j).assignment(), chosen.get(j).drop(), metricValue,
+                    drop, millis[i], millis[0] / millis[i], AssignmentEvaluator.size(files.get(i))));
+        }
+        ReportedModel fp32Report = all.get(0);
+        ReportedModel int8Report = all.get(1);
+        List<ReportedModel> reported = all.subList(2, all.size());
+        int bestIndex = bestOutcome(outcomes, reported);
+        SearchOutcome bestOutcome = outcomes.get(bestIndex);
+        ReportedModel best = reported.get(bestIndex);
+        boolean targetMet = bestOutcome.withinBudget() && best.speedup() > 1;
+        String verdict = verdict(request, bestOutcome, best, fp32Report, int8Report, outcomes);
+        LOG.info(verdict);
+
+        Optional<Path> written = request.output();
+        if (written.isPresent()) {
+            Path file = evaluator.file(best.assignment()).orElseThrow();
+            try {
+                AtomicFiles.writeBytes(written.get(), "mixed-precision model", Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the built model " + file, e);
+            }
+        }
+        return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
+                request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
+                written, request.latencyBatch(), setupTime, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The index of the outcome within budget whose model was fastest in the interleaved wall-clock
+     * timing (measured side by side, so fairer than profiles taken at different times under changing
+     * load), else of the smallest validation drop.
+     */
+    private static int bestOutcome(List<SearchOutcome> outcomes, List<ReportedModel> reported) {
+        Comparator<Integer> order = Comparator.comparing((Integer i) -> !outcomes.get(i).withinBudget())
+                .thenComparingDouble(i -> outcomes.get(i).withinBudget() ? reported.get(i).latencyMillis()
+                        : outcomes.get(i).chosen().drop().estimate());
+        int best = 0;
+        for (int i = 1; i < outcomes.size(); i++) {
+            if (order.compare(i, best) < 0) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static String verdict(MixedPrecisionRequest request, SearchOutcome outcome, ReportedModel best,
+            ReportedModel fp32, ReportedModel int8, List<SearchOutcome> outcomes) {
+        String budget = String.format(Locale.ROOT, "%.2f pp", 100 * request.maxDrop());
+        String measured = String.format(Locale.ROOT, "FP32 %.3f ms, full INT8 %.3f ms (x%.2f, test drop %+.2f pp),"
+                + " chosen %.3f ms (x%.2f, test drop %+.2f pp) per batch of %d", fp32.latencyMillis(),
+                int8.latencyMillis(), int8.speedup(), 100 * int8.testDrop().estimate(), best.latencyMillis(),
+                best.speedup(), 100 * best.testDrop().estimate(), request.latencyBatch());
+        String tried = outcomes.stream().map(o -> o.method().id() + ": " + o.tried()).reduce((a, b) -> a + "; " + b)
+                .orElse("");
+        int floatLayers = best.assignment().count(LayerChoice.FLOAT);
+        int all = best.assignment().choices().size();
+        if (!outcome.withinBudget()) {
+            return "No assignment found within " + budget + " on the validation split; returning the one of smallest"
+                    + " drop (" + floatLayers + " of " + all + " layers float). " + measured + ". Tried: " + tried;
+        }
+        if (best.speedup() <= 1) {
+            return "The fastest assignment within " + budget + " (by " + outcome.method().id() + ", " + floatLayers
+                    + " of " + all + " layers float) is not faster than FP32 at batch " + request.latencyBatch()
+                    + " on this CPU: " + measured + ". It is returned, but FP32 serves as well. Tried: " + tried;
+        }
+        if (best.assignment().equals(int8.assignment())) {
+            return "Within " + budget + " on the validation split, the plain per-channel INT8 model is the fastest"
+                    + " found (by " + outcome.method().id() + "): no float layer or per-tensor weight measured faster"
+                    + " within the budget. " + measured + ".";
+        }
+        return "Within " + budget + " on the validation split, by " + outcome.method().id() + ": " + floatLayers + " of "
+                + all + " layers float, " + best.assignment().count(LayerChoice.INT8_PER_TENSOR) + " per tensor. "
+                + measured + ".";
+    }
+
+    /** Timed rounds of {@link #wallClock}. */
+    static final int ROUNDS = 10;
+    /** Batches timed per model and round. */
+    static final int PER_ROUND = 3;
+
+    /**
+     * The least wall-clock milliseconds of one batch of each model, timed in {@value #ROUNDS}
+     * interleaved rounds of {@value #PER_ROUND} batches (after 3 warm-up batches each), so that a
+     * change of load from other processes falls on every model alike. A model whose input cannot be
+     * timed on noise (several inputs or a dynamic dimension) gets its profiled node time instead.
+     */
+    static double[] wallClock(List<Path> models, int batch, int threads, double[] profiledMicros) {
+        double[] best = new double[models.size()];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        List<OrtTimedSession> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < models.size(); i++) {
+                try {
+                    OrtTimedSession s = OrtTimedSession.open(models.get(i), threads);
+                    sessions.add(s);
+                    s.time(batch, 3, 1);
+                } catch (InvalidInputException e) {
+                    LOG.info("Latency of {} from its profile: {}", models.get(i), e.getMessage());
+                    sessions.add(null);
+                    best[i] = profiledMicros[i] / 1000;
+                }
+            }
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int i = 0; i < sessions.size(); i++) {
+                    if (sessions.get(i) != null) {
+                        for (double ms : sessions.get(i).time(batch, 0, PER_ROUND)) {
+                            best[i] = Math.min(best[i], ms);
+                        }
+                    }
+                }
+            }
+        } finally {
+            sessions.stream().filter(java.util.Objects::nonNull).forEach(OrtTimedSession::close);
+        }
+        return best;
+    }
+
+    /** Each layer's one-on drop estimate, at least 0. */
+    private static Map<String, Double> oneOn(SensitivityResult r) {
+        Map<String, Double> m = new HashMap<>();
+        for (LayerSensitivity l : r.layers()) {
+            l.oneOn().ifPresent(s -> m.put(l.node(), Math.max(0, s.drop().estimate())));
+        }
+        return m;
+    }
+
+    /** The weight initializer of {@code layer}, if it has one. */
+    static Optional<String> weight(Graph graph, String layer) {
+        Optional<Node> n = graph.node(layer);
+        if (n.isEmpty()) {
+            return Optional.empty();
+        }
+        int w = OpTable.of(n.get()).weightInput();
+        if (w < 0 || w >= n.get().inputs().size() || !graph.isInitializer(n.get().inputs().get(w))) {
+            return Optional.empty();
+        }
+        return Optional.of(n.get().inputs().get(w));
+    }
+}

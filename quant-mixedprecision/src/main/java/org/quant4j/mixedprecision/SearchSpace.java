@@ -1,0 +1,61 @@
+package org.quant4j.mixedprecision;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every search works from: the layers in graph order, each one's measured costs, the budget and
+ * the evaluator that builds and measures assignments.
+ *
+ * @param costs     the cost of each layer's choices, in graph order
+ * @param budget    the largest drop allowed
+ * @param evaluator builds and measures assignments
+ * @param seed      seed of the evolutionary search
+ */
+record SearchSpace(List<LayerCost> costs, double budget, AssignmentEvaluator evaluator, long seed) {
+
+    List<String> layers() {
+        return costs.stream().map(LayerCost::layer).toList();
+    }
+
+    /**
+     * The starting INT8 model: per channel, or per tensor for a layer whose per-tensor form measured
+     * faster without a larger predicted drop.
+     */
+    Assignment fastestInt8() {
+        Assignment a = Assignment.uniform(layers(), LayerChoice.INT8_PER_CHANNEL);
+        for (LayerCost c : costs) {
+            if (c.choices().contains(LayerChoice.INT8_PER_TENSOR) && c.latency(LayerChoice.INT8_PER_TENSOR) < 0
+                    && c.drop(LayerChoice.INT8_PER_TENSOR) <= c.drop(LayerChoice.INT8_PER_CHANNEL)) {
+                a = a.with(c.layer(), LayerChoice.INT8_PER_TENSOR);
+            }
+        }
+        return a;
+    }
+
+    /** Every layer INT8 per channel: the plain static INT8 model, a candidate of every search. */
+    Assignment perChannel() {
+        return Assignment.uniform(layers(), LayerChoice.INT8_PER_CHANNEL);
+    }
+
+    Assignment allFloat() {
+        return Assignment.uniform(layers(), LayerChoice.FLOAT);
+    }
+
+    /** The assignment's predicted latency change against every layer per channel, in microseconds. */
+    double predictedLatency(Assignment a) {
+        return costs.stream().mapToDouble(c -> c.latency(a.of(c.layer()))).sum();
+    }
+
+    /**
+     * Of the assignments measured on the whole validation split, the fastest within the budget, else
+     * the one of smallest drop.
+     */
+    Evaluated best(List<Evaluated> measured) {
+        Optional<Evaluated> fastest = measured.stream().filter(e -> e.within(budget))
+                .min(Comparator.comparingDouble(Evaluated::latencyMicros).thenComparing(e -> e.assignment().key()));
+        return fastest.orElseGet(() -> measured.stream().min(Comparator.comparingDouble((Evaluated e) -> e.drop()
+                .estimate()).thenComparing(e -> e.assignment().key())).orElseThrow());
+    }
+}
