@@ -2,6 +2,9 @@ package org.quant4j.cli.mixed;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,12 +158,16 @@ public final class MixedCommand extends CliCommand {
         }
         Path modelOut = output.output(ModelOption.sibling(modelPath, "-mixed.onnx"));
         Path jsonOut = assignmentFile != null ? assignmentFile : ModelOption.sibling(modelPath, "-mixed.json");
-        output.checkWritable(modelOut, modelPath, "the mixed-precision model");
-        output.checkWritable(jsonOut, modelPath, "the assignment");
         if (modelOut.toAbsolutePath().normalize().equals(jsonOut.toAbsolutePath().normalize())) {
             throw new InvalidInputException("--output and --assignment are the same file " + jsonOut
                     + ": give each its own");
         }
+        // Everything this run reads; no output is ever one of them, not even with --overwrite. Checked before
+        // any data is read: a full or read-only disk is found now, not after the search.
+        List<OutputTarget.Input> reads = new ArrayList<>(List.of(model.input()));
+        reads.addAll(data.inputs());
+        output.checkWritable(modelOut, "the mixed-precision model", reads, AtomicFiles.size(modelPath));
+        OutputTarget jsonTarget = output.checkWritable(jsonOut, "the assignment", reads, 0);
         OpenedData train = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
         OpenedData test = DataSources.open(data, DataOptions.Split.TEST, DataSources.inputShape(inputs));
         Dataset calibrationData;
@@ -194,7 +201,7 @@ public final class MixedCommand extends CliCommand {
         try (ProgressBar bar = progressBar()) {
             result = MixedPrecision.run(request.listener(bar).build());
         }
-        MixedPrecisionJson.write(result, jsonOut);
+        jsonTarget.writeString(MixedPrecisionJson.of(result));
         if (json()) {
             try {
                 Map<String, Object> doc = new LinkedHashMap<>();
