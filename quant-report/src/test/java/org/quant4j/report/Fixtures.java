@@ -3,6 +3,7 @@ package org.quant4j.report;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Optional;
@@ -214,11 +215,12 @@ public final class Fixtures {
                 .provenance(Provenance.builder().tool("quant4j", "0.1.0-SNAPSHOT").backend("onnxruntime", "1.29.0")
                         .seed(42).build())
                 .cpu(SAMPLE_CPU);
-        String memory = "peak resident set size (VmHWM) of a fresh JVM that loaded only this model and ran the timed batches";
+        String memory = "rise of the peak resident set (VmHWM) of a fresh JVM that opened only this model and ran it at"
+                + " batch 1 and batch 32, above its resident set before opening it";
         report.reference(MethodResult.builder("FP32")
                 .accuracy(AccuracyStatistics.ofReference(fp32, FASHION_CLASSES, options))
                 .modelFileBytes(1_650_000).latencyBatch1Millis(timing(0.80)).throughputBatch32PerSecond(timing(4000))
-                .peakMemory(new MemoryMeasurement(182_000_000L, memory)).build());
+                .peakMemory(new MemoryMeasurement(182_000_000L, OptionalLong.of(67_000_000L), memory)).build());
         report.method(row("FP16", QuantizationMode.FP16, null, false, fp32, 0.002, 0.002, 11, options)
                 .modelFileBytes(830_000).latencyBatch1Millis(timing(0.95)).throughputBatch32PerSecond(timing(3500))
                 .peakMemory(new MemoryMeasurement(170_000_000L, memory)).quantizationSeconds(0.4).build());

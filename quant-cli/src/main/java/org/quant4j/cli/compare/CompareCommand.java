@@ -141,7 +141,8 @@ public final class CompareCommand extends CliCommand {
                     + " give an IDX or CIFAR-10 directory with train and test files");
         }
         ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
-                classNames(test), chosen, comparison.threads(), comparison.rounds(), output.resolve("models"), notes,
+                classNames(test), chosen, comparison.threads(), comparison.rounds(), comparison.measureMemory(),
+                output.resolve("models"), notes,
                 qatTrain ? calibration.dataset() : null);
         ComparisonReport report;
         try (ProgressBar bar = progressBar()) {

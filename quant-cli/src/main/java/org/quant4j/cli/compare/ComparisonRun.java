@@ -21,12 +21,14 @@ import org.quant4j.report.stats.StatisticsOptions;
  * @param methods       the methods to compare, the FP32 reference included
  * @param threads       ONNX Runtime intra-op threads
  * @param rounds        interleaved timing rounds
+ * @param measureMemory whether each method's peak memory is measured (in a child JVM per method)
  * @param workDirectory where the quantized models are written
  * @param notes         notes on how the data was chosen, shown in the report
  * @param training      labelled training images for methods that train (QAT); null when none does
  */
 public record ComparisonRun(Path model, Dataset calibration, Dataset test, String datasetName, List<String> classNames,
-        List<Method> methods, int threads, int rounds, Path workDirectory, List<String> notes, Dataset training) {
+        List<Method> methods, int threads, int rounds, boolean measureMemory, Path workDirectory, List<String> notes,
+        Dataset training) {
 
     /** Timed batch-1 runs per method and round: enough for a stable median on a small model. */
     static final int LATENCY_ITERATIONS = 30;
@@ -56,6 +58,7 @@ public record ComparisonRun(Path model, Dataset calibration, Dataset test, Strin
                 .methods(methods)
                 .threads(threads)
                 .timing(rounds, LATENCY_ITERATIONS, THROUGHPUT_ITERATIONS)
+                .measureMemory(measureMemory)
                 .statistics(StatisticsOptions.withSeed(seed()))
                 .listener(listener);
         if (training != null) {

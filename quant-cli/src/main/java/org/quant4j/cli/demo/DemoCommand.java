@@ -122,7 +122,8 @@ public final class DemoCommand extends CliCommand {
             }
             ComparisonRun run = new ComparisonRun(model, calibration, test, datasetName, FashionMnist.CLASS_NAMES,
                     MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null, comparison.target()),
-                    comparison.threads(), comparison.rounds(), output.resolve("models").resolve(slug), List.of(note), null);
+                    comparison.threads(), comparison.rounds(), comparison.measureMemory(),
+                    output.resolve("models").resolve(slug), List.of(note), null);
             ComparisonReport report;
             try (ProgressBar bar = progressBar()) {
                 report = run.run(bar);

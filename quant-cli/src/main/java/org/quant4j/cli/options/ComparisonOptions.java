@@ -3,7 +3,7 @@ package org.quant4j.cli.options;
 import org.quant4j.api.KernelTarget;
 import picocli.CommandLine.Option;
 
-/** The sample counts, kernel target, timing rounds and threads of a method comparison ({@code compare}, {@code demo}). */
+/** The sample counts, kernel target, timing rounds, threads and memory measurement of a method comparison ({@code compare}, {@code demo}). */
 public final class ComparisonOptions {
 
     @Option(names = "--calibration-samples", paramLabel = "N",
@@ -33,6 +33,16 @@ public final class ComparisonOptions {
                     + " vnni (full 8-bit weights, for CPUs with VNNI/AMX or ARM dot product) or host (default:"
                     + " ${DEFAULT-VALUE}).")
     private KernelTarget target;
+
+    @Option(names = "--no-memory",
+            description = "Do not measure each method's peak memory (by default each model is opened and run at"
+                    + " batch 1 and 32 in a JVM of its own, one at a time, which takes a few seconds per method).")
+    private boolean noMemory;
+
+    /** Whether each method's peak memory is measured in a child JVM. */
+    public boolean measureMemory() {
+        return !noMemory;
+    }
 
     /** The kernel target of the INT8 methods. */
     public KernelTarget target() {

@@ -7,6 +7,9 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -84,16 +87,34 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     /**
-     * Opens an in-memory model.
+     * Opens an in-memory model. The model is streamed to a temporary file that ONNX Runtime reads
+     * and that is deleted once the session is open: serialized into a {@code byte[]} instead, a model
+     * of hundreds of megabytes would take as much heap again, which the JVM keeps after it is freed.
      *
      * @throws ModelException when ONNX Runtime cannot load the model
      */
     public static OrtRunner open(OnnxModel model, RunnerOptions options) {
         String name = model.source().map(Path::toString).orElse("'" + model.proto().getGraph().getName() + "'");
+        Path file = null;
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return wrap(OrtRuntime.environment().createSession(model.toBytes(), so), name);
+            file = Files.createTempFile("quant4j-session-", ".onnx");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                model.proto().writeTo(out);
+            }
+            return wrap(OrtRuntime.environment().createSession(file.toString(), so), name);
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot load model " + name + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ModelException("Cannot write model " + name + " to a temporary file for ONNX Runtime ("
+                    + e.getMessage() + "): check the free space of " + System.getProperty("java.io.tmpdir"), e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete temporary model file {}: {}", file, e.getMessage());
+                }
+            }
         }
     }
 

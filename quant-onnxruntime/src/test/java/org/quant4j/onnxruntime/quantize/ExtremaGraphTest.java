@@ -98,14 +98,24 @@ class ExtremaGraphTest {
     }
 
     @Test
-    void probesRunRightAfterTheirTensorIsMade() {
+    void probesFollowTheModelDeepestFirstSoThatOnnxRuntimeRunsEachAsSoonAsItsTensorIsMade() {
         Graph g = smallCnn();
-        String first = g.nodes().get(0).output(0);
-        ExtremaGraph extrema = ExtremaGraph.of(g, List.of(first));
+        List<Node> model = g.nodes();
+        String first = model.get(0).output(0);
+        String second = model.get(2).output(0);
+        ExtremaGraph extrema = ExtremaGraph.of(g, List.of(first, second));
         List<Node> order = extrema.graph().nodes();
-        // Conv, then its probe (ReduceMin, ReduceMax), then the rest of the model.
-        assertEquals(List.of("Conv", "ReduceMin", "ReduceMax", "Relu"),
-                order.subList(0, 4).stream().map(Node::opType).toList());
+        // ONNX Runtime searches from the leaves, the last one first: the model's nodes, then a
+        // ReduceMax on the model output (no model node is a leaf), then the deeper tensor's probe,
+        // then the first tensor's, which is searched first and so runs right after its Conv.
+        assertEquals(model.stream().map(Node::name).toList(),
+                order.subList(0, model.size()).stream().map(Node::name).toList());
+        List<Node> probes = order.subList(model.size(), order.size());
+        assertEquals(List.of("ReduceMax"), probes.subList(0, 1).stream().map(Node::opType).toList());
+        assertEquals(g.outputs().get(0).name(), probes.get(0).input(0));
+        assertEquals(second, probes.get(1).input(0));
+        assertEquals(first, probes.get(probes.size() - 1).input(0));
+        assertEquals(List.of(first, second), List.copyOf(extrema.probes().keySet()), "observation order kept");
     }
 
     @Test

@@ -35,6 +35,7 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.api.quantize.Quantizers;
+import org.quant4j.report.measure.IsolatedMemory;
 import org.quant4j.report.measure.ProcessMemory;
 import org.quant4j.report.stats.AccuracyStatistics;
 import org.quant4j.report.stats.McNemarTest;
@@ -56,9 +57,11 @@ import org.slf4j.LoggerFactory;
  *       open at once and timed in interleaved rounds (round 1: every method, round 2: every
  *       method, ...), so drift of the machine's speed affects every method alike; the median and
  *       the 10th/90th percentiles of all timed runs are reported.</li>
- *   <li>Peak memory is measured for one model at a time, before the timing rounds: the rise of
- *       the process's peak resident set above its level before the model was opened, while it is
- *       opened and runs two batch-32 inferences.</li>
+ *   <li>Peak memory is measured for one model at a time, before the timing rounds, each in a
+ *       fresh JVM of its own ({@link IsolatedMemory}): the rise of that process's peak resident set
+ *       above its level before the model was opened, while it opens the model and runs it at batch
+ *       1 and batch 32. In this JVM the figure would mean little: memory freed by an earlier model's
+ *       runtime is reused by the next. {@link Builder#measureMemory(boolean)} switches it off.</li>
  *   <li>Calibration and quantization times are the quantizer's own wall-time figures.</li>
  *   <li>The CPU ({@link CpuFeatures#host()}) is recorded with the results, and the kernel target of
  *       each INT8 method: INT8 accuracy and speed depend on both.</li>
@@ -67,6 +70,9 @@ import org.slf4j.LoggerFactory;
 public final class MethodComparison {
 
     private static final Logger LOG = LoggerFactory.getLogger(MethodComparison.class);
+
+    /** Inferences at each batch size in a memory measurement. */
+    private static final int MEMORY_RUNS = 2;
 
     /** Stage names reported to the listener. */
     public static final String QUANTIZE = "quantize";
@@ -199,7 +205,7 @@ public final class MethodComparison {
             Map<Method, MemoryMeasurement> memory;
             Map<Method, double[][]> timings;
             try {
-                memory = measureMemory(evaluator, made);
+                memory = measureMemory(made, notes);
                 timings = time(evaluator, made);
             } catch (InvalidInputException e) {
                 // A timed session feeds synthetic inputs of the model's declared shape: a model with a
@@ -302,10 +308,6 @@ public final class MethodComparison {
                     + " recommendation counts methods whose 10th-90th percentile throughput ranges overlap as equally"
                     + " fast and prefers the more accurate.",
                     b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
-        }
-        if (memory.isEmpty() && !timings.isEmpty()) {
-            report.measurementNote("Peak memory not measured: this platform has no /proc/self/status and"
-                    + " /proc/self/clear_refs.");
         }
         // Resolved once per target: resolving 'host' on a CPU that cannot be read logs a warning.
         Map<KernelTarget, KernelTarget> resolvedTargets = new EnumMap<>(KernelTarget.class);
@@ -419,27 +421,36 @@ public final class MethodComparison {
         }
     }
 
-    /** Step 3a: the peak memory of opening each model and running it (empty where it cannot be measured). */
-    private Map<Method, MemoryMeasurement> measureMemory(Evaluator evaluator, Map<Method, Made> made) {
+    /**
+     * Step 3a: the memory of opening each model and running it, each in a fresh JVM of its own
+     * ({@link IsolatedMemory}), one at a time; empty when switched off or where it cannot be measured.
+     */
+    private Map<Method, MemoryMeasurement> measureMemory(Map<Method, Made> made, List<String> notes) {
         Map<Method, MemoryMeasurement> memory = new LinkedHashMap<>();
-        if (!ProcessMemory.supported()) {
+        if (!b.measureMemory) {
+            notes.add("Peak memory not measured: switched off.");
             return memory;
         }
+        if (!ProcessMemory.supported()) {
+            notes.add("Peak memory not measured: this platform has no /proc/self/status.");
+            return memory;
+        }
+        String description = "rise of the peak resident set (Linux VmHWM) of a fresh JVM that opened only this"
+                + " model (" + b.threads + " intra-op threads, the timed sessions' options) and ran it "
+                + MEMORY_RUNS + " times at batch 1 then " + MEMORY_RUNS + " times at batch " + IsolatedMemory.LARGE_BATCH
+                + ", above that JVM's resident set just before opening it (its baseline: JVM and evaluator classes);"
+                + " includes the runtime's weights, prepacked weight copies, arena and the batches' inputs";
+        Path dir = b.workDirectory.resolve("memory");
         for (Map.Entry<Method, Made> e : made.entrySet()) {
-            System.gc();
-            OptionalLong before = ProcessMemory.current();
-            if (!ProcessMemory.resetPeak() || before.isEmpty()) {
-                return Map.of();
-            }
-            try (TimedSession session = evaluator.openTimed(e.getValue().model, b.threads)) {
-                session.time(32, 0, 2);
-            }
-            OptionalLong peak = ProcessMemory.peak();
-            if (peak.isPresent()) {
-                memory.put(e.getKey(), new MemoryMeasurement(Math.max(0, peak.getAsLong() - before.getAsLong()),
-                        "rise of the process's peak resident set (Linux VmHWM, reset before) above its size before"
-                                + " the model was opened, while opening it and running two batch-32 inferences;"
-                                + " includes native runtime memory and any JVM heap growth meanwhile"));
+            LOG.info("Measuring the memory of '{}' in a child process", e.getKey().name());
+            try {
+                IsolatedMemory.Figures f = IsolatedMemory.measure(e.getValue().model, b.evaluator, b.threads,
+                        MEMORY_RUNS, dir);
+                memory.put(e.getKey(), new MemoryMeasurement(f.riseBytes(), OptionalLong.of(f.baselineBytes()),
+                        description));
+            } catch (QuantException ex) {
+                LOG.warn("Memory of '{}' not measured: {}", e.getKey().name(), ex.getMessage());
+                notes.add("Peak memory of " + e.getKey().name() + " not measured: " + ex.getMessage() + ".");
             }
         }
         return memory;
@@ -506,6 +517,7 @@ public final class MethodComparison {
         private Path workDirectory;
         private List<Method> methods = standardMethods(42);
         private int threads = 2;
+        private boolean measureMemory = true;
         private int rounds = 5;
         private int latencyIterations = 20;
         private int throughputIterations = 3;
@@ -560,6 +572,15 @@ public final class MethodComparison {
 
         public Builder threads(int threads) {
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Whether each method's peak memory is measured in a child JVM (on by default; each child
+         * opens and runs one model, taking a few seconds per method).
+         */
+        public Builder measureMemory(boolean measure) {
+            this.measureMemory = measure;
             return this;
         }
 

@@ -8,32 +8,20 @@ import java.util.OptionalLong;
 
 /**
  * Resident memory of this process from Linux's {@code /proc/self/status}: the current resident set
- * ({@code VmRSS}) and its peak ({@code VmHWM}), which {@link #resetPeak()} sets back to the
- * current value (writing 5 to {@code /proc/self/clear_refs}). Native memory of a runtime such as
- * ONNX Runtime is counted; the JVM heap is too, so a peak includes heap growth at the same time.
- * On systems without these files every method reports "not available".
+ * ({@code VmRSS}) and its peak since the process started ({@code VmHWM}). Native memory of a
+ * runtime such as ONNX Runtime is counted; the JVM heap is too, so a peak includes heap growth at
+ * the same time. On systems without this file every method reports "not available".
  */
 public final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
-    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private ProcessMemory() {
     }
 
-    /** True when this platform can measure and reset the peak. */
+    /** True when this platform can measure the resident set and its peak. */
     public static boolean supported() {
-        return Files.isReadable(STATUS) && Files.isWritable(CLEAR_REFS) && current().isPresent();
-    }
-
-    /** Sets the peak back to the current resident set; false when that is not possible here. */
-    public static boolean resetPeak() {
-        try {
-            Files.writeString(CLEAR_REFS, "5", StandardCharsets.US_ASCII);
-            return true;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
+        return current().isPresent() && peak().isPresent();
     }
 
     /** Current resident set size in bytes. */
@@ -41,7 +29,7 @@ public final class ProcessMemory {
         return field("VmRSS:");
     }
 
-    /** Peak resident set size in bytes since the process started or the last {@link #resetPeak()}. */
+    /** Peak resident set size in bytes since the process started. */
     public static OptionalLong peak() {
         return field("VmHWM:");
     }

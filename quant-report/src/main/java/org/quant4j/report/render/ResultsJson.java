@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.quant4j.api.CalibrationMethod;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.KernelTarget;
@@ -237,6 +238,7 @@ public final class ResultsJson {
         } else {
             ObjectNode memory = node.putObject("peakMemory");
             memory.put("bytes", m.peakMemory().get().peakBytes());
+            m.peakMemory().get().baselineBytes().ifPresent(v -> memory.put("baselineBytes", v));
             memory.put("description", m.peakMemory().get().description());
         }
         putOptional(node, "calibrationSeconds", m.calibrationSeconds());
@@ -548,7 +550,10 @@ public final class ResultsJson {
         readTiming(r, node, "throughputBatch32PerSecond", at).ifPresent(b::throughputBatch32PerSecond);
         JsonNode memory = node.path("peakMemory");
         if (memory.isObject()) {
+            JsonNode baseline = memory.path("baselineBytes");
             b.peakMemory(new MemoryMeasurement(r.longValue(memory, "bytes", at + ".peakMemory"),
+                    baseline.isMissingNode() || baseline.isNull() ? OptionalLong.empty()
+                            : OptionalLong.of(r.longValue(memory, "baselineBytes", at + ".peakMemory")),
                     r.text(memory, "description", at + ".peakMemory")));
         }
         r.optionalNumber(node, "calibrationSeconds").ifPresent(b::calibrationSeconds);

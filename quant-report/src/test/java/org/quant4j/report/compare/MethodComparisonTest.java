@@ -75,6 +75,14 @@ class MethodComparisonTest {
         assertEquals(2, quantized.throughputBatch32PerSecond().orElseThrow().count());
         assertTrue(quantized.throughputBatch32PerSecond().orElseThrow().median() > 0);
         assertFalse(report.measurementNotes().isEmpty());
+        // Each model's memory comes from a process of its own: the runtime, its weights and batch 32 weigh
+        // megabytes, not the few KiB that a measurement inside this JVM shows.
+        for (MethodResult m : report.methods()) {
+            MemoryMeasurement memory = m.peakMemory().orElseThrow(() -> new AssertionError(m.name() + " no memory"));
+            assertTrue(memory.peakBytes() > 4L << 20, m.name() + ": " + memory);
+            assertTrue(memory.baselineBytes().orElseThrow() > 4L << 20, m.name() + ": " + memory);
+        }
+        assertTrue(report.reference().peakMemory().orElseThrow().peakBytes() > Files.size(model));
         // The CPU measured on and what each INT8 model was written for are recorded with the numbers.
         assertEquals(CpuDescription.of(CpuFeatures.host()), report.cpu().orElseThrow());
         assertEquals(KernelTarget.PORTABLE, quantized.kernelTarget().orElseThrow(), "the default target");

@@ -61,6 +61,11 @@ class ResultsJsonTest {
         assertEquals(row.throughputBatch32PerSecond().orElseThrow().median(),
                 method.get("throughputBatch32PerSecond").get("median").asDouble(), 0);
         assertEquals(report.throughputSpeedup(row).getAsDouble(), method.get("throughputSpeedup").asDouble(), 0);
+        JsonNode memory = new ObjectMapper().readTree(json).get("methods").get(0).get("peakMemory");
+        var reference = report.methods().get(0).peakMemory().orElseThrow();
+        assertEquals(reference.peakBytes(), memory.get("bytes").asLong());
+        assertEquals(reference.baselineBytes().getAsLong(), memory.get("baselineBytes").asLong());
+        assertFalse(method.get("peakMemory").has("baselineBytes"), "no baseline recorded, none written");
     }
 
     @Test

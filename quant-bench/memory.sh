@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Peak resident memory of a plain FP32 pass against a whole static quantization, one fresh JVM per
+# measurement (see MemoryFootprint and docs/BENCHMARKS.md, "Memory while quantizing").
+# Usage: quant-bench/memory.sh [resnet18 resnet50 vgg16]   (after: ./mvnw -o -pl quant-bench -am package -DskipTests)
+# Environment: BATCH (16), SAMPLES (128), JAVA_OPTS (-Xmx4g), WORK (a temporary directory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=quant-bench/target/benchmarks.jar
+[ -f "$JAR" ] || { echo "No $JAR: build it with ./mvnw -o -pl quant-bench -am package -DskipTests" >&2; exit 1; }
+BATCH=${BATCH:-16}
+SAMPLES=${SAMPLES:-128}
+JAVA_OPTS=${JAVA_OPTS:--Xmx4g}
+WORK=${WORK:-$(mktemp -d)}
+MODELS=("$@")
+[ ${#MODELS[@]} -gt 0 ] || MODELS=(resnet18 resnet50 vgg16)
+
+# Runs one measurement and prints its peak resident set in MiB, as /usr/bin/time -v reports it.
+peak() {
+  local log="$WORK/time.log"
+  # shellcheck disable=SC2086
+  /usr/bin/time -v -o "$log" java $JAVA_OPTS -cp "$JAR" org.quant4j.bench.MemoryFootprint "$@" > "$WORK/out.log" 2>&1 \
+    || { cat "$WORK/out.log" >&2; exit 1; }
+  awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log"
+}
+
+printf '%-9s %6s %5s %8s %10s %10s %10s\n' model weights batch fp32 minmax entropy ratio
+for m in "${MODELS[@]}"; do
+  model="$WORK/$m.onnx"
+  [ -f "$model" ] || java -Xmx6g -cp "$JAR" org.quant4j.bench.MemoryFootprint export "$m" "$model" > /dev/null
+  weights=$(( $(stat -c %s "$model") / 1000000 ))
+  fp32=$(peak fp32 "$model" "$BATCH" "$SAMPLES")
+  minmax=$(peak quantize "$model" minmax "$BATCH" "$SAMPLES" "$WORK/$m-minmax.onnx")
+  entropy=$(peak quantize "$model" entropy "$BATCH" "$SAMPLES" "$WORK/$m-entropy.onnx")
+  ratio=$(awk -v a="$minmax" -v b="$entropy" -v f="$fp32" 'BEGIN {printf "%.2f/%.2f", a / f, b / f}')
+  printf '%-9s %5sMB %5s %6sMiB %7sMiB %7sMiB %10s\n' "$m" "$weights" "$BATCH" "$fp32" "$minmax" "$entropy" "$ratio"
+done
