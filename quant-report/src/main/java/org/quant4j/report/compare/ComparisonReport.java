@@ -240,6 +240,7 @@ public final class ComparisonReport {
                 .significanceLevel(significanceLevel).minSqnrDb(minSqnrDb).targets(targets).provenance(provenance)
                 .sensitivity(result);
         measurementNotes.forEach(b::measurementNote);
+        pairedTests.forEach(b::pairedTest);
         if (cpu != null) {
             b.cpu(cpu);
         }

@@ -305,8 +305,8 @@ public final class MethodComparison {
             report.measurementNote(String.format(Locale.ROOT, "Latency (batch 1) and throughput (batch 32): %d"
                     + " interleaved rounds of %d and %d timed runs per method after warm-up, %d intra-op threads,"
                     + " all ONNX Runtime graph optimisations; median with 10th-90th percentiles of all runs. The"
-                    + " recommendation counts methods whose 10th-90th percentile throughput ranges overlap as equally"
-                    + " fast and prefers the more accurate.",
+                    + " recommendation counts two methods as equally fast when each median throughput lies inside"
+                    + " the other's 10th-90th percentile range, and prefers the more accurate.",
                     b.rounds, b.latencyIterations, b.throughputIterations, b.threads));
         }
         // Resolved once per target: resolving 'host' on a CPU that cannot be read logs a warning.

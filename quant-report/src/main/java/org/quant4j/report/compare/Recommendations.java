@@ -21,9 +21,11 @@ import org.quant4j.report.stats.PairedComparison;
  * <ul>
  *   <li>{@code DEPLOY}: among methods whose whole top-1 change interval lies above
  *       {@code -tolerance} (the reference always qualifies), the fastest at batch 32 <em>within
- *       measurement noise</em>, then the most accurate. Speeds tie when the 10th-90th percentile
- *       ranges of their timed runs overlap: the methods whose range overlaps that of the method of
- *       highest median throughput are all "fastest", because the timing cannot order them. Among
+ *       measurement noise</em>, then the most accurate. Two speeds tie when each median lies inside
+ *       the other's 10th-90th percentile range of timed runs: the methods tied in this way with the
+ *       method of highest median throughput are all "fastest", because the timing cannot order them.
+ *       (Ranges that merely overlap are not enough: on a loaded machine the range of FP32 touched that
+ *       of an INT8 model with 2.6 times its median.) Among
  *       those, a method that McNemar's exact test (on the same samples, below the significance
  *       level) finds less accurate than another tied one is never chosen; of the rest, the highest
  *       top-1 wins, then the higher median throughput, then the name that sorts first. The text says
@@ -143,8 +145,8 @@ public final class Recommendations {
 
     /**
      * The deployment choice among the qualifying methods with a measured throughput: the method of
-     * highest median ({@code leader}), the methods whose 10th-90th percentile range overlaps its range
-     * ({@code tied}, the leader first), and the one chosen among them.
+     * highest median ({@code leader}), the methods whose speed ties with its speed ({@code tied}, the
+     * leader first; see {@link #tie}), and the one chosen among them.
      */
     record SpeedChoice(ComparisonReport report, MethodResult leader, List<MethodResult> tied, MethodResult chosen,
             List<MethodResult> measured) {
@@ -158,7 +160,7 @@ public final class Recommendations {
                 return Optional.empty();
             }
             MethodResult leader = measured.get(0);
-            List<MethodResult> tied = measured.stream().filter(m -> overlap(throughput(m), throughput(leader)))
+            List<MethodResult> tied = measured.stream().filter(m -> tie(throughput(m), throughput(leader)))
                     .toList();
             List<MethodResult> eligible = tied.stream()
                     .filter(m -> tied.stream().noneMatch(o -> significantlyBetter(report, o, m))).toList();
@@ -172,9 +174,16 @@ public final class Recommendations {
             return Optional.of(new SpeedChoice(report, leader, tied, chosen, measured));
         }
 
-        /** Whether two 10th-90th percentile ranges overlap: the timing cannot order the two methods. */
-        static boolean overlap(TimingSummary a, TimingSummary b) {
-            return a.p10() <= b.p90() && b.p10() <= a.p90();
+        /**
+         * Whether the timing cannot order two methods: each median lies inside the other's 10th-90th
+         * percentile range.
+         */
+        static boolean tie(TimingSummary a, TimingSummary b) {
+            return within(a.median(), b) && within(b.median(), a);
+        }
+
+        private static boolean within(double value, TimingSummary range) {
+            return range.p10() <= value && value <= range.p90();
         }
 
         /** Whether McNemar's test finds {@code a} more accurate than {@code b}, below the significance level. */
@@ -212,7 +221,8 @@ public final class Recommendations {
             }
             StringBuilder text = new StringBuilder(" Fastest within measurement noise: the throughputs at batch 32 of ");
             text.append(String.join(", ", tied.stream().map(SpeedChoice::range).toList()));
-            text.append(" have overlapping 10th-90th percentile ranges, so their speeds count as tied");
+            text.append(" each have a median inside the fastest's 10th-90th percentile range and the fastest's"
+                    + " median inside theirs, so their speeds count as tied");
             if (!report.labelled()) {
                 return text.append("; '").append(chosen.name()).append("' is the most faithful of them (without"
                         + " labels there is no paired test).").toString();
