@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.quant4j.api.io.OutputTarget;
+import org.quant4j.report.chart.ChartSet;
+import org.quant4j.report.chart.ReportCharts;
 import org.quant4j.report.chart.SensitivityCharts;
 import org.quant4j.report.compare.ComparisonReport;
 import org.slf4j.Logger;
@@ -11,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a comparison into a directory as {@code results.json}, {@code report.md} and
- * {@code report.html} (and, with a sensitivity section, its charts as PNG for the Markdown page),
+ * {@code report.html} (and the Pareto chart {@code pareto.png} and, with a sensitivity section, its
+ * charts as PNG for the Markdown page),
  * each atomically (a reader sees the old file or the complete new one). The
  * same report gives byte-identical files. {@link #writeSuite} does the same for several models.
  */
@@ -44,6 +47,9 @@ public final class ReportWriter {
         targets.apply(files.json(), "comparison results").writeString(ResultsJson.write(report));
         targets.apply(files.markdown(), "Markdown report").writeString(MarkdownReport.render(report));
         targets.apply(files.html(), "HTML report").writeString(HtmlReport.render(report));
+        // The Markdown report links the Pareto chart and the sensitivity charts as PNG files beside it.
+        ReportCharts.pareto(report).ifPresent(c -> SensitivityReport.writeCharts(
+                new ChartSet(List.of(c), List.of()), directory, targets));
         // The Markdown report links the sensitivity charts as PNG files beside it.
         report.sensitivity().ifPresent(s -> SensitivityReport.writeCharts(
                 SensitivityCharts.render(s, SensitivityView.TOP_K), directory, targets));
