@@ -160,10 +160,7 @@ public final class CompareCommand extends CliCommand {
                 chosen.addAll(mixed.rows(model.path(), calibrationSet, calibrationSet, testSet, comparison.target(),
                         seed, comparison.threads(), output.resolve("models").resolve("mixed"), bar));
             }
-            notes.add("Mixed precision (--mixed, within " + String.format(java.util.Locale.ROOT, "%.2f",
-                    100 * mixed.maxDrop()) + " pp of FP32): one search run, calibrated on and choosing on the "
-                    + calibrationSet.size() + " calibration samples; each row 'mixed <search>' is the model that"
-                    + " search chose, measured here like every other method.");
+            notes.add(mixed.note(calibrationSet.size(), "calibration samples"));
         }
         ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
                 classNames(test), chosen, comparison.threads(), comparison.rounds(), comparison.measureMemory(),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.KernelTarget;
@@ -90,5 +91,12 @@ public final class MixedRows {
     /** The budget, as a fraction. */
     public double maxDrop() {
         return maxDrop;
+    }
+
+    /** The report's note on how the mixed rows were made, the searches having chosen on {@code validation} samples. */
+    public String note(int validation, String what) {
+        return "Mixed precision (--mixed, within " + String.format(Locale.ROOT, "%.2f", 100 * maxDrop)
+                + " pp of FP32): one search run, calibrated on and choosing on the " + validation + " " + what
+                + "; each row 'mixed <search>' is the model that search chose, measured here like every other method.";
     }
 }
