@@ -48,13 +48,25 @@ public final class ReportWriter {
         targets.apply(files.markdown(), "Markdown report").writeString(MarkdownReport.render(report));
         targets.apply(files.html(), "HTML report").writeString(HtmlReport.render(report));
         // The Markdown report links the Pareto chart and the sensitivity charts as PNG files beside it.
-        ReportCharts.pareto(report).ifPresent(c -> SensitivityReport.writeCharts(
-                new ChartSet(List.of(c), List.of()), directory, targets));
+        writeParetoChart(report, directory, targets);
         // The Markdown report links the sensitivity charts as PNG files beside it.
         report.sensitivity().ifPresent(s -> SensitivityReport.writeCharts(
                 SensitivityCharts.render(s, SensitivityView.TOP_K), directory, targets));
         LOG.info("Wrote {}, {} and {} to {}", JSON, MARKDOWN, HTML, directory);
         return files;
+    }
+
+    /**
+     * Writes the Pareto chart that {@code report.md} links, {@code pareto.png}, into {@code directory}
+     * through the target {@code targets} makes of it; nothing when the report has too few measured
+     * methods for the chart.
+     *
+     * @return the files written (none or one)
+     */
+    public static List<Path> writeParetoChart(ComparisonReport report, Path directory,
+            BiFunction<Path, String, OutputTarget> targets) {
+        return ReportCharts.pareto(report).map(c -> SensitivityReport.writeCharts(
+                new ChartSet(List.of(c), List.of()), directory, targets)).orElse(List.of());
     }
 
     /**
