@@ -115,14 +115,7 @@ public final class CompareCommand extends CliCommand {
             chosen.add(MethodComparison.Method.byQuantizer(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
                     .kernelTarget(comparison.target()).seed(seed).build(), QAT_QUANTIZER));
         }
-        int mixedRows = 0;
-        if (mixed.given()) {
-            try {
-                mixedRows = mixed.searches().size();
-            } catch (InvalidInputException e) {
-                throw usageError(e.getMessage());
-            }
-        }
+        int mixedRows = mixed.rowCount();
         OnnxModel onnx = model.read();
         if (!data.given()) {
             throw usageError("The comparison needs data: give it with --data (labelled to compare accuracy, or"

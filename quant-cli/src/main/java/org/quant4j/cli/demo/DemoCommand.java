@@ -101,14 +101,7 @@ public final class DemoCommand extends CliCommand {
         // The reference models are read; the report never replaces them, and its directory is checked now.
         List<OutputTarget.Input> reads = List.of(new OutputTarget.Input(models, "the reference models (--models)"));
         long modelBytes = referenceModels.stream().mapToLong(AtomicFiles::size).sum();
-        int mixedRows = 0;
-        if (mixed.given()) {
-            try {
-                mixedRows = mixed.searches().size();
-            } catch (InvalidInputException e) {
-                throw usageError(e.getMessage());
-            }
-        }
+        int mixedRows = mixed.rowCount();
         OutputOptions.checkReportDirectory(output, reads, modelBytes * (MethodSelection.select(List.of(), SEED, null,
                 comparison.target()).size() + mixedRows));
         FashionMnistInstaller.ensureInstalled(err());

@@ -16,7 +16,10 @@ import org.quant4j.mixedprecision.MixedPrecisionRequest;
 import org.quant4j.mixedprecision.MixedPrecisionResult;
 import org.quant4j.mixedprecision.SearchMethod;
 import org.quant4j.report.compare.MethodComparison.Method;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --mixed SEARCHES} and {@code --max-drop DROP} of {@code compare} and {@code demo}: one
@@ -38,6 +41,25 @@ public final class MixedRows {
             description = "With --mixed: largest drop against FP32 the searches allow, as a fraction: 0.005 is half a"
                     + " point of top-1, or of argmax agreement on data without labels (default: ${DEFAULT-VALUE}).")
     private double maxDrop;
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    /**
+     * How many rows {@code --mixed} adds (0 without it), its options checked first.
+     *
+     * @throws ParameterException (a usage error) naming an unknown search or a budget out of range
+     */
+    public int rowCount() {
+        if (!given()) {
+            return 0;
+        }
+        try {
+            return searches().size();
+        } catch (InvalidInputException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
+    }
 
     /** Whether {@code --mixed} was given. */
     public boolean given() {
