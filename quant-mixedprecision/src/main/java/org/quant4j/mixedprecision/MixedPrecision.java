@@ -234,17 +234,31 @@ public final class MixedPrecision {
         LOG.info(verdict);
 
         Optional<Path> written = request.output();
-        if (written.isPresent()) {
-            Path file = evaluator.file(best.assignment()).orElseThrow();
-            try {
-                AtomicFiles.writeBytes(written.get(), "mixed-precision model", Files.readAllBytes(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read the built model " + file, e);
+        written.ifPresent(o -> copy(evaluator.file(best.assignment()).orElseThrow(), o, "mixed-precision model"));
+        List<Path> searchModels = new ArrayList<>();
+        if (request.searchModels().isPresent()) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                Path o = request.searchModels().get().resolve(outcomes.get(i).method().id() + ".onnx");
+                copy(evaluator.file(reported.get(i).assignment()).orElseThrow(), o,
+                        "model chosen by the " + outcomes.get(i).method().id() + " search");
+                searchModels.add(o);
             }
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                written, request.latencyBatch(), setupTime, Duration.ofNanos(System.nanoTime() - start));
+                written, searchModels, request.latencyBatch(), setupTime, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Copies the built model {@code file} to {@code target} atomically (creating its directory). */
+    private static void copy(Path file, Path target, String what) {
+        try {
+            if (target.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(target.toAbsolutePath().getParent());
+            }
+            AtomicFiles.writeBytes(target, what, Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy the built model " + file + " to " + target, e);
+        }
     }
 
     /**

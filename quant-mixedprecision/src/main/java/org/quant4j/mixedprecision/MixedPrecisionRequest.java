@@ -21,6 +21,7 @@ public final class MixedPrecisionRequest {
 
     private final Path model;
     private final Optional<Path> output;
+    private final Optional<Path> searchModels;
     private final Dataset calibration;
     private final Dataset validation;
     private final Dataset test;
@@ -42,6 +43,7 @@ public final class MixedPrecisionRequest {
     private MixedPrecisionRequest(Builder b) {
         model = b.model;
         output = Optional.ofNullable(b.output);
+        searchModels = Optional.ofNullable(b.searchModels);
         calibration = b.calibration;
         validation = b.validation;
         test = b.test;
@@ -73,6 +75,11 @@ public final class MixedPrecisionRequest {
     /** Where the mixed model is written; empty to write nothing. */
     public Optional<Path> output() {
         return output;
+    }
+
+    /** The directory each search's chosen model is written into as {@code <search id>.onnx}; empty for none. */
+    public Optional<Path> searchModels() {
+        return searchModels;
     }
 
     /** The data calibrated on, once. */
@@ -163,6 +170,7 @@ public final class MixedPrecisionRequest {
     public static final class Builder {
         private Path model;
         private Path output;
+        private Path searchModels;
         private Dataset calibration;
         private Dataset validation;
         private Dataset test;
@@ -192,6 +200,16 @@ public final class MixedPrecisionRequest {
         /** Where the mixed model is written (atomically; never the input model); null to write nothing. */
         public Builder output(Path output) {
             this.output = output;
+            return this;
+        }
+
+        /**
+         * A directory (created if needed) into which each search's chosen model is written, atomically,
+         * as {@code <search id>.onnx} (e.g. {@code greedy.onnx}), so that each can be compared on its
+         * own; null (the default) to write none.
+         */
+        public Builder searchModels(Path directory) {
+            this.searchModels = directory;
             return this;
         }
 

@@ -27,6 +27,9 @@ import org.quant4j.sensitivity.SensitivityRequest;
  *                       than FP32 (wall-clock, latency batch)
  * @param verdict        in words, what the search found, with the measurements when the target was missed
  * @param output         where the mixed model was written, if anywhere
+ * @param searchModels   each search's chosen model file, in the order of {@code searches}, when the
+ *                       request named a directory for them ({@link MixedPrecisionRequest#searchModels()});
+ *                       else empty
  * @param latencyBatch   samples per batch of the latency measurements
  * @param setupTime      calibration, sensitivity and cost profile (shared by the searches)
  * @param totalTime      the whole run
@@ -34,7 +37,7 @@ import org.quant4j.sensitivity.SensitivityRequest;
 public record MixedPrecisionResult(String model, SensitivityRequest.Metric metric, double maxDrop,
         List<LayerCost> layers, ReportedModel fp32, ReportedModel int8, List<SearchOutcome> searches,
         List<ReportedModel> reported, ReportedModel best, boolean targetMet, String verdict, Optional<Path> output,
-        int latencyBatch, Duration setupTime, Duration totalTime) {
+        List<Path> searchModels, int latencyBatch, Duration setupTime, Duration totalTime) {
 
     public MixedPrecisionResult {
         Objects.requireNonNull(model, "model");
@@ -44,5 +47,6 @@ public record MixedPrecisionResult(String model, SensitivityRequest.Metric metri
         Objects.requireNonNull(best, "best");
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(output, "output");
+        searchModels = List.copyOf(searchModels);
     }
 }

@@ -20,6 +20,7 @@ import org.quant4j.cli.console.ProgressBar;
 import org.quant4j.cli.data.DataOptions;
 import org.quant4j.cli.data.DataSources;
 import org.quant4j.cli.data.DataSources.OpenedData;
+import org.quant4j.cli.mixed.MixedRows;
 import org.quant4j.cli.options.CacheOptions;
 import org.quant4j.cli.options.ModelOption;
 import org.quant4j.cli.options.OutputOptions;
@@ -56,7 +57,9 @@ import picocli.CommandLine.Option;
             "    quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist --test-samples 1000 \\",
             "        --methods \"FP32,static INT8 entropy per-channel\" --qat model-qat.onnx -o out/",
             "  A detector on 64 unlabelled samples, compared by fidelity to FP32:",
-            "    quant4j compare -m detector.onnx -d pages.npy --methods \"FP32,dynamic INT8,static INT8 minmax per-channel\""
+            "    quant4j compare -m detector.onnx -d pages.npy --methods \"FP32,dynamic INT8,static INT8 minmax per-channel\"",
+            "  With a row per mixed-precision search (fastest within half a point of FP32):",
+            "    quant4j compare -m model.onnx -d /usr/share/datasets/fashion-mnist --mixed all --max-drop 0.005"
         })
 public final class CompareCommand extends CliCommand {
 
@@ -71,6 +74,9 @@ public final class CompareCommand extends CliCommand {
 
     @Mixin
     private CacheOptions cache;
+
+    @Mixin
+    private MixedRows mixed;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of the sample choices, calibrators and bootstrap (default: ${DEFAULT-VALUE}).")
@@ -109,6 +115,7 @@ public final class CompareCommand extends CliCommand {
             chosen.add(MethodComparison.Method.byQuantizer(QAT_TRAINED, QuantizationConfig.builder().perChannel(true)
                     .kernelTarget(comparison.target()).seed(seed).build(), QAT_QUANTIZER));
         }
+        int mixedRows = mixed.rowCount();
         OnnxModel onnx = model.read();
         if (!data.given()) {
             throw usageError("The comparison needs data: give it with --data (labelled to compare accuracy, or"
@@ -118,7 +125,7 @@ public final class CompareCommand extends CliCommand {
         List<OutputTarget.Input> reads = new ArrayList<>(List.of(model.input()));
         reads.addAll(data.inputs());
         reads.addAll(cache.inputs());
-        OutputOptions.checkReportDirectory(output, reads, model.size() * chosen.size());
+        OutputOptions.checkReportDirectory(output, reads, model.size() * (chosen.size() + mixedRows));
         var shape = DataSources.inputShape(onnx);
         OpenedData test = DataSources.open(data, DataOptions.Split.TEST, shape);
         OpenedData calibration = DataSources.open(data, DataOptions.Split.TRAIN, shape);
@@ -139,6 +146,14 @@ public final class CompareCommand extends CliCommand {
         if (qatTrain && calibration.description().equals(test.description())) {
             throw new InvalidInputException("--qat-train trains on the train split, but " + data.path() + " has none:"
                     + " give an IDX or CIFAR-10 directory with train and test files");
+        }
+        if (mixed.given()) {
+            // One search run; each search's model becomes a row, compared like every other method.
+            try (ProgressBar bar = progressBar()) {
+                chosen.addAll(mixed.rows(model.path(), calibrationSet, calibrationSet, testSet, comparison.target(),
+                        seed, comparison.threads(), output.resolve("models").resolve("mixed"), bar));
+            }
+            notes.add(mixed.note(calibrationSet.size(), "calibration samples"));
         }
         ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
                 classNames(test), chosen, comparison.threads(), comparison.rounds(), comparison.measureMemory(),

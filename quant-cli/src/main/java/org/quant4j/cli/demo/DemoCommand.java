@@ -33,6 +33,8 @@ import org.quant4j.report.render.SuiteReport;
 import org.quant4j.sensitivity.SensitivityAnalysis;
 import org.quant4j.sensitivity.SensitivityRequest;
 import org.quant4j.sensitivity.SensitivityResult;
+import org.quant4j.cli.mixed.MixedRows;
+import org.quant4j.report.compare.MethodComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,7 +56,9 @@ import picocli.CommandLine.Option;
         footer = {
             "  quant4j demo",
             "  A quick run on 1,000 test images and one timing round:",
-            "    quant4j demo --test-samples 1000 --rounds 1 -o quick-report"
+            "    quant4j demo --test-samples 1000 --rounds 1 -o quick-report",
+            "  With a row per mixed-precision search on each model (minutes per model):",
+            "    quant4j demo --mixed all --max-drop 0.005"
         })
 public final class DemoCommand extends CliCommand {
 
@@ -72,6 +76,10 @@ public final class DemoCommand extends CliCommand {
 
     @Mixin
     private ComparisonOptions comparison;
+
+    /** {@code --mixed}: off by default, as the searches take minutes per model. */
+    @Mixin
+    private MixedRows mixed;
 
     @Option(names = "--sensitivity-samples", paramLabel = "N", defaultValue = "500",
             description = "Test images (stratified with the demo's seed) the per-layer sensitivity of each model is"
@@ -93,8 +101,9 @@ public final class DemoCommand extends CliCommand {
         // The reference models are read; the report never replaces them, and its directory is checked now.
         List<OutputTarget.Input> reads = List.of(new OutputTarget.Input(models, "the reference models (--models)"));
         long modelBytes = referenceModels.stream().mapToLong(AtomicFiles::size).sum();
-        OutputOptions.checkReportDirectory(output, reads, modelBytes * MethodSelection.select(List.of(), SEED, null,
-                comparison.target()).size());
+        int mixedRows = mixed.rowCount();
+        OutputOptions.checkReportDirectory(output, reads, modelBytes * (MethodSelection.select(List.of(), SEED, null,
+                comparison.target()).size() + mixedRows));
         FashionMnistInstaller.ensureInstalled(err());
         Dataset calibration = StratifiedSubset.of(FashionMnist.train(), comparison.calibrationSamples(), SEED,
                 "--calibration-samples");
@@ -120,10 +129,19 @@ public final class DemoCommand extends CliCommand {
                         + (Files.isRegularFile(qat) ? " (with " + qat.getFileName() + ")" : ""));
                 out.flush();
             }
+            List<MethodComparison.Method> methods = new ArrayList<>(MethodSelection.select(List.of(), SEED,
+                    Files.isRegularFile(qat) ? qat : null, comparison.target()));
+            List<String> notes = new ArrayList<>(List.of(note));
+            if (mixed.given()) {
+                try (ProgressBar bar = progressBar()) {
+                    methods.addAll(mixed.rows(model, calibration, calibration, test, comparison.target(), SEED,
+                            comparison.threads(), output.resolve("models").resolve(slug).resolve("mixed"), bar));
+                }
+                notes.add(mixed.note(calibration.size(), "calibration images"));
+            }
             ComparisonRun run = new ComparisonRun(model, calibration, test, datasetName, FashionMnist.CLASS_NAMES,
-                    MethodSelection.select(List.of(), SEED, Files.isRegularFile(qat) ? qat : null, comparison.target()),
-                    comparison.threads(), comparison.rounds(), comparison.measureMemory(),
-                    output.resolve("models").resolve(slug), List.of(note), null);
+                    methods, comparison.threads(), comparison.rounds(), comparison.measureMemory(),
+                    output.resolve("models").resolve(slug), notes, null);
             ComparisonReport report;
             try (ProgressBar bar = progressBar()) {
                 report = run.run(bar);

@@ -67,6 +67,9 @@ public final class ReportCommand extends CliCommand {
             ComparisonReport report = ResultsJson.read(results);
             markdownTarget.writeString(MarkdownReport.render(report));
             htmlTarget.writeString(HtmlReport.render(report));
+            // The Markdown page links the Pareto chart as a PNG beside it.
+            ReportWriter.writeParetoChart(report, dir, (path, what) -> OutputTarget.replacing(path, what)
+                    .withInput(results, "the results (--results)"));
             models = 1;
         }
         if (json()) {

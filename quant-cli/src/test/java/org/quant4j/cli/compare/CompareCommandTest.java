@@ -80,6 +80,8 @@ class CompareCommandTest {
         assertEquals(0, report.exitCode(), report::toString);
         assertEquals(Files.readString(output.resolve("report.md")), Files.readString(again.resolve("report.md")));
         assertEquals(Files.readString(output.resolve("report.html")), Files.readString(again.resolve("report.html")));
+        // The chart report.md links is written beside it, the same bytes.
+        assertEquals(-1L, Files.mismatch(output.resolve("pareto.png"), again.resolve("pareto.png")));
     }
 
     @Test

@@ -71,6 +71,25 @@ class DemoCommandTest {
         assertFalse(Files.readString(output.resolve("fashion-tiny").resolve("report.md")).contains("sensitivity to INT8"));
     }
 
+    @Test
+    void mixedAddsARowPerSearchToEachModel() throws IOException {
+        Path models = tinyModelFolder();
+        Path output = dir.resolve("demo-report");
+
+        CliRun run = CliRun.of("demo", "--models", models, "-o", output, "--test-samples", 50,
+                "--calibration-samples", 16, "--rounds", 1, "--sensitivity-samples", 0, "--no-memory",
+                "--threads", 1, "--mixed", "greedy", "--max-drop", "0.02");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode methods = new ObjectMapper().readTree(Files.readString(output.resolve("results.json")))
+                .get("models").get(0).get("results").get("methods");
+        JsonNode last = methods.get(methods.size() - 1);
+        assertEquals("mixed greedy", last.get("name").asText(), methods::toString);
+        Path chosen = output.resolve("models").resolve("fashion-tiny").resolve("mixed").resolve("greedy.onnx");
+        assertEquals(Files.size(chosen), last.get("modelFileBytes").asLong());
+        assertTrue(Files.isRegularFile(output.resolve("fashion-tiny").resolve("pareto.png")));
+    }
+
     /** A folder with one small reference model, fashion-tiny.onnx; skips the test without Fashion-MNIST. */
     private Path tinyModelFolder() throws IOException {
         List<Path> missing = FashionMnist.missingFiles(FashionMnist.directory());

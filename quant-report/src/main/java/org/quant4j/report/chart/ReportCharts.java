@@ -34,6 +34,7 @@ import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.MethodResult;
+import org.quant4j.report.compare.ParetoFront;
 import org.quant4j.report.compare.ReportNumbers;
 import org.quant4j.report.compare.TimingSummary;
 import org.quant4j.report.stats.ClassStatistics;
@@ -86,6 +87,8 @@ public final class ReportCharts {
             add(charts, omitted, sqnrVsSpeedup(report), "SQNR versus speedup: no throughput at batch 32 was"
                     + " measured for " + ref + " and another method.");
         }
+        add(charts, omitted, pareto(report), "Pareto front: fewer than two methods have both a throughput at batch 32"
+                + " and a plottable " + (report.labelled() ? "top-1 accuracy." : "fidelity to " + ref + "."));
         add(charts, omitted, modelSizes(report), "Model sizes: no model file size was recorded.");
         add(charts, omitted, timing(report, "latency-batch1", "Latency at batch 1",
                         "Milliseconds per sample, batch 1", MethodResult::latencyBatch1Millis,
@@ -162,6 +165,68 @@ public final class ReportCharts {
                         + ReportNumbers.percentNumber(report.accuracyTolerance())
                         + " pp tolerance; a method whose whole bar lies above it is within tolerance. "
                         + "Up and to the right is better.", chart));
+    }
+
+    /**
+     * Every method with a throughput measurement as a point of its accuracy (top-1, or on data without
+     * labels the fidelity the report qualifies methods by) against its speedup, the Pareto front
+     * ({@link ParetoFront}) joined by a line and its points ringed.
+     */
+    public static Optional<RenderedChart> pareto(ComparisonReport report) {
+        boolean labelled = report.labelled();
+        boolean agreement = !labelled && report.candidates().stream().flatMap(m -> m.fidelity().stream())
+                .anyMatch(f -> f.argmaxAgreement().isPresent());
+        // The reference agrees with itself on every sample; its SQNR against itself is infinite and not drawn.
+        java.util.function.ToDoubleFunction<MethodResult> value = m -> labelled || !report.isReference(m)
+                ? report.faithfulness(m) * (labelled || agreement ? 100 : 1)
+                : agreement ? 100 : Double.POSITIVE_INFINITY;
+        List<MethodResult> rows = report.methods().stream()
+                .filter(m -> report.throughputSpeedup(m).isPresent() && Double.isFinite(value.applyAsDouble(m)))
+                .toList();
+        if (rows.size() < 2) {
+            return Optional.empty();
+        }
+        String reference = "'" + report.reference().name() + "'";
+        String measure = labelled ? "Top-1 accuracy (%)"
+                : agreement ? "Argmax agreement with " + reference + " (%)" : "SQNR versus " + reference + " (dB)";
+        XYChart chart = new XYChart(WIDTH, 540, Styler.ChartTheme.XChart);
+        chart.setTitle("Pareto front: " + (labelled ? "top-1 accuracy" : agreement ? "argmax agreement" : "SQNR")
+                + " versus throughput speedup");
+        chart.setXAxisTitle("Throughput at batch 32 relative to " + reference + " (x)");
+        chart.setYAxisTitle(measure);
+        styleAxes(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setMarkerSize(11);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        List<MethodResult> front = ParetoFront.of(rows, m -> report.throughputSpeedup(m).getAsDouble(), value);
+        XYSeries line = chart.addSeries("Pareto front",
+                front.stream().mapToDouble(m -> report.throughputSpeedup(m).getAsDouble()).toArray(),
+                front.stream().mapToDouble(value).toArray());
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setMarker(SeriesMarkers.CIRCLE);
+        line.setMarkerColor(Color.WHITE);
+        line.setLineColor(Color.GRAY);
+        line.setLineStyle(DASHED);
+        for (MethodResult m : rows) {
+            int index = report.methods().indexOf(m);
+            XYSeries point = chart.addSeries(m.name() + (front.contains(m) ? " *" : ""),
+                    new double[] {report.throughputSpeedup(m).getAsDouble()},
+                    new double[] {value.applyAsDouble(m)});
+            point.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            point.setMarker(report.isReference(m) ? SeriesMarkers.SQUARE : MARKERS[(index - 1) % MARKERS.length]);
+            point.setMarkerColor(colorOf(report, m));
+        }
+        boolean referenceLeftOut = !rows.contains(report.reference());
+        return Optional.of(encode("pareto", "Pareto front of accuracy and speedup",
+                "Each point is a method of the comparison: median throughput at batch 32 relative to " + reference
+                        + " against its " + measure.toLowerCase(java.util.Locale.ROOT).replace(" (%)", " in %")
+                        .replace(" (db)", " in dB") + ". The dashed line joins the Pareto front, the methods no"
+                        + " other method beats in both (marked * in the legend): " + String.join(", ",
+                        front.stream().map(m -> "'" + m.name() + "'").toList()) + "."
+                        + (referenceLeftOut && report.throughputSpeedup(report.reference()).isPresent()
+                        ? " " + reference + " itself (infinite SQNR) is not drawn." : "")
+                        + " Up and to the right is better.", chart));
     }
 
     /** On data without labels: each method's SQNR against the reference versus its throughput speedup. */

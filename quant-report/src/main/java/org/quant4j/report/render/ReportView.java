@@ -27,6 +27,7 @@ import org.quant4j.api.quantize.ExecutedLayer;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.report.chart.ChartSet;
 import org.quant4j.report.chart.RenderedChart;
+import org.quant4j.report.chart.ReportCharts;
 import org.quant4j.report.compare.ComparisonReport;
 import org.quant4j.report.compare.CpuDescription;
 import org.quant4j.report.compare.MethodResult;
@@ -155,7 +156,16 @@ final class ReportView {
         List<Map<String, Object>> engines = layerPrecisions();
         c.put("layerPrecisions", engines);
         c.put("hasLayerPrecisions", !engines.isEmpty());
-        if (charts != null) {
+        if (charts == null) {
+            // The Markdown page links the Pareto chart as the PNG file ReportWriter writes beside it.
+            c.put("pareto", ReportCharts.pareto(report).map(chart -> {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("title", escape.apply(chart.title()));
+                item.put("file", SensitivityView.chartFile(chart));
+                item.put("caption", escape.apply(chart.caption()));
+                return List.of(item);
+            }).orElse(List.of()));
+        } else {
             List<Map<String, Object>> chartItems = new ArrayList<>();
             for (RenderedChart chart : charts.charts()) {
                 Map<String, Object> item = new LinkedHashMap<>();

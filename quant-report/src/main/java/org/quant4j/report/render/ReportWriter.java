@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.quant4j.api.io.OutputTarget;
+import org.quant4j.report.chart.ChartSet;
+import org.quant4j.report.chart.ReportCharts;
 import org.quant4j.report.chart.SensitivityCharts;
 import org.quant4j.report.compare.ComparisonReport;
 import org.slf4j.Logger;
@@ -11,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a comparison into a directory as {@code results.json}, {@code report.md} and
- * {@code report.html} (and, with a sensitivity section, its charts as PNG for the Markdown page),
+ * {@code report.html} (and the Pareto chart {@code pareto.png} and, with a sensitivity section, its
+ * charts as PNG for the Markdown page),
  * each atomically (a reader sees the old file or the complete new one). The
  * same report gives byte-identical files. {@link #writeSuite} does the same for several models.
  */
@@ -44,11 +47,26 @@ public final class ReportWriter {
         targets.apply(files.json(), "comparison results").writeString(ResultsJson.write(report));
         targets.apply(files.markdown(), "Markdown report").writeString(MarkdownReport.render(report));
         targets.apply(files.html(), "HTML report").writeString(HtmlReport.render(report));
+        // The Markdown report links the Pareto chart and the sensitivity charts as PNG files beside it.
+        writeParetoChart(report, directory, targets);
         // The Markdown report links the sensitivity charts as PNG files beside it.
         report.sensitivity().ifPresent(s -> SensitivityReport.writeCharts(
                 SensitivityCharts.render(s, SensitivityView.TOP_K), directory, targets));
         LOG.info("Wrote {}, {} and {} to {}", JSON, MARKDOWN, HTML, directory);
         return files;
+    }
+
+    /**
+     * Writes the Pareto chart that {@code report.md} links, {@code pareto.png}, into {@code directory}
+     * through the target {@code targets} makes of it; nothing when the report has too few measured
+     * methods for the chart.
+     *
+     * @return the files written (none or one)
+     */
+    public static List<Path> writeParetoChart(ComparisonReport report, Path directory,
+            BiFunction<Path, String, OutputTarget> targets) {
+        return ReportCharts.pareto(report).map(c -> SensitivityReport.writeCharts(
+                new ChartSet(List.of(c), List.of()), directory, targets)).orElse(List.of());
     }
 
     /**

@@ -21,7 +21,7 @@ class ReportChartsTest {
     @Test
     void drawsEveryChartWhenEverythingWasMeasured() throws Exception {
         ChartSet set = ReportCharts.render(org.quant4j.report.Fixtures.sampleComparison());
-        assertEquals(List.of("accuracy-vs-speedup", "model-size", "latency-batch1", "throughput-batch32",
+        assertEquals(List.of("accuracy-vs-speedup", "pareto", "model-size", "latency-batch1", "throughput-batch32",
                 "per-class-change", "calibrators"), set.charts().stream().map(RenderedChart::id).toList());
         assertTrue(set.omitted().isEmpty());
         for (RenderedChart chart : set.charts()) {
@@ -51,7 +51,7 @@ class ReportChartsTest {
                 .build();
         ChartSet set = ReportCharts.render(report);
         assertEquals(List.of("per-class-change"), set.charts().stream().map(RenderedChart::id).toList());
-        assertEquals(5, set.omitted().size());
+        assertEquals(6, set.omitted().size());
         assertTrue(set.omitted().contains("Model sizes: no model file size was recorded."), set.omitted().toString());
     }
 }

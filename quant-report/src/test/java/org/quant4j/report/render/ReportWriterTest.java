@@ -36,6 +36,18 @@ class ReportWriterTest {
     }
 
     @Test
+    void writesTheParetoChartAndTheMarkdownLinksIt() throws IOException {
+        Path png = sample.markdown().resolveSibling("pareto.png");
+        assertTrue(Files.isRegularFile(png));
+        assertArrayEquals(org.quant4j.report.chart.ReportCharts.pareto(report).orElseThrow().png(),
+                Files.readAllBytes(png));
+        String markdown = Files.readString(sample.markdown());
+        assertTrue(markdown.contains("## Pareto front"), markdown);
+        assertTrue(markdown.contains("](pareto.png)"), markdown);
+        assertTrue(Files.readString(sample.html()).contains("Pareto front of accuracy and speedup"));
+    }
+
+    @Test
     void writesTheThreeFiles() {
         assertEquals("report.md", sample.markdown().getFileName().toString());
         assertTrue(Files.isRegularFile(sample.markdown()));
@@ -58,7 +70,7 @@ class ReportWriterTest {
         while (src.find()) {
             sources.add(src.group(1));
         }
-        assertEquals(6, sources.size(), "one embedded image per chart");
+        assertEquals(7, sources.size(), "one embedded image per chart");
         for (String s : sources) {
             assertTrue(s.startsWith("data:image/png;base64,"), "not a data URI: " + s.substring(0, Math.min(60, s.length())));
         }
@@ -130,7 +142,7 @@ class ReportWriterTest {
         ReportWriter.write(report, dir);
         ReportWriter.write(report, dir);
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("report.html", "report.md", "results.json"),
+            assertEquals(List.of("pareto.png", "report.html", "report.md", "results.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

@@ -77,8 +77,8 @@ class SuiteReportTest {
                 assertTrue(target.startsWith("#") || target.matches("[a-z0-9._-]+/report\\.html"), target);
             }
         }
-        // The sample report draws six charts; the suite shows them for both models.
-        assertEquals(12, images);
+        // The sample report draws seven charts; the suite shows them for both models.
+        assertEquals(14, images);
         for (String slug : SuiteReport.slugs(reports)) {
             assertTrue(html.contains("<section id=\"" + slug + "\""), slug);
         }

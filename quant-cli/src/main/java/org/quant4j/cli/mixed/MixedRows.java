@@ -1,0 +1,124 @@
+package org.quant4j.cli.mixed;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.KernelTarget;
+import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.data.Dataset;
+import org.quant4j.api.quantize.ProgressListener;
+import org.quant4j.mixedprecision.MixedPrecision;
+import org.quant4j.mixedprecision.MixedPrecisionRequest;
+import org.quant4j.mixedprecision.MixedPrecisionResult;
+import org.quant4j.mixedprecision.SearchMethod;
+import org.quant4j.report.compare.MethodComparison.Method;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code --mixed SEARCHES} and {@code --max-drop DROP} of {@code compare} and {@code demo}: one
+ * mixed-precision search run ({@link MixedPrecision#run}) whose searches each add a row to the
+ * comparison, "mixed greedy", "mixed dp", "mixed evolutionary", by the model file the search chose.
+ */
+public final class MixedRows {
+
+    /** Row name prefix of a search's model, followed by the search's id. */
+    public static final String PREFIX = "mixed ";
+
+    @Option(names = "--mixed", paramLabel = "SEARCHES", split = ",",
+            description = "Also run a mixed-precision search (per layer INT8 per channel, per tensor or float, the"
+                    + " fastest within --max-drop of FP32) and compare each search's model as a row \"mixed"
+                    + " <search>\": greedy, dp, evolutionary or all, comma-separated (default: none).")
+    private List<String> searches;
+
+    @Option(names = "--max-drop", paramLabel = "DROP", defaultValue = "0.005",
+            description = "With --mixed: largest drop against FP32 the searches allow, as a fraction: 0.005 is half a"
+                    + " point of top-1, or of argmax agreement on data without labels (default: ${DEFAULT-VALUE}).")
+    private double maxDrop;
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    /**
+     * How many rows {@code --mixed} adds (0 without it), its options checked first.
+     *
+     * @throws ParameterException (a usage error) naming an unknown search or a budget out of range
+     */
+    public int rowCount() {
+        if (!given()) {
+            return 0;
+        }
+        try {
+            return searches().size();
+        } catch (InvalidInputException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Whether {@code --mixed} was given. */
+    public boolean given() {
+        return searches != null && !searches.isEmpty();
+    }
+
+    /** The searches {@code --mixed} names, checked; the budget is checked too. */
+    public Set<SearchMethod> searches() {
+        if (!(maxDrop >= 0) || maxDrop >= 1) {
+            throw new InvalidInputException("--max-drop must be at least 0 and below 1, as a fraction (0.005 for half"
+                    + " a point), got " + maxDrop);
+        }
+        Set<SearchMethod> chosen = EnumSet.noneOf(SearchMethod.class);
+        for (String s : searches) {
+            String name = s.trim();
+            if (name.equalsIgnoreCase("all")) {
+                chosen.addAll(EnumSet.allOf(SearchMethod.class));
+            } else if (!name.isEmpty()) {
+                try {
+                    chosen.add(SearchMethod.of(name));
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("--mixed: " + e.getMessage());
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new InvalidInputException("--mixed names no search: give greedy, dp, evolutionary or all");
+        }
+        return chosen;
+    }
+
+    /**
+     * Runs the searches once on {@code model} (calibrated on {@code calibration}, choosing on
+     * {@code validation}, reporting on {@code test}), writes each search's model into
+     * {@code directory} and returns one prebuilt row per search, in the searches' order.
+     */
+    public List<Method> rows(Path model, Dataset calibration, Dataset validation, Dataset test, KernelTarget target,
+            long seed, int threads, Path directory, ProgressListener listener) {
+        MixedPrecisionResult result = MixedPrecision.run(MixedPrecisionRequest.builder().model(model)
+                .calibration(calibration).validation(validation).test(test)
+                .config(QuantizationConfig.builder().kernelTarget(target).seed(seed).build())
+                .maxDrop(maxDrop).searches(searches()).seed(seed).threads(threads).searchModels(directory)
+                .listener(listener).build());
+        List<Method> rows = new ArrayList<>();
+        for (int i = 0; i < result.searches().size(); i++) {
+            rows.add(Method.prebuilt(PREFIX + result.searches().get(i).method().id(), result.searchModels().get(i)));
+        }
+        return rows;
+    }
+
+    /** The budget, as a fraction. */
+    public double maxDrop() {
+        return maxDrop;
+    }
+
+    /** The report's note on how the mixed rows were made, the searches having chosen on {@code validation} samples. */
+    public String note(int validation, String what) {
+        return "Mixed precision (--mixed, within " + String.format(Locale.ROOT, "%.2f", 100 * maxDrop)
+                + " pp of FP32): one search run, calibrated on and choosing on the " + validation + " " + what
+                + "; each row 'mixed <search>' is the model that search chose, measured here like every other method.";
+    }
+}
