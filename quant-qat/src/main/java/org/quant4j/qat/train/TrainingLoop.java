@@ -47,7 +47,7 @@ public final class TrainingLoop {
     /**
      * Attempts at one batch before a run with non-finite losses or gradients stops. libtorch 2.7.1 on
      * CPU now and then returns non-finite gradients for a batch whose recomputation is finite (about
-     * 1 training run of the tiny test ResNet in 30 on an AMD EPYC with AVX-512, one thread, oneDNN
+     * 1 training run of the tiny test ResNet in 9 to 25 on an AMD EPYC with AVX-512, one thread, oneDNN
      * limited to AVX2); such a step is discarded and recomputed. A run that truly diverges gives
      * non-finite values every time and stops with an error.
      */
