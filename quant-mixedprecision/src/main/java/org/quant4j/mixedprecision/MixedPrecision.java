@@ -18,7 +18,7 @@ import java.util.Optional;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
-import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.calibration.sampling.Subset;
@@ -78,7 +78,7 @@ public final class MixedPrecision {
      */
     public static MixedPrecisionResult run(MixedPrecisionRequest request) {
         long start = System.nanoTime();
-        request.output().ifPresent(o -> AtomicFiles.requireNotInput(o, request.model(), "the mixed-precision model"));
+        request.outputTarget().ifPresent(OutputTarget::checkNotInput);
         PreparedModel prepared = PreparedModel.read(request.model());
         QuantizationConfig config = request.config();
         long t = System.nanoTime();
@@ -233,8 +233,11 @@ public final class MixedPrecision {
         String verdict = verdict(request, bestOutcome, best, fp32Report, int8Report, outcomes);
         LOG.info(verdict);
 
-        Optional<Path> written = request.output();
-        written.ifPresent(o -> copy(evaluator.file(best.assignment()).orElseThrow(), o, "mixed-precision model"));
+        Optional<OutputTarget> written = request.outputTarget();
+        if (written.isPresent()) {
+            Path file = evaluator.file(best.assignment()).orElseThrow();
+            written.get().write(out -> Files.copy(file, out));
+        }
         List<Path> searchModels = new ArrayList<>();
         if (request.searchModels().isPresent()) {
             for (int i = 0; i < outcomes.size(); i++) {
@@ -246,7 +249,8 @@ public final class MixedPrecision {
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                written, searchModels, request.latencyBatch(), setupTime, Duration.ofNanos(System.nanoTime() - start));
+                request.output(), searchModels, request.latencyBatch(), setupTime,
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Copies the built model {@code file} to {@code target} atomically (creating its directory). */
@@ -255,7 +259,7 @@ public final class MixedPrecision {
             if (target.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(target.toAbsolutePath().getParent());
             }
-            AtomicFiles.writeBytes(target, what, Files.readAllBytes(file));
+            OutputTarget.replacing(target, what).write(out -> Files.copy(file, out));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot copy the built model " + file + " to " + target, e);
         }

@@ -1,6 +1,5 @@
 package org.quant4j.mixedprecision;
 
-import java.nio.file.Path;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.stats.ConfidenceInterval;
 
 /**
@@ -72,16 +70,6 @@ public final class MixedPrecisionJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the mixed-precision JSON", e);
         }
-    }
-
-    /**
-     * Writes the document atomically.
-     *
-     * @param result the search's result
-     * @param file   where to write it
-     */
-    public static void write(MixedPrecisionResult result, Path file) {
-        AtomicFiles.writeString(file, "mixed-precision assignment", of(result));
     }
 
     /** Why the layer has its choice, from its measured costs. */

@@ -1,6 +1,7 @@
 package org.quant4j.mixedprecision;
 
 import java.nio.file.Path;
+import org.quant4j.api.io.OutputTarget;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import org.quant4j.sensitivity.SensitivityRequest;
 public final class MixedPrecisionRequest {
 
     private final Path model;
-    private final Optional<Path> output;
+    private final Optional<OutputTarget> output;
     private final Optional<Path> searchModels;
     private final Dataset calibration;
     private final Dataset validation;
@@ -42,7 +43,7 @@ public final class MixedPrecisionRequest {
 
     private MixedPrecisionRequest(Builder b) {
         model = b.model;
-        output = Optional.ofNullable(b.output);
+        output = Optional.ofNullable(b.output).map(t -> t.withInput(model, "the float model"));
         searchModels = Optional.ofNullable(b.searchModels);
         calibration = b.calibration;
         validation = b.validation;
@@ -74,6 +75,11 @@ public final class MixedPrecisionRequest {
 
     /** Where the mixed model is written; empty to write nothing. */
     public Optional<Path> output() {
+        return output.map(OutputTarget::path);
+    }
+
+    /** How the mixed model is written (never over the float model); empty to write nothing. */
+    public Optional<OutputTarget> outputTarget() {
         return output;
     }
 
@@ -169,7 +175,7 @@ public final class MixedPrecisionRequest {
     /** Builder of {@link MixedPrecisionRequest}; model and the three data splits are required. */
     public static final class Builder {
         private Path model;
-        private Path output;
+        private OutputTarget output;
         private Path searchModels;
         private Dataset calibration;
         private Dataset validation;
@@ -197,9 +203,18 @@ public final class MixedPrecisionRequest {
             return this;
         }
 
-        /** Where the mixed model is written (atomically; never the input model); null to write nothing. */
+        /**
+         * Where the mixed model is written (atomically, replacing a file there; never the input model);
+         * null to write nothing.
+         */
         public Builder output(Path output) {
-            this.output = output;
+            this.output = output == null ? null : OutputTarget.replacing(output, "the mixed-precision model");
+            return this;
+        }
+
+        /** How the mixed model is written, e.g. a target checked before the search; null to write nothing. */
+        public Builder outputTarget(OutputTarget target) {
+            this.output = target;
             return this;
         }
 

@@ -166,7 +166,8 @@ public final class MixedCommand extends CliCommand {
         // any data is read: a full or read-only disk is found now, not after the search.
         List<OutputTarget.Input> reads = new ArrayList<>(List.of(model.input()));
         reads.addAll(data.inputs());
-        output.checkWritable(modelOut, "the mixed-precision model", reads, AtomicFiles.size(modelPath));
+        OutputTarget modelTarget = output.checkWritable(modelOut, "the mixed-precision model", reads,
+                AtomicFiles.size(modelPath));
         OutputTarget jsonTarget = output.checkWritable(jsonOut, "the assignment", reads, 0);
         OpenedData train = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
         OpenedData test = DataSources.open(data, DataOptions.Split.TEST, DataSources.inputShape(inputs));
@@ -192,7 +193,7 @@ public final class MixedCommand extends CliCommand {
         }
         QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder()).kernelTarget(target).build();
         backend = backend("--backend", backend, Evaluators.registry());
-        MixedPrecisionRequest.Builder request = MixedPrecisionRequest.builder().model(modelPath).output(modelOut)
+        MixedPrecisionRequest.Builder request = MixedPrecisionRequest.builder().model(modelPath).outputTarget(modelTarget)
                 .calibration(calibrationData).validation(validationData).test(testData).config(config)
                 .backend(backend).metric(metric).maxDrop(maxDrop).searches(searches).seed(calibration.seed())
                 .batchSize(calibration.batchSize()).latencyBatch(latencyBatch).threads(runtime.threads())
