@@ -14,11 +14,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantException;
 
@@ -56,17 +56,28 @@ public final class AtomicFiles {
      * @param what names the kind of file in error messages, e.g. "calibration table"
      */
     public static void write(Path target, String what, StreamWriter writer) {
-        publish(target, what, writer, true, null);
+        publish(target, what, writer, true, ExclusivePublish.HARD_LINK);
+    }
+
+    /** How a new file is given its name without replacing one; a seam for tests of the fallback. */
+    enum ExclusivePublish {
+        /** A hard link, falling back to {@link #CLAIM_AND_RENAME} where the file system has none. */
+        HARD_LINK,
+        /** The fallback, always. */
+        CLAIM_AND_RENAME
     }
 
     /**
      * Writes {@code target} through a temporary file in its directory, forced to disk, then
      * published: with {@code replace}, moved over whatever is there (atomically where the file
-     * system can); without, hard-linked to the target name, which fails when the name exists, so that
-     * of two writers exactly one creates the file and the other gets {@code exists}.
+     * system can); without, created exclusively (see {@link #createExclusively}), so that of two
+     * writers exactly one creates the file.
+     *
+     * @return true when the file was published; false (nothing written, nothing left behind) when
+     *     {@code replace} is false and the name exists
      */
-    static void publish(Path target, String what, StreamWriter writer, boolean replace,
-            Supplier<InvalidInputException> exists) {
+    static boolean publish(Path target, String what, StreamWriter writer, boolean replace,
+            ExclusivePublish exclusive) {
         Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
         if (dir == null) {
@@ -92,22 +103,17 @@ public final class AtomicFiles {
                 // Durable before it becomes visible: a crash never leaves a complete-looking, empty file.
                 channel.force(true);
             }
+            boolean published;
             if (replace) {
-                try {
-                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-                }
-                temp = null;
+                moveOver(temp, absolute);
+                published = true;
             } else {
-                createExclusively(absolute, temp);
+                published = createExclusively(absolute, temp, exclusive);
             }
-            forceDirectory(dir);
-        } catch (FileAlreadyExistsException e) {
-            if (exists == null) {
-                throw new QuantException("Cannot write " + what + " to " + target + ": " + e, e);
+            if (published) {
+                forceDirectory(dir);
             }
-            throw exists.get();
+            return published;
         } catch (IOException e) {
             throw new QuantException("Cannot write " + what + " to " + target + ": " + e, e);
         } finally {
@@ -121,23 +127,79 @@ public final class AtomicFiles {
         }
     }
 
-    /**
-     * Gives the complete {@code temp} the name {@code target} unless that name exists. A rename
-     * cannot do it (it replaces, or checks and renames in two steps another writer can come
-     * between); a hard link is created atomically or fails with {@link FileAlreadyExistsException}.
-     * The temp name is removed by the caller. A file system without hard links gets a move without
-     * replacing, exclusive except against a writer finishing in the same instant.
-     */
-    private static void createExclusively(Path target, Path temp) throws IOException {
+    /** Renames {@code from} over {@code to}, atomically where the file system can. */
+    private static void moveOver(Path from, Path to) throws IOException {
         try {
-            Files.createLink(target, temp);
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FileAlreadyExistsException(target.toString());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Gives the complete {@code temp} the name {@code target} unless that name exists, in one step
+     * no other writer can come between. A rename cannot do it (it replaces, or checks and renames in
+     * two steps). A hard link is created atomically or fails when the name exists; the caller then
+     * removes the temp name.
+     *
+     * <p>A file system without hard links gets the fallback: the name is claimed by creating an empty
+     * file exclusively ({@code O_CREAT|O_EXCL}, which fails when the name exists), and the complete
+     * temp file is then renamed over the claim. The claim is made only once the content is written
+     * and on disk, so it is visible for the instant of one rename. The trade-off: a process killed in
+     * that instant leaves an empty file under the name. It is an ordinary existing file afterwards:
+     * a run that may not replace it stops with the "exists" error before any work (its preflight
+     * says the file is empty and how it can have come about), a run allowed to replace it replaces
+     * it, and a calibration cache entry that is empty is refused as truncated and rebuilt. A rename
+     * that fails removes the claim, if it is still the empty file this writer created.
+     *
+     * @return false when the name exists
+     */
+    private static boolean createExclusively(Path target, Path temp, ExclusivePublish exclusive) throws IOException {
+        if (exclusive == ExclusivePublish.HARD_LINK) {
+            try {
+                Files.createLink(target, temp);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // No hard links here (FAT, some network and FUSE file systems): the fallback below.
             }
-            Files.move(temp, target);
+        }
+        try {
+            Files.createFile(target);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        Object claim = fileKey(target);
+        boolean renamed = false;
+        try {
+            moveOver(temp, target);
+            renamed = true;
+            return true;
+        } finally {
+            if (!renamed) {
+                removeClaim(target, claim);
+            }
+        }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Deletes the empty claim of a publish that failed, unless another file has taken its name since. */
+    private static void removeClaim(Path target, Object claim) {
+        try {
+            BasicFileAttributes now = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (now.size() == 0 && (claim == null || claim.equals(now.fileKey()))) {
+                Files.delete(target);
+            }
+        } catch (IOException e) {
+            // Gone already, or cannot be removed: the publish's own error is the one to report.
         }
     }
 

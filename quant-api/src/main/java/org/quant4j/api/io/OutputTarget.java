@@ -21,8 +21,10 @@ import org.quant4j.api.InvalidInputException;
  *
  * <p>Without overwrite the file is created exclusively: of two runs writing the same new file, one
  * wins and the other fails with the "exists" error, even when both finish at the same moment
- * ({@link AtomicFiles} publishes with a hard link, which fails when the name is taken). With
- * overwrite the file is replaced atomically.
+ * ({@link AtomicFiles} publishes with a hard link, which fails when the name is taken, or on a
+ * file system without hard links claims the name with an exclusive create and renames the finished
+ * file over the claim). With overwrite the file is replaced atomically. {@link #createIfAbsent} is
+ * the same exclusive publish for files several writers may create alike, such as cache entries.
  */
 public final class OutputTarget {
 
@@ -76,6 +78,7 @@ public final class OutputTarget {
     private final List<Input> inputs;
     private final String overwriteHint;
     private final FreeSpace freeSpace;
+    private final AtomicFiles.ExclusivePublish exclusive;
 
     private OutputTarget(Builder b) {
         this.path = b.path;
@@ -84,6 +87,7 @@ public final class OutputTarget {
         this.inputs = List.copyOf(b.inputs);
         this.overwriteHint = b.overwriteHint;
         this.freeSpace = b.freeSpace;
+        this.exclusive = b.exclusive;
     }
 
     /**
@@ -163,7 +167,8 @@ public final class OutputTarget {
      * @return the builder
      */
     public Builder toBuilder() {
-        Builder b = new Builder(path, what).overwrite(overwrite).overwriteHint(overwriteHint).freeSpace(freeSpace);
+        Builder b = new Builder(path, what).overwrite(overwrite).overwriteHint(overwriteHint).freeSpace(freeSpace)
+                .exclusivePublish(exclusive);
         b.inputs.addAll(inputs);
         return b;
     }
@@ -204,7 +209,7 @@ public final class OutputTarget {
         if (Files.isDirectory(absolute)) {
             throw cannot("it is a directory; give a file name");
         }
-        checkFree();
+        checkFree(true);
         Path existing = parent;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -246,9 +251,27 @@ public final class OutputTarget {
     public void write(AtomicFiles.StreamWriter writer) {
         checkNotInput();
         if (!overwrite) {
-            checkFree();
+            checkFree(false);
         }
-        AtomicFiles.publish(path, what, writer, overwrite, this::exists);
+        if (!AtomicFiles.publish(path, what, writer, overwrite, exclusive)) {
+            throw exists(false);
+        }
+    }
+
+    /**
+     * Creates the file through {@code writer} unless a file of that name exists, whether or not
+     * replacing is allowed: atomically and exclusively, as {@link #write} without overwrite, but
+     * a file that is there (or that another writer creates first) is no error. For files any of
+     * several writers may create with the same content, such as cache entries.
+     *
+     * @param writer writes the content
+     * @return true when this call created the file; false when one was there, which is left as it is
+     * @throws InvalidInputException when the output is an input
+     * @throws org.quant4j.api.QuantException when writing fails; nothing is left behind
+     */
+    public boolean createIfAbsent(AtomicFiles.StreamWriter writer) {
+        checkNotInput();
+        return AtomicFiles.publish(path, what, writer, false, exclusive);
     }
 
     /**
@@ -260,15 +283,28 @@ public final class OutputTarget {
         write(out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private void checkFree() {
+    private void checkFree(boolean explainEmpty) {
         if (!overwrite && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw exists();
+            throw exists(explainEmpty);
         }
     }
 
-    /** The error of a file that exists and may not be replaced, naming how the caller allows it. */
-    InvalidInputException exists() {
-        return cannot("the file exists; choose another path, or " + overwriteHint);
+    /**
+     * The error of a file that exists and may not be replaced, naming how the caller allows it. The
+     * preflight ({@code explainEmpty}) also says when the file is empty: what a run stopped while
+     * publishing on a file system without hard links leaves (see {@link AtomicFiles}).
+     */
+    private InvalidInputException exists(boolean explainEmpty) {
+        String empty = "";
+        try {
+            if (explainEmpty && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) == 0) {
+                empty = " (it is empty: a run stopped while creating it on a file system without hard links leaves"
+                        + " such a file; delete it if so)";
+            }
+        } catch (IOException e) {
+            // Only the explanation is lost.
+        }
+        return cannot("the file exists" + empty + "; choose another path, or " + overwriteHint);
     }
 
     private InvalidInputException cannot(String why) {
@@ -306,6 +342,7 @@ public final class OutputTarget {
         private final List<Input> inputs = new ArrayList<>();
         private String overwriteHint = API_OVERWRITE_HINT;
         private FreeSpace freeSpace = FreeSpace.FILE_STORE;
+        private AtomicFiles.ExclusivePublish exclusive = AtomicFiles.ExclusivePublish.HARD_LINK;
 
         private Builder(Path path, String what) {
             this.path = Objects.requireNonNull(path, "path");
@@ -366,6 +403,12 @@ public final class OutputTarget {
          */
         public Builder freeSpace(FreeSpace space) {
             this.freeSpace = Objects.requireNonNull(space, "space");
+            return this;
+        }
+
+        /** Sets how a new file is published without replacing; tests force the fallback with it. */
+        Builder exclusivePublish(AtomicFiles.ExclusivePublish how) {
+            this.exclusive = Objects.requireNonNull(how, "how");
             return this;
         }
 

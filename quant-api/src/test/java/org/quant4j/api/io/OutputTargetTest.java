@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.quant4j.api.InvalidInputException;
 
@@ -100,10 +101,13 @@ class OutputTargetTest {
     /**
      * The race of the issue: two runs create the same new output without overwrite. The check and
      * the publish are one step, so every time exactly one wins, the other is told to use the hint,
-     * and the file holds the winner's complete content.
+     * and the file holds the winner's complete content. Run with hard links and with the fallback of
+     * file systems that have none (a claim created exclusively, then renamed over).
      */
-    @Test
-    void ofTwoThreadsCreatingTheSameNewFileExactlyOneWinsEveryTime() throws Exception {
+    @ParameterizedTest
+    @EnumSource(AtomicFiles.ExclusivePublish.class)
+    void ofTwoThreadsCreatingTheSameNewFileExactlyOneWinsEveryTime(AtomicFiles.ExclusivePublish how)
+            throws Exception {
         int iterations = 200;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -111,10 +115,11 @@ class OutputTargetTest {
                 Path out = dir.resolve("race-" + i + ".onnx");
                 CyclicBarrier barrier = new CyclicBarrier(2);
                 List<Future<String>> results = new ArrayList<>();
-                for (String writer : List.of("A".repeat(50_000), "B".repeat(70_000))) {
+                // The same length, so that both writers reach the publish at about the same time.
+                for (String writer : List.of("A".repeat(60_000), "B".repeat(60_000))) {
                     results.add(pool.submit(() -> {
                         OutputTarget target = OutputTarget.builder(out, "the quantized model")
-                                .overwriteHint("add --overwrite").build();
+                                .overwriteHint("add --overwrite").exclusivePublish(how).build();
                         target.preflight(0);
                         barrier.await();
                         try {
@@ -133,12 +138,44 @@ class OutputTargetTest {
                 assertEquals("lost: Cannot write the quantized model to " + out + ": the file exists; choose another"
                         + " path, or add --overwrite", lost);
                 String content = Files.readString(out);
-                assertEquals(a.equals("won") ? "A".repeat(50_000) : "B".repeat(70_000), content);
+                assertEquals(a.equals("won") ? "A".repeat(60_000) : "B".repeat(60_000), content);
             }
         } finally {
             pool.shutdownNow();
         }
         assertEquals(iterations, names(dir).size(), "no temporary file is left: " + names(dir));
+    }
+
+    @Test
+    void createIfAbsentCreatesOnceAndNeverReplacesAFileOrAnInput() throws IOException {
+        Path out = dir.resolve("entry.bin");
+        // Allowing overwrite changes nothing: createIfAbsent never replaces.
+        OutputTarget target = OutputTarget.builder(out, "the cache entry").overwrite(true).build();
+        assertTrue(target.createIfAbsent(o -> o.write(new byte[] {1, 2})));
+        assertFalse(target.createIfAbsent(o -> o.write(new byte[] {3})));
+        assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(out));
+        Path input = Files.writeString(dir.resolve("labels.npy"), "labels");
+        assertThrows(InvalidInputException.class, () -> OutputTarget.builder(input, "the cache entry")
+                .input(input, "the labels").build().createIfAbsent(o -> o.write(1)));
+        assertEquals("labels", Files.readString(input));
+        assertEquals(List.of("entry.bin", "labels.npy"), names(dir), "no temporary file is left");
+    }
+
+    /**
+     * What the fallback leaves when a run is killed between its claim and its rename: an empty file.
+     * The next run's preflight says so; a run that may replace it does.
+     */
+    @Test
+    void anEmptyFileLeftByTheFallbackIsNamedByThePreflightAndReplacedWithOverwrite() throws IOException {
+        Path out = Files.createFile(dir.resolve("model-int8.onnx"));
+        OutputTarget target = OutputTarget.builder(out, "the quantized model").overwriteHint("add --overwrite")
+                .exclusivePublish(AtomicFiles.ExclusivePublish.CLAIM_AND_RENAME).build();
+        assertEquals("Cannot write the quantized model to " + out + ": the file exists (it is empty: a run stopped"
+                + " while creating it on a file system without hard links leaves such a file; delete it if so);"
+                + " choose another path, or add --overwrite",
+                assertThrows(InvalidInputException.class, () -> target.preflight(0)).getMessage());
+        target.toBuilder().overwrite(true).build().writeString("model");
+        assertEquals("model", Files.readString(out));
     }
 
     /** The same race between two JVMs, as two command-line runs would have it. */
