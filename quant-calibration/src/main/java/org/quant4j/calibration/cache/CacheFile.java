@@ -161,7 +161,7 @@ final class CacheFile {
                 labels = new int[count];
                 labelBytes.asIntBuffer().get(labels);
             }
-            MappedRecords data = MappedRecords.map(file, dataOffset, (int) (elements * Float.BYTES), count);
+            MappedRecords data = MappedRecords.map(in, file, dataOffset, (int) (elements * Float.BYTES), count);
             return new CachedDataset(file, key, shape, numClasses, labels, data);
         }
     }

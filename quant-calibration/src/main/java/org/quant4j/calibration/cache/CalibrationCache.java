@@ -2,12 +2,18 @@ package org.quant4j.calibration.cache;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.quant4j.api.QuantException;
 import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.io.CacheDirectories;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.Fingerprint;
 import org.slf4j.Logger;
@@ -15,12 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Preprocessed calibration tensors kept on disk, one file per dataset fingerprint (which covers the
- * source data, the transform and the selection), so decoding and preprocessing happen once. An
- * entry is written to a temporary file and moved into place, so readers never see half an entry.
- * An entry that is corrupt (bad magic, truncated, checksum mismatch) or stale (other format
- * version, other key) is logged at WARN with the reason, deleted and rebuilt; it is never used.
- * Safe to share between threads and processes: concurrent builders each write their own temporary
- * file and the last move wins with identical content.
+ * source data, the transform and the selection), so decoding and preprocessing happen once. Entries
+ * are written through {@link OutputTarget}, the one way quant4j writes files: to a temporary file
+ * that is published only when complete, so a reader never sees half an entry. A missing entry is
+ * created exclusively: of several threads or processes building the same entry at once, one creates
+ * it and the others read that one (theirs is dropped); each lookup succeeds. An entry that is corrupt
+ * (bad magic, truncated, checksum mismatch) or stale (other format version, other key) is logged at
+ * WARN with the reason and never used; it is replaced by a rebuilt one with one atomic rename, never
+ * deleted first, so another lookup never finds the name missing or removes a fresh entry. An entry
+ * is never written over a file the run reads ({@link #lookup(Dataset, Collection)}), and its
+ * directory's free space and permissions are checked before the source is read.
  */
 public final class CalibrationCache {
 
@@ -28,6 +38,7 @@ public final class CalibrationCache {
     public static final String EXTENSION = ".q4jcache";
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibrationCache.class);
+    private static final String WHAT = "the calibration cache entry";
 
     private final Path directory;
 
@@ -71,23 +82,42 @@ public final class CalibrationCache {
      * @throws QuantException when the entry cannot be written or read back
      */
     public Lookup lookup(Dataset source) {
+        return lookup(source, List.of());
+    }
+
+    /**
+     * {@link #lookup(Dataset)} for a run that reads {@code inputs} (its model, data, labels): an
+     * entry is never written over one of them, not even over an unusable entry file that is one.
+     *
+     * @param source the samples to cache
+     * @param inputs the files and directories the run reads
+     * @throws org.quant4j.api.InvalidInputException when the entry would replace an input, or its
+     *     directory is not writable or has too little free space
+     * @throws QuantException when the entry cannot be written or read back
+     */
+    public Lookup lookup(Dataset source, Collection<OutputTarget.Input> inputs) {
         String key = source.fingerprint();
         Path file = entryFile(key);
-        if (Files.exists(file)) {
-            try {
-                CachedDataset cached = CacheFile.open(file, key);
-                LOG.debug("Calibration cache hit: {} for {}", file, source);
-                return new Lookup(cached, true);
-            } catch (CacheFile.UnusableException e) {
-                LOG.warn("Calibration cache entry {} is unusable ({}); deleting it and rebuilding it from {}",
-                        file, e.getMessage(), source);
-                delete(file);
-            } catch (IOException e) {
-                throw new QuantException("Cannot read calibration cache entry " + file + ": " + e.getMessage()
-                        + "; check its permissions or delete it", e);
-            }
+        Optional<CachedDataset> cached = open(file, key, source);
+        if (cached.isPresent()) {
+            LOG.debug("Calibration cache hit: {} for {}", file, source);
+            return new Lookup(cached.get(), true);
         }
-        build(source, key, file);
+        // Replacing is allowed for the unusable entry a rebuild renames over; an input never is.
+        OutputTarget target = OutputTarget.builder(file, WHAT).overwrite(true).inputs(inputs).build();
+        target.preflight(entryBytes(source));
+        LOG.info("Caching {} preprocessed samples of {} in {}", source.size(), source, file);
+        AtomicFiles.StreamWriter entry = out -> CacheFile.write(out, source, key);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            target.write(entry);
+        } else if (!target.createIfAbsent(entry)) {
+            LOG.debug("Calibration cache entry {} was created by another run meanwhile; using it", file);
+            Optional<CachedDataset> theirs = open(file, key, source);
+            if (theirs.isPresent()) {
+                return new Lookup(theirs.get(), false);
+            }
+            target.write(entry);
+        }
         try {
             return new Lookup(CacheFile.open(file, key), false);
         } catch (CacheFile.UnusableException | IOException e) {
@@ -105,23 +135,26 @@ public final class CalibrationCache {
     public record Lookup(CachedDataset dataset, boolean hit) {
     }
 
-    private void build(Dataset source, String key, Path file) {
-        LOG.info("Caching {} preprocessed samples of {} in {}", source.size(), source, file);
+    /** The usable entry in {@code file}; empty when there is none or it is unusable (logged at WARN). */
+    private static Optional<CachedDataset> open(Path file, String key, Dataset source) {
         try {
-            Files.createDirectories(directory);
+            return Optional.of(CacheFile.open(file, key));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (CacheFile.UnusableException e) {
+            LOG.warn("Calibration cache entry {} is unusable ({}); rebuilding it from {} and replacing it", file,
+                    e.getMessage(), source);
+            return Optional.empty();
         } catch (IOException e) {
-            throw new QuantException("Cannot create calibration cache directory " + directory + ": " + e.getMessage()
-                    + "; check that its parent is writable", e);
+            throw new QuantException("Cannot read calibration cache entry " + file + ": " + e.getMessage()
+                    + "; check its permissions or delete it", e);
         }
-        AtomicFiles.write(file, "calibration cache entry", out -> CacheFile.write(out, source, key));
     }
 
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new QuantException("Cannot delete calibration cache file " + file + ": " + e.getMessage()
-                    + "; delete it by hand", e);
-        }
+    /** The size of the entry of {@code source}, as {@link CacheFile} lays it out, for the free-space check. */
+    private static long entryBytes(Dataset source) {
+        long data = (long) source.size() * source.sampleElements() * Float.BYTES;
+        long labels = source.numClasses() > 0 ? (long) source.size() * Integer.BYTES : 0;
+        return data + labels + 4096;
     }
 }

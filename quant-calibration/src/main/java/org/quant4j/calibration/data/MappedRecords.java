@@ -42,6 +42,22 @@ public final class MappedRecords {
      * @throws InvalidInputException when the file cannot be mapped, or one record exceeds 2 GiB
      */
     public static MappedRecords map(Path file, long offset, int recordBytes, int count) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return map(channel, file, offset, recordBytes, count);
+        } catch (IOException e) {
+            throw cannotMap(file, e);
+        }
+    }
+
+    /**
+     * Maps the records from a channel already open on {@code file}: the very file the caller has
+     * checked, even when another process has since renamed a new file over its name.
+     *
+     * @param channel open for reading; the mapping stays valid after it is closed
+     * @param file the file's path, for messages
+     * @throws InvalidInputException when the file cannot be mapped, or one record exceeds 2 GiB
+     */
+    public static MappedRecords map(FileChannel channel, Path file, long offset, int recordBytes, int count) {
         if (recordBytes <= 0 || count < 0) {
             throw new IllegalArgumentException("recordBytes must be > 0 and count >= 0, got " + recordBytes + ", "
                     + count);
@@ -49,17 +65,21 @@ public final class MappedRecords {
         int perRegion = (int) Math.min(count, MAX_REGION / recordBytes);
         int regionCount = perRegion == 0 ? 0 : (count + perRegion - 1) / perRegion;
         MappedByteBuffer[] regions = new MappedByteBuffer[regionCount];
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
             for (int r = 0; r < regionCount; r++) {
                 int records = Math.min(perRegion, count - r * perRegion);
                 long start = offset + (long) r * perRegion * recordBytes;
                 regions[r] = channel.map(FileChannel.MapMode.READ_ONLY, start, (long) records * recordBytes);
             }
         } catch (IOException e) {
-            throw new InvalidInputException("Cannot memory-map " + file + ": " + e.getMessage()
-                    + "; check that the file exists, is readable and is not being truncated", e);
+            throw cannotMap(file, e);
         }
         return new MappedRecords(file, recordBytes, count, Math.max(perRegion, 1), regions);
+    }
+
+    private static InvalidInputException cannotMap(Path file, IOException e) {
+        return new InvalidInputException("Cannot memory-map " + file + ": " + e.getMessage()
+                + "; check that the file exists, is readable and is not being truncated", e);
     }
 
     /** The mapped file. */

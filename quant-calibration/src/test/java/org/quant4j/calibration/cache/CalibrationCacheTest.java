@@ -3,6 +3,7 @@ package org.quant4j.calibration.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -14,15 +15,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.io.OutputTarget;
+import org.quant4j.api.io.UnwritableDirectory;
 import org.quant4j.calibration.data.SyntheticDataset;
 
 class CalibrationCacheTest {
@@ -153,6 +163,83 @@ class CalibrationCacheTest {
         assertEquals(0, cached.numClasses());
         assertEquals(-1, cached.label(4));
         assertSameSamples(SyntheticDataset.unlabelled(5, new int[] {1, 300, 300}, "big"), cached);
+    }
+
+    /** An unusable entry file that the run reads (here: given as its labels) is refused, never replaced. */
+    @Test
+    void anEntryIsNeverWrittenOverAFileTheRunReads() throws IOException {
+        CalibrationCache cache = new CalibrationCache(dir);
+        Path labels = Files.writeString(cache.entryFile("a"), "the user's labels");
+        SyntheticDataset source = source("a");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> cache.lookup(source, List.of(new OutputTarget.Input(labels, "the labels"))));
+        assertTrue(e.getMessage().startsWith("Refusing to write the calibration cache entry to " + labels
+                + ": it is the labels"), e.getMessage());
+        assertEquals("the user's labels", Files.readString(labels));
+        assertEquals(0, source.reads(), "refused before the source is read");
+        assertEquals(List.of(labels), files(dir));
+    }
+
+    /** A cache directory that cannot be written is found before the source is read, with the fix. */
+    @Test
+    void anUnwritableCacheDirectoryIsFoundBeforeTheSourceIsRead() throws Exception {
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        SyntheticDataset source = source("a");
+        try (UnwritableDirectory d = UnwritableDirectory.of(readOnly)) {
+            Assumptions.assumeTrue(d.unwritable(), "cannot make a directory unwritable here");
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> new CalibrationCache(readOnly).getOrBuild(source));
+            assertTrue(e.getMessage().contains("is not writable") && e.getMessage().endsWith("choose a directory you"
+                    + " can write to, or change its permissions"), e.getMessage());
+        }
+        assertEquals(0, source.reads());
+    }
+
+    /**
+     * Four threads look up the same key at once, 60 times: on an empty cache, and (every other
+     * round) over a corrupt entry they all want to replace. Every lookup succeeds with the source's
+     * samples, and the directory ends with one complete entry and no temporary file: an entry is
+     * created exclusively, a lookup that loses the race reads the winner's entry, and a corrupt one is
+     * replaced by an atomic rename rather than deleted (a deletion can remove the entry another
+     * thread has just written and is about to read back).
+     */
+    @Test
+    void concurrentLookupsOfOneKeyAllSucceedAndLeaveOneCompleteEntry() throws Exception {
+        int[] shape = {3, 64, 64};
+        byte[] intact = Files.readAllBytes(new CalibrationCache(dir.resolve("reference"))
+                .getOrBuild(SyntheticDataset.unlabelled(40, shape, "race")).file());
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 60; round++) {
+                CalibrationCache cache = new CalibrationCache(dir.resolve("round-" + round));
+                if (round % 2 == 1) {
+                    // Damaged at its end: every lookup reads it all (the checksum) before it is refused.
+                    byte[] corrupt = intact.clone();
+                    corrupt[corrupt.length - 5] ^= 1;
+                    Files.createDirectories(cache.directory());
+                    Files.write(cache.entryFile("race"), corrupt);
+                }
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<CachedDataset>> lookups = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    // Started a little apart, so that each step of one lookup meets every step of another.
+                    long delayNanos = t * 400_000L * (round % 5);
+                    lookups.add(pool.submit(() -> {
+                        start.await();
+                        java.util.concurrent.locks.LockSupport.parkNanos(delayNanos);
+                        return cache.getOrBuild(SyntheticDataset.unlabelled(40, shape, "race"));
+                    }));
+                }
+                for (Future<CachedDataset> lookup : lookups) {
+                    assertSameSamples(SyntheticDataset.unlabelled(40, shape, "race"), lookup.get());
+                }
+                assertEquals(List.of(cache.entryFile("race")), files(cache.directory()), "round " + round);
+                assertArrayEquals(intact, Files.readAllBytes(cache.entryFile("race")), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static List<Path> files(Path directory) throws IOException {

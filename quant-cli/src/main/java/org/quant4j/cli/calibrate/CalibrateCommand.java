@@ -159,7 +159,7 @@ public final class CalibrateCommand extends CliCommand {
                 trtCache != null ? QuantScheme.INT8_SYMMETRIC : QuantScheme.UINT8_ASYMMETRIC);
         QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder().activationScheme(scheme)).build();
         OpenedData opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
-        Dataset samples = calibrationCache.apply(calibration.select(opened.dataset()));
+        Dataset samples = calibrationCache.apply(calibration.select(opened.dataset()), reads);
 
         // Created on a tensor's first batch; the observer is called for several tensors at once.
         Map<String, TensorStatisticsCollector> collectors = new ConcurrentHashMap<>();

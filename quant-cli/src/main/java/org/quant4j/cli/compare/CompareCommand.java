@@ -142,7 +142,7 @@ public final class CompareCommand extends CliCommand {
         }
         Dataset testSet = StratifiedSubset.of(test.dataset(), comparison.testSamples(), seed, "--test-samples");
         Dataset calibrationSet = cache.apply(StratifiedSubset.of(calibration.dataset(),
-                comparison.calibrationSamples(), seed, "--calibration-samples"));
+                comparison.calibrationSamples(), seed, "--calibration-samples"), reads);
         if (qatTrain && calibration.description().equals(test.description())) {
             throw new InvalidInputException("--qat-train trains on the train split, but " + data.path() + " has none:"
                     + " give an IDX or CIFAR-10 directory with train and test files");

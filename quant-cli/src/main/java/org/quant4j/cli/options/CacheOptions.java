@@ -30,9 +30,11 @@ public final class CacheOptions {
     /**
      * {@code samples} through the cache: from it when it holds them (a hit), else written to it
      * first; {@code samples} itself with {@code --no-cache} or when the cache cannot hold them
-     * (named or typed inputs, samples of several shapes).
+     * (named or typed inputs, samples of several shapes). An entry is never written over a file of
+     * {@code reads} (the run's model, data, labels; the cache directory itself, which
+     * {@link #inputs()} adds for the run's other outputs, is where entries belong).
      */
-    public Dataset apply(Dataset samples) {
+    public Dataset apply(Dataset samples, List<OutputTarget.Input> reads) {
         if (noCache) {
             return samples;
         }
@@ -42,7 +44,9 @@ public final class CacheOptions {
                     : "the samples have named or typed inputs";
             return samples;
         }
-        CalibrationCache.Lookup lookup = CalibrationCache.inDefaultDirectory().lookup(samples);
+        List<OutputTarget.Input> own = inputs();
+        CalibrationCache.Lookup lookup = CalibrationCache.inDefaultDirectory().lookup(samples,
+                reads.stream().filter(input -> !own.contains(input)).toList());
         entry = lookup.dataset();
         status = lookup.hit() ? "hit" : "written";
         reason = null;

@@ -144,7 +144,7 @@ public final class QuantizeCommand extends CliCommand {
             opened = DataSources.open(data, DataOptions.Split.TRAIN, DataSources.inputShape(inputs));
             // A quantizer that trains takes the whole labelled set and picks its own calibration part.
             calibrationData = need == DataNeed.LABELLED_TRAINING_DATA ? opened.dataset()
-                    : cache.apply(calibration.select(opened.dataset()));
+                    : cache.apply(calibration.select(opened.dataset()), reads);
         }
         QuantizationResult result;
         QuantizationRequest.Builder request = QuantizationRequest.builder()
