@@ -16,6 +16,7 @@ import org.quant4j.api.quantize.QuantizationRequest;
 import org.quant4j.api.quantize.QuantizationResult;
 import org.quant4j.api.quantize.Quantizer;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.tensorrt.calibration.CalibrationCacheStore;
 import org.quant4j.tensorrt.engine.EngineBuilder;
 import org.quant4j.tensorrt.engine.EngineRunner;
 import org.quant4j.tensorrt.engine.SerializedEngine;
@@ -74,6 +75,8 @@ public final class TensorRtQuantizer implements Quantizer {
                 .map(cache -> target.withInput(cache, "the TensorRT calibration cache")).orElse(target);
         checked.checkNotInput();
         String version = TensorRtRuntime.require();
+        // Before calibration: a calibration cache TensorRT will write needs a writable directory.
+        options.calibrationCache().ifPresent(cache -> new CalibrationCacheStore(cache, options.calibrator()).preflight());
         long start = System.nanoTime();
         QuantizationResult.Builder result = QuantizationResult.builder().mode(config.mode());
         try (SerializedEngine engine = EngineBuilder.build(model, options, data)) {

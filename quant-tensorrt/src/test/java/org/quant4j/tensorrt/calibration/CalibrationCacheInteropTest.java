@@ -7,18 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.TensorRange;
 import org.quant4j.api.calibration.Calibrator;
 import org.quant4j.api.calibration.Calibrators;
+import org.quant4j.api.io.UnwritableDirectory;
 import org.quant4j.calibration.table.CalibrationTable;
 import org.quant4j.calibration.table.TensorRtCalibrationCache;
 import org.quant4j.calibration.table.TensorRtCalibrationCache.Algorithm;
@@ -102,6 +110,72 @@ class CalibrationCacheInteropTest {
         store.write("TRT-101500-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.US_ASCII));
         assertArrayEquals(before, Files.readAllBytes(file));
         assertEquals(1, store.writtenCache().orElseThrow().size());
+    }
+
+    /**
+     * The cache TensorRT wrote is stored only where no file is: a cache the user puts at that path
+     * while the engine builds (here: created at the same moment, 200 times) is never replaced, and
+     * when the store wins the user's exclusive create fails instead. Either way the file holds one
+     * complete cache, and {@link CalibrationCacheStore#stored()} says which.
+     */
+    @Test
+    void aCacheAppearingWhileTensorRtWritesOneIsNeverReplaced() throws Exception {
+        byte[] users = Files.readAllBytes(quant4jCache(entropyRanges()));
+        byte[] tensorRts = "TRT-101500-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.US_ASCII);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 200; i++) {
+                Path file = dir.resolve("race-" + i + ".cache");
+                CalibrationCacheStore store = new CalibrationCacheStore(file, Algorithm.ENTROPY_CALIBRATION_2);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<Boolean> user = pool.submit(() -> {
+                    start.await();
+                    try {
+                        Files.write(file, users, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        return true;
+                    } catch (FileAlreadyExistsException e) {
+                        return false;
+                    }
+                });
+                Future<?> tensorRt = pool.submit(() -> {
+                    start.await();
+                    return store.write(tensorRts);
+                });
+                boolean userCreated = user.get();
+                tensorRt.get();
+                assertEquals(!userCreated, store.stored(), "round " + i);
+                assertArrayEquals(userCreated ? users : tensorRts, Files.readAllBytes(file), "round " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Without a GPU: a cache that will be written needs a writable directory, checked before the build. */
+    @Test
+    void thePreflightFindsAnUnwritableDirectoryOnlyWhenTheCacheIsStillToBeWritten() throws Exception {
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        Path existing = Files.write(readOnly.resolve("given.cache"), Files.readAllBytes(quant4jCache(entropyRanges())));
+        try (UnwritableDirectory d = UnwritableDirectory.of(readOnly)) {
+            Assumptions.assumeTrue(d.unwritable(), "cannot make a directory unwritable here");
+            Path missing = readOnly.resolve("new.cache");
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> new CalibrationCacheStore(missing, Algorithm.ENTROPY_CALIBRATION_2).preflight());
+            assertTrue(e.getMessage().startsWith("Cannot write the TensorRT calibration cache to " + missing
+                    + ": its directory " + readOnly + " is not writable"), e.getMessage());
+            // An existing cache is only read.
+            new CalibrationCacheStore(existing, Algorithm.ENTROPY_CALIBRATION_2).preflight();
+        }
+    }
+
+    @Test
+    void anEmptyCacheFileIsRefusedWithWhatLeavesOneAndTheFix() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.cache"));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> new CalibrationCacheStore(empty, Algorithm.ENTROPY_CALIBRATION_2).read());
+        assertEquals("TensorRT calibration cache " + empty + " is empty (0 bytes). A build stopped while storing it"
+                + " on a file system without hard links leaves such a file: delete it, and TensorRT calibrates again"
+                + " and stores a new one", e.getMessage());
     }
 
     @Test
