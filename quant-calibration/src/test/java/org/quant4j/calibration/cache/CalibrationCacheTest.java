@@ -205,9 +205,8 @@ class CalibrationCacheTest {
      */
     @Test
     void concurrentLookupsOfOneKeyAllSucceedAndLeaveOneCompleteEntry() throws Exception {
-        int[] shape = {3, 64, 64};
-        byte[] intact = Files.readAllBytes(new CalibrationCache(dir.resolve("reference"))
-                .getOrBuild(SyntheticDataset.unlabelled(40, shape, "race")).file());
+        byte[] intact = Files.readAllBytes(new CalibrationCache(dir.resolve("reference")).getOrBuild(raceSource())
+                .file());
         int threads = 4;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -228,17 +227,55 @@ class CalibrationCacheTest {
                     lookups.add(pool.submit(() -> {
                         start.await();
                         java.util.concurrent.locks.LockSupport.parkNanos(delayNanos);
-                        return cache.getOrBuild(SyntheticDataset.unlabelled(40, shape, "race"));
+                        return cache.getOrBuild(raceSource());
                     }));
                 }
                 for (Future<CachedDataset> lookup : lookups) {
-                    assertSameSamples(SyntheticDataset.unlabelled(40, shape, "race"), lookup.get());
+                    assertSameSamples(raceSource(), lookup.get());
                 }
                 assertEquals(List.of(cache.entryFile("race")), files(cache.directory()), "round " + round);
                 assertArrayEquals(intact, Files.readAllBytes(cache.entryFile("race")), "round " + round);
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** The samples of the races: 40 of 3x64x64, about 2 MB, so that writers overlap. */
+    static SyntheticDataset raceSource() {
+        return SyntheticDataset.unlabelled(40, new int[] {3, 64, 64}, "race");
+    }
+
+    /** The same lookups from two JVMs at once, as two command-line runs on the same data would do. */
+    @Test
+    void twoProcessesBuildingTheSameEntryBothSucceedWithOneEntry() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        byte[] intact = Files.readAllBytes(new CalibrationCache(dir.resolve("reference")).getOrBuild(raceSource())
+                .file());
+        for (int round = 0; round < 4; round++) {
+            Path cacheDir = dir.resolve("processes-" + round);
+            Path start = dir.resolve("start-" + round);
+            List<Process> processes = new ArrayList<>();
+            List<Path> ready = new ArrayList<>();
+            for (String name : List.of("A", "B")) {
+                ready.add(dir.resolve("ready-" + round + name));
+                processes.add(new ProcessBuilder(java, "-cp", classpath, CacheRaceMain.class.getName(),
+                        cacheDir.toString(), start.toString(), ready.get(ready.size() - 1).toString())
+                        .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            while (!ready.stream().allMatch(Files::exists)) {
+                assertTrue(processes.stream().allMatch(Process::isAlive), "a process ended before the start");
+                Thread.sleep(5);
+            }
+            Files.writeString(start, "go");
+            for (Process p : processes) {
+                String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                assertEquals(0, p.waitFor(), printed);
+                assertEquals("ok", printed, "round " + round);
+            }
+            assertEquals(List.of(new CalibrationCache(cacheDir).entryFile("race")), files(cacheDir));
+            assertArrayEquals(intact, Files.readAllBytes(new CalibrationCache(cacheDir).entryFile("race")));
         }
     }
 
