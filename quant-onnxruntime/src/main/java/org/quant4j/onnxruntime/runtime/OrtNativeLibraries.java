@@ -5,13 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.quant4j.api.io.AtomicFiles;
 import org.quant4j.api.io.CacheDirectories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing changes when the user already set {@value #NATIVE_PATH}, when {@value #DISABLE} is
  * {@code false}, or when the jar has no library for this platform (ONNX Runtime then reports its own
  * error). When the cache cannot be written, ONNX Runtime falls back to its own extraction and a
- * warning says why. Files are written to a temporary name and moved into place, so processes that
+ * warning says why. Files are written through {@link AtomicFiles} (a temporary name moved into place), so processes that
  * start together never load a partial library.
  */
 final class OrtNativeLibraries {
@@ -87,23 +86,14 @@ final class OrtNativeLibraries {
             connection.getInputStream().close();
             return;
         }
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
+        AtomicFiles.write(target, "ONNX Runtime native library", out -> {
             try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                long copied = in.transferTo(out);
+                if (size >= 0 && copied != size) {
+                    throw new IOException("extracted " + copied + " of " + size + " bytes of " + resource);
+                }
             }
-            if (size >= 0 && Files.size(temp) != size) {
-                throw new IOException("extracted " + Files.size(temp) + " of " + size + " bytes of " + resource);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     /** ONNX Runtime's name for this platform's folder in its jar, or null when it has none. */

@@ -1,14 +1,12 @@
 package org.quant4j.report.measure;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.OptionalLong;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.TimedSession;
+import org.quant4j.api.io.AtomicFiles;
 
 /**
  * The child process of {@link IsolatedMemory}: in a fresh JVM, takes the resident set once the
@@ -38,9 +36,7 @@ public final class ModelMemoryProbe {
                 session.time(IsolatedMemory.LARGE_BATCH, 0, runs);
             }
             long peak = require(ProcessMemory.peak(), "VmHWM");
-            Path temp = result.resolveSibling(result.getFileName() + ".tmp");
-            Files.writeString(temp, "baseline " + baseline + "\npeak " + peak + "\n", StandardCharsets.US_ASCII);
-            Files.move(temp, result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(result, "memory probe result", "baseline " + baseline + "\npeak " + peak + "\n");
         }
     }
 
