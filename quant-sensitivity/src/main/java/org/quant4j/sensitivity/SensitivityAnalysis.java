@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -33,6 +34,7 @@ import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.evaluate.OutputFidelity;
 import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.sensitivity.gradient.GradientEstimate;
@@ -144,12 +146,16 @@ public final class SensitivityAnalysis {
         Map<String, double[]> sqnr = Map.of();
         Map<String, double[]> weights = Map.of();
         Duration tensorTime = Duration.ZERO;
+        Optional<PassTime> tensorSplit = Optional.empty();
         if (request.tensorErrors()) {
             long t = System.nanoTime();
+            PassClock clock = new PassClock(request.listener());
             sqnr = tensorErrors(request, fp32, full.graph(), layers.stream().map(NodeDecision::nodeName)
-                    .collect(Collectors.toSet()), ordered, dir);
+                    .collect(Collectors.toSet()), ordered, dir, clock);
             weights = WeightErrors.perChannel(fp32, full.graph());
             tensorTime = Duration.ofNanos(System.nanoTime() - t);
+            tensorSplit = clock.stop(request.batchSize());
+            logSplit(tensorTime, tensorSplit, scoring.floatPassSplit());
         }
 
         // Variants: build from the one table, evaluate in parallel sessions.
@@ -228,7 +234,22 @@ public final class SensitivityAnalysis {
         out.sort(RANKING);
         return new SensitivityResult(request.model().getFileName().toString(), request.resolvedMetric(),
                 scoring.baseline(), fullScore, request.tolerance(), out, correlations, tableSize, calibrationTime,
-                variantTime, tensorTime, scoring.floatPassTime(), request.seed(), gradient);
+                variantTime, tensorTime, scoring.floatPassTime(), request.seed(), gradient, tensorSplit,
+                scoring.floatPassSplit());
+    }
+
+    private static void logSplit(Duration total, Optional<PassTime> split, Optional<PassTime> fp32) {
+        if (split.isEmpty()) {
+            LOG.info("Per-tensor SQNR pass: {} ms (one batch: no split into fixed and per-batch cost)",
+                    total.toMillis());
+            return;
+        }
+        PassTime t = split.get();
+        String against = fp32.map(f -> String.format(Locale.ROOT, "; FP32 pass %d ms fixed + %s ms a batch,"
+                + " per batch %.1fx", f.fixed().toMillis(), VariantScoring.millis(f.perBatch()),
+                (double) t.perBatch().toNanos() / Math.max(1, f.perBatch().toNanos()))).orElse("");
+        LOG.info("Per-tensor SQNR pass over {} samples: {} ms, {} ms fixed + {} ms a batch of {}{}", t.samples(),
+                total.toMillis(), t.fixed().toMillis(), VariantScoring.millis(t.perBatch()), t.batchSize(), against);
     }
 
     /** The gradient estimate on the first {@link SensitivityRequest#gradientSamples()} samples of the order. */
@@ -341,6 +362,11 @@ public final class SensitivityAnalysis {
     /** Per layer of {@code layers} (by node name): accumulated and local SQNR (NaN when not measured) of its output. */
     static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8, Set<String> layers,
             Dataset data, Path dir) {
+        return tensorErrors(request, fp32, int8, layers, data, dir, request.listener());
+    }
+
+    private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
+            Set<String> layers, Dataset data, Path dir, ProgressListener listener) {
         TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors(), layers);
         Path model = dir.resolve("errors.onnx");
         Path zeros = dir.resolve("zeros.onnx");
@@ -350,7 +376,7 @@ public final class SensitivityAnalysis {
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
             result = evaluator.fidelity(FidelityRequest.builder().model(model).reference(zeros).data(data)
                     .batchSize(request.batchSize()).threads(request.threads()).bootstrapResamples(1)
-                    .listener(request.listener()).build());
+                    .listener(listener).build());
         }
         Map<String, Double> means = new HashMap<>();
         for (OutputFidelity o : result.outputs()) {
