@@ -48,9 +48,9 @@ final class TensorErrorModel {
 
     private final Graph model;
     private final Map<String, String> probes;
-    private final Set<String> local;
+    private final Map<String, String> local;
 
-    private TensorErrorModel(Graph model, Map<String, String> probes, Set<String> local) {
+    private TensorErrorModel(Graph model, Map<String, String> probes, Map<String, String> local) {
         this.model = model;
         this.probes = probes;
         this.local = local;
@@ -66,8 +66,12 @@ final class TensorErrorModel {
         return probes;
     }
 
-    /** The probed tensors with a local error output. */
-    Set<String> local() {
+    /**
+     * The probed tensors with a local error, each with the output that holds it: {@code err/loc/t}, or
+     * {@code err/acc/t} when the layer reads only graph inputs, so that its local copy would compute
+     * exactly what the INT8 graph computes and is not added.
+     */
+    Map<String, String> local() {
         return local;
     }
 
@@ -109,7 +113,7 @@ final class TensorErrorModel {
         String zeros = addZerosAndCount(g, first);
 
         Map<String, String> probes = new LinkedHashMap<>();
-        Set<String> local = new HashSet<>();
+        Map<String, String> local = new LinkedHashMap<>();
         Set<String> signals = new HashSet<>();
         for (Node quantize : int8.nodes()) {
             if (!quantize.is("QuantizeLinear") || int8.isInitializer(quantize.input(0))) {
@@ -135,11 +139,13 @@ final class TensorErrorModel {
                 addError(g, SIGNAL + reference, reference, null, zeros);
             }
             addError(g, ACCUMULATED + reference, Q + dqOut, reference, zeros);
-            if (withLocal) {
+            if (withLocal && readsOnlyGraphInputs(int8, source, inputs)) {
+                local.put(reference, ACCUMULATED + reference);
+            } else if (withLocal) {
                 Optional<String> copy = localCopy(g, fp32, int8, quantize, dq.get(), inputs);
                 if (copy.isPresent()) {
                     addError(g, LOCAL + reference, copy.get(), reference, zeros);
-                    local.add(reference);
+                    local.put(reference, LOCAL + reference);
                 }
             }
         }
@@ -221,6 +227,39 @@ final class TensorErrorModel {
         g.addNode(Node.of(name + "/mean", "Div", List.of(name + "/total", "zeros/count"), List.of(name + "/per")));
         g.addNode(Node.of(name + "/out", "Add", List.of(zeros, name + "/per"), List.of(name)));
         g.addOutput(TensorInfo.floatTensor(name, TensorInfo.DYNAMIC));
+    }
+
+    /**
+     * Whether the compute node producing {@code tensor} in the QDQ graph reads only graph inputs
+     * (through their QuantizeLinear and DequantizeLinear), initializers and dequantized initializers,
+     * with at least one quantized graph input: then its inputs are the same in the float and the
+     * INT8 graph, and its local copy would repeat the INT8 graph's node.
+     */
+    private static boolean readsOnlyGraphInputs(Graph int8, String tensor, Set<String> inputs) {
+        Optional<Node> producer = int8.producer(tensor);
+        if (producer.isEmpty() || producer.get().is("QuantizeLinear") || producer.get().is("DequantizeLinear")) {
+            return false;
+        }
+        boolean quantizedInput = false;
+        for (String in : producer.get().inputs()) {
+            if (in.isEmpty() || int8.isInitializer(in) || inputs.contains(in)) {
+                continue;
+            }
+            Optional<Node> dq = int8.producer(in).filter(p -> p.is("DequantizeLinear"));
+            if (dq.isEmpty()) {
+                return false;
+            }
+            String quantized = dq.get().input(0);
+            if (int8.isInitializer(quantized)) {
+                continue;
+            }
+            Optional<Node> q = int8.producer(quantized).filter(p -> p.is("QuantizeLinear"));
+            if (q.isEmpty() || !inputs.contains(q.get().input(0)) || int8.isInitializer(q.get().input(0))) {
+                return false;
+            }
+            quantizedInput = true;
+        }
+        return quantizedInput;
     }
 
     /**
