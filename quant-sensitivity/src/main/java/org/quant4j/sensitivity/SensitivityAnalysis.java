@@ -377,17 +377,23 @@ public final class SensitivityAnalysis {
 
     private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
             Set<String> layers, Dataset data, Path dir, ProgressListener listener) {
+        long start = System.nanoTime();
         TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors(), layers);
+        long built = System.nanoTime();
         Path model = dir.resolve("errors.onnx");
         Path zeros = dir.resolve("zeros.onnx");
         errors.model().toModel().write(model);
         TensorErrorModel.zeroModel(fp32, errors).toModel().write(zeros);
+        long written = System.nanoTime();
         FidelityResult result;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
             result = evaluator.fidelity(FidelityRequest.builder().model(model).reference(zeros).data(data)
-                    .batchSize(Math.min(request.batchSize(), ERROR_RUN_SAMPLES)).threads(request.threads()).bootstrapResamples(1)
-                    .listener(listener).build());
+                    .batchSize(Math.min(request.batchSize(), ERROR_RUN_SAMPLES)).threads(request.threads())
+                    .bootstrapResamples(1).listener(listener).build());
         }
+        LOG.debug("Error model of {} nodes: built in {} ms, written in {} ms, run over {} samples in {} ms",
+                errors.model().nodes().size(), (built - start) / 1_000_000, (written - built) / 1_000_000,
+                data.size(), (System.nanoTime() - written) / 1_000_000);
         Map<String, Double> means = new HashMap<>();
         for (OutputFidelity o : result.outputs()) {
             means.put(o.name(), o.meanAbsError().estimate());

@@ -149,7 +149,7 @@ final class TensorErrorModel {
                 }
             }
         }
-        LOG.debug("Error model of '{}': {} quantized tensors, {} with a local copy", fp32.name(), probes.size(),
+        LOG.debug("Error model of '{}': {} quantized tensors, {} with a local error", fp32.name(), probes.size(),
                 local.size());
         return new TensorErrorModel(g, probes, local);
     }
