@@ -360,12 +360,13 @@ public final class SensitivityAnalysis {
     }
 
     /**
-     * Samples per run of the error model at most. The sums are the same whatever the split; the error
+     * Samples per run of the error model at most. The sums are the same whatever the split. The error
      * model keeps about five tensors alive for each one of the float model (float, INT8, local copy,
-     * their differences), and in runs of 100 Fashion-MNIST images those no longer stay in the cache:
-     * 2-vCPU AMD EPYC (x86-64 AVX-512 VNNI), 2,000 images, CPU time of the ResNet-style model's error
-     * model 25-30% lower in runs of 10 to 25 than of 100, of the EfficientNet-style's 25%, and its
-     * first run (allocating the runtime's buffers) 3 to 4 times shorter (docs/BENCHMARKS.md).
+     * their differences); its first run, which allocates the runtime's buffers, costs about 35 ms in
+     * runs of 25 Fashion-MNIST images against 220 ms in runs of 100, while the steady cost per sample
+     * is the same on an otherwise idle 2-vCPU AMD EPYC (x86-64 AVX-512 VNNI); with other processes on
+     * the two cores, whose work evicts the larger working set from the cache, runs of 25 took 25-30%
+     * less CPU time (docs/BENCHMARKS.md).
      */
     static final int ERROR_RUN_SAMPLES = 25;
 

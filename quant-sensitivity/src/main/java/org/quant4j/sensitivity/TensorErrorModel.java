@@ -167,7 +167,7 @@ final class TensorErrorModel {
         String zeros = addZeros(g, first);
         for (TensorInfo out : errors.model.outputs()) {
             g.addNode(Node.of("zero/" + out.name(), "Identity", List.of(zeros), List.of(out.name())));
-            g.addOutput(TensorInfo.floatTensor(out.name(), TensorInfo.DYNAMIC));
+            g.addOutput(TensorInfo.floatTensor(out.name(), TensorInfo.DYNAMIC, 1));
         }
         return g;
     }
@@ -237,7 +237,7 @@ final class TensorErrorModel {
         g.addNode(Node.of(name + "/sum", "ReduceSumSquare", "", List.of(diff), List.of(name + "/total"),
                 List.of(Attributes.integer("keepdims", 0))));
         g.addNode(Node.of(name + "/out", "Mul", List.of(name + "/total", first), List.of(name)));
-        g.addOutput(TensorInfo.floatTensor(name, TensorInfo.DYNAMIC));
+        g.addOutput(TensorInfo.floatTensor(name, TensorInfo.DYNAMIC, 1));
     }
 
     /**
