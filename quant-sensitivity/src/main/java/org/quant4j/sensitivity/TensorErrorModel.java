@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * pooled over every element of every sample, in dB.
  *
  * <p>The sums are taken inside the model so that only three numbers per tensor and batch leave the
- * runtime (with zeros around them); {@link #zeroModel} gives outputs of the same names that are all zero, so that a fidelity
- * evaluation of the two (through the Evaluator SPI) reports each output's mean as its mean absolute
- * error.
+ * runtime (with zeros around them); {@link #zeroModel} gives outputs of the same names that are all
+ * zero, so that a fidelity evaluation of the two (through the Evaluator SPI) reports each output's
+ * mean as its mean absolute error.
  */
 final class TensorErrorModel {
 
@@ -210,11 +210,11 @@ final class TensorErrorModel {
      */
     private static String addFirstOfBatch(Graph g, String input) {
         g.putInitializer(TensorProtos.int64Vector("err/first/index", 0));
-        g.putInitializer(TensorProtos.floats("err/first/values", new org.quant4j.onnx.graph.FloatTensor(new long[] {2},
-                new float[] {0f, 1f})));
+        g.putInitializer(TensorProtos.floats("err/first/values",
+                new org.quant4j.onnx.graph.FloatTensor(new long[] {2}, new float[] {0f, 1f})));
         g.addNode(Node.of("err/first/shape", "Shape", List.of(input), List.of("err/first/shape")));
-        g.addNode(Node.of("err/first/batch", "Gather", "", List.of("err/first/shape", "err/first/index"), List.of("err/first/batch"),
-                List.of(Attributes.integer("axis", 0))));
+        g.addNode(Node.of("err/first/batch", "Gather", "", List.of("err/first/shape", "err/first/index"),
+                List.of("err/first/batch"), List.of(Attributes.integer("axis", 0))));
         g.addNode(Node.of("err/first/n", "OneHot", "", List.of("err/first/index", "err/first/batch",
                 "err/first/values"), List.of("err/first/n"), List.of(Attributes.integer("axis", 0))));
         return "err/first/n";

@@ -59,8 +59,8 @@ public final class VariantScoring {
             floatCorrect = correct(reference, 0, ordered.size(), request.threads(), clock);
             floatPassTime = Duration.ofNanos(System.nanoTime() - start);
             floatPassSplit = clock.stop(request.batchSize());
-            floatPassSplit.ifPresent(t -> LOG.info("FP32 pass over {} samples: {} ms, {} ms fixed + {} ms a batch of {}",
-                    t.samples(), floatPassTime.toMillis(), t.fixed().toMillis(), millis(t.perBatch()),
+            floatPassSplit.ifPresent(t -> LOG.info("FP32 pass over {} samples: {} ms, {} ms fixed + {} ms a batch"
+                    + " of {}", t.samples(), floatPassTime.toMillis(), t.fixed().toMillis(), millis(t.perBatch()),
                     t.batchSize()));
             int hits = 0;
             for (boolean c : floatCorrect) {
