@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -33,6 +34,7 @@ import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.evaluate.OutputFidelity;
 import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.sensitivity.gradient.GradientEstimate;
@@ -144,12 +146,16 @@ public final class SensitivityAnalysis {
         Map<String, double[]> sqnr = Map.of();
         Map<String, double[]> weights = Map.of();
         Duration tensorTime = Duration.ZERO;
+        Optional<PassTime> tensorSplit = Optional.empty();
         if (request.tensorErrors()) {
             long t = System.nanoTime();
+            PassClock clock = new PassClock(request.listener());
             sqnr = tensorErrors(request, fp32, full.graph(), layers.stream().map(NodeDecision::nodeName)
-                    .collect(Collectors.toSet()), ordered, dir);
+                    .collect(Collectors.toSet()), ordered, dir, clock);
             weights = WeightErrors.perChannel(fp32, full.graph());
             tensorTime = Duration.ofNanos(System.nanoTime() - t);
+            tensorSplit = clock.stop(request.batchSize());
+            logSplit(tensorTime, tensorSplit, scoring.floatPassSplit());
         }
 
         // Variants: build from the one table, evaluate in parallel sessions.
@@ -228,7 +234,22 @@ public final class SensitivityAnalysis {
         out.sort(RANKING);
         return new SensitivityResult(request.model().getFileName().toString(), request.resolvedMetric(),
                 scoring.baseline(), fullScore, request.tolerance(), out, correlations, tableSize, calibrationTime,
-                variantTime, tensorTime, scoring.floatPassTime(), request.seed(), gradient);
+                variantTime, tensorTime, scoring.floatPassTime(), request.seed(), gradient, tensorSplit,
+                scoring.floatPassSplit());
+    }
+
+    private static void logSplit(Duration total, Optional<PassTime> split, Optional<PassTime> fp32) {
+        if (split.isEmpty()) {
+            LOG.info("Per-tensor SQNR pass: {} ms (one batch: no split into fixed and per-batch cost)",
+                    total.toMillis());
+            return;
+        }
+        PassTime t = split.get();
+        String against = fp32.map(f -> String.format(Locale.ROOT, "; FP32 pass %d ms fixed + %s ms a batch,"
+                + " per batch %.1fx", f.fixed().toMillis(), VariantScoring.millis(f.perBatch()),
+                (double) t.perBatch().toNanos() / Math.max(1, f.perBatch().toNanos()))).orElse("");
+        LOG.info("Per-tensor SQNR pass over {} samples: {} ms, {} ms fixed + {} ms a batch of {}{}", t.samples(),
+                total.toMillis(), t.fixed().toMillis(), VariantScoring.millis(t.perBatch()), t.batchSize(), against);
     }
 
     /** The gradient estimate on the first {@link SensitivityRequest#gradientSamples()} samples of the order. */
@@ -338,20 +359,42 @@ public final class SensitivityAnalysis {
         return layers.stream().filter(l -> request.layers().contains(l.nodeName())).toList();
     }
 
+    /**
+     * Samples per run of the error model at most. The sums are the same whatever the split. The error
+     * model keeps about five tensors alive for each one of the float model (float, INT8, local copy,
+     * their differences); its first run, which allocates the runtime's buffers, costs about 35 ms in
+     * runs of 25 Fashion-MNIST images against 220 ms in runs of 100, while the steady cost per sample
+     * is the same on an otherwise idle 2-vCPU AMD EPYC (x86-64 AVX-512 VNNI); with other processes on
+     * the two cores, whose work evicts the larger working set from the cache, runs of 25 took 25-30%
+     * less CPU time (docs/BENCHMARKS.md).
+     */
+    static final int ERROR_RUN_SAMPLES = 25;
+
     /** Per layer of {@code layers} (by node name): accumulated and local SQNR (NaN when not measured) of its output. */
     static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8, Set<String> layers,
             Dataset data, Path dir) {
+        return tensorErrors(request, fp32, int8, layers, data, dir, request.listener());
+    }
+
+    private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
+            Set<String> layers, Dataset data, Path dir, ProgressListener listener) {
+        long start = System.nanoTime();
         TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors(), layers);
+        long built = System.nanoTime();
         Path model = dir.resolve("errors.onnx");
         Path zeros = dir.resolve("zeros.onnx");
         errors.model().toModel().write(model);
         TensorErrorModel.zeroModel(fp32, errors).toModel().write(zeros);
+        long written = System.nanoTime();
         FidelityResult result;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
             result = evaluator.fidelity(FidelityRequest.builder().model(model).reference(zeros).data(data)
-                    .batchSize(request.batchSize()).threads(request.threads()).bootstrapResamples(1)
-                    .listener(request.listener()).build());
+                    .batchSize(Math.min(request.batchSize(), ERROR_RUN_SAMPLES)).threads(request.threads())
+                    .bootstrapResamples(1).listener(listener).build());
         }
+        LOG.debug("Error model of {} nodes: built in {} ms, written in {} ms, run over {} samples in {} ms",
+                errors.model().nodes().size(), (built - start) / 1_000_000, (written - built) / 1_000_000,
+                data.size(), (System.nanoTime() - written) / 1_000_000);
         Map<String, Double> means = new HashMap<>();
         for (OutputFidelity o : result.outputs()) {
             means.put(o.name(), o.meanAbsError().estimate());
@@ -360,8 +403,8 @@ public final class SensitivityAnalysis {
         errors.probes().forEach((tensor, node) -> {
             double signal = means.getOrDefault(TensorErrorModel.SIGNAL + tensor, Double.NaN);
             double acc = db(signal, means.getOrDefault(TensorErrorModel.ACCUMULATED + tensor, Double.NaN));
-            double loc = errors.local().contains(tensor)
-                    ? db(signal, means.getOrDefault(TensorErrorModel.LOCAL + tensor, Double.NaN)) : Double.NaN;
+            String local = errors.local().get(tensor);
+            double loc = local == null ? Double.NaN : db(signal, means.getOrDefault(local, Double.NaN));
             byNode.putIfAbsent(node, new double[] {acc, loc});
         });
         return byNode;

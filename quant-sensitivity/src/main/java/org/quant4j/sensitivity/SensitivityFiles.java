@@ -52,6 +52,8 @@ public final class SensitivityFiles {
         doc.put("variantMillis", r.variantTime().toMillis());
         doc.put("tensorErrorMillis", r.tensorErrorTime().toMillis());
         doc.put("floatPassMillis", r.floatPassTime().toMillis());
+        doc.put("tensorErrorSplit", split(r.tensorErrorSplit()));
+        doc.put("floatPassSplit", split(r.floatPassSplit()));
         doc.put("rankCorrelations", r.correlations());
         r.gradient().ifPresent(g -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -85,6 +87,20 @@ public final class SensitivityFiles {
         }
         doc.put("layers", layers);
         return doc;
+    }
+
+    /** A pass's fixed and per-batch cost, or null when not split. */
+    private static Map<String, Object> split(Optional<PassTime> t) {
+        if (t.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("totalMicros", t.get().total().toNanos() / 1000);
+        m.put("fixedMicros", t.get().fixed().toNanos() / 1000);
+        m.put("perBatchMicros", t.get().perBatch().toNanos() / 1000);
+        m.put("samples", t.get().samples());
+        m.put("batchSize", t.get().batchSize());
+        return m;
     }
 
     /** The result as indented JSON. */
@@ -201,7 +217,8 @@ public final class SensitivityFiles {
                 r.number(r.field(doc, "tolerance", ""), "tolerance"), layers, correlations,
                 r.field(doc, "calibratedTensors", "").asInt(), r.millis(doc, "calibrationMillis"),
                 r.millis(doc, "variantMillis"), r.millis(doc, "tensorErrorMillis"), r.millis(doc, "floatPassMillis"),
-                r.field(doc, "seed", "").asLong(), gradient);
+                r.field(doc, "seed", "").asLong(), gradient, r.split(doc.get("tensorErrorSplit"), "tensorErrorSplit"),
+                r.split(doc.get("floatPassSplit"), "floatPassSplit"));
     }
 
     /** Field access for {@link #read} that names the document and the path of whatever is wrong. */
@@ -233,6 +250,20 @@ public final class SensitivityFiles {
 
         OptionalDouble optional(JsonNode value, String at) {
             return value == null || value.isNull() ? OptionalDouble.empty() : OptionalDouble.of(number(value, at));
+        }
+
+        /** A split written by {@link #split}; empty when absent (documents written before it). */
+        Optional<PassTime> split(JsonNode node, String at) {
+            if (node == null || node.isNull()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new PassTime(Duration.ofNanos(field(node, "totalMicros", at).asLong() * 1000),
+                        Duration.ofNanos(field(node, "fixedMicros", at).asLong() * 1000),
+                        field(node, "samples", at).asInt(), field(node, "batchSize", at).asInt()));
+            } catch (IllegalArgumentException e) {
+                throw error(at, "is inconsistent (" + e.getMessage() + ")");
+            }
         }
 
         Duration millis(JsonNode doc, String field) {

@@ -35,11 +35,23 @@ import org.quant4j.sensitivity.gradient.GradientEstimate;
  * @param gradient        the gradient estimate (its per-layer values are also in {@link
  *                        LayerSensitivity#gradient()}), or why the estimator could not run the model;
  *                        empty when none was asked for
+ * @param tensorErrorSplit {@code tensorErrorTime} split into its fixed and per-batch cost; empty when
+ *                        the pass did not run or ran fewer than two batches
+ * @param floatPassSplit  {@code floatPassTime} split the same way
  */
 public record SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
         double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
         Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime, long seed,
-        Optional<GradientEstimate> gradient) {
+        Optional<GradientEstimate> gradient, Optional<PassTime> tensorErrorSplit, Optional<PassTime> floatPassSplit) {
+
+    /** A result whose pass times are not split. */
+    public SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
+            double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
+            Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime,
+            long seed, Optional<GradientEstimate> gradient) {
+        this(model, metric, baseline, fullInt8, tolerance, layers, correlations, calibratedTensors, calibrationTime,
+                variantTime, tensorErrorTime, floatPassTime, seed, gradient, Optional.empty(), Optional.empty());
+    }
 
     /** A result without a gradient estimate. */
     public SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
@@ -72,6 +84,8 @@ public record SensitivityResult(String model, SensitivityRequest.Metric metric, 
         Objects.requireNonNull(tensorErrorTime, "tensorErrorTime");
         Objects.requireNonNull(floatPassTime, "floatPassTime");
         Objects.requireNonNull(gradient, "gradient");
+        Objects.requireNonNull(tensorErrorSplit, "tensorErrorSplit");
+        Objects.requireNonNull(floatPassSplit, "floatPassSplit");
     }
 
     /** The {@code k} most sensitive layers. */

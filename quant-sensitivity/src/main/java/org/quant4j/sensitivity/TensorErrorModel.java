@@ -24,17 +24,17 @@ import org.slf4j.LoggerFactory;
  * each quantized compute node, a copy {@code l/...} that reads the <em>float</em> graph's tensors
  * through the same QuantizeLinear/DequantizeLinear parameters. Per quantized tensor {@code t} that
  * an analysed layer produces (the DequantizeLinear output, compared with the float tensor it stands
- * for) it outputs, for each sample
- * of a batch of n, {@code sum((int8 - fp32)^2) / n} (accumulated, {@code err/acc/t}), the same for the
- * local copy ({@code err/loc/t}) and {@code sum(fp32^2) / n} ({@code sig/t}), each of shape
- * {@code [n]}. Averaged over the samples of every batch, these are the totals over the data divided
- * by the number of samples, so that {@code 10 log10(sig / err)} is the SQNR pooled over every element
- * of every sample, in dB.
+ * for) it outputs, for a batch of n samples, {@code sum((int8 - fp32)^2)} over the batch
+ * (accumulated, {@code err/acc/t}), the same for the local copy ({@code err/loc/t}) and
+ * {@code sum(fp32^2)} ({@code sig/t}), each of shape {@code [n, 1]}, holding the sum for the first
+ * sample and 0 for the others. Averaged over the samples of every batch, these are the totals
+ * over the data divided by the number of samples, so that {@code 10 log10(sig / err)} is the SQNR
+ * pooled over every element of every sample, in dB.
  *
  * <p>The sums are taken inside the model so that only three numbers per tensor and batch leave the
- * runtime; {@link #zeroModel} gives outputs of the same names that are all zero, so that a fidelity
- * evaluation of the two (through the Evaluator SPI) reports each output's mean as its mean absolute
- * error.
+ * runtime (with zeros around them); {@link #zeroModel} gives outputs of the same names that are all
+ * zero, so that a fidelity evaluation of the two (through the Evaluator SPI) reports each output's
+ * mean as its mean absolute error.
  */
 final class TensorErrorModel {
 
@@ -48,9 +48,9 @@ final class TensorErrorModel {
 
     private final Graph model;
     private final Map<String, String> probes;
-    private final Set<String> local;
+    private final Map<String, String> local;
 
-    private TensorErrorModel(Graph model, Map<String, String> probes, Set<String> local) {
+    private TensorErrorModel(Graph model, Map<String, String> probes, Map<String, String> local) {
         this.model = model;
         this.probes = probes;
         this.local = local;
@@ -66,8 +66,12 @@ final class TensorErrorModel {
         return probes;
     }
 
-    /** The probed tensors with a local error output. */
-    Set<String> local() {
+    /**
+     * The probed tensors with a local error, each with the output that holds it: {@code err/loc/t}, or
+     * {@code err/acc/t} when the layer reads only graph inputs, so that its local copy would compute
+     * exactly what the INT8 graph computes and is not added.
+     */
+    Map<String, String> local() {
         return local;
     }
 
@@ -106,10 +110,10 @@ final class TensorErrorModel {
 
         String first = fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).findFirst()
                 .orElseThrow(() -> new ModelException("Model graph '" + fp32.name() + "' has no input")).name();
-        String zeros = addZerosAndCount(g, first);
+        String firstOfBatch = addFirstOfBatch(g, first);
 
         Map<String, String> probes = new LinkedHashMap<>();
-        Set<String> local = new HashSet<>();
+        Map<String, String> local = new LinkedHashMap<>();
         Set<String> signals = new HashSet<>();
         for (Node quantize : int8.nodes()) {
             if (!quantize.is("QuantizeLinear") || int8.isInitializer(quantize.input(0))) {
@@ -132,25 +136,27 @@ final class TensorErrorModel {
             }
             probes.put(reference, producer);
             if (signals.add(reference)) {
-                addError(g, SIGNAL + reference, reference, null, zeros);
+                addError(g, SIGNAL + reference, reference, null, firstOfBatch);
             }
-            addError(g, ACCUMULATED + reference, Q + dqOut, reference, zeros);
-            if (withLocal) {
+            addError(g, ACCUMULATED + reference, Q + dqOut, reference, firstOfBatch);
+            if (withLocal && readsOnlyGraphInputs(int8, source, inputs)) {
+                local.put(reference, ACCUMULATED + reference);
+            } else if (withLocal) {
                 Optional<String> copy = localCopy(g, fp32, int8, quantize, dq.get(), inputs);
                 if (copy.isPresent()) {
-                    addError(g, LOCAL + reference, copy.get(), reference, zeros);
-                    local.add(reference);
+                    addError(g, LOCAL + reference, copy.get(), reference, firstOfBatch);
+                    local.put(reference, LOCAL + reference);
                 }
             }
         }
-        LOG.debug("Error model of '{}': {} quantized tensors, {} with a local copy", fp32.name(), probes.size(),
+        LOG.debug("Error model of '{}': {} quantized tensors, {} with a local error", fp32.name(), probes.size(),
                 local.size());
         return new TensorErrorModel(g, probes, local);
     }
 
     /**
      * A model with the float graph's inputs whose outputs are those of {@code errors}, each all zero of
-     * shape {@code [n]}.
+     * shape {@code [n, 1]}.
      */
     static Graph zeroModel(Graph fp32, TensorErrorModel errors) {
         Graph g = Graph.create(fp32.name() + "-zeros", (int) fp32.opset());
@@ -158,10 +164,10 @@ final class TensorErrorModel {
         fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).forEach(g::addInput);
         String first = fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).findFirst().orElseThrow()
                 .name();
-        String zeros = addZerosAndCount(g, first);
+        String zeros = addZeros(g, first);
         for (TensorInfo out : errors.model.outputs()) {
             g.addNode(Node.of("zero/" + out.name(), "Identity", List.of(zeros), List.of(out.name())));
-            g.addOutput(TensorInfo.floatTensor(out.name(), TensorInfo.DYNAMIC));
+            g.addOutput(TensorInfo.floatTensor(out.name(), TensorInfo.DYNAMIC, 1));
         }
         return g;
     }
@@ -183,12 +189,10 @@ final class TensorErrorModel {
     }
 
     /**
-     * Adds {@code zeros/n}, zeros of shape {@code [n]} for a batch of n samples of input {@code input},
-     * and {@code zeros/count}, n as a float scalar.
+     * Adds {@code zeros/n}, zeros of shape {@code [n, 1]} for a batch of n samples of input {@code input}.
      */
-    private static String addZerosAndCount(Graph g, String input) {
+    private static String addZeros(Graph g, String input) {
         g.putInitializer(TensorProtos.int64Vector("zeros/axes", 1));
-        g.putInitializer(TensorProtos.int64Vector("zeros/first", 0));
         g.putInitializer(TensorProtos.floats("zeros/zero", org.quant4j.onnx.graph.FloatTensor.scalar(0f)));
         g.addNode(Node.of("zeros/cast", "Cast", "", List.of(input), List.of("zeros/float"),
                 List.of(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE))));
@@ -196,20 +200,34 @@ final class TensorErrorModel {
                 List.of(Attributes.integer("axis", 1))));
         g.addNode(Node.of("zeros/mul", "Mul", List.of("zeros/flat", "zeros/zero"), List.of("zeros/zeroed")));
         g.addNode(Node.of("zeros/sum", "ReduceSum", "", List.of("zeros/zeroed", "zeros/axes"), List.of("zeros/n"),
-                List.of(Attributes.integer("keepdims", 0))));
-        g.addNode(Node.of("zeros/shape", "Shape", List.of("zeros/float"), List.of("zeros/shape")));
-        g.addNode(Node.of("zeros/batch", "Gather", "", List.of("zeros/shape", "zeros/first"), List.of("zeros/batch"),
-                List.of(Attributes.integer("axis", 0))));
-        g.addNode(Node.of("zeros/count", "Cast", "", List.of("zeros/batch"), List.of("zeros/count"),
-                List.of(Attributes.integer("to", TensorProto.DataType.FLOAT_VALUE))));
+                List.of(Attributes.integer("keepdims", 1))));
         return "zeros/n";
     }
 
     /**
-     * Adds output {@code name}: {@code sum((a - b)^2) / n} (or {@code sum(a^2) / n} when {@code b} is
-     * null) over the whole batch, broadcast to {@code [n]}.
+     * Adds {@code err/first/n}, the column {@code [1, 0, ..., 0]} of shape {@code [n, 1]} for a batch of
+     * n samples of input {@code input}.
      */
-    private static void addError(Graph g, String name, String a, String b, String zeros) {
+    private static String addFirstOfBatch(Graph g, String input) {
+        g.putInitializer(TensorProtos.int64Vector("err/first/index", 0));
+        g.putInitializer(TensorProtos.floats("err/first/values",
+                new org.quant4j.onnx.graph.FloatTensor(new long[] {2}, new float[] {0f, 1f})));
+        g.addNode(Node.of("err/first/shape", "Shape", List.of(input), List.of("err/first/shape")));
+        g.addNode(Node.of("err/first/batch", "Gather", "", List.of("err/first/shape", "err/first/index"),
+                List.of("err/first/batch"), List.of(Attributes.integer("axis", 0))));
+        g.addNode(Node.of("err/first/n", "OneHot", "", List.of("err/first/index", "err/first/batch",
+                "err/first/values"), List.of("err/first/n"), List.of(Attributes.integer("axis", 0))));
+        return "err/first/n";
+    }
+
+    /**
+     * Adds output {@code name} of shape {@code [n, 1]}: {@code sum((a - b)^2)} (or {@code sum(a^2)} when
+     * {@code b} is null) over the whole batch for the first sample, 0 for the others ({@code first}).
+     * Its mean over the samples of every batch is the sum over the data divided by the number of
+     * samples. (Summing each sample's row instead takes ONNX Runtime's reduction along an axis, 5 to 7
+     * times slower than the reduction over every element.)
+     */
+    private static void addError(Graph g, String name, String a, String b, String first) {
         String diff = a;
         if (b != null) {
             diff = name + "/diff";
@@ -218,9 +236,41 @@ final class TensorErrorModel {
         // No axes: the sum over every axis, whatever the tensor's rank.
         g.addNode(Node.of(name + "/sum", "ReduceSumSquare", "", List.of(diff), List.of(name + "/total"),
                 List.of(Attributes.integer("keepdims", 0))));
-        g.addNode(Node.of(name + "/mean", "Div", List.of(name + "/total", "zeros/count"), List.of(name + "/per")));
-        g.addNode(Node.of(name + "/out", "Add", List.of(zeros, name + "/per"), List.of(name)));
-        g.addOutput(TensorInfo.floatTensor(name, TensorInfo.DYNAMIC));
+        g.addNode(Node.of(name + "/out", "Mul", List.of(name + "/total", first), List.of(name)));
+        g.addOutput(TensorInfo.floatTensor(name, TensorInfo.DYNAMIC, 1));
+    }
+
+    /**
+     * Whether the compute node producing {@code tensor} in the QDQ graph reads only graph inputs
+     * (through their QuantizeLinear and DequantizeLinear), initializers and dequantized initializers,
+     * with at least one quantized graph input: then its inputs are the same in the float and the
+     * INT8 graph, and its local copy would repeat the INT8 graph's node.
+     */
+    private static boolean readsOnlyGraphInputs(Graph int8, String tensor, Set<String> inputs) {
+        Optional<Node> producer = int8.producer(tensor);
+        if (producer.isEmpty() || producer.get().is("QuantizeLinear") || producer.get().is("DequantizeLinear")) {
+            return false;
+        }
+        boolean quantizedInput = false;
+        for (String in : producer.get().inputs()) {
+            if (in.isEmpty() || int8.isInitializer(in) || inputs.contains(in)) {
+                continue;
+            }
+            Optional<Node> dq = int8.producer(in).filter(p -> p.is("DequantizeLinear"));
+            if (dq.isEmpty()) {
+                return false;
+            }
+            String quantized = dq.get().input(0);
+            if (int8.isInitializer(quantized)) {
+                continue;
+            }
+            Optional<Node> q = int8.producer(quantized).filter(p -> p.is("QuantizeLinear"));
+            if (q.isEmpty() || !inputs.contains(q.get().input(0)) || int8.isInitializer(q.get().input(0))) {
+                return false;
+            }
+            quantizedInput = true;
+        }
+        return quantizedInput;
     }
 
     /**

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
@@ -14,9 +16,12 @@ import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.evaluate.FidelityResult;
 import org.quant4j.api.evaluate.OutputFidelity;
 import org.quant4j.api.evaluate.Predictions;
+import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.api.stats.PercentileBootstrap;
 import org.quant4j.calibration.sampling.Subset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores model variants against the float model on prefixes of the seeded order: the float
@@ -25,6 +30,8 @@ import org.quant4j.calibration.sampling.Subset;
  */
 public final class VariantScoring {
 
+    private static final Logger LOG = LoggerFactory.getLogger(VariantScoring.class);
+
     private final SensitivityRequest request;
     private final Path reference;
     private final Dataset ordered;
@@ -32,6 +39,7 @@ public final class VariantScoring {
     private final boolean[] floatCorrect;
     private final double baseline;
     private final Duration floatPassTime;
+    private final Optional<PassTime> floatPassSplit;
 
     /**
      * Computes the float model's per-sample correctness once (top-1).
@@ -47,8 +55,13 @@ public final class VariantScoring {
         this.threads = request.threads() == 0 ? 0 : Math.max(1, request.threads() / request.parallelVariants());
         if (request.resolvedMetric() == SensitivityRequest.Metric.TOP1) {
             long start = System.nanoTime();
-            floatCorrect = correct(reference, 0, ordered.size(), request.threads());
+            PassClock clock = new PassClock(ProgressListener.NONE);
+            floatCorrect = correct(reference, 0, ordered.size(), request.threads(), clock);
             floatPassTime = Duration.ofNanos(System.nanoTime() - start);
+            floatPassSplit = clock.stop(request.batchSize());
+            floatPassSplit.ifPresent(t -> LOG.info("FP32 pass over {} samples: {} ms, {} ms fixed + {} ms a batch"
+                    + " of {}", t.samples(), floatPassTime.toMillis(), t.fixed().toMillis(), millis(t.perBatch()),
+                    t.batchSize()));
             int hits = 0;
             for (boolean c : floatCorrect) {
                 hits += c ? 1 : 0;
@@ -58,6 +71,7 @@ public final class VariantScoring {
             floatCorrect = null;
             baseline = request.resolvedMetric() == SensitivityRequest.Metric.NOISE ? 0 : 1;
             floatPassTime = Duration.ZERO;
+            floatPassSplit = Optional.empty();
         }
     }
 
@@ -69,6 +83,16 @@ public final class VariantScoring {
     /** Time of the float model's pass over every sample (zero without one). */
     public Duration floatPassTime() {
         return floatPassTime;
+    }
+
+    /** {@link #floatPassTime()} split into its fixed and per-batch cost; empty without a float pass. */
+    public Optional<PassTime> floatPassSplit() {
+        return floatPassSplit;
+    }
+
+    /** Milliseconds with two decimals, for logs of short batches. */
+    static String millis(Duration d) {
+        return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e6);
     }
 
     /**
@@ -87,7 +111,7 @@ public final class VariantScoring {
         while (true) {
             ConfidenceInterval drop;
             if (top1) {
-                parts.add(correct(model, evaluated, n, threads));
+                parts.add(correct(model, evaluated, n, threads, ProgressListener.NONE));
                 evaluated = n;
                 drop = top1Drop(parts, n);
             } else {
@@ -113,7 +137,7 @@ public final class VariantScoring {
         return request.bootstrap().interval(n, PercentileBootstrap.mean(diff));
     }
 
-    private boolean[] correct(Path model, int from, int to, int threads) {
+    private boolean[] correct(Path model, int from, int to, int threads, ProgressListener listener) {
         int[] indices = new int[to - from];
         for (int i = 0; i < indices.length; i++) {
             indices[i] = from + i;
@@ -121,7 +145,7 @@ public final class VariantScoring {
         Predictions p;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
             p = evaluator.evaluate(EvaluationRequest.builder().model(model).data(Subset.of(ordered, indices))
-                    .batchSize(request.batchSize()).topK(1).threads(threads).build()).predictions();
+                    .batchSize(request.batchSize()).topK(1).threads(threads).listener(listener).build()).predictions();
         }
         boolean[] correct = new boolean[p.size()];
         for (int i = 0; i < correct.length; i++) {

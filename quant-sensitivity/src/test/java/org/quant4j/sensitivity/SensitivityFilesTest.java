@@ -64,7 +64,8 @@ class SensitivityFilesTest {
         SensitivityResult original = new SensitivityResult(plain.model(), plain.metric(), plain.baseline(),
                 plain.fullInt8(), plain.tolerance(), layers, plain.correlations(), plain.calibratedTensors(),
                 plain.calibrationTime(), plain.variantTime(), plain.tensorErrorTime(), plain.floatPassTime(),
-                plain.seed(), Optional.of(estimate));
+                plain.seed(), Optional.of(estimate), Optional.of(new PassTime(Duration.ofMillis(900),
+                        Duration.ofMillis(300), 2000, 100)), Optional.empty());
         String json = SensitivityFiles.json(original);
 
         SensitivityResult back = SensitivityFiles.read(MAPPER.readTree(json), "test");
@@ -73,6 +74,9 @@ class SensitivityFilesTest {
         assertEquals(2.5e-4, back.layer("fc").gradient().getAsDouble());
         assertEquals(Map.of("fc", 2.5e-4), back.gradient().orElseThrow().perLayer());
         assertEquals(64, back.gradient().orElseThrow().samples());
+        assertEquals(Duration.ofMillis(30), back.tensorErrorSplit().orElseThrow().perBatch(),
+                "(900 - 300) ms over 2,000 samples is 30 ms a batch of 100");
+        assertTrue(back.floatPassSplit().isEmpty());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.quant4j.sensitivity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,11 +40,12 @@ class TensorErrorsTest {
     @Test
     void accumulatedSqnrMatchesSumsTakenInJavaOverSeparateRuns() {
         Dataset calibration = SensitivityTestSupport.fashionMnist(0, 64);
-        // 150 samples in batches of 40: the last batch is shorter, so the per-batch means must be
-        // weighted by their sample counts to give the pooled figure.
+        // 150 samples in batches of 20 (fewer than the error model's runs of at most 25): the last
+        // batch is shorter, so the per-batch means must be weighted by their sample counts to give
+        // the pooled figure.
         Dataset data = SensitivityTestSupport.fashionMnist(2000, 150);
         SensitivityRequest request = SensitivityRequest.builder().model(SensitivityTestSupport.brokenGemmModel(dir))
-                .calibration(calibration).evaluation(data).batchSize(40).threads(2).build();
+                .calibration(calibration).evaluation(data).batchSize(20).threads(2).build();
         PreparedModel prepared = PreparedModel.read(request.model());
         Graph fp32 = prepared.graph();
         Map<String, TensorRange> table;
@@ -123,6 +125,24 @@ class TensorErrorsTest {
             // relative in the energy ratio.
             assertEquals(expected, pass.get(node)[0], 1e-3, node);
         }
+        // The first conv reads only the graph input, the same tensor in float and INT8: its local error
+        // is its accumulated error, without a local copy in the model. The other layers read tensors
+        // that INT8 has changed, so each has a local copy and a local SQNR of its own.
+        String first = int8.consumers(int8.consumers(fp32.inputs().get(0).name()).get(0).output(0)).stream()
+                .filter(n -> n.is("DequantizeLinear")).findFirst()
+                .flatMap(dq -> int8.consumers(dq.output(0)).stream().findFirst()).orElseThrow().name();
+        assertEquals(10 * Math.log10(sums.get(first)[0] / sums.get(first)[1]), pass.get(first)[1], 1e-3, first);
+        TensorErrorModel model = TensorErrorModel.build(fp32, int8, true, layers);
+        for (String node : compared) {
+            String tensor = model.probes().entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst()
+                    .orElseThrow().getKey();
+            assertEquals(node.equals(first) ? TensorErrorModel.ACCUMULATED + tensor : TensorErrorModel.LOCAL + tensor,
+                    model.local().get(tensor), node);
+            assertTrue(Double.isFinite(pass.get(node)[1]) || pass.get(node)[1] == Double.POSITIVE_INFINITY, node);
+        }
+        assertEquals(compared.size() - 1, model.model().nodes().stream()
+                .filter(n -> n.name().startsWith("l/") && !n.is("QuantizeLinear") && !n.is("DequantizeLinear"))
+                .count(), "one local copy per layer but the first");
     }
 
     private static boolean computes(Graph g, String tensor) {

@@ -34,6 +34,7 @@ import org.quant4j.cli.options.RuntimeOptions;
 import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.report.render.SensitivityReport;
 import org.quant4j.sensitivity.LayerSensitivity;
+import org.quant4j.sensitivity.PassTime;
 import org.quant4j.sensitivity.SensitivityAnalysis;
 import org.quant4j.sensitivity.SensitivityFiles;
 import org.quant4j.sensitivity.SensitivityRequest;
@@ -336,6 +337,7 @@ public final class SensitivityCommand extends CliCommand {
                         : String.format(Locale.ROOT, " (%.1fx the FP32 pass over the same samples, %s)",
                                 Formats.millis(r.tensorErrorTime()) / Math.max(1e-9, Formats.millis(r.floatPassTime())),
                                 Formats.duration(r.floatPassTime()))))
+                .row("SQNR pass split", splitText(r))
                 .row("total", Formats.duration(nanos));
         r.gradient().ifPresent(g -> summary.row("gradient (" + g.estimator() + ")", gradientSummary(g)));
         summary
@@ -351,6 +353,23 @@ public final class SensitivityCommand extends CliCommand {
         }
         summary.print(out);
         out.flush();
+    }
+
+    /** The fixed and per-batch cost of the SQNR pass and of the FP32 pass, as {@link PassTime} splits them. */
+    private static String splitText(SensitivityResult r) {
+        if (r.tensorErrorSplit().isEmpty()) {
+            return "-";
+        }
+        PassTime t = r.tensorErrorSplit().get();
+        String text = String.format(Locale.ROOT, "%d ms fixed + %.1f ms a batch of %d", t.fixed().toMillis(),
+                t.perBatch().toNanos() / 1e6, t.batchSize());
+        if (r.floatPassSplit().isPresent()) {
+            PassTime f = r.floatPassSplit().get();
+            text += String.format(Locale.ROOT, " (FP32 pass %d ms fixed + %.1f ms a batch: %.1fx per batch)",
+                    f.fixed().toMillis(), f.perBatch().toNanos() / 1e6,
+                    (double) t.perBatch().toNanos() / Math.max(1, f.perBatch().toNanos()));
+        }
+        return text;
     }
 
     private static String gradientSummary(GradientEstimate g) {
