@@ -72,6 +72,14 @@ public final class ActivationCalibration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivationCalibration.class);
 
+    /**
+     * The observed tensors a run of the value pass may hold, in multiples of the largest of them for a
+     * whole batch. Plain inference holds about 2.5 to 3.3 times the largest activation at once (its
+     * arena on ResNet-50 at batch 16, see docs/BENCHMARKS.md), and the first run of a shape holds its
+     * outputs twice for a moment ({@link PinnedOutputs}): 2 keeps both within that.
+     */
+    static final int BUDGET_LARGEST = 2;
+
     private ActivationCalibration() {
     }
 
@@ -114,8 +122,8 @@ public final class ActivationCalibration {
      * samples it is given. So when the batch axis is not fixed, every calibrator
      * {@link Calibrator#observesBatchesInParts() observes batches in parts} and no observer wants
      * whole batches, a batch goes through in runs of a few samples, as many as keep the observed
-     * tensors of a run within {@value #BUDGET_LARGEST} times the largest observed tensor of the
-     * whole batch (about what plain inference holds at once): a first round of runs finds each
+     * tensors of a run within {@value ActivationCalibration#BUDGET_LARGEST} times the largest observed tensor of
+     * the whole batch (within what plain inference holds at once): a first round of runs finds each
      * tensor's finite extremes over the whole batch, which {@link Calibrator#beginBatch} is given,
      * and a second round hands the calibrators the values, so the ranges are exactly those of whole
      * batches. Before splitting, runs of 1 and 2 samples check that every output has as many values
@@ -123,9 +131,6 @@ public final class ActivationCalibration {
      * otherwise batches go through whole.
      */
     private static final class ValuePass implements AutoCloseable {
-        /** The activations a run may hold, in multiples of the largest observed tensor of a whole batch. */
-        static final int BUDGET_LARGEST = 4;
-
         private final Graph graph;
         private final Set<String> inputs;
         private final List<String> outputs;
@@ -412,7 +417,7 @@ public final class ActivationCalibration {
     /**
      * How many samples of a batch of {@code batchSize} one run of the value pass takes: the largest
      * divisor of {@code batchSize} (so that every run has the same shapes) whose outputs hold at
-     * most {@value ValuePass#BUDGET_LARGEST} times the largest output of the whole batch, and at
+     * most {@value #BUDGET_LARGEST} times the largest output of the whole batch, and at
      * least 1.
      *
      * @param valuesPerSample how many values each output of a run holds per sample
@@ -424,7 +429,7 @@ public final class ActivationCalibration {
             sum += n;
             largest = Math.max(largest, n);
         }
-        long most = sum == 0 ? batchSize : ValuePass.BUDGET_LARGEST * largest * batchSize / sum;
+        long most = sum == 0 ? batchSize : BUDGET_LARGEST * largest * batchSize / sum;
         int samples = 1;
         for (int d = 2; d <= batchSize; d++) {
             if (batchSize % d == 0 && d <= most) {

@@ -75,9 +75,10 @@ class ValuePassPartsTest {
         CalibrationMethod method = CalibrationMethod.of(name);
         List<String> tensors = new ArrayList<>();
         Graph g = chain(tensors);
-        // 16 outputs of 16 values a sample, the largest 16: runs of 2 samples keep a run within
-        // 4 x 16 x 8 values, so the batches of 8 go through in 4 runs each.
-        assertEquals(2, ActivationCalibration.samplesPerRun(Collections.nCopies(tensors.size(), 16), BATCH));
+        // 16 outputs of 16 values a sample, the largest 16: runs of 1 sample keep a run within
+        // 2 x 16 x 8 values, so the batches of 8 go through in 8 runs each.
+        assertEquals(2, ActivationCalibration.BUDGET_LARGEST);
+        assertEquals(1, ActivationCalibration.samplesPerRun(Collections.nCopies(tensors.size(), 16), BATCH));
         CalibratedRanges parts = calibrate(g, tensors, method, BATCH, null);
         // An observer wants whole batches: the pass then runs each batch at once.
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -95,10 +96,10 @@ class ValuePassPartsTest {
         List<Integer> sizes = List.of(100, 100, 100, 100, 100, 100, 100, 100, 100, 100);
         int samples = ActivationCalibration.samplesPerRun(sizes, batch);
         assertEquals(0, batch % samples);
-        // At most 4 x 100 x batch values a run, and no larger divisor fits.
-        assertEquals(true, samples == 1 || samples * 1000 <= 400 * batch);
+        // At most 2 x 100 x batch values a run, and no larger divisor fits.
+        assertEquals(true, samples == 1 || samples * 1000 <= 200 * batch);
         for (int d = samples + 1; d <= batch; d++) {
-            assertEquals(true, batch % d != 0 || d * 1000 > 400 * batch, "divisor " + d + " of " + batch);
+            assertEquals(true, batch % d != 0 || d * 1000 > 200 * batch, "divisor " + d + " of " + batch);
         }
         assertEquals(batch, ActivationCalibration.samplesPerRun(List.of(100, 100), batch));
     }
