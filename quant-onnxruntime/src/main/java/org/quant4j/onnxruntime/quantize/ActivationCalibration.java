@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  *       infinities are counted as in the other way.</li>
  *   <li>Otherwise a copy of the graph declares every observed tensor a graph output. ONNX Runtime
  *       writes them into {@link PinnedOutputs} reused from batch to batch, and each tensor is
- *       copied from there into a reused array for its calibrator and the optional observer.</li>
+ *       copied from there into a reused array for its calibrator and the optional observer. Where
+ *       it can, a batch goes through in runs of a few samples, so that a run holds a bounded part
+ *       of the batch's activations, with the ranges of whole batches ({@code ValuePass}).</li>
  * </ul>
- * Either way only one batch of activations is held at a time.
+ * Either way at most one batch of activations is held at a time.
  *
  * <p>Observed tensors are declared as outputs without a type, so ONNX Runtime infers it: a tensor
  * that turns out not to be float32 (a shape computation, say) is simply absent from the ranges.
