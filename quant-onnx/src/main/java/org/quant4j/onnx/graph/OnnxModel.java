@@ -68,8 +68,7 @@ public final class OnnxModel {
             throw new InvalidInputException("Cannot read model file " + abs + ": " + e
                     + ". Check that it is readable", e);
         }
-        // The array is this method's own: the tensors' bytes may alias it rather than be copied out of it.
-        return parse(bytes, abs.toString(), abs, true);
+        return parse(bytes, abs.toString(), abs);
     }
 
     /**
@@ -78,7 +77,7 @@ public final class OnnxModel {
      * @param description names the bytes in error messages, e.g. a URL or "resnet18 (generated)"
      */
     public static OnnxModel parse(byte[] bytes, String description) {
-        return parse(bytes, description, null, false);
+        return parse(bytes, description, null);
     }
 
     /** Validates a model built in memory. */
@@ -93,12 +92,7 @@ public final class OnnxModel {
         return new OnnxModel(newProto, source);
     }
 
-    /**
-     * @param alias whether the parsed bytes fields (the tensors' raw data) may share {@code bytes}
-     *              instead of copying it, so that the model takes its file size once on the heap, not
-     *              twice; only for an array that nothing else holds or changes
-     */
-    private static OnnxModel parse(byte[] bytes, String description, Path source, boolean alias) {
+    private static OnnxModel parse(byte[] bytes, String description, Path source) {
         if (bytes.length == 0) {
             throw new InvalidInputException("Model " + description + " is empty (0 bytes): it is not an ONNX model");
         }
@@ -107,7 +101,6 @@ public final class OnnxModel {
         // Large models nest deeply enough and hold big tensors; the default limits are for RPC messages.
         in.setRecursionLimit(1024);
         in.setSizeLimit(Integer.MAX_VALUE);
-        in.enableAliasing(alias);
         try {
             proto = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
