@@ -26,7 +26,7 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
  *       weights, {@link ArchitectureGraphs}).</li>
  *   <li>{@code fp32 MODEL BATCH SAMPLES}: a plain FP32 pass on ONNX Runtime (2 intra-op threads,
  *       default session options) over {@code SAMPLES} noise images in batches of {@code BATCH}.</li>
- *   <li>{@code quantize MODEL minmax|entropy BATCH SAMPLES OUT}: a whole static per-channel
+ *   <li>{@code quantize MODEL minmax|entropy|percentile|mse BATCH SAMPLES OUT}: a whole static per-channel
  *       quantization (calibration on the same images, then the QDQ model written to {@code OUT}).</li>
  * </ul>
  */
@@ -83,7 +83,10 @@ public final class MemoryFootprint {
         CalibrationMethod calibration = switch (method) {
             case "minmax" -> CalibrationMethod.MIN_MAX;
             case "entropy" -> CalibrationMethod.ENTROPY;
-            default -> throw new IllegalArgumentException("Unknown method '" + method + "': use minmax or entropy");
+            case "percentile" -> CalibrationMethod.PERCENTILE;
+            case "mse" -> CalibrationMethod.MSE;
+            default -> throw new IllegalArgumentException("Unknown method '" + method
+                    + "': use minmax, entropy, percentile or mse");
         };
         try (Quantizer quantizer = Quantizers.get("onnxruntime")) {
             QuantizationResult r = quantizer.quantize(QuantizationRequest.builder()
@@ -96,6 +99,8 @@ public final class MemoryFootprint {
                     .threads(2)
                     .build());
             System.out.println("bytes " + r.inputBytes() + " -> " + r.outputBytes());
+            System.out.println("calibration ms " + r.calibrationTime().toMillis() + ", total ms "
+                    + r.totalTime().toMillis());
         }
     }
 

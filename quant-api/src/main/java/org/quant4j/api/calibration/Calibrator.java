@@ -71,6 +71,42 @@ public interface Calibrator {
     }
 
     /**
+     * Whether this calibrator can take a batch in parts: {@link #beginBatch} with the whole batch's
+     * finite extremes, then {@link #observe} once per part, then {@link #endBatch}, leaving exactly
+     * the state that one {@link #observe} of the whole batch would. A runtime may then split a batch
+     * along its samples and hold the activations of a few samples at a time, with the same ranges.
+     *
+     * @return true when {@link #beginBatch} and {@link #endBatch} are supported; false by default
+     */
+    default boolean observesBatchesInParts() {
+        return false;
+    }
+
+    /**
+     * Starts a batch whose values the following {@link #observe} calls give in parts, in any order,
+     * until {@link #endBatch}.
+     *
+     * @param min         the whole batch's smallest finite value (ignored when {@code finiteCount} is 0)
+     * @param max         the whole batch's largest finite value (ignored when {@code finiteCount} is 0)
+     * @param finiteCount how many finite values the whole batch holds, &gt;= 0
+     * @throws UnsupportedOperationException when {@link #observesBatchesInParts()} is false
+     * @throws IllegalStateException         when a batch is already begun
+     */
+    default void beginBatch(float min, float max, long finiteCount) {
+        throw new UnsupportedOperationException(method().id() + " calibration cannot observe a batch in parts:"
+                + " call observe() with the whole batch");
+    }
+
+    /**
+     * Ends the batch begun by {@link #beginBatch}: {@link #observe} takes whole batches again.
+     *
+     * @throws UnsupportedOperationException when {@link #observesBatchesInParts()} is false
+     */
+    default void endBatch() {
+        throw new UnsupportedOperationException(method().id() + " calibration cannot observe a batch in parts");
+    }
+
+    /**
      * Number of finite values observed so far.
      *
      * @return the count of finite values

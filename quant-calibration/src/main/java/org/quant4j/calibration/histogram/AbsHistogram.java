@@ -89,6 +89,52 @@ public final class AbsHistogram {
     public void add(float[] v, int off, int len) {
         Objects.requireNonNull(v, "values");
         FiniteExtrema e = FiniteExtrema.of(v, off, len);
+        if (e.finiteCount() > 0) {
+            fit(e.maxAbs());
+        }
+        count(v, off, len, e);
+    }
+
+    /**
+     * Makes room for a batch whose largest finite {@code |x|} is {@code batchMaxAbs}, as {@link #add}
+     * does before counting a whole batch: fixes the bin width on the first batch with a non-zero value,
+     * grows (or merges) the bins when the batch exceeds them. The batch's parts then go to
+     * {@link #addFitted}, and the histogram ends exactly as one {@link #add} of the whole batch leaves it.
+     *
+     * @param batchMaxAbs the largest finite absolute value of the whole batch, &gt;= 0
+     */
+    public void fit(double batchMaxAbs) {
+        if (!(batchMaxAbs >= 0) || Double.isInfinite(batchMaxAbs)) {
+            throw new IllegalArgumentException("A batch's largest |x| must be finite and >= 0, got " + batchMaxAbs);
+        }
+        if (width == 0) {
+            if (batchMaxAbs > 0) {
+                setWidth(batchMaxAbs / initialBins);
+            }
+        } else if (batchMaxAbs > bins * width) {
+            grow(batchMaxAbs);
+        }
+    }
+
+    /**
+     * Counts part of a batch that {@link #fit} made room for, without growing: values beyond the last
+     * bin's upper edge go to the last bin.
+     *
+     * @throws IllegalStateException when the part holds a non-zero value and no bin width is fixed yet
+     *                               ({@link #fit} was not called with the batch's largest value)
+     */
+    public void addFitted(float[] v, int off, int len) {
+        Objects.requireNonNull(v, "values");
+        FiniteExtrema e = FiniteExtrema.of(v, off, len);
+        if (width == 0 && e.maxAbs() > 0) {
+            throw new IllegalStateException("No bin width for a part holding |x| = " + e.maxAbs() + ": call fit()"
+                    + " with the largest |x| of the whole batch before adding its parts");
+        }
+        count(v, off, len, e);
+    }
+
+    /** Counts the values of {@code v} whose extremes are {@code e} in the current bins. */
+    private void count(float[] v, int off, int len, FiniteExtrema e) {
         nonFiniteCount += e.nonFiniteCount();
         long finite = e.finiteCount();
         if (finite == 0) {
@@ -97,15 +143,9 @@ public final class AbsHistogram {
         count += finite;
         min = Math.min(min, e.min());
         max = Math.max(max, e.max());
-        double batchMax = e.maxAbs();
         if (width == 0) {
-            if (batchMax == 0) {
-                counts[0] += finite;
-                return;
-            }
-            setWidth(batchMax / initialBins);
-        } else if (batchMax > bins * width) {
-            grow(batchMax);
+            counts[0] += finite; // no non-zero value yet: every value is a zero
+            return;
         }
         if (e.nonFiniteCount() == 0) {
             countAll(v, off, off + len);

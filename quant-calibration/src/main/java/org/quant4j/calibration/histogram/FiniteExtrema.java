@@ -20,6 +20,18 @@ public record FiniteExtrema(float min, float max, long finiteCount, long nonFini
         return finiteCount == 0 ? 0.0 : Math.max(Math.abs((double) min), Math.abs((double) max));
     }
 
+    /**
+     * The extremes of two disjoint parts of the values as one: {@code of} applied to the parts
+     * joined gives the same record.
+     *
+     * @param other the extremes of the other part
+     * @return the combined extremes and counts
+     */
+    public FiniteExtrema combine(FiniteExtrema other) {
+        return new FiniteExtrema(Math.min(min, other.min), Math.max(max, other.max), finiteCount + other.finiteCount,
+                nonFiniteCount + other.nonFiniteCount);
+    }
+
     /** Scans {@code length} values of {@code values} from {@code offset}. */
     public static FiniteExtrema of(float[] values, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, values.length);

@@ -28,6 +28,8 @@ abstract class AbstractHistogramCalibrator extends AbstractRangeCalibrator {
 
     private final int bins;
     private AbsHistogram histogram;
+    /** Whether a batch begun by {@link #beginBatch} is being observed in parts. */
+    private boolean inBatch;
 
     AbstractHistogramCalibrator(CalibrationMethod method, int bins, boolean symmetric) {
         super(method, symmetric);
@@ -43,7 +45,31 @@ abstract class AbstractHistogramCalibrator extends AbstractRangeCalibrator {
 
     @Override
     public final void observe(float[] values, int offset, int length) {
-        histogram.add(values, offset, length);
+        if (inBatch) {
+            histogram.addFitted(values, offset, length);
+        } else {
+            histogram.add(values, offset, length);
+        }
+    }
+
+    /** The histogram is fitted to the whole batch's largest value first ({@link AbsHistogram#fit}). */
+    @Override
+    public final boolean observesBatchesInParts() {
+        return true;
+    }
+
+    @Override
+    public final void beginBatch(float min, float max, long finiteCount) {
+        requireNotBegun(inBatch);
+        if (finiteCount > 0) {
+            histogram.fit(Math.max(Math.abs((double) min), Math.abs((double) max)));
+        }
+        inBatch = true;
+    }
+
+    @Override
+    public final void endBatch() {
+        inBatch = false;
     }
 
     @Override
@@ -59,6 +85,7 @@ abstract class AbstractHistogramCalibrator extends AbstractRangeCalibrator {
     @Override
     public final void reset() {
         histogram = new AbsHistogram(bins);
+        inBatch = false;
     }
 
     /** The threshold on {@code |x|} chosen from a histogram holding at least one non-zero value. */

@@ -15,6 +15,8 @@ abstract class AbstractMinMaxCalibrator extends AbstractRangeCalibrator {
     double max;
     private long count;
     private long nonFiniteCount;
+    /** Whether a batch begun by {@link #beginBatch} is being observed in parts. */
+    private boolean inBatch;
 
     AbstractMinMaxCalibrator(CalibrationMethod method, boolean symmetric) {
         super(method, symmetric);
@@ -25,11 +27,32 @@ abstract class AbstractMinMaxCalibrator extends AbstractRangeCalibrator {
     public final void observe(float[] values, int offset, int length) {
         FiniteExtrema e = FiniteExtrema.of(values, offset, length);
         nonFiniteCount += e.nonFiniteCount();
-        if (e.finiteCount() == 0) {
+        if (inBatch || e.finiteCount() == 0) {
+            // In parts, the batch's extremes were folded in by beginBatch: a part adds only its NaN count.
             return;
         }
         update(e.min(), e.max(), count == 0);
         count += e.finiteCount();
+    }
+
+    /** The batch's extremes are folded in once, as for a whole batch; the parts count non-finite values. */
+    @Override
+    public final boolean observesBatchesInParts() {
+        return true;
+    }
+
+    @Override
+    public final void beginBatch(float batchMin, float batchMax, long finiteCount) {
+        requireNotBegun(inBatch);
+        if (finiteCount > 0) {
+            observeExtremes(batchMin, batchMax, finiteCount);
+        }
+        inBatch = true;
+    }
+
+    @Override
+    public final void endBatch() {
+        inBatch = false;
     }
 
     @Override
@@ -72,5 +95,6 @@ abstract class AbstractMinMaxCalibrator extends AbstractRangeCalibrator {
         max = Double.NEGATIVE_INFINITY;
         count = 0;
         nonFiniteCount = 0;
+        inBatch = false;
     }
 }

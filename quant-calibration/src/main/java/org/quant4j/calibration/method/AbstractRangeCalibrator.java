@@ -51,6 +51,14 @@ abstract class AbstractRangeCalibrator implements Calibrator {
         return computeRange();
     }
 
+    /** @throws IllegalStateException when a batch observed in parts is already begun */
+    final void requireNotBegun(boolean begun) {
+        if (begun) {
+            throw new IllegalStateException("This " + method.id() + " calibrator's batch is already begun: call"
+                    + " endBatch() before beginning the next");
+        }
+    }
+
     /** The range; called only after at least one finite value was observed. */
     abstract TensorRange computeRange();
 

@@ -2,6 +2,7 @@ package org.quant4j.calibration.histogram;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
@@ -136,5 +137,74 @@ class AbsHistogramTest {
         assertThrows(IllegalArgumentException.class, () -> new AbsHistogram(0));
         assertThrows(IllegalArgumentException.class, () -> new AbsHistogram(16, 31));
         assertThrows(IllegalArgumentException.class, () -> new AbsHistogram(16, AbsHistogram.MAX_BINS + 1));
+    }
+
+    /**
+     * Batches whose parts differ: a first batch of zeros, then batches whose largest value sits in a
+     * later part (so a part alone would fix another width or grow differently), values on bin
+     * edges, NaN and infinities, and a batch 1000 times larger that makes the bins merge.
+     */
+    private static float[][] batchesWithUnevenParts() {
+        SplittableRandom random = new SplittableRandom(16);
+        float[][] batches = new float[6][];
+        batches[0] = new float[12];
+        for (int b = 1; b < batches.length; b++) {
+            float[] v = new float[12];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((random.nextDouble() - 0.5) * (1 + i) * b);
+            }
+            batches[b] = v;
+        }
+        batches[2][7] = Float.NaN;
+        batches[3][2] = Float.POSITIVE_INFINITY;
+        batches[3][3] = 0.75f;
+        batches[4][11] = -3000f;
+        return batches;
+    }
+
+    /** The histogram after each batch went in as parts of {@code part} values, fitted to the whole batch first. */
+    private static AbsHistogram inParts(float[][] batches, int part, int bins, int maxBins) {
+        AbsHistogram h = new AbsHistogram(bins, maxBins);
+        for (float[] batch : batches) {
+            h.fit(FiniteExtrema.of(batch, 0, batch.length).maxAbs());
+            for (int from = 0; from < batch.length; from += part) {
+                h.addFitted(batch, from, Math.min(part, batch.length - from));
+            }
+        }
+        return h;
+    }
+
+    @Test
+    void fittedPartsCountExactlyAsWholeBatches() {
+        float[][] batches = batchesWithUnevenParts();
+        AbsHistogram whole = new AbsHistogram(8, 64);
+        AbsHistogram naive = new AbsHistogram(8, 64);
+        for (float[] batch : batches) {
+            whole.add(batch);
+            for (int from = 0; from < batch.length; from += 4) {
+                naive.add(batch, from, 4);
+            }
+        }
+        for (int part : new int[] {1, 4, 5}) {
+            AbsHistogram parts = inParts(batches, part, 8, 64);
+            assertArrayEquals(whole.counts(), parts.counts(), "parts of " + part);
+            assertEquals(whole.binWidth(), parts.binWidth());
+            assertEquals(whole.count(), parts.count());
+            assertEquals(whole.nonFiniteCount(), parts.nonFiniteCount());
+            assertEquals(whole.min(), parts.min());
+            assertEquals(whole.max(), parts.max());
+        }
+        // The data do tell the two apart: parts added as batches of their own fix another width.
+        assertNotEquals(whole.binWidth(), naive.binWidth());
+    }
+
+    @Test
+    void partsNeedTheBatchFittedFirst() {
+        AbsHistogram h = new AbsHistogram(8);
+        h.addFitted(new float[] {0f, 0f}, 0, 2);
+        assertEquals(2, h.count(0));
+        assertThrows(IllegalStateException.class, () -> h.addFitted(new float[] {1f}, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> h.fit(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> h.fit(-1));
     }
 }

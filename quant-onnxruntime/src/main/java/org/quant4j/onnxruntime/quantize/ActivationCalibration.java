@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import org.quant4j.api.CalibrationException;
@@ -22,11 +24,13 @@ import org.quant4j.api.calibration.Calibrator;
 import org.quant4j.api.calibration.CalibratorOptions;
 import org.quant4j.api.calibration.Calibrators;
 import org.quant4j.api.calibration.TensorObserver;
+import org.quant4j.api.data.BatchLayout;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.ElementType;
 import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.data.Tensor;
+import org.quant4j.calibration.histogram.FiniteExtrema;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.SubgraphOutputs;
 import org.quant4j.onnx.quantize.CalibratedRanges;
@@ -51,9 +55,11 @@ import org.slf4j.LoggerFactory;
  *       infinities are counted as in the other way.</li>
  *   <li>Otherwise a copy of the graph declares every observed tensor a graph output. ONNX Runtime
  *       writes them into {@link PinnedOutputs} reused from batch to batch, and each tensor is
- *       copied from there into a reused array for its calibrator and the optional observer.</li>
+ *       copied from there into a reused array for its calibrator and the optional observer. Where
+ *       it can, a batch goes through in runs of a few samples, so that a run holds a bounded part
+ *       of the batch's activations, with the ranges of whole batches ({@code ValuePass}).</li>
  * </ul>
- * Either way only one batch of activations is held at a time.
+ * Either way at most one batch of activations is held at a time.
  *
  * <p>Observed tensors are declared as outputs without a type, so ONNX Runtime infers it: a tensor
  * that turns out not to be float32 (a shape computation, say) is simply absent from the ranges.
@@ -67,6 +73,14 @@ public final class ActivationCalibration {
     public static final String STAGE = org.quant4j.api.quantize.ProgressStages.CALIBRATION;
 
     private static final Logger LOG = LoggerFactory.getLogger(ActivationCalibration.class);
+
+    /**
+     * The observed tensors a run of the value pass may hold, in multiples of the largest of them for a
+     * whole batch. Plain inference holds about 2.5 to 3.3 times the largest activation at once (its
+     * arena on ResNet-50 at batch 16, see docs/BENCHMARKS.md), and the first run of a shape holds its
+     * outputs twice for a moment ({@link PinnedOutputs}): 2 keeps both within that.
+     */
+    static final int BUDGET_LARGEST = 2;
 
     private ActivationCalibration() {
     }
@@ -105,26 +119,41 @@ public final class ActivationCalibration {
      * observed). At ALL every observed output is reordered out of the NCHWc layout, and still the
      * pass took 8.8 s against 11.6 s at EXTENDED for 512 images of the ResNet-18 benchmark with
      * entropy calibration (2.0 s against 2.3 s for 64).
+     *
+     * <p>A run holds every observed tensor at once, the sum of the model's activations for the
+     * samples it is given. So when the batch axis is not fixed, every calibrator
+     * {@link Calibrator#observesBatchesInParts() observes batches in parts} and no observer wants
+     * whole batches, a batch goes through in runs of a few samples, as many as keep the observed
+     * tensors of a run within {@value ActivationCalibration#BUDGET_LARGEST} times the largest observed tensor of
+     * the whole batch (within what plain inference holds at once): a first round of runs finds each
+     * tensor's finite extremes over the whole batch, which {@link Calibrator#beginBatch} is given,
+     * and a second round hands the calibrators the values, so the ranges are exactly those of whole
+     * batches. Before splitting, runs of 1 and 2 samples check that every output has as many values
+     * per sample either way (no tensor independent of the batch, no sample mixing with another);
+     * otherwise batches go through whole.
      */
     private static final class ValuePass implements AutoCloseable {
         private final Graph graph;
         private final Set<String> inputs;
         private final List<String> outputs;
         private final RunnerOptions options;
+        private final boolean batchNotFixed;
         private final ScratchArrays scratch = new ScratchArrays();
         private OrtRunner runner;
         private PinnedOutputs pinned;
+        /** Float values of each run output for one sample, once measured; empty when batches go whole. */
+        private Map<String, Integer> perSample;
 
-        ValuePass(Graph graph, Set<String> inputs, List<String> outputs, RunnerOptions options) {
+        ValuePass(Graph graph, Set<String> inputs, List<String> outputs, RunnerOptions options,
+                boolean batchNotFixed) {
             this.graph = graph;
             this.inputs = inputs;
             this.outputs = outputs;
             this.options = options;
+            this.batchNotFixed = batchNotFixed;
         }
 
-        /** Observes {@code tensors} of {@code batch}; adds those that hold float32 values to {@code floats}. */
-        void observe(NamedBatch batch, Collection<String> tensors, Map<String, Calibrator> calibrators,
-                TensorObserver observer, Set<String> floats) {
+        private void open() {
             if (pinned == null) {
                 Graph copy = graph.toModel().graph();
                 for (String t : outputs) {
@@ -136,6 +165,55 @@ public final class ActivationCalibration {
                 runner = OrtRunner.open(copy.toModel(), options);
                 pinned = runner.pinnedOutputs();
             }
+        }
+
+        /** Observes {@code tensors} of {@code batch}; adds those that hold float32 values to {@code floats}. */
+        void observe(NamedBatch batch, Collection<String> tensors, Map<String, Calibrator> calibrators,
+                TensorObserver observer, Set<String> floats) {
+            open();
+            List<String> fromData = tensors.stream().filter(t -> isFloatInput(batch, t)).toList();
+            List<String> activations = tensors.stream().filter(t -> !isFloatInput(batch, t)).toList();
+            boolean inParts = observer == null && batchNotFixed && batch.size() > 1 && batch.batchAxes().isEmpty()
+                    && activations.stream().allMatch(t -> calibrators.get(t).observesBatchesInParts());
+            int samples = inParts ? samplesPerRun(batch) : batch.size();
+            if (samples >= batch.size()) {
+                observeWhole(batch, tensors, calibrators, observer, floats);
+                return;
+            }
+            // The data inputs are in memory already: observed whole.
+            fromData.forEach(floats::add);
+            fromData.parallelStream().forEach(t -> observeValues(t, batch.tensor(t).floats(), calibrators, null));
+            Map<String, FiniteExtrema> extremes = new ConcurrentHashMap<>();
+            for (int from = 0; from < batch.size(); from += samples) {
+                Map<String, FloatBuffer> values = pinned.run(samples(batch, from, from + samples));
+                activations.parallelStream().filter(values::containsKey).forEach(t -> {
+                    FloatBuffer buffer = values.get(t);
+                    int n = buffer.remaining();
+                    float[] array = scratch.take(n);
+                    buffer.get(0, array, 0, n);
+                    extremes.merge(t, FiniteExtrema.of(array, 0, n), FiniteExtrema::combine);
+                    scratch.give(array);
+                });
+            }
+            List<String> present = activations.stream().filter(extremes::containsKey).toList();
+            floats.addAll(present);
+            for (String t : present) {
+                FiniteExtrema e = extremes.get(t);
+                calibrators.get(t).beginBatch(e.min(), e.max(), e.finiteCount());
+            }
+            try {
+                for (int from = 0; from < batch.size(); from += samples) {
+                    Map<String, FloatBuffer> values = pinned.run(samples(batch, from, from + samples));
+                    present.parallelStream().forEach(t -> observeValues(t, values.get(t), calibrators, null));
+                }
+            } finally {
+                present.forEach(t -> calibrators.get(t).endBatch());
+            }
+        }
+
+        /** Every tensor of {@code batch} from one run. */
+        private void observeWhole(NamedBatch batch, Collection<String> tensors, Map<String, Calibrator> calibrators,
+                TensorObserver observer, Set<String> floats) {
             Map<String, FloatBuffer> values = pinned.run(batch);
             List<String> present = new ArrayList<>();
             for (String t : tensors) {
@@ -147,23 +225,75 @@ public final class ActivationCalibration {
             // ONNX Runtime is idle while the batch is observed: spread the tensors over the cores.
             // Each tensor has its own calibrator and sees its batches in order, so the ranges
             // do not depend on the number of threads.
-            present.parallelStream().forEach(t -> {
-                if (isFloatInput(batch, t)) {
-                    FloatBuffer buffer = batch.tensor(t).floats();
-                    int n = buffer.remaining();
-                    float[] array = scratch.take(n);
-                    buffer.get(0, array, 0, n);
-                    ActivationCalibration.observe(t, array, n, calibrators.get(t), observer);
-                    scratch.give(array);
+            present.parallelStream().forEach(t -> observeValues(t,
+                    isFloatInput(batch, t) ? batch.tensor(t).floats() : values.get(t), calibrators, observer));
+        }
+
+        private void observeValues(String t, FloatBuffer buffer, Map<String, Calibrator> calibrators,
+                TensorObserver observer) {
+            int n = buffer.remaining();
+            float[] array = scratch.take(n);
+            buffer.get(0, array, 0, n);
+            ActivationCalibration.observe(t, array, n, calibrators.get(t), observer);
+            scratch.give(array);
+        }
+
+        /**
+         * How many samples of {@code batch} a run takes: a divisor of its size. Measured on the first
+         * batch asked about; the whole batch when the outputs do not scale with the samples.
+         */
+        private int samplesPerRun(NamedBatch batch) {
+            if (perSample == null) {
+                Map<String, Integer> one = sizes(pinned.run(samples(batch, 0, 1)));
+                Map<String, Integer> two = sizes(pinned.run(samples(batch, 0, 2)));
+                boolean scales = one.keySet().equals(two.keySet())
+                        && one.entrySet().stream().allMatch(e -> two.get(e.getKey()) == 2L * e.getValue());
+                perSample = scales ? one : Map.of();
+                if (!scales) {
+                    LOG.info("Observing whole batches of graph '{}': its outputs do not grow in proportion to the"
+                            + " samples of a run", graph.name());
+                }
+            }
+            if (perSample.isEmpty()) {
+                return batch.size();
+            }
+            int samples = ActivationCalibration.samplesPerRun(perSample.values(), batch.size());
+            if (samples < batch.size()) {
+                LOG.debug("Observing {} MiB of activations a sample of graph '{}' in runs of {} of {} samples",
+                        perSample.values().stream().mapToLong(n -> n).sum() * Float.BYTES >> 20, graph.name(),
+                        samples, batch.size());
+            }
+            return samples;
+        }
+
+        private static Map<String, Integer> sizes(Map<String, FloatBuffer> values) {
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            values.forEach((t, b) -> sizes.put(t, b.remaining()));
+            return sizes;
+        }
+
+        /** Samples {@code from} (inclusive) to {@code to} (exclusive) of a batch with every sample on the first axis. */
+        private static NamedBatch samples(NamedBatch batch, int from, int to) {
+            Map<String, Tensor> part = new LinkedHashMap<>();
+            batch.tensors().forEach((name, t) -> {
+                long[] shape = t.shape().clone();
+                shape[0] = to - from;
+                if (t.type() == ElementType.FLOAT32) {
+                    int per = t.elements() / batch.size();
+                    float[] values = new float[(to - from) * per];
+                    t.floats().get(from * per, values);
+                    part.put(name, Tensor.ofFloats(values, shape));
                 } else {
-                    FloatBuffer buffer = values.get(t);
-                    int n = buffer.remaining();
-                    float[] array = scratch.take(n);
-                    buffer.get(0, array, 0, n);
-                    ActivationCalibration.observe(t, array, n, calibrators.get(t), observer);
-                    scratch.give(array);
+                    List<Tensor> rows = new ArrayList<>();
+                    long[] row = shape.clone();
+                    row[0] = 1;
+                    for (int i = from; i < to; i++) {
+                        rows.add(t.slice(i).reshape(row));
+                    }
+                    part.put(name, Tensor.concat(rows));
                 }
             });
+            return new NamedBatch(part, to - from, Optional.empty());
         }
 
         @Override
@@ -286,6 +416,31 @@ public final class ActivationCalibration {
         }
     }
 
+    /**
+     * How many samples of a batch of {@code batchSize} one run of the value pass takes: the largest
+     * divisor of {@code batchSize} (so that every run has the same shapes) whose outputs hold at
+     * most {@value #BUDGET_LARGEST} times the largest output of the whole batch, and at
+     * least 1.
+     *
+     * @param valuesPerSample how many values each output of a run holds per sample
+     */
+    static int samplesPerRun(Collection<Integer> valuesPerSample, int batchSize) {
+        long sum = 0;
+        long largest = 0;
+        for (int n : valuesPerSample) {
+            sum += n;
+            largest = Math.max(largest, n);
+        }
+        long most = sum == 0 ? batchSize : BUDGET_LARGEST * largest * batchSize / sum;
+        int samples = 1;
+        for (int d = 2; d <= batchSize; d++) {
+            if (batchSize % d == 0 && d <= most) {
+                samples = d;
+            }
+        }
+        return samples;
+    }
+
     /** Whether {@code t} is an input of {@code batch} holding float32 values. */
     private static boolean isFloatInput(NamedBatch batch, String t) {
         Tensor tensor = batch.tensors().get(t);
@@ -317,7 +472,8 @@ public final class ActivationCalibration {
         Dataset data = context.data();
         List<TensorInfo> dataInputs = requireMatchingInputs(graph, data);
         Set<String> inputs = new LinkedHashSet<>(dataInputs.stream().map(TensorInfo::name).toList());
-        ModelBatches batches = ModelBatches.of(data, CalibrationInputs.layout(graph, data), context.batchSize());
+        BatchLayout layout = CalibrationInputs.layout(graph, data);
+        ModelBatches batches = ModelBatches.of(data, layout, context.batchSize());
         int batchSize = batches.batchSize();
         if (batchSize != context.batchSize()) {
             LOG.info("Model graph '{}' takes batches of exactly {} samples: calibrating {} at a time instead of {}",
@@ -370,7 +526,8 @@ public final class ActivationCalibration {
         // the optimised model is the caller's to write, not ours.
         RunnerOptions options = context.runnerOptions().toBuilder().optimizedModelPath(null).memoryPattern(false)
                 .build();
-        try (ValuePass values = new ValuePass(observedGraph, inputs, outputs, options);
+        try (ValuePass values = new ValuePass(observedGraph, inputs, outputs, options,
+                layout.fixedBatch().isEmpty());
                 ExtremaPass reduced = extremes ? ExtremaPass.open(observedGraph, inputs, outputs, options) : null) {
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
