@@ -65,6 +65,14 @@ public final class MixedPrecision {
 
     /** Profiled runs left out as warm-up. */
     static final int WARMUP = 3;
+    /** Profiled runs of the float model that choose the run count when it is automatic. */
+    static final int PROBE_RUNS = 3;
+    /** Measured time per profiled model the automatic run count aims at. */
+    static final double PROFILE_BUDGET_MICROS = 1_000_000;
+    /** Fewest profiled runs the automatic run count chooses. */
+    static final int MIN_RUNS = 5;
+    /** Most profiled runs the automatic run count chooses (the count before it was automatic). */
+    static final int MAX_RUNS = 40;
 
     private MixedPrecision() {
     }
@@ -99,7 +107,7 @@ public final class MixedPrecision {
             TableCalibration table, Duration calibrationTime, List<NodeDecision> decisions, Path dir, long start) {
         Graph fp32Graph = prepared.graph();
         List<String> layers = decisions.stream().map(NodeDecision::nodeName).toList();
-        List<String> weighted = layers.stream().filter(l -> weight(fp32Graph, l).isPresent()).toList();
+        List<String> weighted = layers.stream().filter(l -> weightShape(prepared, l).isPresent()).toList();
 
         // Accuracy effect: one-on drops per channel and, for layers with a weight, per tensor.
         SensitivityRequest.Builder sb = SensitivityRequest.builder().model(request.model())
@@ -128,8 +136,11 @@ public final class MixedPrecision {
         Arrays.setAll(first, i -> i);
         VariantScoring subset = subsetSize == ordered.size() ? validation
                 : new VariantScoring(perChannel, fp32, Subset.of(ordered, first));
+        int runs = request.profileRuns() != MixedPrecisionRequest.AUTO_PROFILE_RUNS ? request.profileRuns()
+                : automaticRuns(new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
+                        request.threads(), WARMUP, PROBE_RUNS, dir).micros(fp32));
         LatencyProfiler profiler = new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
-                request.threads(), WARMUP, request.profileRuns(), dir);
+                request.threads(), WARMUP, runs, dir);
         AssignmentEvaluator evaluator = new AssignmentEvaluator(prepared, table, request.config(), validation,
                 ordered.size(), subset, subsetSize, profiler, dir, fp32, layers);
 
@@ -143,13 +154,15 @@ public final class MixedPrecision {
             Map<LayerChoice, Double> latency = new EnumMap<>(LayerChoice.class);
             Map<LayerChoice, Double> drop = new EnumMap<>(LayerChoice.class);
             Map<LayerChoice, Long> bytes = new EnumMap<>(LayerChoice.class);
-            long[] shape = weight(fp32Graph, l).flatMap(fp32Graph::shape).orElse(new long[0]);
+            long[] shape = weightShape(prepared, l).orElse(new long[0]);
             long elements = shape.length == 0 ? 0 : Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             long channels = shape.length == 0 ? 0 : shape[0];
             latency.put(LayerChoice.INT8_PER_CHANNEL, 0.0);
             drop.put(LayerChoice.INT8_PER_CHANNEL, dropPc.getOrDefault(l, 0.0));
             bytes.put(LayerChoice.INT8_PER_CHANNEL, elements == 0 ? 0 : elements + 5 * channels);
-            if (weighted.contains(l)) {
+            // A per-tensor choice whose own predicted drop exceeds the budget is one no search can take
+            // (the knapsack leaves it out, the greedy start needs it no worse than per channel): not profiled.
+            if (weighted.contains(l) && dropPt.getOrDefault(l, 0.0) <= request.maxDrop()) {
                 Optional<Double> pt = evaluator.latency(base.with(l, LayerChoice.INT8_PER_TENSOR));
                 if (pt.isPresent()) {
                     latency.put(LayerChoice.INT8_PER_TENSOR, pt.get() - baseMicros);
@@ -164,7 +177,9 @@ public final class MixedPrecision {
             request.listener().onProgress("cost profile", i + 1, decisions.size());
         }
         Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("Costs of {} layers measured ({} models built) in {} s", layers.size(), evaluator.built(),
+        LOG.info("Costs of {} layers measured ({} models built, {} profiled runs each, per tensor profiled for {} of"
+                + " {} layers with a weight) in {} s", layers.size(), evaluator.built(), runs,
+                costs.stream().filter(c -> c.choices().contains(LayerChoice.INT8_PER_TENSOR)).count(), weighted.size(),
                 setupTime.toSeconds());
 
         // The searches.
@@ -249,7 +264,7 @@ public final class MixedPrecision {
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                request.output(), searchModels, request.latencyBatch(), setupTime,
+                request.output(), searchModels, request.latencyBatch(), runs, setupTime,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -364,16 +379,35 @@ public final class MixedPrecision {
         return m;
     }
 
-    /** The weight initializer of {@code layer}, if it has one. */
-    static Optional<String> weight(Graph graph, String layer) {
-        Optional<Node> n = graph.node(layer);
-        if (n.isEmpty()) {
+    /**
+     * The shape of the weight initializer of {@code layer}, if it has one; the layer may sit in a
+     * subgraph, its weight in an enclosing graph.
+     */
+    static Optional<long[]> weightShape(PreparedModel prepared, String layer) {
+        Optional<Graph> scope = prepared.scopeOf(layer);
+        if (scope.isEmpty()) {
             return Optional.empty();
         }
-        int w = OpTable.of(n.get()).weightInput();
-        if (w < 0 || w >= n.get().inputs().size() || !graph.isInitializer(n.get().inputs().get(w))) {
+        Graph graph = scope.get();
+        Node n = graph.node(layer).orElseThrow();
+        int w = OpTable.of(n).weightInput();
+        if (w < 0 || w >= n.inputs().size() || !graph.isInitializer(n.inputs().get(w))) {
             return Optional.empty();
         }
-        return Optional.of(n.get().inputs().get(w));
+        return graph.shape(n.inputs().get(w));
+    }
+
+    /**
+     * Profiled runs for a model whose least profiled time is {@code micros}: as many as fit in
+     * {@value #PROFILE_BUDGET_MICROS} us of measured runs, from {@value #MIN_RUNS} to {@value #MAX_RUNS}.
+     * The cost profile builds one model per layer and choice; at 40 runs each, a 250-layer detector
+     * spent over 20 minutes profiling (docs/MODELS.md).
+     */
+    static int automaticRuns(double micros) {
+        int runs = (int) Math.min(MAX_RUNS, Math.ceil(PROFILE_BUDGET_MICROS / Math.max(1.0, micros)));
+        int chosen = Math.max(MIN_RUNS, runs);
+        LOG.info("Profiling {} runs per model (after {} warm-up): the float model's profiled batch takes {} us",
+                chosen, WARMUP, Math.round(micros));
+        return chosen;
     }
 }

@@ -17,6 +17,9 @@ import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.api.stats.PercentileBootstrap;
 import org.quant4j.calibration.sampling.Subset;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
+import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
  * Scores model variants against the float model on prefixes of the seeded order: the float
@@ -32,6 +35,8 @@ public final class VariantScoring {
     private final boolean[] floatCorrect;
     private final double baseline;
     private final Duration floatPassTime;
+    /** The float model's first output, the one the agreement and noise metrics compare. */
+    private final String firstOutput;
 
     /**
      * Computes the float model's per-sample correctness once (top-1).
@@ -44,6 +49,11 @@ public final class VariantScoring {
         this.request = request;
         this.reference = reference;
         this.ordered = ordered;
+        // Non-float outputs are not compared (the evaluator skips them): the first float32 one is.
+        this.firstOutput = OnnxModel.read(reference).graph().outputs().stream()
+                .filter(o -> o.elementType() == 0 || o.elementType() == TensorProto.DataType.FLOAT_VALUE)
+                .findFirst().map(TensorInfo::name).orElseThrow(() -> new InvalidInputException("Model " + reference
+                        + " has no float32 output to compare"));
         this.threads = request.threads() == 0 ? 0 : Math.max(1, request.threads() / request.parallelVariants());
         if (request.resolvedMetric() == SensitivityRequest.Metric.TOP1) {
             long start = System.nanoTime();
@@ -138,7 +148,7 @@ public final class VariantScoring {
         }
         FidelityResult r;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
-            r = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference)
+            r = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference).output(firstOutput)
                     .data(Subset.of(ordered, indices)).batchSize(request.batchSize()).threads(threads)
                     .bootstrapResamples(request.bootstrapResamples()).confidenceLevel(request.confidenceLevel())
                     .seed(request.seed()).build());
