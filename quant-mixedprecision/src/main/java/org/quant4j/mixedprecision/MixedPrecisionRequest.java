@@ -352,8 +352,9 @@ public final class MixedPrecisionRequest {
                     || generations < 0 || evolutionSamples <= 0) {
                 throw new InvalidInputException("Need batch sizes > 0, threads >= 0, profile runs >= 0 (0: automatic),"
                         + " population >= 2, generations >= 0 and evolution samples > 0; got batch " + batchSize
-                        + ", latency batch " + latencyBatch + ", threads " + threads + ", profile runs " + profileRuns + ", population "
-                        + population + ", generations " + generations + ", evolution samples " + evolutionSamples);
+                        + ", latency batch " + latencyBatch + ", threads " + threads + ", profile runs " + profileRuns
+                        + ", population " + population + ", generations " + generations + ", evolution samples "
+                        + evolutionSamples);
             }
             return new MixedPrecisionRequest(this);
         }

@@ -29,8 +29,9 @@ import org.quant4j.onnx.quantize.TensorCalibration;
  * sensitivity analysis is built from the same table without running the data again. The table
  * holds every candidate tensor of the full INT8 plan ({@code QdqPlan.candidateTensors}) that holds
  * float32 values, in the main graph and in every subgraph nested in it (If branches, Loop and Scan
- * bodies: the calibrator observes their tensors too, as for the quantizer); a variant only excludes nodes, so its candidates are a subset, and a tensor absent
- * from the table is one the calibrator found not to hold float32 values.
+ * bodies: the calibrator observes their tensors too, as for the quantizer); a variant only
+ * excludes nodes, so its candidates are a subset, and a tensor absent from the table is one the
+ * calibrator found not to hold float32 values.
  */
 public final class TableCalibration implements TensorCalibration {
 
