@@ -160,8 +160,9 @@ public final class MixedPrecision {
             latency.put(LayerChoice.INT8_PER_CHANNEL, 0.0);
             drop.put(LayerChoice.INT8_PER_CHANNEL, dropPc.getOrDefault(l, 0.0));
             bytes.put(LayerChoice.INT8_PER_CHANNEL, elements == 0 ? 0 : elements + 5 * channels);
-            // A per-tensor choice whose own predicted drop exceeds the budget is one no search can take
-            // (the knapsack leaves it out, the greedy start needs it no worse than per channel): not profiled.
+            // A per-tensor choice whose own predicted drop exceeds the budget is not profiled: the knapsack
+            // cannot take it, nor the greedy start (it needs per tensor no worse than per channel), and an
+            // evolutionary assignment holding it would start over budget.
             if (weighted.contains(l) && dropPt.getOrDefault(l, 0.0) <= request.maxDrop()) {
                 Optional<Double> pt = evaluator.latency(base.with(l, LayerChoice.INT8_PER_TENSOR));
                 if (pt.isPresent()) {
