@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.data.Batch;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.calibration.data.UniformNoiseDataset;
-import org.quant4j.onnx.builder.ConvOptions;
 import org.quant4j.onnx.builder.GraphBuilder;
 import org.quant4j.onnx.builder.HeInitializer;
 import org.quant4j.onnx.graph.Attributes;
@@ -146,16 +145,7 @@ class SubgraphLayersTest {
         String cond = b.op("Greater", List.of(max, b.initializer("minus_one", FloatTensor.scalar(-1f))));
 
         GraphBuilder then = b.subgraph("then");
-        float[] bias = init.uniform(-0.1f, 0.1f, 64).data();
-        bias[63] = -1000f;
-        String c = then.relu(then.conv(x, init.convWeights(64, 32, 3, 3), new FloatTensor(new long[] {64}, bias),
-                ConvOptions.of(1, 1)));
-        String pooled = then.flatten(then.globalAveragePool(c), 1);
-        float[] w = init.denseWeights(10, 64).data();
-        for (int k = 0; k < 10; k++) {
-            w[k * 64 + 63] = 500f;
-        }
-        then.output(then.gemm(pooled, new FloatTensor(new long[] {10, 64}, w), init.uniform(-0.1f, 0.1f, 10), true));
+        then.output(KnownOptimumTest.layers(then, x, init));
         names.conv = nameOf(then.graph(), "Conv");
         names.pool = nameOf(then.graph(), "GlobalAveragePool");
         names.classifier = nameOf(then.graph(), "Gemm");
