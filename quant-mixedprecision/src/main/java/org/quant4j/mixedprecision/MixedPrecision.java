@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.stats.ConfidenceInterval;
@@ -25,7 +27,10 @@ import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.ops.OpTable;
+import org.quant4j.onnxruntime.runtime.OptimizationLevel;
+import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.OrtTimedSession;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.sensitivity.LayerSensitivity;
 import org.quant4j.sensitivity.PreparedModel;
 import org.quant4j.sensitivity.SensitivityAnalysis;
@@ -224,8 +229,12 @@ public final class MixedPrecision {
             }
         }
         List<Path> files = distinct.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
-        double[] millis = wallClock(files, request.latencyBatch(), request.threads(),
-                distinct.stream().mapToDouble(Evaluated::latencyMicros).toArray());
+        NamedBatch validationBatch;
+        try (OrtRunner r = OrtRunner.open(fp32, RunnerOptions.defaults())) {
+            validationBatch = r.batches(request.validation(), request.latencyBatch()).next();
+        }
+        Timing timing = wallClock(files, request.latencyBatch(), request.threads(), validationBatch);
+        double[] millis = timing.millis();
         List<ConfidenceInterval> drops = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             drops.add(i == 0 ? ConfidenceInterval.exactly(0, 0.95) : test.score(files.get(i), orderedTest.size()).drop());
@@ -246,7 +255,7 @@ public final class MixedPrecision {
         SearchOutcome bestOutcome = outcomes.get(bestIndex);
         ReportedModel best = reported.get(bestIndex);
         boolean targetMet = bestOutcome.withinBudget() && best.speedup() > 1;
-        String verdict = verdict(request, bestOutcome, best, fp32Report, int8Report, outcomes);
+        String verdict = verdict(request, timing.batch(), bestOutcome, best, fp32Report, int8Report, outcomes);
         LOG.info(verdict);
 
         Optional<OutputTarget> written = request.outputTarget();
@@ -265,7 +274,7 @@ public final class MixedPrecision {
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                request.output(), searchModels, request.latencyBatch(), runs, setupTime,
+                request.output(), searchModels, timing.batch(), runs, setupTime,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -299,13 +308,13 @@ public final class MixedPrecision {
         return best;
     }
 
-    private static String verdict(MixedPrecisionRequest request, SearchOutcome outcome, ReportedModel best,
+    private static String verdict(MixedPrecisionRequest request, int batch, SearchOutcome outcome, ReportedModel best,
             ReportedModel fp32, ReportedModel int8, List<SearchOutcome> outcomes) {
         String budget = String.format(Locale.ROOT, "%.2f pp", 100 * request.maxDrop());
         String measured = String.format(Locale.ROOT, "FP32 %.3f ms, full INT8 %.3f ms (x%.2f, test drop %+.2f pp),"
                 + " chosen %.3f ms (x%.2f, test drop %+.2f pp) per batch of %d", fp32.latencyMillis(),
                 int8.latencyMillis(), int8.speedup(), 100 * int8.testDrop().estimate(), best.latencyMillis(),
-                best.speedup(), 100 * best.testDrop().estimate(), request.latencyBatch());
+                best.speedup(), 100 * best.testDrop().estimate(), batch);
         String tried = outcomes.stream().map(o -> o.method().id() + ": " + o.tried()).reduce((a, b) -> a + "; " + b)
                 .orElse("");
         int floatLayers = best.assignment().count(LayerChoice.FLOAT);
@@ -316,7 +325,7 @@ public final class MixedPrecision {
         }
         if (best.speedup() <= 1) {
             return "The fastest assignment within " + budget + " (by " + outcome.method().id() + ", " + floatLayers
-                    + " of " + all + " layers float) is not faster than FP32 at batch " + request.latencyBatch()
+                    + " of " + all + " layers float) is not faster than FP32 at batch " + batch
                     + " on this CPU: " + measured + ". It is returned, but FP32 serves as well. Tried: " + tried;
         }
         if (best.assignment().equals(int8.assignment())) {
@@ -335,40 +344,76 @@ public final class MixedPrecision {
     static final int PER_ROUND = 3;
 
     /**
+     * Wall-clock latencies.
+     *
+     * @param millis the least milliseconds of one batch, per model
+     * @param batch  the samples of the timed batch
+     */
+    record Timing(double[] millis, int batch) {
+    }
+
+    /**
      * The least wall-clock milliseconds of one batch of each model, timed in {@value #ROUNDS}
      * interleaved rounds of {@value #PER_ROUND} batches (after 3 warm-up batches each), so that a
-     * change of load from other processes falls on every model alike. A model whose input cannot be
-     * timed on noise (several inputs or a dynamic dimension) gets its profiled node time instead.
+     * change of load from other processes falls on every model alike. Models are timed on noise of
+     * {@code batch} samples; when their input cannot be made of noise (several inputs, a dynamic
+     * dimension other than the batch), on {@code validation}, a batch of real samples (those of one
+     * shape for data of several shapes, so possibly fewer than {@code batch}). Every model of one
+     * search has the same inputs, so all are timed the same way. (Profiled node times, used here
+     * before, came from profiles taken minutes apart under different loads: the detector's FP32
+     * profile said 192 ms where its wall clock measured 85 ms.)
      */
-    static double[] wallClock(List<Path> models, int batch, int threads, double[] profiledMicros) {
+    static Timing wallClock(List<Path> models, int batch, int threads, NamedBatch validation) {
         double[] best = new double[models.size()];
         Arrays.fill(best, Double.POSITIVE_INFINITY);
-        List<OrtTimedSession> sessions = new ArrayList<>();
+        List<AutoCloseable> open = new ArrayList<>();
+        List<IntFunction<double[]>> timers = new ArrayList<>();
+        int timed = batch;
         try {
-            for (int i = 0; i < models.size(); i++) {
+            RunnerOptions options = RunnerOptions.builder().optimization(OptimizationLevel.ALL).intraOpThreads(threads)
+                    .interOpThreads(1).spinning(false).build();
+            for (Path model : models) {
+                IntFunction<double[]> timer;
                 try {
-                    OrtTimedSession s = OrtTimedSession.open(models.get(i), threads);
-                    sessions.add(s);
-                    s.time(batch, 3, 1);
+                    OrtTimedSession s = OrtTimedSession.open(model, threads);
+                    open.add(s);
+                    timer = n -> s.time(batch, 0, n);
                 } catch (InvalidInputException e) {
-                    LOG.info("Latency of {} from its profile: {}", models.get(i), e.getMessage());
-                    sessions.add(null);
-                    best[i] = profiledMicros[i] / 1000;
+                    LOG.info("Latency of {} timed on {} validation samples: {}", model, validation.size(),
+                            e.getMessage());
+                    OrtRunner r = OrtRunner.open(model, options);
+                    open.add(r);
+                    timed = validation.size();
+                    timer = n -> {
+                        double[] ms = new double[n];
+                        for (int k = 0; k < n; k++) {
+                            long t = System.nanoTime();
+                            r.run(validation);
+                            ms[k] = (System.nanoTime() - t) / 1e6;
+                        }
+                        return ms;
+                    };
                 }
+                timer.apply(3);
+                timers.add(timer);
             }
             for (int r = 0; r < ROUNDS; r++) {
-                for (int i = 0; i < sessions.size(); i++) {
-                    if (sessions.get(i) != null) {
-                        for (double ms : sessions.get(i).time(batch, 0, PER_ROUND)) {
-                            best[i] = Math.min(best[i], ms);
-                        }
+                for (int i = 0; i < timers.size(); i++) {
+                    for (double ms : timers.get(i).apply(PER_ROUND)) {
+                        best[i] = Math.min(best[i], ms);
                     }
                 }
             }
         } finally {
-            sessions.stream().filter(java.util.Objects::nonNull).forEach(OrtTimedSession::close);
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing a timing session: {}", e.getMessage());
+                }
+            }
         }
-        return best;
+        return new Timing(best, timed);
     }
 
     /** Each layer's one-on drop estimate, at least 0. */
