@@ -384,15 +384,7 @@ public final class MixedPrecision {
                     OrtRunner r = OrtRunner.open(model, options);
                     open.add(r);
                     timed = validation.size();
-                    timer = n -> {
-                        double[] ms = new double[n];
-                        for (int k = 0; k < n; k++) {
-                            long t = System.nanoTime();
-                            r.run(validation);
-                            ms[k] = (System.nanoTime() - t) / 1e6;
-                        }
-                        return ms;
-                    };
+                    timer = n -> OrtTimedSession.time(() -> r.run(validation), 0, n);
                 }
                 timer.apply(3);
                 timers.add(timer);
