@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.io.OutputTarget;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.stats.ConfidenceInterval;
@@ -25,7 +27,10 @@ import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.ops.OpTable;
+import org.quant4j.onnxruntime.runtime.OptimizationLevel;
+import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.OrtTimedSession;
+import org.quant4j.onnxruntime.runtime.RunnerOptions;
 import org.quant4j.sensitivity.LayerSensitivity;
 import org.quant4j.sensitivity.PreparedModel;
 import org.quant4j.sensitivity.SensitivityAnalysis;
@@ -65,6 +70,14 @@ public final class MixedPrecision {
 
     /** Profiled runs left out as warm-up. */
     static final int WARMUP = 3;
+    /** Profiled runs of the float model that choose the run count when it is automatic. */
+    static final int PROBE_RUNS = 3;
+    /** Measured time per profiled model the automatic run count aims at. */
+    static final double PROFILE_BUDGET_MICROS = 1_000_000;
+    /** Fewest profiled runs the automatic run count chooses. */
+    static final int MIN_RUNS = 5;
+    /** Most profiled runs the automatic run count chooses (the count before it was automatic). */
+    static final int MAX_RUNS = 40;
 
     private MixedPrecision() {
     }
@@ -99,7 +112,7 @@ public final class MixedPrecision {
             TableCalibration table, Duration calibrationTime, List<NodeDecision> decisions, Path dir, long start) {
         Graph fp32Graph = prepared.graph();
         List<String> layers = decisions.stream().map(NodeDecision::nodeName).toList();
-        List<String> weighted = layers.stream().filter(l -> weight(fp32Graph, l).isPresent()).toList();
+        List<String> weighted = layers.stream().filter(l -> weightShape(prepared, l).isPresent()).toList();
 
         // Accuracy effect: one-on drops per channel and, for layers with a weight, per tensor.
         SensitivityRequest.Builder sb = SensitivityRequest.builder().model(request.model())
@@ -128,8 +141,11 @@ public final class MixedPrecision {
         Arrays.setAll(first, i -> i);
         VariantScoring subset = subsetSize == ordered.size() ? validation
                 : new VariantScoring(perChannel, fp32, Subset.of(ordered, first));
+        int runs = request.profileRuns() != MixedPrecisionRequest.AUTO_PROFILE_RUNS ? request.profileRuns()
+                : automaticRuns(new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
+                        request.threads(), WARMUP, PROBE_RUNS, dir).micros(fp32));
         LatencyProfiler profiler = new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
-                request.threads(), WARMUP, request.profileRuns(), dir);
+                request.threads(), WARMUP, runs, dir);
         AssignmentEvaluator evaluator = new AssignmentEvaluator(prepared, table, request.config(), validation,
                 ordered.size(), subset, subsetSize, profiler, dir, fp32, layers);
 
@@ -143,13 +159,16 @@ public final class MixedPrecision {
             Map<LayerChoice, Double> latency = new EnumMap<>(LayerChoice.class);
             Map<LayerChoice, Double> drop = new EnumMap<>(LayerChoice.class);
             Map<LayerChoice, Long> bytes = new EnumMap<>(LayerChoice.class);
-            long[] shape = weight(fp32Graph, l).flatMap(fp32Graph::shape).orElse(new long[0]);
+            long[] shape = weightShape(prepared, l).orElse(new long[0]);
             long elements = shape.length == 0 ? 0 : Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             long channels = shape.length == 0 ? 0 : shape[0];
             latency.put(LayerChoice.INT8_PER_CHANNEL, 0.0);
             drop.put(LayerChoice.INT8_PER_CHANNEL, dropPc.getOrDefault(l, 0.0));
             bytes.put(LayerChoice.INT8_PER_CHANNEL, elements == 0 ? 0 : elements + 5 * channels);
-            if (weighted.contains(l)) {
+            // A per-tensor choice whose own predicted drop exceeds the budget is not profiled: the knapsack
+            // cannot take it, nor the greedy start (it needs per tensor no worse than per channel), and an
+            // evolutionary assignment holding it would start over budget.
+            if (weighted.contains(l) && dropPt.getOrDefault(l, 0.0) <= request.maxDrop()) {
                 Optional<Double> pt = evaluator.latency(base.with(l, LayerChoice.INT8_PER_TENSOR));
                 if (pt.isPresent()) {
                     latency.put(LayerChoice.INT8_PER_TENSOR, pt.get() - baseMicros);
@@ -164,7 +183,9 @@ public final class MixedPrecision {
             request.listener().onProgress("cost profile", i + 1, decisions.size());
         }
         Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("Costs of {} layers measured ({} models built) in {} s", layers.size(), evaluator.built(),
+        LOG.info("Costs of {} layers measured ({} models built, {} profiled runs each, per tensor profiled for {} of"
+                + " {} layers with a weight) in {} s", layers.size(), evaluator.built(), runs,
+                costs.stream().filter(c -> c.choices().contains(LayerChoice.INT8_PER_TENSOR)).count(), weighted.size(),
                 setupTime.toSeconds());
 
         // The searches.
@@ -208,8 +229,12 @@ public final class MixedPrecision {
             }
         }
         List<Path> files = distinct.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
-        double[] millis = wallClock(files, request.latencyBatch(), request.threads(),
-                distinct.stream().mapToDouble(Evaluated::latencyMicros).toArray());
+        NamedBatch validationBatch;
+        try (OrtRunner r = OrtRunner.open(fp32, RunnerOptions.defaults())) {
+            validationBatch = r.batches(request.validation(), request.latencyBatch()).next();
+        }
+        Timing timing = wallClock(files, request.latencyBatch(), request.threads(), validationBatch);
+        double[] millis = timing.millis();
         List<ConfidenceInterval> drops = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             drops.add(i == 0 ? ConfidenceInterval.exactly(0, 0.95) : test.score(files.get(i), orderedTest.size()).drop());
@@ -230,7 +255,7 @@ public final class MixedPrecision {
         SearchOutcome bestOutcome = outcomes.get(bestIndex);
         ReportedModel best = reported.get(bestIndex);
         boolean targetMet = bestOutcome.withinBudget() && best.speedup() > 1;
-        String verdict = verdict(request, bestOutcome, best, fp32Report, int8Report, outcomes);
+        String verdict = verdict(request, timing.batch(), bestOutcome, best, fp32Report, int8Report, outcomes);
         LOG.info(verdict);
 
         Optional<OutputTarget> written = request.outputTarget();
@@ -249,7 +274,7 @@ public final class MixedPrecision {
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                request.output(), searchModels, request.latencyBatch(), setupTime,
+                request.output(), searchModels, timing.batch(), runs, setupTime,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -283,13 +308,13 @@ public final class MixedPrecision {
         return best;
     }
 
-    private static String verdict(MixedPrecisionRequest request, SearchOutcome outcome, ReportedModel best,
+    private static String verdict(MixedPrecisionRequest request, int batch, SearchOutcome outcome, ReportedModel best,
             ReportedModel fp32, ReportedModel int8, List<SearchOutcome> outcomes) {
         String budget = String.format(Locale.ROOT, "%.2f pp", 100 * request.maxDrop());
         String measured = String.format(Locale.ROOT, "FP32 %.3f ms, full INT8 %.3f ms (x%.2f, test drop %+.2f pp),"
                 + " chosen %.3f ms (x%.2f, test drop %+.2f pp) per batch of %d", fp32.latencyMillis(),
                 int8.latencyMillis(), int8.speedup(), 100 * int8.testDrop().estimate(), best.latencyMillis(),
-                best.speedup(), 100 * best.testDrop().estimate(), request.latencyBatch());
+                best.speedup(), 100 * best.testDrop().estimate(), batch);
         String tried = outcomes.stream().map(o -> o.method().id() + ": " + o.tried()).reduce((a, b) -> a + "; " + b)
                 .orElse("");
         int floatLayers = best.assignment().count(LayerChoice.FLOAT);
@@ -300,7 +325,7 @@ public final class MixedPrecision {
         }
         if (best.speedup() <= 1) {
             return "The fastest assignment within " + budget + " (by " + outcome.method().id() + ", " + floatLayers
-                    + " of " + all + " layers float) is not faster than FP32 at batch " + request.latencyBatch()
+                    + " of " + all + " layers float) is not faster than FP32 at batch " + batch
                     + " on this CPU: " + measured + ". It is returned, but FP32 serves as well. Tried: " + tried;
         }
         if (best.assignment().equals(int8.assignment())) {
@@ -319,40 +344,68 @@ public final class MixedPrecision {
     static final int PER_ROUND = 3;
 
     /**
+     * Wall-clock latencies.
+     *
+     * @param millis the least milliseconds of one batch, per model
+     * @param batch  the samples of the timed batch
+     */
+    record Timing(double[] millis, int batch) {
+    }
+
+    /**
      * The least wall-clock milliseconds of one batch of each model, timed in {@value #ROUNDS}
      * interleaved rounds of {@value #PER_ROUND} batches (after 3 warm-up batches each), so that a
-     * change of load from other processes falls on every model alike. A model whose input cannot be
-     * timed on noise (several inputs or a dynamic dimension) gets its profiled node time instead.
+     * change of load from other processes falls on every model alike. Models are timed on noise of
+     * {@code batch} samples; when their input cannot be made of noise (several inputs, a dynamic
+     * dimension other than the batch), on {@code validation}, a batch of real samples (those of one
+     * shape for data of several shapes, so possibly fewer than {@code batch}). Every model of one
+     * search has the same inputs, so all are timed the same way. (Profiled node times, used here
+     * before, came from profiles taken minutes apart under different loads: the detector's FP32
+     * profile said 192 ms where its wall clock measured 85 ms.)
      */
-    static double[] wallClock(List<Path> models, int batch, int threads, double[] profiledMicros) {
+    static Timing wallClock(List<Path> models, int batch, int threads, NamedBatch validation) {
         double[] best = new double[models.size()];
         Arrays.fill(best, Double.POSITIVE_INFINITY);
-        List<OrtTimedSession> sessions = new ArrayList<>();
+        List<AutoCloseable> open = new ArrayList<>();
+        List<IntFunction<double[]>> timers = new ArrayList<>();
+        int timed = batch;
         try {
-            for (int i = 0; i < models.size(); i++) {
+            RunnerOptions options = RunnerOptions.builder().optimization(OptimizationLevel.ALL).intraOpThreads(threads)
+                    .interOpThreads(1).spinning(false).build();
+            for (Path model : models) {
+                IntFunction<double[]> timer;
                 try {
-                    OrtTimedSession s = OrtTimedSession.open(models.get(i), threads);
-                    sessions.add(s);
-                    s.time(batch, 3, 1);
+                    OrtTimedSession s = OrtTimedSession.open(model, threads);
+                    open.add(s);
+                    timer = n -> s.time(batch, 0, n);
                 } catch (InvalidInputException e) {
-                    LOG.info("Latency of {} from its profile: {}", models.get(i), e.getMessage());
-                    sessions.add(null);
-                    best[i] = profiledMicros[i] / 1000;
+                    LOG.info("Latency of {} timed on {} validation samples: {}", model, validation.size(),
+                            e.getMessage());
+                    OrtRunner r = OrtRunner.open(model, options);
+                    open.add(r);
+                    timed = validation.size();
+                    timer = n -> OrtTimedSession.time(() -> r.run(validation), 0, n);
                 }
+                timer.apply(3);
+                timers.add(timer);
             }
             for (int r = 0; r < ROUNDS; r++) {
-                for (int i = 0; i < sessions.size(); i++) {
-                    if (sessions.get(i) != null) {
-                        for (double ms : sessions.get(i).time(batch, 0, PER_ROUND)) {
-                            best[i] = Math.min(best[i], ms);
-                        }
+                for (int i = 0; i < timers.size(); i++) {
+                    for (double ms : timers.get(i).apply(PER_ROUND)) {
+                        best[i] = Math.min(best[i], ms);
                     }
                 }
             }
         } finally {
-            sessions.stream().filter(java.util.Objects::nonNull).forEach(OrtTimedSession::close);
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing a timing session: {}", e.getMessage());
+                }
+            }
         }
-        return best;
+        return new Timing(best, timed);
     }
 
     /** Each layer's one-on drop estimate, at least 0. */
@@ -364,16 +417,35 @@ public final class MixedPrecision {
         return m;
     }
 
-    /** The weight initializer of {@code layer}, if it has one. */
-    static Optional<String> weight(Graph graph, String layer) {
-        Optional<Node> n = graph.node(layer);
-        if (n.isEmpty()) {
+    /**
+     * The shape of the weight initializer of {@code layer}, if it has one; the layer may sit in a
+     * subgraph, its weight in an enclosing graph.
+     */
+    static Optional<long[]> weightShape(PreparedModel prepared, String layer) {
+        Optional<Graph> scope = prepared.scopeOf(layer);
+        if (scope.isEmpty()) {
             return Optional.empty();
         }
-        int w = OpTable.of(n.get()).weightInput();
-        if (w < 0 || w >= n.get().inputs().size() || !graph.isInitializer(n.get().inputs().get(w))) {
+        Graph graph = scope.get();
+        Node n = graph.node(layer).orElseThrow();
+        int w = OpTable.of(n).weightInput();
+        if (w < 0 || w >= n.inputs().size() || !graph.isInitializer(n.inputs().get(w))) {
             return Optional.empty();
         }
-        return Optional.of(n.get().inputs().get(w));
+        return graph.shape(n.inputs().get(w));
+    }
+
+    /**
+     * Profiled runs for a model whose least profiled time is {@code micros}: as many as fit in
+     * {@value #PROFILE_BUDGET_MICROS} us of measured runs, from {@value #MIN_RUNS} to {@value #MAX_RUNS}.
+     * The cost profile builds one model per layer and choice; at 40 runs each, a 250-layer detector
+     * spent over 20 minutes profiling (docs/MODELS.md).
+     */
+    static int automaticRuns(double micros) {
+        int runs = (int) Math.min(MAX_RUNS, Math.ceil(PROFILE_BUDGET_MICROS / Math.max(1.0, micros)));
+        int chosen = Math.max(MIN_RUNS, runs);
+        LOG.info("Profiling {} runs per model (after {} warm-up): the float model's profiled batch takes {} us",
+                chosen, WARMUP, Math.round(micros));
+        return chosen;
     }
 }

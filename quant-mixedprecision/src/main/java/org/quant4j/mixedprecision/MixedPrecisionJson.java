@@ -36,6 +36,7 @@ public final class MixedPrecisionJson {
         root.put("targetMet", result.targetMet());
         root.put("verdict", result.verdict());
         root.put("latencyBatch", result.latencyBatch());
+        root.put("profileRuns", result.profileRuns());
         root.put("setupSeconds", result.setupTime().toMillis() / 1000.0);
         root.put("totalSeconds", result.totalTime().toMillis() / 1000.0);
         root.put("chosenBy", result.best().name());

@@ -20,6 +20,9 @@ import org.quant4j.sensitivity.SensitivityRequest;
  */
 public final class MixedPrecisionRequest {
 
+    /** {@link #profileRuns()} when the run count is chosen from the float model's time. */
+    public static final int AUTO_PROFILE_RUNS = 0;
+
     private final Path model;
     private final Optional<OutputTarget> output;
     private final Optional<Path> searchModels;
@@ -148,7 +151,11 @@ public final class MixedPrecisionRequest {
         return threads;
     }
 
-    /** Profiled runs per latency measurement (after 3 left out as warm-up). */
+    /**
+     * Profiled runs per latency measurement (after 3 left out as warm-up), or {@value #AUTO_PROFILE_RUNS}
+     * (the default) to choose them from the float model's time: as many as fit in about one second of
+     * measured runs, from 5 to 40.
+     */
     public int profileRuns() {
         return profileRuns;
     }
@@ -189,7 +196,7 @@ public final class MixedPrecisionRequest {
         private int batchSize = 100;
         private int latencyBatch = 32;
         private int threads;
-        private int profileRuns = 40;
+        private int profileRuns = AUTO_PROFILE_RUNS;
         private int population = 10;
         private int generations = 5;
         private int evolutionSamples = 1000;
@@ -290,6 +297,7 @@ public final class MixedPrecisionRequest {
             return this;
         }
 
+        /** Profiled runs per latency measurement; {@value MixedPrecisionRequest#AUTO_PROFILE_RUNS} chooses them. */
         public Builder profileRuns(int runs) {
             this.profileRuns = runs;
             return this;
@@ -340,12 +348,13 @@ public final class MixedPrecisionRequest {
                 throw new InvalidInputException("Mixed precision assigns static INT8 or float per layer; the config's"
                         + " mode is " + config.mode() + ": use static");
             }
-            if (batchSize <= 0 || latencyBatch <= 0 || threads < 0 || profileRuns <= 0 || population < 2
+            if (batchSize <= 0 || latencyBatch <= 0 || threads < 0 || profileRuns < 0 || population < 2
                     || generations < 0 || evolutionSamples <= 0) {
-                throw new InvalidInputException("Need batch sizes > 0, threads >= 0, profile runs > 0, population >= 2,"
-                        + " generations >= 0 and evolution samples > 0; got batch " + batchSize + ", latency batch "
-                        + latencyBatch + ", threads " + threads + ", profile runs " + profileRuns + ", population "
-                        + population + ", generations " + generations + ", evolution samples " + evolutionSamples);
+                throw new InvalidInputException("Need batch sizes > 0, threads >= 0, profile runs >= 0 (0: automatic),"
+                        + " population >= 2, generations >= 0 and evolution samples > 0; got batch " + batchSize
+                        + ", latency batch " + latencyBatch + ", threads " + threads + ", profile runs " + profileRuns
+                        + ", population " + population + ", generations " + generations + ", evolution samples "
+                        + evolutionSamples);
             }
             return new MixedPrecisionRequest(this);
         }

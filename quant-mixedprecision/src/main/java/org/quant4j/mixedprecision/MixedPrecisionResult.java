@@ -31,13 +31,15 @@ import org.quant4j.sensitivity.SensitivityRequest;
  *                       request named a directory for them ({@link MixedPrecisionRequest#searchModels()});
  *                       else empty
  * @param latencyBatch   samples per batch of the latency measurements
+ * @param profileRuns    profiled runs per model of the cost profile and the searches (after 3 warm-up
+ *                       runs), as asked for or chosen automatically
  * @param setupTime      calibration, sensitivity and cost profile (shared by the searches)
  * @param totalTime      the whole run
  */
 public record MixedPrecisionResult(String model, SensitivityRequest.Metric metric, double maxDrop,
         List<LayerCost> layers, ReportedModel fp32, ReportedModel int8, List<SearchOutcome> searches,
         List<ReportedModel> reported, ReportedModel best, boolean targetMet, String verdict, Optional<Path> output,
-        List<Path> searchModels, int latencyBatch, Duration setupTime, Duration totalTime) {
+        List<Path> searchModels, int latencyBatch, int profileRuns, Duration setupTime, Duration totalTime) {
 
     public MixedPrecisionResult {
         Objects.requireNonNull(model, "model");

@@ -87,6 +87,23 @@ class KnownOptimumTest {
     }
 
     /**
+     * The model's layers (described at {@link #model}) added to {@code b}, reading {@code x}
+     * [N, 32, 28, 28]; returns the logits.
+     */
+    static String layers(GraphBuilder b, String x, HeInitializer init) {
+        float[] bias = init.uniform(-0.1f, 0.1f, 64).data();
+        bias[63] = -1000f;
+        String c = b.relu(b.conv(x, init.convWeights(64, 32, 3, 3), new FloatTensor(new long[] {64}, bias),
+                ConvOptions.of(1, 1)));
+        String pooled = b.flatten(b.globalAveragePool(c), 1);
+        float[] w = init.denseWeights(10, 64).data();
+        for (int k = 0; k < 10; k++) {
+            w[k * 64 + 63] = 500f;
+        }
+        return b.gemm(pooled, new FloatTensor(new long[] {10, 64}, w), init.uniform(-0.1f, 0.1f, 10), true);
+    }
+
+    /**
      * Conv 32 to 64 channels, 3x3, on 28x28 (its INT8 form loses nothing and runs several times
      * faster than float on ONNX Runtime's CPU kernels), Relu, global average pool, and a Gemm
      * classifier that INT8 destroys: channel 63 of the conv has bias -1000, so after the Relu it is
@@ -97,17 +114,7 @@ class KnownOptimumTest {
         HeInitializer init = new HeInitializer(11);
         GraphBuilder b = GraphBuilder.create("known_optimum");
         String x = b.input("input", -1, 32, 28, 28);
-        float[] bias = init.uniform(-0.1f, 0.1f, 64).data();
-        bias[63] = -1000f;
-        String c = b.relu(b.conv(x, init.convWeights(64, 32, 3, 3), new FloatTensor(new long[] {64}, bias),
-                ConvOptions.of(1, 1)));
-        String pooled = b.flatten(b.globalAveragePool(c), 1);
-        float[] w = init.denseWeights(10, 64).data();
-        for (int k = 0; k < 10; k++) {
-            w[k * 64 + 63] = 500f;
-        }
-        String logits = b.gemm(pooled, new FloatTensor(new long[] {10, 64}, w), init.uniform(-0.1f, 0.1f, 10), true);
-        b.output(logits, "logits");
+        b.output(layers(b, x, init), "logits");
         ModelProto.Builder m = b.build().toBuilder();
         for (int i = 0; i < m.getGraph().getNodeCount(); i++) {
             String op = m.getGraph().getNode(i).getOpType();

@@ -3,10 +3,9 @@ package org.quant4j.sensitivity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
+import java.util.Optional;
 
 import org.quant4j.api.QuantizationConfig;
-
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.OnnxModel;
@@ -22,14 +21,21 @@ import org.quant4j.onnx.transform.TransformPipeline;
 /**
  * The float model as static quantization sees it (after the inference transforms, opset 13 or
  * more), from which every variant is built: {@link #quantized} rewrites a copy with a config and the
- * one calibration table, so variants differ only in which nodes are left in float.
+ * one calibration table, so variants differ only in which nodes are left in float. Its layers may
+ * sit in the main graph or in the subgraphs nested in it (If branches, Loop and Scan bodies), as
+ * the quantizer plans them all.
  */
 public final class PreparedModel {
 
     private final Graph graph;
+    private final List<Graph> scopes;
 
     private PreparedModel(Graph graph) {
         this.graph = graph;
+        List<Graph> all = new ArrayList<>();
+        all.add(graph);
+        all.addAll(graph.nestedSubgraphs());
+        this.scopes = List.copyOf(all);
     }
 
     /** Reads {@code file} and applies what the quantizer applies before planning. */
@@ -53,6 +59,19 @@ public final class PreparedModel {
     }
 
     /**
+     * The main graph first, then every subgraph nested in it, depth first ({@link Graph#nestedSubgraphs}):
+     * the scopes the quantizer plans. Callers must not modify them.
+     */
+    public List<Graph> scopes() {
+        return scopes;
+    }
+
+    /** The graph, main or nested, that holds node {@code name}; empty when no scope does. */
+    public Optional<Graph> scopeOf(String name) {
+        return scopes.stream().filter(g -> g.node(name).isPresent()).findFirst();
+    }
+
+    /**
      * The quantized copy and what the quantizer decided.
      *
      * @param graph  the quantized graph
@@ -71,7 +90,9 @@ public final class PreparedModel {
 
     /**
      * The layers a sensitivity analysis varies: the compute nodes (Conv, Gemm, MatMul, Add, ...)
-     * that the full INT8 quantization quantized, in graph order.
+     * that the full INT8 quantization quantized, in graph order (the main graph's, then each nested
+     * subgraph's); a node of a subgraph that never ran on the calibration data has no ranges, stays
+     * float in every variant and is no layer.
      */
     public static List<NodeDecision> layers(GraphQuantization full) {
         List<NodeDecision> layers = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.quant4j.sensitivity;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,8 +28,10 @@ import org.quant4j.onnx.quantize.TensorCalibration;
  * A {@link TensorCalibration} that answers from ranges calibrated once, so that every variant of a
  * sensitivity analysis is built from the same table without running the data again. The table
  * holds every candidate tensor of the full INT8 plan ({@code QdqPlan.candidateTensors}) that holds
- * float32 values; a variant only excludes nodes, so its candidates are a subset, and a tensor absent
- * from the table is one the calibrator found not to hold float32 values.
+ * float32 values, in the main graph and in every subgraph nested in it (If branches, Loop and Scan
+ * bodies: the calibrator observes their tensors too, as for the quantizer); a variant only
+ * excludes nodes, so its candidates are a subset, and a tensor absent from the table is one the
+ * calibrator found not to hold float32 values.
  */
 public final class TableCalibration implements TensorCalibration {
 
@@ -60,10 +63,12 @@ public final class TableCalibration implements TensorCalibration {
      */
     public static TableCalibration calibrate(PreparedModel prepared, QuantizationConfig config, String backend,
             Dataset data, int batchSize, int threads, ProgressListener listener) {
-        Set<String> candidates = QdqPlan.candidateTensors(prepared.graph(), config);
+        Set<String> candidates = new LinkedHashSet<>();
+        prepared.scopes().forEach(g -> candidates.addAll(QdqPlan.candidateTensors(g, config)));
         if (candidates.isEmpty()) {
             throw new ModelException("Model graph '" + prepared.graph().name() + "' has no layer static INT8"
-                    + " quantization can quantize with this config: nothing to analyse");
+                    + " quantization can quantize with this config, in the main graph or its "
+                    + (prepared.scopes().size() - 1) + " subgraphs: nothing to analyse");
         }
         try (ModelCalibrator calibrator = ModelCalibrators.get(backend)) {
             return new TableCalibration(new ApiTensorCalibration(calibrator, config, data, batchSize, threads,

@@ -1,5 +1,6 @@
 package org.quant4j.sensitivity;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.api.stats.PercentileBootstrap;
 import org.quant4j.calibration.sampling.Subset;
+import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,8 @@ public final class VariantScoring {
     private final double baseline;
     private final Duration floatPassTime;
     private final Optional<PassTime> floatPassSplit;
+    /** The float model's first output, the one the agreement and noise metrics compare. */
+    private final String firstOutput;
 
     /**
      * Computes the float model's per-sample correctness once (top-1).
@@ -52,6 +57,11 @@ public final class VariantScoring {
         this.request = request;
         this.reference = reference;
         this.ordered = ordered;
+        // Non-float outputs are not compared (the evaluator skips them): the first float32 one is.
+        this.firstOutput = OnnxModel.read(reference).graph().outputs().stream()
+                .filter(o -> o.elementType() == 0 || o.elementType() == TensorProto.DataType.FLOAT_VALUE)
+                .findFirst().map(TensorInfo::name).orElseThrow(() -> new InvalidInputException("Model " + reference
+                        + " has no float32 output to compare"));
         this.threads = request.threads() == 0 ? 0 : Math.max(1, request.threads() / request.parallelVariants());
         if (request.resolvedMetric() == SensitivityRequest.Metric.TOP1) {
             long start = System.nanoTime();
@@ -162,7 +172,7 @@ public final class VariantScoring {
         }
         FidelityResult r;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
-            r = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference)
+            r = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference).output(firstOutput)
                     .data(Subset.of(ordered, indices)).batchSize(request.batchSize()).threads(threads)
                     .bootstrapResamples(request.bootstrapResamples()).confidenceLevel(request.confidenceLevel())
                     .seed(request.seed()).build());

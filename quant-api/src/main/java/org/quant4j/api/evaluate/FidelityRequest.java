@@ -29,6 +29,7 @@ public final class FidelityRequest {
     private final int threads;
     private final int argmaxAxis;
     private final List<SampleMetric> metrics;
+    private final List<String> outputs;
     private final int bootstrapResamples;
     private final double confidenceLevel;
     private final long seed;
@@ -42,6 +43,7 @@ public final class FidelityRequest {
         this.threads = b.threads;
         this.argmaxAxis = b.argmaxAxis;
         this.metrics = List.copyOf(b.metrics);
+        this.outputs = List.copyOf(b.outputs);
         this.bootstrapResamples = b.bootstrapResamples;
         this.confidenceLevel = b.confidenceLevel;
         this.seed = b.seed;
@@ -122,6 +124,17 @@ public final class FidelityRequest {
     }
 
     /**
+     * The outputs compared, by name, in order; empty to compare every float32 output. Naming one
+     * leaves out an output the statistics cannot take (a state whose declared shape does not tell its
+     * batch axis, say) when only another is of interest.
+     *
+     * @return the output names, unmodifiable
+     */
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /**
      * The seeded bootstrap the intervals are drawn with.
      *
      * @return a new bootstrap of {@link #bootstrapResamples()}, {@link #confidenceLevel()} and
@@ -179,6 +192,7 @@ public final class FidelityRequest {
         private int threads;
         private int argmaxAxis = -1;
         private final List<SampleMetric> metrics = new ArrayList<>();
+        private final List<String> outputs = new ArrayList<>();
         private int bootstrapResamples = DEFAULT_RESAMPLES;
         private double confidenceLevel = DEFAULT_LEVEL;
         private long seed;
@@ -262,6 +276,17 @@ public final class FidelityRequest {
          */
         public Builder metric(SampleMetric metric) {
             this.metrics.add(Objects.requireNonNull(metric, "metric"));
+            return this;
+        }
+
+        /**
+         * Adds an output to compare; without any, every float32 output is compared.
+         *
+         * @param name an output of the reference model, not null
+         * @return this builder
+         */
+        public Builder output(String name) {
+            this.outputs.add(Objects.requireNonNull(name, "name"));
             return this;
         }
 

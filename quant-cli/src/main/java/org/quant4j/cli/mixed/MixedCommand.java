@@ -127,6 +127,12 @@ public final class MixedCommand extends CliCommand {
             defaultValue = "32", description = "Samples per batch when latency is measured (default: ${DEFAULT-VALUE}).")
     private int latencyBatch;
 
+    @Option(names = "--profile-runs", paramLabel = "N|auto", converter = ProfileRunsConverter.class,
+            defaultValue = "auto", description = "Profiled runs per model when latency costs are measured, after 3"
+                    + " warm-up runs; auto: as many as fit in about one second, from 5 to 40, by the float model's"
+                    + " time (default: ${DEFAULT-VALUE}).")
+    private int profileRuns;
+
     @Option(names = "--generations", paramLabel = "N", defaultValue = "5",
             description = "Generations of the evolutionary search after the first (default: ${DEFAULT-VALUE}).")
     private int generations;
@@ -197,6 +203,7 @@ public final class MixedCommand extends CliCommand {
                 .calibration(calibrationData).validation(validationData).test(testData).config(config)
                 .backend(backend).metric(metric).maxDrop(maxDrop).searches(searches).seed(calibration.seed())
                 .batchSize(calibration.batchSize()).latencyBatch(latencyBatch).threads(runtime.threads())
+                .profileRuns(profileRuns)
                 .population(population).generations(generations);
         MixedPrecisionResult result;
         try (ProgressBar bar = progressBar()) {
@@ -257,7 +264,8 @@ public final class MixedCommand extends CliCommand {
                 .row("returned", r.best().name() + " -> " + modelOut.toAbsolutePath().normalize())
                 .row("assignment", jsonOut.toAbsolutePath().normalize())
                 .row("setup", Formats.duration(r.setupTime()) + " (calibration once, sensitivity per channel and per"
-                        + " tensor, " + r.layers().size() + " layers profiled per choice)")
+                        + " tensor, " + r.layers().size() + " layers profiled per choice, " + r.profileRuns()
+                        + " profiled runs per model)")
                 .row("total", Formats.duration(r.totalTime()))
                 .row("data", data.description())
                 .print(out);
@@ -275,5 +283,14 @@ public final class MixedCommand extends CliCommand {
 
     private static String pp(double drop) {
         return String.format(Locale.ROOT, "%+.2f pp", 100 * drop);
+    }
+
+    /** {@code --profile-runs}: a positive count, or {@code auto} ({@link MixedPrecisionRequest#AUTO_PROFILE_RUNS}). */
+    static final class ProfileRunsConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return value.equalsIgnoreCase("auto") ? MixedPrecisionRequest.AUTO_PROFILE_RUNS
+                    : new CountConverter.Positive().convert(value);
+        }
     }
 }

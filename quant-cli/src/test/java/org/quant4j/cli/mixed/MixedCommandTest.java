@@ -36,7 +36,7 @@ class MixedCommandTest {
         Path out = dir.resolve("mixed.onnx");
         Path json = dir.resolve("mixed.json");
         CliRun run = CliRun.of("mixed", "-m", model, "-d", data, "--max-drop", "0.02", "--search", "greedy",
-                "--threads", "1", "--latency-batch", "8", "-o", out, "--assignment", json);
+                "--threads", "1", "--latency-batch", "8", "--profile-runs", "6", "-o", out, "--assignment", json);
         assertEquals(Quant4jCli.OK, run.exitCode(), run.toString());
         assertTrue(run.out().contains("SPEEDUP") && run.out().contains("greedy") && run.out().contains("fp32"),
                 run.out());
@@ -53,6 +53,7 @@ class MixedCommandTest {
         assertTrue(greedy.get("validationDrop").get("estimate").asDouble() <= 0.02 || doc.get("verdict").asText()
                 .startsWith("No assignment"), doc.toString());
         assertEquals(doc.get("layers").size(), doc.get("assignment").size());
+        assertEquals(6, doc.get("profileRuns").asInt());
 
         // Outputs that exist are never replaced without --overwrite.
         CliRun again = CliRun.of("mixed", "-m", model, "-d", data, "--search", "greedy", "-o", out,
@@ -74,6 +75,10 @@ class MixedCommandTest {
         CliRun self = CliRun.of("mixed", "-m", model, "-d", data, "-o", model);
         assertEquals(Quant4jCli.FAILED, self.exitCode(), self.toString());
         assertTrue(Files.exists(model));
+
+        CliRun runs = CliRun.of("mixed", "-m", model, "-d", data, "--profile-runs", "0");
+        assertEquals(Quant4jCli.USAGE, runs.exitCode(), runs.toString());
+        assertTrue(runs.err().contains("'0' is not a positive number"), runs.toString());
 
         CliRun noData = CliRun.of("mixed", "-m", model);
         assertEquals(Quant4jCli.USAGE, noData.exitCode(), noData.toString());

@@ -1,6 +1,7 @@
 package org.quant4j.onnxruntime.calibrate;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -136,13 +137,18 @@ public final class OnnxRuntimeModelCalibrator implements ModelCalibrator {
     }
 
     /**
-     * {@code names}, each of which must be a data input or node output of {@code graph}.
+     * {@code names}, each of which must be a data input or node output of {@code graph}, or a node
+     * output inside a subgraph nested in it (If branches, Loop and Scan bodies, which the pass observes
+     * as the quantizer's calibration does).
      *
      * @throws InvalidInputException naming the first unknown tensor and a few valid ones
      */
     private static List<String> known(Graph graph, ModelSource model, List<String> names) {
         List<String> valid = dataInputsAndNodeOutputs(graph);
-        Set<String> validSet = Set.copyOf(valid);
+        Set<String> validSet = new HashSet<>(valid);
+        for (Graph sub : graph.nestedSubgraphs()) {
+            sub.nodes().forEach(n -> validSet.addAll(n.outputs()));
+        }
         for (String name : names) {
             if (!validSet.contains(name)) {
                 String shown = valid.size() <= NAMES_SHOWN ? valid.toString()

@@ -161,11 +161,18 @@ public final class OrtEvaluator implements Evaluator {
             }
             BatchLayout layout = reference.batchLayout(data.batchAxes());
             Map<String, Integer> outputAxes = reference.outputBatchAxes(layout);
+            List<String> compared = request.outputs();
+            for (String name : compared) {
+                if (!outputAxes.containsKey(name)) {
+                    throw new InvalidInputException("Reference " + request.reference() + " has no output '" + name
+                            + "' to compare; its outputs are " + outputAxes.keySet());
+                }
+            }
             Iterator<NamedBatch> batches = ModelBatches.of(data, layout, request.batchSize());
             while (batches.hasNext()) {
                 NamedBatch batch = batches.next();
-                Map<String, Tensor> expected = apiTensors(reference.run(batch), outputAxes);
-                Map<String, Tensor> actual = apiTensors(model.run(batch), outputAxes);
+                Map<String, Tensor> expected = apiTensors(reference.run(batch), outputAxes, compared);
+                Map<String, Tensor> actual = apiTensors(model.run(batch), outputAxes, compared);
                 statistics.add(expected, actual);
                 request.listener().onProgress(ProgressStages.FIDELITY, statistics.samples(), n);
             }
@@ -190,11 +197,16 @@ public final class OrtEvaluator implements Evaluator {
     /**
      * The outputs as API tensors with the samples on the first axis, as {@link FidelityAccumulator}
      * takes them: an output whose batch axis is another ({@code axes}) is copied with it moved
-     * first, the others share their arrays.
+     * first, the others share their arrays. Only the outputs of {@code compared} are kept, unless it is
+     * empty.
      */
-    private static Map<String, Tensor> apiTensors(Map<String, FloatTensor> outputs, Map<String, Integer> axes) {
+    private static Map<String, Tensor> apiTensors(Map<String, FloatTensor> outputs, Map<String, Integer> axes,
+            List<String> compared) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         outputs.forEach((name, t) -> {
+            if (!compared.isEmpty() && !compared.contains(name)) {
+                return;
+            }
             Tensor tensor = Tensor.ofFloats(t.data(), t.shape());
             int axis = axes.getOrDefault(name, 0);
             out.put(name, axis > 0 && axis < t.shape().length ? tensor.moveAxis(axis, 0) : tensor);

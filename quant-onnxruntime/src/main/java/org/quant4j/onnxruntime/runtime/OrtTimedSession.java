@@ -69,13 +69,21 @@ public final class OrtTimedSession implements TimedSession {
         if (batch == null || batch.size() != batchSize) {
             batch = new UniformNoiseDataset(batchSize, sampleShape, SEED, 0f, 1f).batches(batchSize).next();
         }
+        return time(() -> runner.run(batch), warmup, iterations);
+    }
+
+    /**
+     * Wall-clock milliseconds of {@code iterations} calls of {@code run}, after {@code warmup} calls
+     * not timed: how every timing of this class is taken, for callers that run a batch of their own.
+     */
+    public static double[] time(Runnable run, int warmup, int iterations) {
         for (int i = 0; i < warmup; i++) {
-            runner.run(batch);
+            run.run();
         }
         double[] millis = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             long start = System.nanoTime();
-            runner.run(batch);
+            run.run();
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         return millis;

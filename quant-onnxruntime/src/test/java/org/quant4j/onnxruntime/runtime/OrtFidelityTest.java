@@ -132,6 +132,23 @@ class OrtFidelityTest {
     }
 
     @Test
+    void namedOutputsAloneAreCompared() {
+        Path reference = twoMatMuls("fp32.onnx", 1, 1);
+        Path model = twoMatMuls("scaled.onnx", 1.01, 1.02);
+        FidelityResult result;
+        try (Evaluator evaluator = new OrtEvaluator()) {
+            result = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference).output("z")
+                    .data(new TwoInputs(40)).threads(1).bootstrapResamples(200).build());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> evaluator.fidelity(
+                    FidelityRequest.builder().model(model).reference(reference).output("w")
+                            .data(new TwoInputs(4)).threads(1).build()));
+            assertTrue(e.getMessage().contains("no output 'w'") && e.getMessage().contains("[y, z]"), e.getMessage());
+        }
+        assertEquals(List.of("z"), result.outputs().stream().map(OutputFidelity::name).toList());
+        assertEquals(-20 * Math.log10(0.02), result.output("z").sqnrDb().estimate(), 0.01);
+    }
+
+    @Test
     void identicalModelsHaveInfiniteSqnrAndFullAgreement() {
         Path reference = twoMatMuls("a.onnx", 1, 1);
         Path same = twoMatMuls("b.onnx", 1, 1);
