@@ -2,6 +2,7 @@ package org.quant4j.onnx.graph;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -74,7 +75,26 @@ public final class TensorProtos {
         return raw(name, TensorProto.DataType.FLOAT16_VALUE, dims, buf.array(), Short.BYTES);
     }
 
+    /**
+     * An INT8 or UINT8 tensor proto of shape {@code dims} that takes over {@code values}: the array
+     * becomes the tensor's {@code raw_data} without a copy (a large weight is held once, not twice),
+     * so the caller must not change it afterwards. UINT8 values are the bytes read as unsigned.
+     *
+     * @param dataType {@link TensorProto.DataType#INT8_VALUE} or {@link TensorProto.DataType#UINT8_VALUE}
+     */
+    public static TensorProto adoptBytes(String name, int dataType, long[] dims, byte[] values) {
+        if (dataType != TensorProto.DataType.INT8_VALUE && dataType != TensorProto.DataType.UINT8_VALUE) {
+            throw new IllegalArgumentException("adoptBytes makes INT8 or UINT8 tensors, not data type " + dataType);
+        }
+        return raw(name, dataType, dims, values, 1, true);
+    }
+
     private static TensorProto raw(String name, int dataType, long[] dims, byte[] littleEndian, int width) {
+        return raw(name, dataType, dims, littleEndian, width, false);
+    }
+
+    private static TensorProto raw(String name, int dataType, long[] dims, byte[] littleEndian, int width,
+            boolean adopt) {
         long n = FloatTensor.elementCount(dims);
         if (n * width != littleEndian.length) {
             throw new IllegalArgumentException("Tensor '" + name + "' of shape " + Arrays.toString(dims) + " needs " + n
@@ -84,7 +104,7 @@ public final class TensorProtos {
                 .setName(name)
                 .setDataType(dataType)
                 .addAllDims(asList(dims))
-                .setRawData(ByteString.copyFrom(littleEndian))
+                .setRawData(adopt ? UnsafeByteOperations.unsafeWrap(littleEndian) : ByteString.copyFrom(littleEndian))
                 .build();
     }
 

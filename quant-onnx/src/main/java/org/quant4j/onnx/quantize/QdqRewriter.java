@@ -225,7 +225,8 @@ final class QdqRewriter {
             return existing;
         }
         FloatTensor w = graph.floatInitializer(name).orElseThrow();
-        int[] levels = new int[w.size()];
+        // Bytes, not ints: a weight's levels are held once at a quarter of its float size.
+        byte[] levels = new byte[w.size()];
         int axis = q.scheme().perChannel() ? q.scheme().axis() : -1;
         int inner = 1;
         for (int d = axis + 1; axis >= 0 && d < w.rank(); d++) {
@@ -234,10 +235,10 @@ final class QdqRewriter {
         int channels = axis >= 0 ? (int) w.dim(axis) : 1;
         for (int i = 0; i < levels.length; i++) {
             int channel = axis >= 0 ? (i / inner) % channels : 0;
-            levels[i] = q.quantize(w.get(i), channel);
+            levels[i] = level8(q.quantize(w.get(i), channel), q.scheme().precision());
         }
         String quantized = graph.uniqueName(name + "_quantized");
-        graph.putInitializer(integers(quantized, q.scheme().precision(), w.shape(), levels));
+        graph.putInitializer(bytes(quantized, q.scheme().precision(), w.shape(), levels));
         String output = dequantizeLinear(name, quantized, q, axis);
         dequantized.put(key, output);
         replaced.add(name);
@@ -344,17 +345,33 @@ final class QdqRewriter {
 
     /** An int8 or uint8 tensor proto of integer levels. */
     private static TensorProto integers(String name, Precision precision, long[] dims, int... levels) {
+        byte[] bytes = new byte[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            bytes[i] = level8(levels[i], precision);
+        }
+        return bytes(name, precision, dims, bytes);
+    }
+
+    /** An int8 or uint8 tensor proto that takes over {@code levels} (bytes from {@link #level8}). */
+    private static TensorProto bytes(String name, Precision precision, long[] dims, byte[] levels) {
         return switch (precision) {
-            case UINT8 -> TensorProtos.uint8s(name, dims, levels);
-            case INT8 -> {
-                byte[] bytes = new byte[levels.length];
-                for (int i = 0; i < levels.length; i++) {
-                    bytes[i] = (byte) levels[i];
-                }
-                yield TensorProtos.int8s(name, dims, bytes);
-            }
+            case UINT8 -> TensorProtos.adoptBytes(name, TensorProto.DataType.UINT8_VALUE, dims, levels);
+            case INT8 -> TensorProtos.adoptBytes(name, TensorProto.DataType.INT8_VALUE, dims, levels);
             default -> throw new InvalidInputException("QDQ tensors are int8 or uint8, not " + precision);
         };
+    }
+
+    /** One level as the byte of an int8 or uint8 tensor; a level outside the type's range is a bug. */
+    private static byte level8(int level, Precision precision) {
+        boolean fits = switch (precision) {
+            case UINT8 -> level >= 0 && level <= 255;
+            case INT8 -> level >= -128 && level <= 127;
+            default -> throw new InvalidInputException("QDQ tensors are int8 or uint8, not " + precision);
+        };
+        if (!fits) {
+            throw new IllegalArgumentException(precision + " level out of range: " + level);
+        }
+        return (byte) level;
     }
 
     private static int[] intShape(FloatTensor t) {
