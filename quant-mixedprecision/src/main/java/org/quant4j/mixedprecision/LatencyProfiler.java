@@ -71,11 +71,6 @@ final class LatencyProfiler {
         }
     }
 
-    /** The least summed node time of {@code model} over the measured runs, in microseconds. */
-    double micros(Path model) {
-        return profile(model).minNodeMicros(warmup);
-    }
-
     /**
      * The least summed node time of {@code model} over the measured runs and, from the same profile,
      * the mean time of each quantize/dequantize boundary it ran as a node of its own
