@@ -161,6 +161,22 @@ class TutorialTest {
         assertEquals(fp32.sqnrOf(int8), printedSqnr, 0.06, gemm);
     }
 
+    @Test
+    @Order(8)
+    void step8TopOneOfFp32AndOfTheWrittenModelAreWhatOnnxRuntimeGives() throws Exception {
+        String printed = run(Step8MixedPrecision::main);
+        Dataset test = testImages(1000);
+        assertEquals(percent(OrtReference.run(MODEL, test).accuracy()), percentOf(line(printed, "fp32 ")));
+        // The written model is the row the program names, and ONNX Runtime gives it the top-1 that row prints.
+        String chosen = line(printed, "written: ").replaceAll(".*, the (\\S+) model$", "$1");
+        Path written = dir.resolve("resnet-mixed.onnx");
+        assertTrue(Files.isRegularFile(written), printed);
+        assertEquals(percent(OrtReference.run(written, test).accuracy()), percentOf(line(printed, chosen + " ")));
+        for (String search : List.of("greedy", "dp", "evolutionary")) {
+            line(printed, search + " ");
+        }
+    }
+
     /** The tutorial's test images: {@code n} of the Fashion-MNIST test set, stratified by class, seed 42. */
     private static Dataset testImages(int n) {
         return CalibrationSampler.stratified(FashionMnist.test(), n, 42);
