@@ -47,21 +47,17 @@ final class SharedBoundaries {
     }
 
     /**
-     * Each layer's own boundaries: the tensors its single-float model converts as standalone nodes
-     * beyond those of the base model, with the extra time.
+     * Each layer's own boundaries: the tensors its single-float model converts as nodes of their own
+     * and the base model does not convert so (a tensor the base model converts too is shared by every
+     * variant, and its time differs between them only by noise), with their time.
      *
-     * @param base     the base model's boundaries (tensor to microseconds)
-     * @param alone    the single-float model's boundaries
-     * @return tensor to microseconds, only tensors with more time than in the base
+     * @param base  the base model's boundaries (tensor to microseconds)
+     * @param alone the single-float model's boundaries
+     * @return tensor to microseconds
      */
     static Map<String, Double> own(Map<String, Double> base, Map<String, Double> alone) {
-        Map<String, Double> own = new LinkedHashMap<>();
-        alone.forEach((tensor, t) -> {
-            double extra = t - base.getOrDefault(tensor, 0.0);
-            if (extra > 0) {
-                own.put(tensor, extra);
-            }
-        });
+        Map<String, Double> own = new LinkedHashMap<>(alone);
+        own.keySet().removeAll(base.keySet());
         return own;
     }
 

@@ -115,6 +115,12 @@ class SharedBoundariesTest {
     }
 
     @Test
+    void aBoundaryTheBaseModelRunsTooIsNoLayersOwn() {
+        // The base model's standalone conversions run in every variant; their times differ only by noise.
+        assertEquals(Map.of("new", 3.0), SharedBoundaries.own(Map.of("input", 5.0), Map.of("input", 9.0, "new", 3.0)));
+    }
+
+    @Test
     void knapsackCountsTheSharedBoundaryOfConsecutiveLayersOnce() {
         // Each layer's INT8 form uses 60% of the budget, so at most one stays INT8. Alone, float costs 10 us
         // each; together the shared boundary saves 15 us, so both float (5 us) beats either alone (10 us).
