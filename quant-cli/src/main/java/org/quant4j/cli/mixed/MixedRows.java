@@ -184,7 +184,8 @@ public final class MixedRows {
         StringBuilder times = new StringBuilder();
         for (SearchOutcome o : r.searches()) {
             times.append(times.length() == 0 ? "" : ", ").append(o.method().id()).append(' ')
-                    .append(Formats.duration(o.time())).append(" (").append(o.evaluations()).append(" models)");
+                    .append(Formats.duration(o.time())).append(" (").append(o.evaluations())
+                    .append(o.evaluations() == 1 ? " model built)" : " models built)");
         }
         return "Mixed precision (--mixed, within " + String.format(Locale.ROOT, "%.2f", 100 * r.maxDrop())
                 + " pp of FP32): one search run, calibrated on the calibration samples and choosing on "

@@ -117,7 +117,7 @@ class DemoCommandTest {
         // The searches chose on 100 training images other than the 16 calibration ones; their times are stated.
         assertTrue(md.contains("choosing on 100 Fashion-MNIST training images (stratified, seeded, disjoint from the"
                 + " calibration samples)"), md);
-        assertTrue(md.matches("(?s).*Search time: greedy [0-9.]+ m?s \\([0-9]+ models\\), dp .*, evolutionary .*"), md);
+        assertTrue(md.matches("(?s).*Search time: greedy [0-9.]+ m?s \\([0-9]+ models? built\\), dp .*, evolutionary .*"), md);
         assertTrue(run.out().contains("Mixed precision: 3 searches in "), run::toString);
         assertTrue(run.out().matches("(?s).*Total time: .*\\(mixed precision [^)]+\\).*"), run::toString);
 
