@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.sensitivity.PreparedModel;
 import org.quant4j.sensitivity.TableCalibration;
@@ -43,7 +44,8 @@ final class AssignmentEvaluator {
     private final Path fp32;
     private final String allFloatKey;
     private final Map<String, Path> files = new HashMap<>();
-    private final Map<String, Double> latency = new HashMap<>();
+    private final Map<Path, LatencyProfiler.Timing> latency = new HashMap<>();
+    private final Map<String, Assignment> effective = new HashMap<>();
     private final Map<String, Evaluated> full = new HashMap<>();
     private final Map<String, Evaluated> partial = new HashMap<>();
     private int built;
@@ -67,6 +69,7 @@ final class AssignmentEvaluator {
     /**
      * The model file of {@code a}, built once; empty when the quantizer quantizes nothing with it (a
      * layer alone that reads only float tensors). Every layer in float is the float model itself.
+     * Assignments the quantizer builds into the same model ({@link #effective}) share one file.
      */
     Optional<Path> file(Assignment a) {
         String key = a.key();
@@ -77,30 +80,61 @@ final class AssignmentEvaluator {
         if (f != null) {
             return Optional.of(f);
         }
+        PreparedModel.Quantized q;
         try {
-            f = dir.resolve("a" + files.size() + ".onnx");
-            prepared.quantized(a.config(base), table).graph().toModel().write(f);
-            built++;
+            q = prepared.quantized(a.config(base), table);
         } catch (ModelException e) {
             LOG.info("Assignment {} quantizes nothing: {}", key, e.getMessage());
             return Optional.empty();
+        }
+        Assignment built = effective(a, q.result().decisions());
+        effective.put(key, built);
+        f = files.get(built.key());
+        if (f == null) {
+            f = dir.resolve("a" + this.built + ".onnx");
+            q.graph().toModel().write(f);
+            this.built++;
+            files.put(built.key(), f);
         }
         files.put(key, f);
         return Optional.of(f);
     }
 
+    /**
+     * The assignment the quantizer builds for {@code a}: a layer it leaves in float although
+     * {@code a} quantizes it (the quantizer keeps a layer float when its input comes from a float
+     * layer that ONNX Runtime would otherwise fuse with the QuantizeLinear) is float. Empty when
+     * {@code a} quantizes nothing.
+     */
+    Optional<Assignment> effective(Assignment a) {
+        if (a.key().equals(allFloatKey)) {
+            return Optional.of(a);
+        }
+        return file(a).map(f -> effective.get(a.key()));
+    }
+
+    private static Assignment effective(Assignment a, List<NodeDecision> decisions) {
+        Assignment e = a;
+        for (NodeDecision d : decisions) {
+            if (a.choices().containsKey(d.nodeName()) && d.action() != NodeDecision.Action.QUANTIZED) {
+                e = e.with(d.nodeName(), LayerChoice.FLOAT);
+            }
+        }
+        return e;
+    }
+
     /** The profiled latency of {@code a} in microseconds; empty when it cannot be built. */
     Optional<Double> latency(Assignment a) {
-        Double t = latency.get(a.key());
-        if (t == null) {
-            Optional<Path> f = file(a);
-            if (f.isEmpty()) {
-                return Optional.empty();
-            }
-            t = profiler.micros(f.get());
-            latency.put(a.key(), t);
+        return timing(a).map(LatencyProfiler.Timing::micros);
+    }
+
+    /** The profile of {@code a}: latency and standalone boundaries, once per model; empty when it cannot be built. */
+    Optional<LatencyProfiler.Timing> timing(Assignment a) {
+        Optional<Path> f = file(a);
+        if (f.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.of(t);
+        return Optional.of(latency.computeIfAbsent(f.get(), profiler::timing));
     }
 
     /** {@code a} measured on the whole validation split. */

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A multiple-choice knapsack, solved by dynamic programming: each layer takes one of its choices;
  * minimise the sum of the measured latency changes subject to the sum of the predicted drops (one-on
- * drops; float predicts 0) staying within the budget, the drops counted in {@value #UNITS}ths of
+ * drops; float predicts 0) staying within the budget, a boundary two consecutive float layers share
+ * counted once ({@link SharedBoundaries}), the drops counted in {@value #UNITS}ths of
  * the budget (rounded up, so the discrete solution never exceeds the continuous budget). The
  * predicted drops add up only approximately, so the solution is measured on the validation split;
  * while it misses, the knapsack is solved again with half the budget ({@value #RETRIES} times at
@@ -33,7 +34,7 @@ final class KnapsackSearch {
         double budget = space.budget();
         tried.add(space.evaluator().onValidation(space.perChannel()));
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
-            Assignment a = solve(space.costs(), budget);
+            Assignment a = solve(space.costs(), space.shared(), budget);
             if (attempt > 0 && a.equals(tried.get(tried.size() - 1).assignment())) {
                 // The predicted drops are too coarse for a tighter budget to change the solution.
                 break;
@@ -55,66 +56,100 @@ final class KnapsackSearch {
                 "knapsack solved for predicted budgets " + budgets, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** The assignment of least predicted latency whose predicted drop is within {@code budget}. */
-    static Assignment solve(List<LayerCost> costs, double budget) {
+    /**
+     * The assignment of least predicted latency whose predicted drop is within {@code budget}. A
+     * boundary shared by two float layers that are consecutive in graph order is counted once (the
+     * state carries the previous layer's choice); a shared boundary between layers further apart is
+     * left out of the prediction, which the measurement of the solution then checks.
+     */
+    static Assignment solve(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, double budget) {
         int n = costs.size();
+        int k = LayerChoice.values().length;
+        int floatChoice = LayerChoice.FLOAT.ordinal();
+        double[] pair = new double[n];
+        for (SharedBoundaries.Shared s : shared) {
+            for (int i = 1; i < n; i++) {
+                if (costs.get(i - 1).layer().equals(s.first()) && costs.get(i).layer().equals(s.second())) {
+                    pair[i] += s.micros();
+                }
+            }
+        }
         double unit = budget / UNITS;
-        double[] best = new double[UNITS + 1];
-        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
-        best[0] = 0;
-        LayerChoice[][] pick = new LayerChoice[n][UNITS + 1];
-        int[][] from = new int[n][UNITS + 1];
+        // best[u][p]: least predicted latency of the layers so far at u drop units, the last one choosing p.
+        double[][] best = infinite(k);
+        best[0][0] = 0;
+        LayerChoice[][][] pick = new LayerChoice[n][UNITS + 1][k];
+        int[][][] fromUnits = new int[n][UNITS + 1][k];
+        int[][][] fromChoice = new int[n][UNITS + 1][k];
         for (int i = 0; i < n; i++) {
             LayerCost c = costs.get(i);
-            double[] next = new double[UNITS + 1];
-            java.util.Arrays.fill(next, Double.POSITIVE_INFINITY);
+            double[][] next = infinite(k);
             for (int u = 0; u <= UNITS; u++) {
-                if (best[u] == Double.POSITIVE_INFINITY) {
-                    continue;
-                }
-                for (LayerChoice ch : c.choices()) {
-                    double d = c.drop(ch);
-                    int w;
-                    if (d <= 0) {
-                        w = 0;
-                    } else if (unit <= 0) {
+                for (int p = 0; p < k; p++) {
+                    if (best[u][p] == Double.POSITIVE_INFINITY) {
                         continue;
-                    } else {
-                        double units = Math.ceil(d / unit);
-                        if (units > UNITS) {
+                    }
+                    for (LayerChoice ch : c.choices()) {
+                        int w = units(c.drop(ch), unit);
+                        int v = u + w;
+                        if (w < 0 || v > UNITS) {
                             continue;
                         }
-                        w = (int) units;
-                    }
-                    int v = u + w;
-                    if (v > UNITS) {
-                        continue;
-                    }
-                    double t = best[u] + c.latency(ch);
-                    if (t < next[v] || (t == next[v] && ch.ordinal() < pick[i][v].ordinal())) {
-                        next[v] = t;
-                        pick[i][v] = ch;
-                        from[i][v] = u;
+                        int q = ch.ordinal();
+                        double t = best[u][p] + c.latency(ch)
+                                + (i > 0 && p == floatChoice && q == floatChoice ? pair[i] : 0);
+                        if (t < next[v][q]) {
+                            next[v][q] = t;
+                            pick[i][v][q] = ch;
+                            fromUnits[i][v][q] = u;
+                            fromChoice[i][v][q] = p;
+                        }
                     }
                 }
             }
             best = next;
         }
-        int end = 0;
-        for (int u = 1; u <= UNITS; u++) {
-            if (best[u] < best[end]) {
-                end = u;
+        int endUnits = 0;
+        int endChoice = 0;
+        for (int u = 0; u <= UNITS; u++) {
+            for (int q = 0; q < k; q++) {
+                if (best[u][q] < best[endUnits][endChoice]) {
+                    endUnits = u;
+                    endChoice = q;
+                }
             }
         }
-        Map<String, LayerChoice> chosen = new LinkedHashMap<>();
         LayerChoice[] choices = new LayerChoice[n];
         for (int i = n - 1; i >= 0; i--) {
-            choices[i] = pick[i][end];
-            end = from[i][end];
+            choices[i] = pick[i][endUnits][endChoice];
+            int u = fromUnits[i][endUnits][endChoice];
+            endChoice = fromChoice[i][endUnits][endChoice];
+            endUnits = u;
         }
+        Map<String, LayerChoice> chosen = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             chosen.put(costs.get(i).layer(), choices[i]);
         }
         return new Assignment(chosen);
+    }
+
+    /** The drop {@code d} in units of {@code unit}, rounded up; -1 when it cannot fit the budget. */
+    private static int units(double d, double unit) {
+        if (d <= 0) {
+            return 0;
+        }
+        if (unit <= 0) {
+            return -1;
+        }
+        double units = Math.ceil(d / unit);
+        return units > UNITS ? -1 : (int) units;
+    }
+
+    private static double[][] infinite(int k) {
+        double[][] a = new double[UNITS + 1][k];
+        for (double[] row : a) {
+            java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        }
+        return a;
     }
 }

@@ -71,9 +71,27 @@ final class LatencyProfiler {
         }
     }
 
-    /** The least summed node time of {@code model} over the measured runs, in microseconds. */
-    double micros(Path model) {
-        return profile(model).minNodeMicros(warmup);
+    /**
+     * The least summed node time of {@code model} over the measured runs and, from the same profile,
+     * the mean time of each quantize/dequantize boundary it ran as a node of its own
+     * ({@link OrtProfile#boundaryMicros}), in microseconds.
+     */
+    Timing timing(Path model) {
+        OrtProfile p = profile(model);
+        return new Timing(p.minNodeMicros(warmup), p.boundaryMicros(warmup));
+    }
+
+    /**
+     * One model's profiled time.
+     *
+     * @param micros     least summed node time of a run
+     * @param boundaries mean time of each standalone quantize/dequantize boundary, by tensor
+     */
+    record Timing(double micros, java.util.Map<String, Double> boundaries) {
+
+        Timing {
+            boundaries = java.util.Map.copyOf(boundaries);
+        }
     }
 
     int batchSize() {

@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  *       channel and once per tensor (layers with a weight).</li>
  *   <li><b>Latency cost, measured</b>: ONNX Runtime's per-node profile of the all-INT8 model and of
  *       each layer moved alone to float or per tensor; a choice costs the change of the summed node
- *       time, so a float island's QuantizeLinear/DequantizeLinear nodes are counted. Size: each
- *       layer's weight bytes per choice.</li>
+ *       time, so a float island's QuantizeLinear/DequantizeLinear nodes are counted. Two float layers
+ *       whose islands touch (a boundary the model with both float no longer has, or a layer the
+ *       quantizer keeps float beside a float one) are profiled together, and the pair's correction
+ *       makes the predicted cost count each boundary and layer once ({@link SharedBoundaries}). Size: each layer's weight bytes per choice.</li>
  *   <li>The {@link SearchMethod}s asked for, each choosing on the validation split.</li>
  *   <li>Each search's choice, FP32 and full INT8 measured on the test split (drop with a paired
  *       bootstrap interval, wall-clock latency at the latency batch, size); the returned model is
@@ -182,14 +184,17 @@ public final class MixedPrecision {
             costs.add(new LayerCost(l, d.opType(), latency, drop, bytes));
             request.listener().onProgress("cost profile", i + 1, decisions.size());
         }
+        // Pairs of float layers whose islands touch (a shared boundary or float layer): measured together.
+        List<SharedBoundaries.Shared> shared = SharedBoundaries.find(layers, base, evaluator);
         Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Costs of {} layers measured ({} models built, {} profiled runs each, per tensor profiled for {} of"
-                + " {} layers with a weight) in {} s", layers.size(), evaluator.built(), runs,
+                + " {} layers with a weight, {} pairs of touching float layers profiled together) in {} s",
+                layers.size(), evaluator.built(), runs,
                 costs.stream().filter(c -> c.choices().contains(LayerChoice.INT8_PER_TENSOR)).count(), weighted.size(),
-                setupTime.toSeconds());
+                shared.size(), setupTime.toSeconds());
 
         // The searches.
-        SearchSpace space = new SearchSpace(costs, request.maxDrop(), evaluator, request.seed());
+        SearchSpace space = new SearchSpace(costs, shared, request.maxDrop(), evaluator, request.seed());
         List<SearchOutcome> outcomes = new ArrayList<>();
         List<Assignment> seeds = new ArrayList<>();
         for (SearchMethod m : SearchMethod.values()) {

@@ -31,6 +31,9 @@ public record OrtProfile(List<Map<String, Double>> runs, Map<String, String> ops
 
     private static final String KERNEL_TIME = "_kernel_time";
 
+    /** Suffixes of the names quant4j's QDQ rewriter gives an activation's conversion nodes. */
+    private static final List<String> CONVERSIONS = List.of("_QuantizeLinear", "_DequantizeLinear");
+
     public OrtProfile {
         List<Map<String, Double>> copy = new ArrayList<>();
         runs.forEach(r -> copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(r))));
@@ -138,5 +141,32 @@ public record OrtProfile(List<Map<String, Double>> runs, Map<String, String> ops
         kept.forEach(r -> r.forEach((n, t) -> sums.merge(n, t, Double::sum)));
         sums.replaceAll((n, t) -> t / kept.size());
         return sums;
+    }
+
+    /**
+     * The quantize/dequantize boundaries ONNX Runtime ran as nodes of their own (not fused into a
+     * QLinear kernel), by the tensor they convert: each tensor's mean kernel time over the runs after
+     * the first {@code skip}, its QuantizeLinear and DequantizeLinear summed. The tensor is the node
+     * name less its {@code _QuantizeLinear} or {@code _DequantizeLinear} suffix, as quant4j's QDQ
+     * rewriter names them; a conversion named otherwise is keyed by its node name.
+     *
+     * @param skip warm-up runs to leave out
+     * @return microseconds by tensor
+     */
+    public Map<String, Double> boundaryMicros(int skip) {
+        Map<String, Double> boundaries = new LinkedHashMap<>();
+        meanNodeMicros(skip).forEach((node, t) -> {
+            String op = ops.getOrDefault(node, "");
+            if (op.equals("QuantizeLinear") || op.equals("DequantizeLinear")) {
+                String tensor = node;
+                for (String suffix : CONVERSIONS) {
+                    if (node.endsWith(suffix)) {
+                        tensor = node.substring(0, node.length() - suffix.length());
+                    }
+                }
+                boundaries.merge(tensor, t, Double::sum);
+            }
+        });
+        return boundaries;
     }
 }

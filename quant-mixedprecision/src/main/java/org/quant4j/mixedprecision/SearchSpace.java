@@ -9,11 +9,17 @@ import java.util.Optional;
  * the evaluator that builds and measures assignments.
  *
  * @param costs     the cost of each layer's choices, in graph order
+ * @param shared    the boundaries two float layers share, each a correction to the sum of their costs
  * @param budget    the largest drop allowed
  * @param evaluator builds and measures assignments
  * @param seed      seed of the evolutionary search
  */
-record SearchSpace(List<LayerCost> costs, double budget, AssignmentEvaluator evaluator, long seed) {
+record SearchSpace(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, double budget, AssignmentEvaluator evaluator, long seed) {
+
+    SearchSpace {
+        costs = List.copyOf(costs);
+        shared = List.copyOf(shared);
+    }
 
     List<String> layers() {
         return costs.stream().map(LayerCost::layer).toList();
@@ -43,9 +49,22 @@ record SearchSpace(List<LayerCost> costs, double budget, AssignmentEvaluator eva
         return Assignment.uniform(layers(), LayerChoice.FLOAT);
     }
 
-    /** The assignment's predicted latency change against every layer per channel, in microseconds. */
+    /**
+     * The assignment's predicted latency change against every layer per channel, in microseconds: the
+     * sum of its layers' costs, each boundary two float layers share counted once.
+     */
     double predictedLatency(Assignment a) {
-        return costs.stream().mapToDouble(c -> c.latency(a.of(c.layer()))).sum();
+        return predictedLatency(costs, shared, a);
+    }
+
+    static double predictedLatency(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, Assignment a) {
+        double sum = costs.stream().mapToDouble(c -> c.latency(a.of(c.layer()))).sum();
+        for (SharedBoundaries.Shared s : shared) {
+            if (a.of(s.first()) == LayerChoice.FLOAT && a.of(s.second()) == LayerChoice.FLOAT) {
+                sum += s.micros();
+            }
+        }
+        return sum;
     }
 
     /**

@@ -83,11 +83,10 @@ class TutorialTest {
     void step3PrintsTheAccuraciesOnnxRuntimeGives() throws Exception {
         String printed = run(Step3PerChannel::main);
         Dataset test = testImages(1000);
-        assertEquals(percent(OrtReference.run(MODEL, test).accuracy()), percentOf(line(printed, "FP32")));
+        assertPrintedTopOne(printed, "FP32", MODEL, test);
         for (String granularity : List.of("per-tensor", "per-channel")) {
             Path file = dir.resolve("resnet-" + granularity + ".onnx");
-            String row = line(printed, "static INT8 " + granularity);
-            assertEquals(percent(OrtReference.run(file, test).accuracy()), percentOf(row));
+            String row = assertPrintedTopOne(printed, "static INT8 " + granularity, file, test);
             assertTrue(row.endsWith(Files.size(file) + " bytes"), row);
         }
     }
@@ -159,6 +158,25 @@ class TutorialTest {
         OrtReference.Outputs int8 = OrtReference.run(dir.resolve("resnet-per-channel.onnx"), test);
         double printedSqnr = Double.parseDouble(gemm.replaceAll(".*\\s(-?[0-9.]+) dB\\s+-?[0-9.]+ dB\\s+\\S+( dB)?$", "$1"));
         assertEquals(fp32.sqnrOf(int8), printedSqnr, 0.06, gemm);
+    }
+
+    @Test
+    @Order(8)
+    void step8TopOneOfFp32AndOfTheWrittenModelAreWhatOnnxRuntimeGives() throws Exception {
+        String printed = run(Step8MixedPrecision::main);
+        Dataset test = testImages(1000);
+        assertPrintedTopOne(printed, "fp32 ", MODEL, test);
+        // The written model is the row the program names, and ONNX Runtime gives it the top-1 that row prints.
+        String chosen = line(printed, "written: ").replaceAll(".*, the (\\S+) model$", "$1");
+        assertTrue(List.of("greedy", "dp", "evolutionary").contains(chosen), printed);
+        assertPrintedTopOne(printed, chosen + " ", dir.resolve("resnet-mixed.onnx"), test);
+    }
+
+    /** Asserts the line of {@code printed} starting with {@code start} shows ONNX Runtime's top-1 of {@code model}; returns it. */
+    private static String assertPrintedTopOne(String printed, String start, Path model, Dataset test) throws Exception {
+        String row = line(printed, start);
+        assertEquals(percent(OrtReference.run(model, test).accuracy()), percentOf(row), row);
+        return row;
     }
 
     /** The tutorial's test images: {@code n} of the Fashion-MNIST test set, stratified by class, seed 42. */

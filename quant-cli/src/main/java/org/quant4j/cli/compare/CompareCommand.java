@@ -141,19 +141,27 @@ public final class CompareCommand extends CliCommand {
             notes.add("Calibration: " + calibration.description() + "; evaluation: " + test.description() + ".");
         }
         Dataset testSet = StratifiedSubset.of(test.dataset(), comparison.testSamples(), seed, "--test-samples");
-        Dataset calibrationSet = cache.apply(StratifiedSubset.of(calibration.dataset(),
-                comparison.calibrationSamples(), seed, "--calibration-samples"), reads);
+        Dataset calibrationChoice = StratifiedSubset.of(calibration.dataset(), comparison.calibrationSamples(), seed,
+                "--calibration-samples");
+        Dataset calibrationSet = cache.apply(calibrationChoice, reads);
         if (qatTrain && calibration.description().equals(test.description())) {
             throw new InvalidInputException("--qat-train trains on the train split, but " + data.path() + " has none:"
                     + " give an IDX or CIFAR-10 directory with train and test files");
         }
         if (mixed.given()) {
             // One search run; each search's model becomes a row, compared like every other method.
+            // The searches choose on training samples other than the calibration ones, and are reported on the test data.
+            Dataset validation = mixed.validation(calibration.dataset(), calibrationChoice, seed);
+            MixedRows.Searched searched;
             try (ProgressBar bar = progressBar()) {
-                chosen.addAll(mixed.rows(model.path(), calibrationSet, calibrationSet, testSet, comparison.target(),
-                        seed, comparison.threads(), output.resolve("models").resolve("mixed"), bar));
+                searched = mixed.run(model.path(), calibrationSet, validation, testSet, comparison.target(), seed,
+                        comparison.threads(), MixedRows.Effort.DEFAULT, output.resolve("models").resolve("mixed"), bar);
             }
-            notes.add(mixed.note(calibrationSet.size(), "calibration samples"));
+            chosen.addAll(searched.rows());
+            notes.add(mixed.note(searched, calibration.description().equals(test.description())
+                    ? "other samples of the evaluation data (it has no separate train split, so they overlap the"
+                            + " test samples)"
+                    : "training samples"));
         }
         ComparisonRun run = new ComparisonRun(model.path(), calibrationSet, testSet, test.description(),
                 classNames(test), chosen, comparison.threads(), comparison.rounds(), comparison.measureMemory(),

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,7 @@ import org.quant4j.sensitivity.SensitivityAnalysis;
 import org.quant4j.sensitivity.SensitivityRequest;
 import org.quant4j.sensitivity.SensitivityResult;
 import org.quant4j.cli.mixed.MixedRows;
+import org.quant4j.mixedprecision.SearchMethod;
 import org.quant4j.report.compare.MethodComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +59,8 @@ import picocli.CommandLine.Option;
             "  quant4j demo",
             "  A quick run on 1,000 test images and one timing round:",
             "    quant4j demo --test-samples 1000 --rounds 1 -o quick-report",
+            "  Without the mixed-precision searches (by default all three run on " + "fashion-efficientnet.onnx):",
+            "    quant4j demo --no-mixed",
             "  With a row per mixed-precision search on each model (minutes per model):",
             "    quant4j demo --mixed all --max-drop 0.005"
         })
@@ -77,9 +81,25 @@ public final class DemoCommand extends CliCommand {
     @Mixin
     private ComparisonOptions comparison;
 
-    /** {@code --mixed}: off by default, as the searches take minutes per model. */
+    /**
+     * {@code --mixed}: by default the three searches run on {@value #MIXED_MODEL} only (they take
+     * minutes per model); {@code --mixed SEARCHES} runs those on every model.
+     */
     @Mixin
     private MixedRows mixed;
+
+    @Option(names = "--no-mixed", description = "Skip the mixed-precision searches, which by default run on "
+            + DemoCommand.MIXED_MODEL + " (greedy, dp and evolutionary, a row each).")
+    private boolean noMixed;
+
+    /** The reference model the three mixed-precision searches run on by default: the EfficientNet-style one. */
+    static final String MIXED_MODEL = "fashion-efficientnet.onnx";
+
+    /**
+     * The demo's search effort: a smaller evolutionary search (8 individuals, 3 generations, 500
+     * validation samples each) and 10 profiled runs per model, to keep the demo's extra time modest.
+     */
+    static final MixedRows.Effort MIXED_EFFORT = new MixedRows.Effort(8, 3, 500, 10);
 
     @Option(names = "--sensitivity-samples", paramLabel = "N", defaultValue = "500",
             description = "Test images (stratified with the demo's seed) the per-layer sensitivity of each model is"
@@ -101,11 +121,15 @@ public final class DemoCommand extends CliCommand {
         // The reference models are read; the report never replaces them, and its directory is checked now.
         List<OutputTarget.Input> reads = List.of(new OutputTarget.Input(models, "the reference models (--models)"));
         long modelBytes = referenceModels.stream().mapToLong(AtomicFiles::size).sum();
-        int mixedRows = mixed.rowCount();
+        if (noMixed && mixed.given()) {
+            throw usageError("--no-mixed and --mixed contradict each other: give one of them");
+        }
+        int mixedRows = noMixed ? 0 : mixed.given() ? mixed.rowCount() : SearchMethod.values().length;
         OutputOptions.checkReportDirectory(output, reads, modelBytes * (MethodSelection.select(List.of(), SEED, null,
                 comparison.target()).size() + mixedRows));
         FashionMnistInstaller.ensureInstalled(err());
-        Dataset calibration = StratifiedSubset.of(FashionMnist.train(), comparison.calibrationSamples(), SEED,
+        Dataset train = FashionMnist.train();
+        Dataset calibration = StratifiedSubset.of(train, comparison.calibrationSamples(), SEED,
                 "--calibration-samples");
         Dataset test = StratifiedSubset.of(FashionMnist.test(), comparison.testSamples(), SEED, "--test-samples");
         String datasetName = test.size() == FashionMnist.test().size()
@@ -120,6 +144,7 @@ public final class DemoCommand extends CliCommand {
         PrintWriter out = out();
         List<ComparisonReport> reports = new ArrayList<>();
         long sensitivityNanos = 0;
+        long mixedNanos = 0;
         for (int i = 0; i < referenceModels.size(); i++) {
             Path model = referenceModels.get(i);
             Path qat = qatSibling(model);
@@ -132,12 +157,25 @@ public final class DemoCommand extends CliCommand {
             List<MethodComparison.Method> methods = new ArrayList<>(MethodSelection.select(List.of(), SEED,
                     Files.isRegularFile(qat) ? qat : null, comparison.target()));
             List<String> notes = new ArrayList<>(List.of(note));
-            if (mixed.given()) {
+            if (!noMixed && (mixed.given() || model.getFileName().toString().equals(MIXED_MODEL))) {
+                long mixedStart = System.nanoTime();
+                // The searches choose on training images other than the calibration ones.
+                Dataset validation = mixed.validation(train, calibration, SEED);
+                MixedRows.Searched searched;
                 try (ProgressBar bar = progressBar()) {
-                    methods.addAll(mixed.rows(model, calibration, calibration, test, comparison.target(), SEED,
-                            comparison.threads(), output.resolve("models").resolve(slug).resolve("mixed"), bar));
+                    searched = mixed.run(model, calibration, validation, test, comparison.target(), SEED,
+                            comparison.threads(), MIXED_EFFORT, mixed.given() ? mixed.searches()
+                                    : EnumSet.allOf(SearchMethod.class),
+                            output.resolve("models").resolve(slug).resolve("mixed"), bar);
                 }
-                notes.add(mixed.note(calibration.size(), "calibration images"));
+                mixedNanos += System.nanoTime() - mixedStart;
+                methods.addAll(searched.rows());
+                notes.add(mixed.note(searched, "Fashion-MNIST training images"));
+                if (!json()) {
+                    out.println("Mixed precision: " + searched.rows().size() + " searches in "
+                            + Formats.duration(System.nanoTime() - mixedStart));
+                    out.flush();
+                }
             }
             ComparisonRun run = new ComparisonRun(model, calibration, test, datasetName, FashionMnist.CLASS_NAMES,
                     methods, comparison.threads(), comparison.rounds(), comparison.measureMemory(),
@@ -172,12 +210,20 @@ public final class DemoCommand extends CliCommand {
             doc.put("models", SuiteReport.slugs(reports));
             doc.put("seconds", nanos / 1e9);
             doc.put("sensitivitySeconds", sensitivityNanos / 1e9);
+            doc.put("mixedSeconds", mixedNanos / 1e9);
             printJson(doc);
         } else {
             out.println("Report: " + files.html() + " (also " + files.markdown().getFileName() + ", "
                     + files.json().getFileName() + ", one folder per model)");
-            out.println("Total time: " + Formats.duration(nanos) + (sensitivitySamples > 0
-                    ? " (per-layer sensitivity " + Formats.duration(sensitivityNanos) + ")" : ""));
+            List<String> parts = new ArrayList<>();
+            if (sensitivitySamples > 0) {
+                parts.add("per-layer sensitivity " + Formats.duration(sensitivityNanos));
+            }
+            if (mixedNanos > 0) {
+                parts.add("mixed precision " + Formats.duration(mixedNanos));
+            }
+            out.println("Total time: " + Formats.duration(nanos) + (parts.isEmpty() ? ""
+                    : " (" + String.join(", ", parts) + ")"));
             out.flush();
         }
         return Quant4jCli.OK;

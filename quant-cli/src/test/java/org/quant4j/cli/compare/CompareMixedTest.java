@@ -59,6 +59,9 @@ class CompareMixedTest {
         String markdown = Files.readString(output.resolve("report.md"));
         assertTrue(markdown.contains("| mixed greedy |") && markdown.contains("| mixed dp |"), markdown);
         assertTrue(markdown.contains("Mixed precision (--mixed, within 2.00 pp of FP32)"), markdown);
+        // One file serves calibration and evaluation: the searches chose on its 16 samples not used for calibration.
+        assertTrue(markdown.contains("choosing on 16 other samples of the evaluation data"), markdown);
+        assertTrue(markdown.contains("Search time: greedy ") && markdown.contains(", dp "), markdown);
         assertTrue(run.out().contains("mixed greedy"), run.out());
     }
 

@@ -78,7 +78,7 @@ class DemoCommandTest {
 
         CliRun run = CliRun.of("demo", "--models", models, "-o", output, "--test-samples", 50,
                 "--calibration-samples", 16, "--rounds", 1, "--sensitivity-samples", 0, "--no-memory",
-                "--threads", 1, "--mixed", "greedy", "--max-drop", "0.02");
+                "--threads", 1, "--mixed", "greedy", "--max-drop", "0.02", "--validation-samples", 100);
 
         assertEquals(0, run.exitCode(), run::toString);
         JsonNode methods = new ObjectMapper().readTree(Files.readString(output.resolve("results.json")))
@@ -88,6 +88,45 @@ class DemoCommandTest {
         Path chosen = output.resolve("models").resolve("fashion-tiny").resolve("mixed").resolve("greedy.onnx");
         assertEquals(Files.size(chosen), last.get("modelFileBytes").asLong());
         assertTrue(Files.isRegularFile(output.resolve("fashion-tiny").resolve("pareto.png")));
+    }
+
+    @Test
+    void byDefaultTheThreeSearchesRunOnTheEfficientNetStyleModelOnly() throws IOException {
+        Path models = tinyModelFolder();
+        TestFiles.model(ReferenceGraphs.smallCnn(14), models.resolve(DemoCommand.MIXED_MODEL));
+        Path output = dir.resolve("demo-report");
+
+        CliRun run = CliRun.of("demo", "--models", models, "-o", output, "--test-samples", 50,
+                "--calibration-samples", 16, "--rounds", 1, "--sensitivity-samples", 0, "--no-memory",
+                "--threads", 1, "--max-drop", "0.02", "--validation-samples", 100);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode suite = new ObjectMapper().readTree(Files.readString(output.resolve("results.json")));
+        for (JsonNode m : suite.get("models")) {
+            List<String> mixedRows = new java.util.ArrayList<>();
+            m.get("results").get("methods").forEach(r -> {
+                if (r.get("name").asText().startsWith("mixed ")) {
+                    mixedRows.add(r.get("name").asText());
+                }
+            });
+            boolean efficientNet = m.get("model").asText().equals(DemoCommand.MIXED_MODEL);
+            assertEquals(efficientNet ? List.of("mixed greedy", "mixed dp", "mixed evolutionary") : List.of(),
+                    mixedRows, m.get("model").asText());
+        }
+        String md = Files.readString(output.resolve("fashion-efficientnet").resolve("report.md"));
+        // The searches chose on 100 training images other than the 16 calibration ones; their times are stated.
+        assertTrue(md.contains("choosing on 100 Fashion-MNIST training images (stratified, seeded, disjoint from the"
+                + " calibration samples)"), md);
+        assertTrue(md.matches("(?s).*Search time: greedy [0-9.]+ m?s \\([0-9]+ models? built\\), dp .*, evolutionary .*"), md);
+        assertTrue(run.out().contains("Mixed precision: 3 searches in "), run::toString);
+        assertTrue(run.out().matches("(?s).*Total time: .*\\(mixed precision [^)]+\\).*"), run::toString);
+
+        CliRun none = CliRun.of("demo", "--models", models, "-o", dir.resolve("none"), "--test-samples", 50,
+                "--calibration-samples", 16, "--rounds", 1, "--sensitivity-samples", 0, "--no-memory",
+                "--threads", 1, "--no-mixed", "--json");
+        assertEquals(0, none.exitCode(), none::toString);
+        assertFalse(Files.readString(dir.resolve("none").resolve("results.json")).contains("\"mixed "), "no mixed rows");
+        assertEquals(0.0, new ObjectMapper().readTree(none.out()).get("mixedSeconds").asDouble());
     }
 
     /** A folder with one small reference model, fashion-tiny.onnx; skips the test without Fashion-MNIST. */
