@@ -145,7 +145,7 @@ public final class MixedPrecision {
                 : new VariantScoring(perChannel, fp32, Subset.of(ordered, first));
         int runs = request.profileRuns() != MixedPrecisionRequest.AUTO_PROFILE_RUNS ? request.profileRuns()
                 : automaticRuns(new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
-                        request.threads(), WARMUP, PROBE_RUNS, dir).micros(fp32));
+                        request.threads(), WARMUP, PROBE_RUNS, dir).timing(fp32).micros());
         LatencyProfiler profiler = new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
                 request.threads(), WARMUP, runs, dir);
         AssignmentEvaluator evaluator = new AssignmentEvaluator(prepared, table, request.config(), validation,
