@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 import org.quant4j.api.InvalidInputException;
@@ -26,7 +27,9 @@ import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.ops.OpTable;
+import org.quant4j.onnx.quantize.QuantizedGraphCompaction;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.OrtTimedSession;
@@ -233,7 +236,15 @@ public final class MixedPrecision {
                 distinct.add(e);
             }
         }
-        List<Path> files = distinct.stream().map(e -> evaluator.file(e.assignment()).orElseThrow()).toList();
+        // The chosen models as they are delivered: compacted like the quantizer's own output (the built
+        // files keep the quantizer's long names, which the cost model's boundaries are matched by).
+        Set<String> kept = QuantizedGraphCompaction.names(fp32Graph);
+        Map<String, Path> delivered = new HashMap<>();
+        for (Evaluated e : distinct) {
+            Path built = evaluator.file(e.assignment()).orElseThrow();
+            delivered.put(e.assignment().key(), built.equals(fp32) ? fp32 : compacted(built, kept));
+        }
+        List<Path> files = distinct.stream().map(e -> delivered.get(e.assignment().key())).toList();
         NamedBatch validationBatch;
         try (OrtRunner r = OrtRunner.open(fp32, RunnerOptions.defaults())) {
             validationBatch = r.batches(request.validation(), request.latencyBatch()).next();
@@ -265,14 +276,14 @@ public final class MixedPrecision {
 
         Optional<OutputTarget> written = request.outputTarget();
         if (written.isPresent()) {
-            Path file = evaluator.file(best.assignment()).orElseThrow();
+            Path file = delivered.get(best.assignment().key());
             written.get().write(out -> Files.copy(file, out));
         }
         List<Path> searchModels = new ArrayList<>();
         if (request.searchModels().isPresent()) {
             for (int i = 0; i < outcomes.size(); i++) {
                 Path o = request.searchModels().get().resolve(outcomes.get(i).method().id() + ".onnx");
-                copy(evaluator.file(reported.get(i).assignment()).orElseThrow(), o,
+                copy(delivered.get(reported.get(i).assignment().key()), o,
                         "model chosen by the " + outcomes.get(i).method().id() + " search");
                 searchModels.add(o);
             }
@@ -281,6 +292,19 @@ public final class MixedPrecision {
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
                 request.output(), searchModels, timing.batch(), runs, setupTime,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * A compacted copy of the built model {@code file} next to it ({@link QuantizedGraphCompaction}:
+     * the quantizer's generated names shortened, equal parameters stored once; every name in
+     * {@code kept}, those of the float model, unchanged), computing the same values.
+     */
+    private static Path compacted(Path file, Set<String> kept) {
+        Graph graph = OnnxModel.read(file).graph();
+        QuantizedGraphCompaction.apply(graph, kept);
+        Path out = file.resolveSibling("delivered-" + file.getFileName());
+        graph.toModel().write(out);
+        return out;
     }
 
     /** Copies the built model {@code file} to {@code target} atomically (creating its directory). */
