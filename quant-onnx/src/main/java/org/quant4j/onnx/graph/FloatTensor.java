@@ -25,6 +25,24 @@ public final class FloatTensor {
         this.data = data.clone();
     }
 
+    private FloatTensor(long[] shape, float[] data, boolean adopted) {
+        this.shape = shape.clone();
+        this.data = data;
+    }
+
+    /**
+     * A tensor that takes over {@code data} without copying it (a model's weights are decoded once,
+     * not twice); for arrays made for the tensor and not kept by the caller.
+     */
+    static FloatTensor adopt(long[] shape, float[] data) {
+        long n = elementCount(shape);
+        if (n != data.length) {
+            throw new IllegalArgumentException("A tensor of shape " + Arrays.toString(shape) + " holds " + n
+                    + " values, got " + data.length);
+        }
+        return new FloatTensor(shape, data, true);
+    }
+
     /** A scalar (rank 0) tensor. */
     public static FloatTensor scalar(float value) {
         return new FloatTensor(new long[0], new float[] {value});

@@ -25,7 +25,7 @@ public final class TensorProtos {
         for (int i = 0; i < tensor.size(); i++) {
             buf.putFloat(tensor.get(i));
         }
-        return raw(name, TensorProto.DataType.FLOAT_VALUE, tensor.shape(), buf.array(), Float.BYTES);
+        return raw(name, TensorProto.DataType.FLOAT_VALUE, tensor.shape(), buf.array(), Float.BYTES, true);
     }
 
     /** An INT64 tensor proto named {@code name} of shape {@code dims} holding {@code values}. */
@@ -34,7 +34,7 @@ public final class TensorProtos {
         for (long v : values) {
             buf.putLong(v);
         }
-        return raw(name, TensorProto.DataType.INT64_VALUE, dims, buf.array(), Long.BYTES);
+        return raw(name, TensorProto.DataType.INT64_VALUE, dims, buf.array(), Long.BYTES, true);
     }
 
     /** An INT8 tensor proto (e.g. quantized weights or a zero point) of shape {@code dims}. */
@@ -51,7 +51,7 @@ public final class TensorProtos {
             }
             b[i] = (byte) values[i];
         }
-        return raw(name, TensorProto.DataType.UINT8_VALUE, dims, b, 1);
+        return raw(name, TensorProto.DataType.UINT8_VALUE, dims, b, 1, true);
     }
 
     /** An INT32 tensor proto (e.g. a quantized bias) of shape {@code dims}. */
@@ -60,7 +60,7 @@ public final class TensorProtos {
         for (int v : values) {
             buf.putInt(v);
         }
-        return raw(name, TensorProto.DataType.INT32_VALUE, dims, buf.array(), Integer.BYTES);
+        return raw(name, TensorProto.DataType.INT32_VALUE, dims, buf.array(), Integer.BYTES, true);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class TensorProtos {
         for (short b : bits) {
             buf.putShort(b);
         }
-        return raw(name, TensorProto.DataType.FLOAT16_VALUE, dims, buf.array(), Short.BYTES);
+        return raw(name, TensorProto.DataType.FLOAT16_VALUE, dims, buf.array(), Short.BYTES, true);
     }
 
     /**
@@ -147,7 +147,7 @@ public final class TensorProtos {
             throw new ModelException("Tensor '" + t.getName() + "' of shape " + Arrays.toString(dims) + " should hold "
                     + n + " values but holds " + values.length + ": the model file is corrupt");
         }
-        return new FloatTensor(dims, values);
+        return FloatTensor.adopt(dims, values);
     }
 
     /**
