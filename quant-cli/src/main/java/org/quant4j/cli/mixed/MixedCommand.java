@@ -3,8 +3,6 @@ package org.quant4j.cli.mixed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import org.quant4j.api.io.AtomicFiles;
-import org.quant4j.api.io.OutputTarget;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +16,13 @@ import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.io.AtomicFiles;
+import org.quant4j.api.io.OutputTarget;
 import org.quant4j.calibration.sampling.CalibrationSampler;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.cli.CliCommand;
 import org.quant4j.cli.Quant4jCli;
+import org.quant4j.cli.compare.StratifiedSubset;
 import org.quant4j.cli.console.Formats;
 import org.quant4j.cli.console.ProgressBar;
 import org.quant4j.cli.console.TextTable;
@@ -189,14 +190,11 @@ public final class MixedCommand extends CliCommand {
             calibrationData = calibration.select(half);
         } else {
             calibrationData = calibration.select(train.dataset());
-            Dataset rest = calibrationData instanceof Subset s && calibrationData != train.dataset()
-                    ? Subset.complement(train.dataset(), s) : train.dataset();
-            validationData = validationSamples >= rest.size() ? rest : sample(rest, validationSamples);
+            validationData = MixedRows.validation(train.dataset(), calibrationData, validationSamples,
+                    calibration.seed());
             testData = test.dataset();
         }
-        if (testSamples != null && testSamples < testData.size()) {
-            testData = sample(testData, testSamples);
-        }
+        testData = StratifiedSubset.of(testData, testSamples, calibration.seed() + 1, "--test-samples");
         QuantizationConfig config = calibration.applyTo(QuantizationConfig.builder()).kernelTarget(target).build();
         backend = backend("--backend", backend, Evaluators.registry());
         MixedPrecisionRequest.Builder request = MixedPrecisionRequest.builder().model(modelPath).outputTarget(modelTarget)

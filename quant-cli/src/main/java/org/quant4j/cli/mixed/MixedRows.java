@@ -131,15 +131,27 @@ public final class MixedRows {
      * @throws InvalidInputException when every training sample is a calibration sample
      */
     public Dataset validation(Dataset train, Dataset calibration, long seed) {
-        if (validationSamples <= 0) {
-            throw new InvalidInputException("--validation-samples must be > 0, got " + validationSamples);
+        return validation(train, calibration, validationSamples, seed);
+    }
+
+    /**
+     * The validation split of the mixed-precision searches ({@code quant4j mixed}, {@code --mixed}):
+     * {@code samples} of the training samples that {@code calibration} did not take (stratified
+     * when labelled, seed {@code seed + 1}), all of them when fewer remain.
+     *
+     * @throws InvalidInputException when {@code samples <= 0}, or when the calibration took every
+     *     training sample, leaving none to choose on
+     */
+    public static Dataset validation(Dataset train, Dataset calibration, int samples, long seed) {
+        if (samples <= 0) {
+            throw new InvalidInputException("--validation-samples must be > 0, got " + samples);
         }
         if (!(calibration instanceof Subset chosen) || chosen.parent() != train) {
-            throw new InvalidInputException("--mixed chooses on training samples not used for calibration, but all "
-                    + train.size() + " are calibration samples: lower --calibration-samples");
+            throw new InvalidInputException("The mixed-precision searches choose on training samples not used for"
+                    + " calibration, but all " + train.size() + " are calibration samples: lower"
+                    + " --calibration-samples");
         }
-        return StratifiedSubset.of(Subset.complement(train, chosen), validationSamples, seed + 1,
-                "--validation-samples");
+        return StratifiedSubset.of(Subset.complement(train, chosen), samples, seed + 1, "--validation-samples");
     }
 
     /**
