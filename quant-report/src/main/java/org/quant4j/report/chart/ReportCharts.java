@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -220,7 +221,7 @@ public final class ReportCharts {
         boolean referenceLeftOut = !rows.contains(report.reference());
         return Optional.of(encode("pareto", "Pareto front of accuracy and speedup",
                 "Each point is a method of the comparison: median throughput at batch 32 relative to " + reference
-                        + " against its " + measure.toLowerCase(java.util.Locale.ROOT).replace(" (%)", " in %")
+                        + " against its " + measure.toLowerCase(Locale.ROOT).replace(" (%)", " in %")
                         .replace(" (db)", " in dB") + ". The dashed line joins the Pareto front, the methods no"
                         + " other method beats in both (marked * in the legend): " + String.join(", ",
                         front.stream().map(m -> "'" + m.name() + "'").toList()) + "."
@@ -453,7 +454,7 @@ public final class ReportCharts {
         styleBase(styler);
         styler.setPlotGridLinesColor(new Color(0xDD, 0xDD, 0xDD));
         styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        styler.setLocale(java.util.Locale.ROOT);
+        styler.setLocale(Locale.ROOT);
     }
 
     private static void styleBase(Styler styler) {

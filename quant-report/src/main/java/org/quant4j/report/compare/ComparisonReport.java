@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -174,7 +175,7 @@ public final class ComparisonReport {
                     + " confidence (the data has no labels)";
         }
         return "SQNR" + output + " versus '" + reference().name() + "' is at least "
-                + String.format(java.util.Locale.ROOT, "%.1f", minSqnrDb) + " dB at " + level
+                + String.format(Locale.ROOT, "%.1f", minSqnrDb) + " dB at " + level
                 + " confidence (the data has no labels)";
     }
 
