@@ -21,7 +21,7 @@ import org.quant4j.api.quantize.ProgressListener;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.api.stats.PercentileBootstrap;
 import org.quant4j.calibration.sampling.Subset;
-import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.ModelInputs;
 import org.quant4j.onnx.graph.TensorInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,7 @@ public final class VariantScoring {
         this.reference = reference;
         this.ordered = ordered;
         // Non-float outputs are not compared (the evaluator skips them): the first float32 one is.
-        this.firstOutput = OnnxModel.read(reference).graph().outputs().stream()
+        this.firstOutput = ModelInputs.outputs(reference).stream()
                 .filter(o -> o.elementType() == 0 || o.elementType() == TensorProto.DataType.FLOAT_VALUE)
                 .findFirst().map(TensorInfo::name).orElseThrow(() -> new InvalidInputException("Model " + reference
                         + " has no float32 output to compare"));

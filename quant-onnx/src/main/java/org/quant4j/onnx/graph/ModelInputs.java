@@ -18,7 +18,7 @@ import java.util.Set;
 import org.quant4j.api.InvalidInputException;
 
 /**
- * The data inputs of an ONNX model file, read without parsing the rest: the file is mapped and the
+ * The data inputs (and the outputs) of an ONNX model file, read without parsing the rest: the file is mapped and the
  * protobuf is walked field by field, skipping nodes and the bytes of every initializer. A caller
  * that only needs the inputs (to shape the data it feeds, say) so costs a fraction of
  * {@link OnnxModel#read}, and the model is fully parsed once, by whoever quantizes or runs it.
@@ -31,6 +31,7 @@ public final class ModelInputs {
     private static final int MODEL_GRAPH = 7;
     private static final int GRAPH_INITIALIZER = 5;
     private static final int GRAPH_INPUT = 11;
+    private static final int GRAPH_OUTPUT = 12;
     private static final int GRAPH_SPARSE_INITIALIZER = 15;
     private static final int TENSOR_NAME = 8;
     private static final int SPARSE_VALUES = 1;
@@ -45,6 +46,26 @@ public final class ModelInputs {
      * @throws InvalidInputException when the file is missing, unreadable or not an ONNX protobuf
      */
     public static List<TensorInfo> read(Path file) {
+        Signature signature = walk(file);
+        return signature.inputs.stream().filter(i -> !signature.initializers.contains(i.getName()))
+                .map(TensorInfo::new).toList();
+    }
+
+    /**
+     * The graph outputs of the model in {@code file}, in declaration order, read the same way as
+     * {@link #read}: for a caller that needs an output's name or type and not the weights.
+     *
+     * @throws InvalidInputException when the file is missing, unreadable or not an ONNX protobuf
+     */
+    public static List<TensorInfo> outputs(Path file) {
+        return walk(file).outputs.stream().map(TensorInfo::new).toList();
+    }
+
+    /** What the walk collects: declared inputs and outputs, and the names of the initializers. */
+    private record Signature(List<ValueInfoProto> inputs, List<ValueInfoProto> outputs, Set<String> initializers) {
+    }
+
+    private static Signature walk(Path file) {
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             throw new InvalidInputException("Model path " + abs + " is a directory: give the path of an .onnx file");
@@ -69,14 +90,13 @@ public final class ModelInputs {
         in.setRecursionLimit(1024);
         in.setSizeLimit(Integer.MAX_VALUE);
         try {
-            List<ValueInfoProto> inputs = new ArrayList<>();
-            Set<String> initializers = new HashSet<>();
+            Signature signature = new Signature(new ArrayList<>(), new ArrayList<>(), new HashSet<>());
             boolean graph = false;
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 if (WireFormat.getTagFieldNumber(tag) == MODEL_GRAPH
                         && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                     int limit = in.pushLimit(in.readRawVarint32());
-                    readGraph(in, inputs, initializers);
+                    readGraph(in, signature);
                     in.popLimit(limit);
                     graph = true;
                 } else if (!in.skipField(tag)) {
@@ -87,7 +107,7 @@ public final class ModelInputs {
                 throw new InvalidInputException("Model " + abs + " has no graph: it is not an ONNX model (or it is"
                         + " corrupt)");
             }
-            return inputs.stream().filter(i -> !initializers.contains(i.getName())).map(TensorInfo::new).toList();
+            return signature;
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidInputException("Model " + abs + " is not a valid ONNX protobuf: parsing failed at byte "
                     + in.getTotalBytesRead() + " (" + e.getMessage() + "). The file is truncated or corrupt, or not an"
@@ -97,20 +117,21 @@ public final class ModelInputs {
         }
     }
 
-    private static void readGraph(CodedInputStream in, List<ValueInfoProto> inputs, Set<String> initializers)
-            throws IOException {
+    private static void readGraph(CodedInputStream in, Signature signature) throws IOException {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             int field = WireFormat.getTagFieldNumber(tag);
             boolean message = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
             if (message && field == GRAPH_INPUT) {
-                inputs.add(ValueInfoProto.parseFrom(in.readBytes()));
+                signature.inputs.add(ValueInfoProto.parseFrom(in.readBytes()));
+            } else if (message && field == GRAPH_OUTPUT) {
+                signature.outputs.add(ValueInfoProto.parseFrom(in.readBytes()));
             } else if (message && (field == GRAPH_INITIALIZER || field == GRAPH_SPARSE_INITIALIZER)) {
                 int limit = in.pushLimit(in.readRawVarint32());
                 String name = field == GRAPH_INITIALIZER ? tensorName(in) : sparseTensorName(in);
                 in.skipRawBytes(in.getBytesUntilLimit());
                 in.popLimit(limit);
                 if (name != null) {
-                    initializers.add(name);
+                    signature.initializers.add(name);
                 }
             } else if (!in.skipField(tag)) {
                 return;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -33,6 +34,25 @@ class ModelInputsTest {
         List<TensorInfo> read = ModelInputs.read(file);
         assertEquals(expected, read);
         assertArrayEquals(expected.get(0).shape().orElseThrow(), read.get(0).shape().orElseThrow());
+    }
+
+    @Test
+    void readsTheSameOutputsAsTheFullParseInTheirOrder() throws Exception {
+        // Two outputs of different types, declared after the initializers and nodes they follow in the file.
+        ModelProto.Builder m = ModelProto.newBuilder(ReferenceGraphs.smallCnn(3));
+        m.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(ReferenceGraphs.INPUT + "_shape")
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.INT64_VALUE))));
+        m.getGraphBuilder().addNode(NodeProto.newBuilder().setOpType("Shape")
+                .addInput(ReferenceGraphs.INPUT).addOutput(ReferenceGraphs.INPUT + "_shape"));
+        Path file = dir.resolve("two-outputs.onnx");
+        Files.write(file, m.build().toByteArray());
+        List<TensorInfo> expected = OnnxModel.read(file).graph().outputs();
+        List<TensorInfo> read = ModelInputs.outputs(file);
+        assertEquals(2, read.size(), read.toString());
+        assertEquals(expected, read);
+        assertEquals(TensorProto.DataType.INT64_VALUE, read.get(1).elementType());
+        assertThrows(InvalidInputException.class, () -> ModelInputs.outputs(dir.resolve("none.onnx")));
     }
 
     @Test
