@@ -137,7 +137,7 @@ class TensorErrorsTest {
             String tensor = model.probes().entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst()
                     .orElseThrow().getKey();
             assertEquals(node.equals(first) ? TensorErrorModel.ACCUMULATED + tensor : TensorErrorModel.LOCAL + tensor,
-                    model.local().get(tensor), node);
+                    model.local().get(tensor).noise(), node);
             assertTrue(Double.isFinite(pass.get(node)[1]) || pass.get(node)[1] == Double.POSITIVE_INFINITY, node);
         }
         assertEquals(compared.size() - 1, model.model().nodes().stream()
