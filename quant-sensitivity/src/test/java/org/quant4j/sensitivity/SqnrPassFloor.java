@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 import org.quant4j.api.KernelTarget;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
+import org.quant4j.api.evaluate.Evaluator;
+import org.quant4j.api.evaluate.Evaluators;
+import org.quant4j.api.evaluate.FidelityRequest;
 import org.quant4j.api.data.ModelBatches;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.api.quantize.NodeDecision;
@@ -97,9 +100,11 @@ public final class SqnrPassFloor {
         }
         models.put("(3) FP32+INT8, logits", TensorErrorModel.unmeasured(fp32, int8, false, layers));
         models.put("(4) (3)+local copies", TensorErrorModel.unmeasured(fp32, int8, true, layers));
-        models.put("(5) error model", TensorErrorModel.build(fp32, int8, true, layers).model());
+        TensorErrorModel errors = TensorErrorModel.build(fp32, int8, true, layers);
+        models.put("(5) error model", errors.model());
         models.put("(5a) error model, no local", TensorErrorModel.build(fp32, int8, false, layers).model());
         models.put("(5b) error model, local on 7 of 25", TensorErrorModel.build(fp32, int8, true, layers, 7).model());
+        models.put("(z) the zero model Evaluator.fidelity compares (5) with", TensorErrorModel.zeroModel(fp32, errors));
 
         Path dir = Files.createTempDirectory("quant4j-floor");
         List<Timed> timed = new ArrayList<>();
@@ -138,8 +143,10 @@ public final class SqnrPassFloor {
         System.out.printf(Locale.ROOT, "| model | %s |%n", WAYS.stream().map(Way::name)
                 .collect(Collectors.joining(" | ")));
         System.out.println("|---|" + "---|".repeat(WAYS.size()));
+        StringBuilder opening = new StringBuilder("Opening a session (2 threads, spinning): ");
         for (int i = 0; i < timed.size(); i += WAYS.size()) {
             StringBuilder row = new StringBuilder("| " + timed.get(i).model + " |");
+            opening.append(String.format(Locale.ROOT, "%s %.0f ms; ", timed.get(i).model, timed.get(i).openMillis));
             for (int w = 0; w < WAYS.size(); w++) {
                 Timed t = timed.get(i + w);
                 double[] sorted = t.times.clone();
@@ -149,6 +156,30 @@ public final class SqnrPassFloor {
             }
             System.out.println(row);
         }
+        System.out.println(opening);
+
+        // The pass as the analysis runs it: Evaluator.fidelity of (5) against its zero model, sessions
+        // opened by each call, each way of running.
+        Path errorsFile = dir.resolve("errors.onnx");
+        Path zerosFile = dir.resolve("zeros.onnx");
+        errors.model().toModel().write(errorsFile);
+        TensorErrorModel.zeroModel(fp32, errors).toModel().write(zerosFile);
+        StringBuilder calls = new StringBuilder("Evaluator.fidelity of (5) against (z), runs of 25, whole call:");
+        for (int parallel : new int[] {1, 2}) {
+            double[] t = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long start = System.nanoTime();
+                try (Evaluator evaluator = Evaluators.get("onnxruntime")) {
+                    evaluator.fidelity(FidelityRequest.builder().model(errorsFile).reference(zerosFile).data(data)
+                            .batchSize(25).threads(THREADS).parallelRuns(parallel).bootstrapResamples(1).build());
+                }
+                t[r] = (System.nanoTime() - start) / 1e6;
+            }
+            Arrays.sort(t);
+            calls.append(String.format(Locale.ROOT, " %d run(s) at a time: median %.0f ms (%.0f-%.0f);", parallel,
+                    t[t.length / 2], t[0], t[t.length - 1]));
+        }
+        System.out.println(calls);
     }
 
     /** One model run one way, its session open and its batches built. */
@@ -158,12 +189,15 @@ public final class SqnrPassFloor {
         final OrtRunner runner;
         final List<NamedBatch> batches = new ArrayList<>();
         final double[] times;
+        final double openMillis;
 
         Timed(String model, Way way, Path file, Dataset data, int repeats) {
             this.model = model;
             this.way = way;
+            long start = System.nanoTime();
             this.runner = OrtRunner.open(file, RunnerOptions.builder()
                     .intraOpThreads(Math.max(1, THREADS / way.runsAtOnce())).spinning(way.spinning()).build());
+            this.openMillis = (System.nanoTime() - start) / 1e6;
             ModelBatches b = runner.batches(data, way.batch());
             while (b.hasNext()) {
                 batches.add(b.next());
