@@ -132,9 +132,9 @@ public final class SensitivityAnalysis {
             Duration calibrationTime, Path dir) {
         Graph fp32 = prepared.graph();
         Path reference = dir.resolve("fp32.onnx");
-        fp32.toModel().write(reference);
+        VariantDirectory.writeScratch(fp32.toModel(), reference);
         Path int8 = dir.resolve("int8.onnx");
-        full.graph().toModel().write(int8);
+        VariantDirectory.writeScratch(full.graph().toModel(), int8);
 
         Dataset ordered = seededOrder(request.evaluation(), request.seed());
         VariantScoring scoring = new VariantScoring(request, reference, ordered);
@@ -187,7 +187,7 @@ public final class SensitivityAnalysis {
                     try {
                         QuantizationConfig vc = variantConfig(request.config(), all, v);
                         try {
-                            prepared.quantized(vc, calibration).graph().toModel().write(file);
+                            VariantDirectory.writeScratch(prepared.quantized(vc, calibration).graph().toModel(), file);
                         } catch (ModelException e) {
                             // A layer that reads only float tensors when alone (an Add after excluded
                             // convs, say) quantizes nothing by itself: no one-on variant exists.
@@ -389,8 +389,8 @@ public final class SensitivityAnalysis {
         long built = System.nanoTime();
         Path model = dir.resolve("errors.onnx");
         Path zeros = dir.resolve("zeros.onnx");
-        errors.model().toModel().write(model);
-        TensorErrorModel.zeroModel(fp32, errors).toModel().write(zeros);
+        VariantDirectory.writeScratch(errors.model().toModel(), model);
+        VariantDirectory.writeScratch(TensorErrorModel.zeroModel(fp32, errors).toModel(), zeros);
         long written = System.nanoTime();
         FidelityResult result;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
