@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -221,24 +222,37 @@ public final class OrtEvaluator implements Evaluator {
      * run one session) and hands each result to {@code consume} on the calling thread, in the order of
      * the batches, so that what is consumed does not depend on the number of runs.
      */
-    static <T> void runConcurrently(Iterator<NamedBatch> batches, int parallel, Function<NamedBatch, T> run,
-            Consumer<T> consume) {
+    static <B, T> void runConcurrently(Iterator<B> batches, int parallel, Function<B, T> run, Consumer<T> consume) {
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "quant4j-fidelity-run");
             t.setDaemon(true);
             return t;
         });
+        Deque<Future<T>> running = new ArrayDeque<>();
         try {
-            Deque<Future<T>> running = new ArrayDeque<>();
             while (batches.hasNext() || !running.isEmpty()) {
                 while (batches.hasNext() && running.size() < parallel) {
-                    NamedBatch batch = batches.next();
+                    B batch = batches.next();
                     running.add(pool.submit(() -> run.apply(batch)));
                 }
                 consume.accept(result(running.poll()));
             }
         } finally {
-            pool.shutdownNow();
+            // After a failure, the runs already in ONNX Runtime finish before the caller closes the
+            // sessions they use (a run cannot be interrupted); those not started are dropped.
+            running.forEach(f -> f.cancel(false));
+            pool.shutdown();
+            boolean interrupted = false;
+            while (!pool.isTerminated()) {
+                try {
+                    pool.awaitTermination(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
