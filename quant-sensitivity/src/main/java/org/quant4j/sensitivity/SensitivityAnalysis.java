@@ -423,7 +423,9 @@ public final class SensitivityAnalysis {
      * threads on one run spend most of their time waking each other, while two runs of one thread each
      * keep both cores busy: on a 2-vCPU AMD EPYC (x86-64 AVX-512 VNNI) the ResNet-style error model took
      * 49 ms per 100 images in two runs of one thread against 116 ms in one run of two threads
-     * (docs/BENCHMARKS.md, SqnrPassFloor). The sums are the same: the runs are taken in order.
+     * (docs/BENCHMARKS.md, SqnrPassFloor). The sums are the same: the runs are taken in order. Each run
+     * holds its own intermediate tensors, so the pass needs the memory of one run of this many times
+     * {@link #ERROR_RUN_SAMPLES} samples.
      */
     static int parallelRuns(SensitivityRequest request) {
         return request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
