@@ -132,9 +132,9 @@ public final class SensitivityAnalysis {
             Duration calibrationTime, Path dir) {
         Graph fp32 = prepared.graph();
         Path reference = dir.resolve("fp32.onnx");
-        fp32.toModel().write(reference);
+        VariantDirectory.writeScratch(fp32.toModel(), reference);
         Path int8 = dir.resolve("int8.onnx");
-        full.graph().toModel().write(int8);
+        VariantDirectory.writeScratch(full.graph().toModel(), int8);
 
         Dataset ordered = seededOrder(request.evaluation(), request.seed());
         VariantScoring scoring = new VariantScoring(request, reference, ordered);
@@ -187,7 +187,7 @@ public final class SensitivityAnalysis {
                     try {
                         QuantizationConfig vc = variantConfig(request.config(), all, v);
                         try {
-                            prepared.quantized(vc, calibration).graph().toModel().write(file);
+                            VariantDirectory.writeScratch(prepared.quantized(vc, calibration).graph().toModel(), file);
                         } catch (ModelException e) {
                             // A layer that reads only float tensors when alone (an Add after excluded
                             // convs, say) quantizes nothing by itself: no one-on variant exists.
@@ -235,7 +235,7 @@ public final class SensitivityAnalysis {
         return new SensitivityResult(request.model().getFileName().toString(), request.resolvedMetric(),
                 scoring.baseline(), fullScore, request.tolerance(), out, correlations, tableSize, calibrationTime,
                 variantTime, tensorTime, scoring.floatPassTime(), request.seed(), gradient, tensorSplit,
-                scoring.floatPassSplit());
+                scoring.floatPassSplit(), request.tensorErrors() ? localSamples(request, ordered).count() : 0);
     }
 
     private static void logSplit(Duration total, Optional<PassTime> split, Optional<PassTime> fp32) {
@@ -379,17 +379,23 @@ public final class SensitivityAnalysis {
     private static Map<String, double[]> tensorErrors(SensitivityRequest request, Graph fp32, Graph int8,
             Set<String> layers, Dataset data, Path dir, ProgressListener listener) {
         long start = System.nanoTime();
-        TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors(), layers);
+        LocalSamples sub = localSamples(request, data);
+        TensorErrorModel errors = TensorErrorModel.build(fp32, int8, request.localErrors(), layers,
+                sub.count() == data.size() ? 0 : sub.perRun());
+        if (request.localErrors() && sub.count() < data.size()) {
+            LOG.info("Local SQNR on {} of {} samples (the first {} of each run of {})", sub.count(), data.size(),
+                    sub.perRun(), runSamples(request));
+        }
         long built = System.nanoTime();
         Path model = dir.resolve("errors.onnx");
         Path zeros = dir.resolve("zeros.onnx");
-        errors.model().toModel().write(model);
-        TensorErrorModel.zeroModel(fp32, errors).toModel().write(zeros);
+        VariantDirectory.writeScratch(errors.model().toModel(), model);
+        VariantDirectory.writeScratch(TensorErrorModel.zeroModel(fp32, errors).toModel(), zeros);
         long written = System.nanoTime();
         FidelityResult result;
         try (Evaluator evaluator = Evaluators.get(request.backend())) {
             result = evaluator.fidelity(FidelityRequest.builder().model(model).reference(zeros).data(data)
-                    .batchSize(Math.min(request.batchSize(), ERROR_RUN_SAMPLES)).threads(request.threads())
+                    .batchSize(runSamples(request)).threads(request.threads()).parallelRuns(parallelRuns(request))
                     .bootstrapResamples(1).listener(listener).build());
         }
         LOG.debug("Error model of {} nodes: built in {} ms, written in {} ms, run over {} samples in {} ms",
@@ -403,11 +409,64 @@ public final class SensitivityAnalysis {
         errors.probes().forEach((tensor, node) -> {
             double signal = means.getOrDefault(TensorErrorModel.SIGNAL + tensor, Double.NaN);
             double acc = db(signal, means.getOrDefault(TensorErrorModel.ACCUMULATED + tensor, Double.NaN));
-            String local = errors.local().get(tensor);
-            double loc = local == null ? Double.NaN : db(signal, means.getOrDefault(local, Double.NaN));
+            TensorErrorModel.LocalError local = errors.local().get(tensor);
+            double loc = local == null ? Double.NaN : db(means.getOrDefault(local.signal(), Double.NaN),
+                    means.getOrDefault(local.noise(), Double.NaN));
             byNode.putIfAbsent(node, new double[] {acc, loc});
         });
         return byNode;
+    }
+
+    /**
+     * Runs of the error model at a time, each on one thread: one per requested thread (every available
+     * processor when the backend chooses). The error model is about 400 small nodes; two intra-op
+     * threads on one run spend most of their time waking each other, while two runs of one thread each
+     * keep both cores busy: on a 2-vCPU AMD EPYC (x86-64 AVX-512 VNNI) the ResNet-style error model took
+     * 49 ms per 100 images in two runs of one thread against 116 ms in one run of two threads
+     * (docs/BENCHMARKS.md, SqnrPassFloor). The sums are the same: the runs are taken in order. Each run
+     * holds its own intermediate tensors, so the pass needs the memory of one run of this many times
+     * {@link #ERROR_RUN_SAMPLES} samples.
+     */
+    static int parallelRuns(SensitivityRequest request) {
+        return request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Samples in each run of the error model: the batch size, at most {@link #ERROR_RUN_SAMPLES}. */
+    static int runSamples(SensitivityRequest request) {
+        return Math.min(request.batchSize(), ERROR_RUN_SAMPLES);
+    }
+
+    /**
+     * The local copies' sub-sample: the first {@code perRun} samples of each run of the error model, and
+     * how many samples that makes over {@code data}.
+     */
+    record LocalSamples(int perRun, int count) {
+    }
+
+    /**
+     * The sub-sample that gives the local SQNR at least {@link SensitivityRequest#localSamples()} samples
+     * of {@code data}, spread evenly over the error model's runs (as {@code ModelBatches} cuts them: each
+     * group of samples of one shape in runs of {@link #runSamples}); every sample when none is asked for
+     * or the data holds no more; no sample without the local SQNR.
+     */
+    static LocalSamples localSamples(SensitivityRequest request, Dataset data) {
+        int run = runSamples(request);
+        if (!request.localErrors()) {
+            return new LocalSamples(0, 0);
+        }
+        if (request.localSamples() == 0 || request.localSamples() >= data.size()) {
+            return new LocalSamples(run, data.size());
+        }
+        long runs = 0;
+        for (var group : data.sampleShapes().groups()) {
+            runs += (group.samples() + run - 1) / run;
+        }
+        int perRun = (int) Math.min(run, (request.localSamples() + runs - 1) / runs);
+        long count = 0;
+        for (var group : data.sampleShapes().groups()) {
+            count += (long) (group.samples() / run) * perRun + Math.min(perRun, group.samples() % run);
+        }
+        return new LocalSamples(perRun, (int) count);
     }
 
     /** {@code 10 log10(signal / noise)}, +inf for no noise. */

@@ -54,6 +54,7 @@ public final class SensitivityFiles {
         doc.put("floatPassMillis", r.floatPassTime().toMillis());
         doc.put("tensorErrorSplit", split(r.tensorErrorSplit()));
         doc.put("floatPassSplit", split(r.floatPassSplit()));
+        doc.put("localSamples", r.localSamples());
         doc.put("rankCorrelations", r.correlations());
         r.gradient().ifPresent(g -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -218,7 +219,8 @@ public final class SensitivityFiles {
                 r.field(doc, "calibratedTensors", "").asInt(), r.millis(doc, "calibrationMillis"),
                 r.millis(doc, "variantMillis"), r.millis(doc, "tensorErrorMillis"), r.millis(doc, "floatPassMillis"),
                 r.field(doc, "seed", "").asLong(), gradient, r.split(doc.get("tensorErrorSplit"), "tensorErrorSplit"),
-                r.split(doc.get("floatPassSplit"), "floatPassSplit"));
+                r.split(doc.get("floatPassSplit"), "floatPassSplit"),
+                doc.has("localSamples") ? r.field(doc, "localSamples", "").asInt() : 0);
     }
 
     /** Field access for {@link #read} that names the document and the path of whatever is wrong. */

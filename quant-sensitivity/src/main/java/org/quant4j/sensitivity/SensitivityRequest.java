@@ -46,6 +46,7 @@ public final class SensitivityRequest {
     private final boolean oneOff;
     private final boolean tensorErrors;
     private final boolean localErrors;
+    private final int localSamples;
     private final int variantLayers;
     private final double tolerance;
     private final int firstStage;
@@ -71,6 +72,7 @@ public final class SensitivityRequest {
         oneOff = b.oneOff;
         tensorErrors = b.tensorErrors;
         localErrors = b.localErrors;
+        localSamples = b.localSamples;
         variantLayers = b.variantLayers;
         tolerance = b.tolerance;
         firstStage = b.firstStage;
@@ -147,6 +149,18 @@ public final class SensitivityRequest {
     /** Whether the per-tensor pass also measures the local SQNR (one more float run's worth of work). */
     public boolean localErrors() {
         return localErrors;
+    }
+
+    /**
+     * On about how many evaluation samples the local SQNR is measured; 0 (the default) for every one.
+     * A smaller number trades the local SQNR's precision for time (the local copies are about a third
+     * of the pass on a ResNet-style model): the error model then runs its local copies on the first
+     * {@code ceil(n / runs)} samples of each of its runs, in the seeded order, so that they are a
+     * seeded sub-sample of every batch; at least {@code n} samples are measured, and the result says
+     * how many ({@link SensitivityResult#localSamples()}). The accumulated SQNR is measured on every sample.
+     */
+    public int localSamples() {
+        return localSamples;
     }
 
     /**
@@ -238,6 +252,7 @@ public final class SensitivityRequest {
         private boolean oneOff = true;
         private boolean tensorErrors = true;
         private boolean localErrors = true;
+        private int localSamples;
         private int variantLayers;
         private double tolerance = 0.01;
         private int firstStage = 500;
@@ -307,6 +322,12 @@ public final class SensitivityRequest {
 
         public Builder localErrors(boolean localErrors) {
             this.localErrors = localErrors;
+            return this;
+        }
+
+        /** See {@link SensitivityRequest#localSamples()}; 0 (the default) for every sample. */
+        public Builder localSamples(int n) {
+            this.localSamples = n;
             return this;
         }
 
@@ -405,6 +426,11 @@ public final class SensitivityRequest {
                 throw new InvalidInputException("Variant layers must be >= 0 (0 for every layer) and, to be chosen by"
                         + " their SQNR, need the tensor errors; got " + variantLayers + " with tensor errors "
                         + (tensorErrors ? "on" : "off"));
+            }
+            if (localSamples < 0 || (localSamples > 0 && !(tensorErrors && localErrors))) {
+                throw new InvalidInputException("Local samples must be >= 0 (0 for every sample) and need the local"
+                        + " SQNR; got " + localSamples + " with tensor errors " + (tensorErrors ? "on" : "off")
+                        + " and local errors " + (localErrors ? "on" : "off"));
             }
             if (!(tolerance >= 0 && tolerance < 1)) {
                 throw new InvalidInputException("Tolerance must be in [0, 1), got " + tolerance + "; e.g. 0.01");

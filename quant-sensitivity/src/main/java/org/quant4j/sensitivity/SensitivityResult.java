@@ -38,11 +38,25 @@ import org.quant4j.sensitivity.gradient.GradientEstimate;
  * @param tensorErrorSplit {@code tensorErrorTime} split into its fixed and per-batch cost; empty when
  *                        the pass did not run or ran fewer than two batches
  * @param floatPassSplit  {@code floatPassTime} split the same way
+ * @param localSamples    evaluation samples the local SQNR was measured on: all of them, or the
+ *                        sub-sample of {@link SensitivityRequest#localSamples()}; 0 when no local SQNR
+ *                        was measured (or the result predates this field)
  */
 public record SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
         double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
         Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime, long seed,
-        Optional<GradientEstimate> gradient, Optional<PassTime> tensorErrorSplit, Optional<PassTime> floatPassSplit) {
+        Optional<GradientEstimate> gradient, Optional<PassTime> tensorErrorSplit, Optional<PassTime> floatPassSplit,
+        int localSamples) {
+
+    /** A result that does not say how many samples its local SQNR was measured on. */
+    public SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
+            double tolerance, List<LayerSensitivity> layers, Map<String, Double> correlations, int calibratedTensors,
+            Duration calibrationTime, Duration variantTime, Duration tensorErrorTime, Duration floatPassTime,
+            long seed, Optional<GradientEstimate> gradient, Optional<PassTime> tensorErrorSplit,
+            Optional<PassTime> floatPassSplit) {
+        this(model, metric, baseline, fullInt8, tolerance, layers, correlations, calibratedTensors, calibrationTime,
+                variantTime, tensorErrorTime, floatPassTime, seed, gradient, tensorErrorSplit, floatPassSplit, 0);
+    }
 
     /** A result whose pass times are not split. */
     public SensitivityResult(String model, SensitivityRequest.Metric metric, double baseline, VariantScore fullInt8,
@@ -86,6 +100,9 @@ public record SensitivityResult(String model, SensitivityRequest.Metric metric, 
         Objects.requireNonNull(gradient, "gradient");
         Objects.requireNonNull(tensorErrorSplit, "tensorErrorSplit");
         Objects.requireNonNull(floatPassSplit, "floatPassSplit");
+        if (localSamples < 0) {
+            throw new IllegalArgumentException("localSamples must be >= 0, got " + localSamples);
+        }
     }
 
     /** The {@code k} most sensitive layers. */

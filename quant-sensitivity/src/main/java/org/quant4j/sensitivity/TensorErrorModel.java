@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import org.quant4j.api.ModelException;
 import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.Graph;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * over the data divided by the number of samples, so that {@code 10 log10(sig / err)} is the SQNR
  * pooled over every element of every sample, in dB.
  *
+ * <p>With a local sub-sample of k samples ({@link #build(Graph, Graph, boolean, Set, int)}), the local
+ * copies run on the first k samples of each run only (a {@code Slice} of the float tensors they read),
+ * and {@code sig/sub/t} holds {@code sum(fp32^2)} over those samples, the signal of their local error.
+ *
  * <p>The sums are taken inside the model so that only three numbers per tensor and batch leave the
  * runtime (with zeros around them); {@link #zeroModel} gives outputs of the same names that are all
  * zero, so that a fidelity evaluation of the two (through the Evaluator SPI) reports each output's
@@ -43,14 +49,24 @@ final class TensorErrorModel {
     static final String ACCUMULATED = "err/acc/";
     static final String LOCAL = "err/loc/";
     static final String SIGNAL = "sig/";
+    static final String SUB_SIGNAL = "sig/sub/";
     private static final String Q = "q/";
     private static final String L = "l/";
 
     private final Graph model;
     private final Map<String, String> probes;
-    private final Map<String, String> local;
+    private final Map<String, LocalError> local;
 
-    private TensorErrorModel(Graph model, Map<String, String> probes, Map<String, String> local) {
+    /**
+     * The outputs holding a tensor's local error: its noise sum and the signal sum over the same samples.
+     *
+     * @param noise  {@code err/loc/t}, or {@code err/acc/t} for a layer reading only graph inputs
+     * @param signal {@code sig/t}, or {@code sig/sub/t} when the local copies run on a sub-sample
+     */
+    record LocalError(String noise, String signal) {
+    }
+
+    private TensorErrorModel(Graph model, Map<String, String> probes, Map<String, LocalError> local) {
         this.model = model;
         this.probes = probes;
         this.local = local;
@@ -67,11 +83,11 @@ final class TensorErrorModel {
     }
 
     /**
-     * The probed tensors with a local error, each with the output that holds it: {@code err/loc/t}, or
-     * {@code err/acc/t} when the layer reads only graph inputs, so that its local copy would compute
-     * exactly what the INT8 graph computes and is not added.
+     * The probed tensors with a local error, each with the outputs that hold it: {@code err/loc/t}, or
+     * {@code err/acc/t} (over every sample) when the layer reads only graph inputs, so that its local
+     * copy would compute exactly what the INT8 graph computes and is not added.
      */
-    Map<String, String> local() {
+    Map<String, LocalError> local() {
         return local;
     }
 
@@ -86,6 +102,36 @@ final class TensorErrorModel {
      *                        renamed
      */
     static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal, Set<String> layers) {
+        return build(fp32, int8, withLocal, layers, 0);
+    }
+
+    /**
+     * Builds the error model of {@code fp32} and its QDQ form {@code int8}, with the local copies run on
+     * the first {@code localSamples} samples of each run (every sample for 0).
+     *
+     * @param localSamples samples of each run the local copies measure, 0 for all; the run's data should
+     *                     be in a random order, so that they are a random sub-sample
+     * @see #build(Graph, Graph, boolean, Set)
+     */
+    static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal, Set<String> layers, int localSamples) {
+        return build(fp32, int8, withLocal, layers, localSamples, true);
+    }
+
+    /**
+     * The error model's graphs without any measurement, for timing what holding them costs: the float
+     * graph, the INT8 graph, both graphs' outputs as outputs, and with {@code withLocal} every local copy
+     * of the error model, whose quantized (uint8) outputs are outputs too, so that the runtime keeps them.
+     * No difference, sum or extra DequantizeLinear is added.
+     */
+    static Graph unmeasured(Graph fp32, Graph int8, boolean withLocal, Set<String> layers) {
+        return build(fp32, int8, withLocal, layers, 0, false).model;
+    }
+
+    private static TensorErrorModel build(Graph fp32, Graph int8, boolean withLocal, Set<String> layers,
+            int localSamples, boolean measure) {
+        if (localSamples < 0) {
+            throw new IllegalArgumentException("localSamples must be >= 0, got " + localSamples);
+        }
         for (Node n : int8.nodes()) {
             if (!n.subgraphInputs().isEmpty() || n.attributes().values().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
                 throw new ModelException("Node '" + n.name() + "' (" + n.opType() + ") holds a subgraph; the per-tensor"
@@ -110,10 +156,15 @@ final class TensorErrorModel {
 
         String first = fp32.inputs().stream().filter(i -> !fp32.isInitializer(i.name())).findFirst()
                 .orElseThrow(() -> new ModelException("Model graph '" + fp32.name() + "' has no input")).name();
-        String firstOfBatch = addFirstOfBatch(g, first);
+        String firstOfBatch = measure ? addFirstOfBatch(g, first) : null;
+        if (!measure) {
+            fp32.outputs().forEach(g::addOutput);
+            int8.outputs().forEach(o -> g.addOutput(o.withName(renamed(List.of(o.name()), inputs).get(0))));
+        }
+        Sample sample = new Sample(g, localSamples);
 
         Map<String, String> probes = new LinkedHashMap<>();
-        Map<String, String> local = new LinkedHashMap<>();
+        Map<String, LocalError> local = new LinkedHashMap<>();
         Set<String> signals = new HashSet<>();
         for (Node quantize : int8.nodes()) {
             if (!quantize.is("QuantizeLinear") || int8.isInitializer(quantize.input(0))) {
@@ -135,17 +186,27 @@ final class TensorErrorModel {
                 continue;
             }
             probes.put(reference, producer);
-            if (signals.add(reference)) {
+            if (measure && signals.add(reference)) {
                 addError(g, SIGNAL + reference, reference, null, firstOfBatch);
             }
-            addError(g, ACCUMULATED + reference, Q + dqOut, reference, firstOfBatch);
+            if (measure) {
+                addError(g, ACCUMULATED + reference, Q + dqOut, reference, firstOfBatch);
+            }
             if (withLocal && readsOnlyGraphInputs(int8, source, inputs)) {
-                local.put(reference, ACCUMULATED + reference);
+                local.put(reference, new LocalError(ACCUMULATED + reference, SIGNAL + reference));
             } else if (withLocal) {
-                Optional<String> copy = localCopy(g, fp32, int8, quantize, dq.get(), inputs);
-                if (copy.isPresent()) {
-                    addError(g, LOCAL + reference, copy.get(), reference, firstOfBatch);
-                    local.put(reference, LOCAL + reference);
+                Optional<String[]> copy = localCopy(g, fp32, int8, quantize, dq.get(), inputs, sample);
+                if (copy.isPresent() && !measure) {
+                    // The copy's quantized output, so that the runtime keeps the copy (an output is not pruned).
+                    g.addOutput(quantizedOutput(copy.get()[0], int8, quantize));
+                } else if (copy.isPresent()) {
+                    String signal = SIGNAL + reference;
+                    if (sample.active()) {
+                        signal = SUB_SIGNAL + reference;
+                        addError(g, signal, sample.of(reference), null, firstOfBatch);
+                    }
+                    addError(g, LOCAL + reference, copy.get()[1], sample.of(reference), firstOfBatch);
+                    local.put(reference, new LocalError(LOCAL + reference, signal));
                 }
             }
         }
@@ -170,6 +231,14 @@ final class TensorErrorModel {
             g.addOutput(TensorInfo.floatTensor(out.name(), TensorInfo.DYNAMIC, 1));
         }
         return g;
+    }
+
+    /** Output {@code name} of the type {@code quantize} gives: its zero point's, uint8 without one. */
+    private static TensorInfo quantizedOutput(String name, Graph int8, Node quantize) {
+        TensorProto zeroPoint = quantize.inputs().size() > 2 ? int8.initializers().get(quantize.input(2)) : null;
+        int type = zeroPoint == null ? TensorProto.DataType.UINT8_VALUE : zeroPoint.getDataType();
+        return new TensorInfo(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type))).build());
     }
 
     /** The name in the float graph of a tensor of the QDQ graph, if the float graph computes it. */
@@ -279,11 +348,11 @@ final class TensorErrorModel {
      * DequantizeLinear pairs (weights and biases are the QDQ graph's), its output quantized as in
      * the QDQ graph.
      *
-     * @return the copy's DequantizeLinear output, or empty when the producer is not a compute node or
-     *         reads a float tensor the float graph does not compute
+     * @return the copy's QuantizeLinear and DequantizeLinear outputs, or empty when the producer is not a
+     *         compute node or reads a float tensor the float graph does not compute
      */
-    private static Optional<String> localCopy(Graph g, Graph fp32, Graph int8, Node quantize, Node dequantize,
-            Set<String> inputs) {
+    private static Optional<String[]> localCopy(Graph g, Graph fp32, Graph int8, Node quantize, Node dequantize,
+            Set<String> inputs, Sample sample) {
         Optional<Node> producer = int8.producer(quantize.input(0));
         if (producer.isEmpty() || producer.get().is("QuantizeLinear") || producer.get().is("DequantizeLinear")) {
             return Optional.empty();
@@ -304,7 +373,7 @@ final class TensorErrorModel {
                 String dequantized = prefix + dq.get().output(0);
                 if (g.producer(dequantized).isEmpty()) {
                     g.addNode(q.get().withName(prefix + q.get().name())
-                            .withInputs(with(renamed(q.get().inputs(), inputs), 0, source.get()))
+                            .withInputs(with(renamed(q.get().inputs(), inputs), 0, sample.of(source.get())))
                             .withOutputs(List.of(quantized)));
                     g.addNode(dq.get().withName(prefix + dq.get().name())
                             .withInputs(with(renamed(dq.get().inputs(), inputs), 0, quantized))
@@ -312,6 +381,8 @@ final class TensorErrorModel {
                 }
                 ins.add(dequantized);
                 anyQuantizedInput = true;
+            } else if (inputs.contains(in) && !fp32.isInitializer(in)) {
+                ins.add(sample.of(in));
             } else if (in.isEmpty() || inputs.contains(in) || int8.isInitializer(in) || dq.isPresent()) {
                 ins.add(renamed(List.of(in), inputs).get(0));
             } else {
@@ -319,7 +390,7 @@ final class TensorErrorModel {
                 if (source.isEmpty()) {
                     return Optional.empty();
                 }
-                ins.add(source.get());
+                ins.add(sample.of(source.get()));
             }
         }
         if (!anyQuantizedInput) {
@@ -335,7 +406,42 @@ final class TensorErrorModel {
         g.addNode(dequantize.withName(prefix + "out/" + dequantize.name())
                 .withInputs(with(renamed(dequantize.inputs(), inputs), 0, quantized))
                 .withOutputs(List.of(dequantized)));
-        return Optional.of(dequantized);
+        return Optional.of(new String[] {quantized, dequantized});
+    }
+
+    /**
+     * The first {@code k} samples (axis 0) of the float tensors the local copies read, each sliced once;
+     * every sample, unsliced, for k = 0.
+     */
+    private static final class Sample {
+        private final Graph g;
+        private final int k;
+
+        Sample(Graph g, int k) {
+            this.g = g;
+            this.k = k;
+            if (k > 0) {
+                g.putInitializer(TensorProtos.int64Vector("sub/starts", 0));
+                g.putInitializer(TensorProtos.int64Vector("sub/ends", k));
+                g.putInitializer(TensorProtos.int64Vector("sub/axes", 0));
+            }
+        }
+
+        boolean active() {
+            return k > 0;
+        }
+
+        String of(String tensor) {
+            if (k == 0) {
+                return tensor;
+            }
+            String sliced = "sub/" + tensor;
+            if (g.producer(sliced).isEmpty()) {
+                g.addNode(Node.of(sliced + "/slice", "Slice", List.of(tensor, "sub/starts", "sub/ends", "sub/axes"),
+                        List.of(sliced)));
+            }
+            return sliced;
+        }
     }
 
     private static List<String> with(List<String> list, int i, String value) {

@@ -1,12 +1,15 @@
 package org.quant4j.sensitivity;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.quant4j.onnx.graph.OnnxModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,27 @@ public final class VariantDirectory implements AutoCloseable {
      */
     public Path path() {
         return path;
+    }
+
+    /**
+     * Writes {@code model} to {@code file} in a variant directory, buffered but not forced to disk: the file
+     * is scratch, read back by the runtime at once and deleted with the directory, so it needs none of
+     * the atomic, durable write of a user's output ({@link OnnxModel#write(Path)}), whose two forces to
+     * disk made up most of the time of writing the per-tensor error model.
+     *
+     * @param model the model
+     * @param file  the file, in a directory of {@link #create}, replaced if it exists
+     * @return the file
+     * @throws UncheckedIOException when it cannot be written
+     */
+    static Path writeScratch(OnnxModel model, Path file) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            model.proto().writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the temporary model " + file + ": check the free space of "
+                    + file.getParent(), e);
+        }
+        return file;
     }
 
     /** Deletes the directory and its files; a failure is logged, not thrown. Closing twice is harmless. */

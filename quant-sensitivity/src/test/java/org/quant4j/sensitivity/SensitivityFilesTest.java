@@ -65,7 +65,7 @@ class SensitivityFilesTest {
                 plain.fullInt8(), plain.tolerance(), layers, plain.correlations(), plain.calibratedTensors(),
                 plain.calibrationTime(), plain.variantTime(), plain.tensorErrorTime(), plain.floatPassTime(),
                 plain.seed(), Optional.of(estimate), Optional.of(new PassTime(Duration.ofMillis(900),
-                        Duration.ofMillis(300), 2000, 100)), Optional.empty());
+                        Duration.ofMillis(300), 2000, 100)), Optional.empty(), 560);
         String json = SensitivityFiles.json(original);
 
         SensitivityResult back = SensitivityFiles.read(MAPPER.readTree(json), "test");
@@ -77,6 +77,7 @@ class SensitivityFilesTest {
         assertEquals(Duration.ofMillis(30), back.tensorErrorSplit().orElseThrow().perBatch(),
                 "(900 - 300) ms over 2,000 samples is 30 ms a batch of 100");
         assertTrue(back.floatPassSplit().isEmpty());
+        assertEquals(560, back.localSamples());
     }
 
     @Test

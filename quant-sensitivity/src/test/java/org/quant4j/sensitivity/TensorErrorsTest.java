@@ -18,6 +18,7 @@ import org.quant4j.api.calibration.ModelCalibrator;
 import org.quant4j.api.calibration.ModelCalibrators;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.quantize.NodeDecision;
+import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
@@ -137,12 +138,97 @@ class TensorErrorsTest {
             String tensor = model.probes().entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst()
                     .orElseThrow().getKey();
             assertEquals(node.equals(first) ? TensorErrorModel.ACCUMULATED + tensor : TensorErrorModel.LOCAL + tensor,
-                    model.local().get(tensor), node);
+                    model.local().get(tensor).noise(), node);
             assertTrue(Double.isFinite(pass.get(node)[1]) || pass.get(node)[1] == Double.POSITIVE_INFINITY, node);
         }
         assertEquals(compared.size() - 1, model.model().nodes().stream()
                 .filter(n -> n.name().startsWith("l/") && !n.is("QuantizeLinear") && !n.is("DequantizeLinear"))
                 .count(), "one local copy per layer but the first");
+    }
+
+    /**
+     * With a local sub-sample, the local SQNR is the one of the samples it names (the first of each run,
+     * selected here by hand and measured in full), the accumulated SQNR still that of every sample.
+     */
+    @Test
+    void localSqnrOnASubSampleIsTheLocalSqnrOfThoseSamples() throws Exception {
+        Dataset calibration = SensitivityTestSupport.fashionMnist(0, 64);
+        // 150 samples in runs of 20: 7 full runs and one of 10; 30 asked for: the first ceil(30 / 8) = 4
+        // of each run, 32 samples.
+        Dataset data = SensitivityTestSupport.fashionMnist(2000, 150);
+        SensitivityRequest.Builder builder = SensitivityRequest.builder()
+                .model(SensitivityTestSupport.brokenGemmModel(dir)).calibration(calibration).evaluation(data)
+                .batchSize(20).threads(2);
+        SensitivityRequest all = builder.build();
+        SensitivityRequest sampled = builder.localSamples(30).build();
+        assertEquals(new SensitivityAnalysis.LocalSamples(4, 32), SensitivityAnalysis.localSamples(sampled, data));
+        assertEquals(new SensitivityAnalysis.LocalSamples(20, 150),
+                SensitivityAnalysis.localSamples(builder.localSamples(150).build(), data));
+        assertEquals(new SensitivityAnalysis.LocalSamples(0, 0),
+                SensitivityAnalysis.localSamples(builder.localSamples(0).localErrors(false).build(), data));
+
+        PreparedModel prepared = PreparedModel.read(all.model());
+        Graph fp32 = prepared.graph();
+        TableCalibration table = TableCalibration.calibrate(prepared, all.config(), all.backend(), calibration, 32, 2,
+                all.listener());
+        PreparedModel.Quantized quantized = prepared.quantized(all.config(), table);
+        Graph int8 = quantized.graph();
+        Set<String> layers = PreparedModel.layers(quantized.result()).stream().map(NodeDecision::nodeName)
+                .collect(Collectors.toSet());
+        int[] firstOfEachRun = new int[32];
+        int n = 0;
+        for (int run = 0; run < 150; run += 20) {
+            for (int i = 0; i < 4; i++) {
+                firstOfEachRun[n++] = run + i;
+            }
+        }
+
+        Map<String, double[]> pass = SensitivityAnalysis.tensorErrors(sampled, fp32, int8, layers, data,
+                java.nio.file.Files.createDirectories(dir.resolve("sampled")));
+        Map<String, double[]> full = SensitivityAnalysis.tensorErrors(all, fp32, int8, layers, data,
+                java.nio.file.Files.createDirectories(dir.resolve("all")));
+        Map<String, double[]> subset = SensitivityAnalysis.tensorErrors(all, fp32, int8, layers,
+                Subset.of(data, firstOfEachRun), java.nio.file.Files.createDirectories(dir.resolve("subset")));
+
+        assertEquals(4, pass.size());
+        TensorErrorModel model = TensorErrorModel.build(fp32, int8, true, layers, 4);
+        for (String node : pass.keySet()) {
+            String tensor = model.probes().entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst()
+                    .orElseThrow().getKey();
+            assertEquals(full.get(node)[0], pass.get(node)[0], 1e-9, node + ": accumulated over every sample");
+            if (model.local().get(tensor).noise().startsWith(TensorErrorModel.ACCUMULATED)) {
+                // The first conv reads only the graph input: its local error is its accumulated one, on every sample.
+                assertEquals(full.get(node)[0], pass.get(node)[1], 1e-9, node);
+            } else {
+                assertEquals(TensorErrorModel.SUB_SIGNAL + tensor, model.local().get(tensor).signal(), node);
+                assertEquals(subset.get(node)[1], pass.get(node)[1], 1e-3, node + ": local on the sub-sample");
+                assertTrue(Math.abs(full.get(node)[1] - pass.get(node)[1]) > 1e-6, node + ": not every sample");
+            }
+        }
+    }
+
+    @Test
+    void unmeasuredModelHoldsBothGraphsAndTheLocalCopiesWithoutSums() {
+        Dataset calibration = SensitivityTestSupport.fashionMnist(0, 64);
+        SensitivityRequest request = SensitivityRequest.builder().model(SensitivityTestSupport.brokenGemmModel(dir))
+                .calibration(calibration).evaluation(calibration).batchSize(32).threads(2).build();
+        PreparedModel prepared = PreparedModel.read(request.model());
+        Graph fp32 = prepared.graph();
+        PreparedModel.Quantized quantized = prepared.quantized(request.config(), TableCalibration.calibrate(prepared,
+                request.config(), request.backend(), calibration, 32, 2, request.listener()));
+        Set<String> layers = PreparedModel.layers(quantized.result()).stream().map(NodeDecision::nodeName)
+                .collect(Collectors.toSet());
+
+        Graph plain = TensorErrorModel.unmeasured(fp32, quantized.graph(), false, layers);
+        Graph withLocal = TensorErrorModel.unmeasured(fp32, quantized.graph(), true, layers);
+
+        assertEquals(List.of("logits", "q/logits"), plain.outputs().stream().map(TensorInfo::name).toList());
+        // One uint8 output per local copy: every layer but the first conv, which reads the graph input.
+        assertEquals(2 + layers.size() - 1, withLocal.outputs().size());
+        for (Graph g : List.of(plain, withLocal)) {
+            assertTrue(g.nodes().stream().noneMatch(x -> x.is("ReduceSumSquare") || x.is("Sub")),
+                    "nothing is measured");
+        }
     }
 
     private static boolean computes(Graph g, String tensor) {

@@ -27,6 +27,7 @@ public final class FidelityRequest {
     private final Dataset data;
     private final int batchSize;
     private final int threads;
+    private final int parallelRuns;
     private final int argmaxAxis;
     private final List<SampleMetric> metrics;
     private final List<String> outputs;
@@ -41,6 +42,7 @@ public final class FidelityRequest {
         this.data = b.data;
         this.batchSize = b.batchSize;
         this.threads = b.threads;
+        this.parallelRuns = b.parallelRuns;
         this.argmaxAxis = b.argmaxAxis;
         this.metrics = List.copyOf(b.metrics);
         this.outputs = List.copyOf(b.outputs);
@@ -102,6 +104,19 @@ public final class FidelityRequest {
      */
     public int threads() {
         return threads;
+    }
+
+    /**
+     * How many batches run at the same time, each on {@code threads / parallelRuns} intra-op threads
+     * (at least one; one each when {@link #threads()} is 0). A model of many small operators keeps the
+     * cores busier with one batch per core than with every core on one batch. The result is the same
+     * as with one run at a time: the batches' statistics are taken in the data's order. A backend that
+     * cannot run batches concurrently runs them one at a time.
+     *
+     * @return the number of concurrent runs, &gt; 0 (1 by default)
+     */
+    public int parallelRuns() {
+        return parallelRuns;
     }
 
     /**
@@ -190,6 +205,7 @@ public final class FidelityRequest {
         private Dataset data;
         private int batchSize = 32;
         private int threads;
+        private int parallelRuns = 1;
         private int argmaxAxis = -1;
         private final List<SampleMetric> metrics = new ArrayList<>();
         private final List<String> outputs = new ArrayList<>();
@@ -253,6 +269,18 @@ public final class FidelityRequest {
          */
         public Builder threads(int threads) {
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets how many batches run at the same time (1, the default: one at a time on every thread);
+         * see {@link FidelityRequest#parallelRuns()}.
+         *
+         * @param runs the number of concurrent runs, &gt; 0
+         * @return this builder
+         */
+        public Builder parallelRuns(int runs) {
+            this.parallelRuns = runs;
             return this;
         }
 
@@ -339,7 +367,7 @@ public final class FidelityRequest {
          *
          * @return the immutable request
          * @throws InvalidInputException when the model, reference or data is missing, the batch size is
-         *     not positive, threads are negative, the argmax axis is 0, two metrics share a name, or the
+         *     not positive, threads are negative, parallel runs are not positive, the argmax axis is 0, two metrics share a name, or the
          *     bootstrap settings are invalid
          */
         public FidelityRequest build() {
@@ -356,6 +384,10 @@ public final class FidelityRequest {
             if (batchSize <= 0 || threads < 0) {
                 throw new InvalidInputException("Batch size must be > 0 and threads >= 0, got batch=" + batchSize
                         + ", threads=" + threads);
+            }
+            if (parallelRuns <= 0) {
+                throw new InvalidInputException("Parallel runs must be > 0 (1 runs one batch at a time), got "
+                        + parallelRuns);
             }
             if (argmaxAxis == 0) {
                 throw new InvalidInputException("The argmax axis cannot be 0, the batch axis: give the axis of the"

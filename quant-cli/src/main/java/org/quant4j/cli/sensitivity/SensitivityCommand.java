@@ -131,6 +131,12 @@ public final class SensitivityCommand extends CliCommand {
     @Option(names = "--no-local", description = "Measure the accumulated SQNR only, not the local one.")
     private boolean noLocal;
 
+    @Option(names = "--local-samples", paramLabel = "N", defaultValue = "0",
+            description = "Measure the local SQNR on about N of the evaluation samples (a seeded sub-sample of every"
+                    + " batch; at least N, the JSON's localSamples says how many) instead of all of them: faster, less"
+                    + " precise. The accumulated SQNR still uses every sample (default: 0, every sample).")
+    private int localSamples;
+
     @Option(names = "--variant-layers", paramLabel = "N", defaultValue = "0",
             description = "Build one-on and one-off variants only for the N layers of lowest SQNR, measured first;"
                     + " the others get their SQNR only (default: 0, every layer).")
@@ -227,7 +233,7 @@ public final class SensitivityCommand extends CliCommand {
                 .model(modelPath).calibration(calibrationData).evaluation(evaluation).config(config).backend(backend)
                 .metric(metric).tolerance(tolerance).firstStage(firstStage).parallelVariants(parallel)
                 .oneOn(!noOneOn).oneOff(!noOneOff).tensorErrors(!noSqnr).localErrors(!noLocal)
-                .variantLayers(variantLayers)
+                .localSamples(localSamples).variantLayers(variantLayers)
                 .batchSize(calibration.batchSize()).threads(runtime.threads()).bootstrapResamples(resamples)
                 .seed(calibration.seed()).gradientSamples(gradientSamples);
         if (gradient != null) {
@@ -338,6 +344,8 @@ public final class SensitivityCommand extends CliCommand {
                                 Formats.millis(r.tensorErrorTime()) / Math.max(1e-9, Formats.millis(r.floatPassTime())),
                                 Formats.duration(r.floatPassTime()))))
                 .row("SQNR pass split", splitText(r))
+                .row("local SQNR on", r.localSamples() == 0 ? "-" : Formats.count(r.localSamples()) + " of "
+                        + Formats.count(evaluated) + " samples")
                 .row("total", Formats.duration(nanos));
         r.gradient().ifPresent(g -> summary.row("gradient (" + g.estimator() + ")", gradientSummary(g)));
         summary

@@ -93,6 +93,22 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void localSamplesMeasureTheLocalSqnrOnASubSampleAndSaySo() throws Exception {
+        Path json = dir.resolve("local.json");
+        // 64 samples in runs of 25 (25, 25, 14): 16 asked for is the first ceil(16 / 3) = 6 of each run, 18.
+        CliRun run = CliRun.of("sensitivity", "-m", model, "-d", data, "--no-one-on", "--no-one-off", "--batch-size",
+                "32", "--threads", "1", "--local-samples", "16", "-o", json);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("18 of 64 samples"), run.out());
+        assertEquals(18, new ObjectMapper().readTree(json.toFile()).get("localSamples").asInt());
+
+        CliRun noLocal = CliRun.of("sensitivity", "-m", model, "-d", data, "--no-one-on", "--no-one-off", "--no-local",
+                "--local-samples", "16");
+        assertTrue(noLocal.exitCode() != 0 && noLocal.err().contains("Local samples") && noLocal.err().contains(
+                "local errors off"), noLocal.toString());
+    }
+
+    @Test
     void unknownLayerAndTopOneWithoutLabelsAreClearErrors() {
         CliRun unknown = CliRun.of("sensitivity", "-m", model, "-d", data, "--layer", "no_such_conv");
         assertTrue(unknown.exitCode() != 0 && unknown.err().contains("no node 'no_such_conv'")

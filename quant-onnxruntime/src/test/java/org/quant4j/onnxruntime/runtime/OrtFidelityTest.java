@@ -132,6 +132,39 @@ class OrtFidelityTest {
     }
 
     @Test
+    void parallelRunsGiveTheClosedFormSqnrAndTheResultOfOneRunAtATime() {
+        Path reference = twoMatMuls("fp32.onnx", 1, 1);
+        Path model = twoMatMuls("scaled.onnx", 1.01, 1.02);
+        List<Long> progress = new ArrayList<>();
+        FidelityResult one;
+        FidelityResult three;
+        try (Evaluator evaluator = Evaluators.get("onnxruntime")) {
+            one = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference)
+                    .data(new TwoInputs(100)).batchSize(8).threads(1).bootstrapResamples(200).seed(5).build());
+            three = evaluator.fidelity(FidelityRequest.builder().model(model).reference(reference)
+                    .data(new TwoInputs(100)).batchSize(8).threads(3).parallelRuns(3).bootstrapResamples(200).seed(5)
+                    .listener((stage, done, total) -> progress.add(done)).build());
+        }
+        // 13 batches (12 of 8, one of 4), reported in the data's order whatever run finished first.
+        List<Long> expected = new ArrayList<>();
+        for (long done = 0; done < 100; done += 8) {
+            expected.add(done);
+        }
+        expected.add(100L);
+        assertEquals(expected, progress);
+        assertEquals(100, three.samples());
+        assertEquals(40.0, three.output("y").sqnrDb().estimate(), 0.01);
+        assertEquals(-20 * Math.log10(0.02), three.output("z").sqnrDb().estimate(), 0.01);
+        // The bootstrap resamples samples by index: the same intervals only if every sample kept its place.
+        for (OutputFidelity o : one.outputs()) {
+            OutputFidelity p = three.output(o.name());
+            assertEquals(o.sqnrDb(), p.sqnrDb(), o.name());
+            assertEquals(o.meanAbsError(), p.meanAbsError(), o.name());
+            assertEquals(o.cosine(), p.cosine(), o.name());
+        }
+    }
+
+    @Test
     void namedOutputsAloneAreCompared() {
         Path reference = twoMatMuls("fp32.onnx", 1, 1);
         Path model = twoMatMuls("scaled.onnx", 1.01, 1.02);
