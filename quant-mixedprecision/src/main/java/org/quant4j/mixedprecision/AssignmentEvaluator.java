@@ -137,6 +137,16 @@ final class AssignmentEvaluator {
         return Optional.of(latency.computeIfAbsent(f.get(), profiler::timing));
     }
 
+    /**
+     * The least wall-clock milliseconds of one batch of each assignment's model, timed side by side in
+     * interleaved rounds, so that a change of load falls on each alike (profiles taken minutes apart
+     * under changing load can order two models unlike the wall clock).
+     */
+    double[] wallClock(List<Assignment> assignments) {
+        return profiler.wallClock(assignments.stream().map(a -> file(a).orElseThrow(
+                () -> new ModelException("Assignment " + a.key() + " quantizes nothing"))).toList());
+    }
+
     /** {@code a} measured on the whole validation split. */
     Evaluated onValidation(Assignment a) {
         return measure(a, full, validation, validationSize);

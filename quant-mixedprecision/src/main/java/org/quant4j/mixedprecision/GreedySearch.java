@@ -4,14 +4,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * NNCF-style accuracy control: order the layers by predicted loss per microsecond that moving them
- * to float costs (most loss for least time first), then find by binary search the shortest prefix of
- * that order which, moved to float, measures within the budget on the validation split (layers of
- * equal predicted loss, cheapest float first). The plain per-channel INT8 model is measured too. The drop is
- * taken to fall as the prefix grows; every prefix tried is measured, and the fastest one within
- * budget is returned.
+ * NNCF-style accuracy control, from two starts. From the fastest INT8 model: order the layers by
+ * predicted loss per microsecond that moving them to float costs (most loss for least time first),
+ * then find by binary search the shortest prefix of that order which, moved to float, measures within
+ * the budget on the validation split (layers of equal predicted loss, cheapest float first). From the
+ * weighted-layers start ({@link SearchSpace#weightedInt8}: only Conv/MatMul-like layers INT8, few
+ * boundaries): the same binary search over its INT8 layers ordered by one-on drop, largest first.
+ * The second start matters when the budget keeps most layers float: the first start's costs are
+ * measured one layer at a time against the all-INT8 model, and its prefixes leave INT8 islands of
+ * cheap elementwise layers scattered among float ones, whose boundaries cost what they save (the OCR
+ * detector of the corpus, docs/MODELS.md). The plain per-channel INT8 model is measured too. The drop
+ * is taken to fall as a prefix grows; every prefix tried is measured, and the fastest one within
+ * budget by profile is returned, except that when both starts have a pick within budget, the two
+ * are timed side by side on the wall clock and the faster is returned (profiles taken minutes apart
+ * under changing load ordered the detector's picks unlike the wall clock).
  */
 final class GreedySearch {
 
@@ -29,9 +39,61 @@ final class GreedySearch {
                 .thenComparingDouble(c -> c.latency(LayerChoice.FLOAT) - c.latency(startAssignment.of(c.layer())))
                 .thenComparing(LayerCost::layer));
         List<Evaluated> tried = new ArrayList<>();
+        int fromInt8 = shortestPrefix(space, startAssignment, order, tried);
+
+        // The weighted-layers start: its INT8 layers go float largest one-on drop first.
+        Assignment weighted = space.weightedInt8();
+        List<LayerCost> weightedOrder = new ArrayList<>(space.costs().stream()
+                .filter(c -> weighted.of(c.layer()) != LayerChoice.FLOAT).toList());
+        weightedOrder.sort(Comparator.comparingDouble((LayerCost c) -> -c.drop(weighted.of(c.layer())))
+                .thenComparing(LayerCost::layer));
+        int fromWeighted = weightedOrder.isEmpty() || weighted.equals(startAssignment) ? -1
+                : shortestPrefix(space, weighted, weightedOrder, tried);
+        if (fromInt8 == order.size()) {
+            tried.add(space.evaluator().onValidation(space.allFloat()));
+        }
+        if (!startAssignment.equals(space.perChannel())) {
+            // The per-tensor layers of the start were chosen on latency alone: the plain INT8 model competes.
+            tried.add(space.evaluator().onValidation(space.perChannel()));
+        }
+        Evaluated chosen = space.best(tried);
+        String timed = "";
+        if (fromWeighted >= 0) {
+            // Each start's fastest pick within budget by profile; the two are timed side by side on the wall clock.
+            Optional<Evaluated> a = pick(space, tried, startAssignment, order);
+            Optional<Evaluated> b = pick(space, tried, weighted, weightedOrder);
+            if (a.isPresent() && b.isPresent() && !a.get().assignment().equals(b.get().assignment())) {
+                double[] ms = space.evaluator().wallClock(List.of(a.get().assignment(), b.get().assignment()));
+                chosen = ms[1] < ms[0] ? b.get() : a.get();
+                timed = String.format(Locale.ROOT, "; the two starts' picks timed on the wall clock: %d float %.3f ms,"
+                        + " %d float %.3f ms (weighted start)", a.get().assignment().count(LayerChoice.FLOAT), ms[0],
+                        b.get().assignment().count(LayerChoice.FLOAT), ms[1]);
+            }
+        }
+        String what = "order of " + order.size() + " layers by predicted drop per microsecond of float, shortest"
+                + " prefix within budget " + prefixText(fromInt8, order.size()) + (fromWeighted < 0 ? ""
+                        : "; from the " + weightedOrder.size() + " layers with a weight INT8 (every other layer"
+                                + " float), by one-on drop, shortest prefix within budget "
+                                + prefixText(fromWeighted, weightedOrder.size()))
+                + "; prefixes measured: " + tried.stream()
+                        .map(e -> String.valueOf(e.assignment().count(LayerChoice.FLOAT))).toList()
+                + " layers in float" + timed;
+        return new SearchOutcome(SearchMethod.GREEDY, chosen, chosen.within(space.budget()),
+                space.evaluator().built() - before, AssignmentEvaluator.front(tried), what,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The binary search over prefixes of {@code order} moved to float from {@code start}; every model
+     * measured is added to {@code tried}.
+     *
+     * @return the length of the shortest prefix found within budget, {@code order.size()} when none is
+     */
+    private static int shortestPrefix(SearchSpace space, Assignment start, List<LayerCost> order,
+            List<Evaluated> tried) {
         int lo = -1;
         int hi = order.size();
-        Evaluated first = space.evaluator().onValidation(prefix(startAssignment, order, 0));
+        Evaluated first = space.evaluator().onValidation(prefix(start, order, 0));
         tried.add(first);
         if (first.within(space.budget())) {
             hi = 0;
@@ -40,7 +102,7 @@ final class GreedySearch {
         }
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
-            Evaluated e = space.evaluator().onValidation(prefix(startAssignment, order, mid));
+            Evaluated e = space.evaluator().onValidation(prefix(start, order, mid));
             tried.add(e);
             if (e.within(space.budget())) {
                 hi = mid;
@@ -48,20 +110,30 @@ final class GreedySearch {
                 lo = mid;
             }
         }
-        if (hi == order.size()) {
-            tried.add(space.evaluator().onValidation(space.allFloat()));
+        return hi;
+    }
+
+    /**
+     * The fastest by profile within budget of the measured prefixes of {@code order} from {@code start}
+     * (a prefix's models differ from the start only in layers of {@code order}, all float).
+     */
+    private static Optional<Evaluated> pick(SearchSpace space, List<Evaluated> tried, Assignment start,
+            List<LayerCost> order) {
+        List<Evaluated> fromStart = new ArrayList<>();
+        Assignment p = start;
+        for (int k = 0; k <= order.size(); k++) {
+            Assignment prefix = p;
+            tried.stream().filter(e -> e.assignment().equals(prefix)).findFirst().ifPresent(fromStart::add);
+            if (k < order.size()) {
+                p = p.with(order.get(k).layer(), LayerChoice.FLOAT);
+            }
         }
-        if (!startAssignment.equals(space.perChannel())) {
-            // The per-tensor layers of the start were chosen on latency alone: the plain INT8 model competes.
-            tried.add(space.evaluator().onValidation(space.perChannel()));
-        }
-        Evaluated chosen = space.best(tried);
-        String what = "order of " + order.size() + " layers by predicted drop per microsecond of float; prefixes"
-                + " measured: " + tried.stream().map(e -> String.valueOf(e.assignment().count(LayerChoice.FLOAT)))
-                        .toList() + " layers in float";
-        return new SearchOutcome(SearchMethod.GREEDY, chosen, chosen.within(space.budget()),
-                space.evaluator().built() - before, AssignmentEvaluator.front(tried), what,
-                Duration.ofNanos(System.nanoTime() - start));
+        return fromStart.stream().filter(e -> e.within(space.budget()))
+                .min(Comparator.comparingDouble(Evaluated::latencyMicros));
+    }
+
+    private static String prefixText(int k, int n) {
+        return k == n ? "none (all " + n + " float)" : k + " of " + n;
     }
 
     /** Predicted drop avoided per microsecond of latency the float choice adds (at least 1 us). */

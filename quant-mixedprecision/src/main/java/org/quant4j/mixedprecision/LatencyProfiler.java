@@ -94,6 +94,14 @@ final class LatencyProfiler {
         }
     }
 
+    /**
+     * The least wall-clock milliseconds of one batch of each of {@code models}, timed side by side in
+     * interleaved rounds ({@link MixedPrecision#wallClock}) on this profiler's batch.
+     */
+    double[] wallClock(java.util.List<Path> models) {
+        return MixedPrecision.wallClock(models, batch.size(), threads, batch).millis();
+    }
+
     int batchSize() {
         return batch.size();
     }

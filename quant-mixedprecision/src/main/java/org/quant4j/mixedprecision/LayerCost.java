@@ -40,6 +40,11 @@ public record LayerCost(String layer, String opType, Map<LayerChoice, Double> la
         return latencyMicros.keySet();
     }
 
+    /** Whether the layer has a weight (its float weight bytes are not 0). */
+    boolean hasWeight() {
+        return weightBytes.getOrDefault(LayerChoice.FLOAT, 0L) > 0;
+    }
+
     /** The latency change of {@code c} in microseconds. */
     double latency(LayerChoice c) {
         return latencyMicros.get(c);

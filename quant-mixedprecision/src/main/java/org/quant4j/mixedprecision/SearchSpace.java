@@ -40,6 +40,24 @@ record SearchSpace(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, 
         return a;
     }
 
+    /**
+     * The layers with a weight (Conv, ConvTranspose, MatMul, Gemm) INT8 per channel, every other layer
+     * (elementwise ops, pools, Concat) float: few, large INT8 regions, each a weighted layer with one
+     * QuantizeLinear before it and one DequantizeLinear after it. On ONNX Runtime's CPU kernels this is
+     * where INT8 speed comes from (the weighted layers) while the elementwise layers, cheap in float,
+     * stay where a scattered INT8 island costs more in boundaries than it saves; on the OCR detector
+     * of the corpus every INT8 Add or Mul also cost most of the accuracy (docs/MODELS.md).
+     */
+    Assignment weightedInt8() {
+        Assignment a = perChannel();
+        for (LayerCost c : costs) {
+            if (!c.hasWeight()) {
+                a = a.with(c.layer(), LayerChoice.FLOAT);
+            }
+        }
+        return a;
+    }
+
     /** Every layer INT8 per channel: the plain static INT8 model, a candidate of every search. */
     Assignment perChannel() {
         return Assignment.uniform(layers(), LayerChoice.INT8_PER_CHANNEL);
