@@ -2,6 +2,10 @@ package org.quant4j.onnxruntime.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import org.quant4j.api.provider.Availability;
 import org.quant4j.api.provider.ProviderUnavailableException;
 import org.slf4j.Logger;
@@ -35,7 +39,7 @@ public final class OrtRuntime {
             Throwable failure = null;
             try {
                 OrtNativeLibraries.install();
-                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "quant4j");
+                env = createEnvironment();
                 LOG.debug("Loaded ONNX Runtime {}", env.getVersion());
             } catch (LinkageError | RuntimeException e) {
                 failure = e;
@@ -44,6 +48,61 @@ public final class OrtRuntime {
             ENV = env;
             FAILURE = failure;
         }
+    }
+
+    /**
+     * Creates the environment on a thread of its own with a stack sized to the process's command line.
+     * ONNX Runtime 1.29 recurses about once per character of the command line while it creates its
+     * environment: on a thread with the JVM's default 1 MiB stack the process dies with SIGSEGV (no
+     * Java exception, no hs_err file) once the command line passes about 4,000 characters, which a
+     * long class path and a few dozen options reach (measured with {@code OrtEnvironment.getEnvironment()}
+     * alone: 100 characters fine, 4,000 and more crash). The stack is only reserved; the recursion
+     * touches about 300 bytes of it a character.
+     */
+    private static OrtEnvironment createEnvironment() {
+        AtomicReference<OrtEnvironment> env = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread init = new Thread(null, () -> {
+            try {
+                env.set(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "quant4j"));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "quant4j-onnxruntime-init", initStackBytes());
+        init.start();
+        boolean interrupted = false;
+        while (init.isAlive()) {
+            try {
+                init.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException("ONNX Runtime's environment could not be created: " + t, t);
+        }
+        return env.get();
+    }
+
+    /** 64 MiB, plus 1 KiB a character of the command line where Linux tells it. */
+    static long initStackBytes() {
+        long commandLine = 0;
+        try {
+            commandLine = Files.readAllBytes(Path.of("/proc/self/cmdline")).length;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // not Linux: the reserve alone
+        }
+        return (64L << 20) + 1024L * commandLine;
     }
 
     /** Whether ONNX Runtime loads on this machine; loads it on first call. */

@@ -65,6 +65,18 @@ class OrtNativeLibrariesTest {
         assertFalse(Files.exists(work.resolve("cache")), "the cache is not touched when disabled");
     }
 
+    @Test
+    void aLongCommandLineDoesNotCrashTheEnvironmentsCreation(@TempDir Path work) throws Exception {
+        // ONNX Runtime 1.29 recurses about once per character of the command line while it creates its
+        // environment: on the JVM's 1 MiB main-thread stack a command line of 4,000 characters or more
+        // killed the JVM with SIGSEGV (exit 139), e.g. quant4j quantize with a long class path and 28
+        // --exclude options. OrtRuntime creates it on a thread whose stack grows with the command line.
+        String version = OrtEnvironment.class.getPackage().getImplementationVersion();
+        String output = runProbe(Files.createDirectories(work.resolve("tmp")), work.resolve("cache"),
+                List.of("-Xss1m", "-Dquant4j.test.padding=" + "x".repeat(20_000)));
+        assertTrue(output.contains("version=" + version), output);
+    }
+
     private static String runProbe(Path tmp, Path cache, List<String> extra) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
