@@ -6,12 +6,12 @@
 # percentile, mse), JAVA_OPTS (-Xmx4g), WORK (a temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=quant-bench/target/benchmarks.jar
+JAR=${JAR:-quant-bench/target/benchmarks.jar}
 [ -f "$JAR" ] || { echo "No $JAR: build it with ./mvnw -o -pl quant-bench -am package -DskipTests" >&2; exit 1; }
 BATCH=${BATCH:-16}
 SAMPLES=${SAMPLES:-128}
 METHODS=${METHODS:-minmax entropy percentile}
-JAVA_OPTS=${JAVA_OPTS:--Xmx4g}
+JAVA_OPTS=${JAVA_OPTS--Xmx4g}
 WORK=${WORK:-$(mktemp -d)}
 MODELS=("$@")
 [ ${#MODELS[@]} -gt 0 ] || MODELS=(resnet18 resnet50 vgg16)
