@@ -4,9 +4,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.FilterInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,9 +31,6 @@ public final class OnnxModel {
     /** Newest default-domain opset accepted: the newest ONNX Runtime 1.29 officially supports. */
     public static final int MAX_OPSET = 26;
 
-    /** Bytes read from a model file at a time. */
-    private static final int STREAM_BUFFER = 1 << 16;
-
     /** Protobuf messages are limited to 2 GiB; bigger models keep weights as external data. */
     private static final long MAX_BYTES = Integer.MAX_VALUE - 8L;
 
@@ -59,13 +55,19 @@ public final class OnnxModel {
         if (Files.isDirectory(abs)) {
             throw new InvalidInputException("Model path " + abs + " is a directory: give the path of an .onnx file");
         }
-        try (InputStream in = new UnbufferedAvailability(Files.newInputStream(abs))) {
+        try {
             long size = Files.size(abs);
             if (size > MAX_BYTES) {
                 throw new InvalidInputException("Model file " + abs + " is " + size + " bytes, over the 2 GiB protobuf"
                         + " limit: quant4j does not read models with external data");
             }
-            return parse(CodedInputStream.newInstance(in, STREAM_BUFFER), size, abs.toString(), abs);
+            // The tensors' bytes are parsed as slices of the file's array, not copied out of it: a model's
+            // weights are allocated once (the file), with no second copy and no garbage of their size.
+            // No one else holds the array, so it is as immutable as protobuf needs it for aliasing.
+            byte[] bytes = Files.readAllBytes(abs);
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            in.enableAliasing(true);
+            return parse(in, bytes.length, abs.toString(), abs);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("Model file " + abs + " does not exist: check the path", e);
         } catch (IOException e) {
@@ -125,24 +127,6 @@ public final class OnnxModel {
         }
         validate(proto, description);
         return new OnnxModel(proto, source);
-    }
-
-    /**
-     * A file's stream that reports no bytes as available without blocking. Protobuf then reads each
-     * large {@code bytes} field (a weight's {@code raw_data}) in small chunks into one array of its
-     * size that the tensor keeps; told that the rest of the file is available, it would read the field
-     * into an array and copy that again. So reading a model allocates its weights once, with neither
-     * an array of the whole file nor a second copy of each weight.
-     */
-    private static final class UnbufferedAvailability extends FilterInputStream {
-        UnbufferedAvailability(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int available() {
-            return 0;
-        }
     }
 
     private static void validate(ModelProto proto, String description) {
