@@ -3,15 +3,16 @@
 # measurement (see MemoryFootprint and docs/BENCHMARKS.md, "Memory while quantizing").
 # Usage: quant-bench/memory.sh [resnet18 resnet50 vgg16]   (after: ./mvnw -o -pl quant-bench -am package -DskipTests)
 # Environment: BATCH (16), SAMPLES (128), METHODS ("minmax entropy percentile": any of minmax, entropy,
-# percentile, mse), JAVA_OPTS (-Xmx4g), WORK (a temporary directory).
+# percentile, mse), JAVA_OPTS (-Xmx4g when unset; set but empty, the JVM's default heap), WORK (a temporary
+# directory), JAR (quant-bench/target/benchmarks.jar; another build's jar, to compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=quant-bench/target/benchmarks.jar
+JAR=${JAR:-quant-bench/target/benchmarks.jar}
 [ -f "$JAR" ] || { echo "No $JAR: build it with ./mvnw -o -pl quant-bench -am package -DskipTests" >&2; exit 1; }
 BATCH=${BATCH:-16}
 SAMPLES=${SAMPLES:-128}
 METHODS=${METHODS:-minmax entropy percentile}
-JAVA_OPTS=${JAVA_OPTS:--Xmx4g}
+JAVA_OPTS=${JAVA_OPTS--Xmx4g}
 WORK=${WORK:-$(mktemp -d)}
 MODELS=("$@")
 [ ${#MODELS[@]} -gt 0 ] || MODELS=(resnet18 resnet50 vgg16)

@@ -1,5 +1,6 @@
 package org.quant4j.calibration.method;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.quant4j.api.ChannelRanges;
@@ -25,8 +26,18 @@ public final class PerChannelMinMax {
      *                               channel and the flat index)
      */
     public static ChannelRanges compute(float[] data, int[] shape, int axis, boolean symmetric) {
+        return compute(FloatBuffer.wrap(Objects.requireNonNull(data, "data")), shape, axis, symmetric);
+    }
+
+    /**
+     * The range of each channel along {@code axis}, read from the {@code remaining()} values of
+     * {@code data} from its position (not moved), as {@link #compute(float[], int[], int, boolean)}
+     * does: a read-only view of a weight is read in place, never copied.
+     */
+    public static ChannelRanges compute(FloatBuffer data, int[] shape, int axis, boolean symmetric) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(shape, "shape");
+        FloatBuffer values = data.slice();
         int rank = shape.length;
         if (rank == 0) {
             throw new InvalidInputException("Per-channel ranges need a tensor of rank >= 1, got a scalar shape []");
@@ -44,9 +55,9 @@ public final class PerChannelMinMax {
             }
             size *= shape[d];
         }
-        if (size != data.length) {
+        if (size != values.remaining()) {
             throw new InvalidInputException("Shape " + Arrays.toString(shape) + " holds " + size
-                    + " values but the data has " + data.length + ": pass the tensor's own shape");
+                    + " values but the data has " + values.remaining() + ": pass the tensor's own shape");
         }
         int channels = shape[a];
         long innerLong = 1;
@@ -65,11 +76,12 @@ public final class PerChannelMinMax {
                 float min = Float.POSITIVE_INFINITY;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int r = base; r < base + inner; r++) {
-                    min = Math.min(min, data[r]);
-                    max = Math.max(max, data[r]);
+                    float v = values.get(r);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
                 }
                 if (!(min >= -Float.MAX_VALUE && max <= Float.MAX_VALUE)) {
-                    throw nonFinite(data, base, inner, c, shape, a);
+                    throw nonFinite(values, base, inner, c, shape, a);
                 }
                 // Adding +0.0 reports -0.0 as 0.0.
                 mins[c] = Math.min(mins[c], min + 0.0);
@@ -86,10 +98,11 @@ public final class PerChannelMinMax {
         return new ChannelRanges(a, mins, maxs);
     }
 
-    private static InvalidInputException nonFinite(float[] data, int base, int inner, int channel, int[] shape, int axis) {
+    private static InvalidInputException nonFinite(FloatBuffer data, int base, int inner, int channel, int[] shape,
+            int axis) {
         for (int r = base; r < base + inner; r++) {
-            if (!Float.isFinite(data[r])) {
-                return new InvalidInputException("Weight value " + data[r] + " at flat index " + r + " (channel "
+            if (!Float.isFinite(data.get(r))) {
+                return new InvalidInputException("Weight value " + data.get(r) + " at flat index " + r + " (channel "
                         + channel + " of axis " + axis + ", shape " + Arrays.toString(shape)
                         + ") is not finite: weights must be finite to be quantized; check the model file");
             }

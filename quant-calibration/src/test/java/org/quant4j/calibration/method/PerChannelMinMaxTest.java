@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.ChannelRanges;
 import org.quant4j.api.InvalidInputException;
@@ -31,6 +34,25 @@ class PerChannelMinMaxTest {
         assertArrayEquals(new double[] {-4, -2, -6}, r.mins());
         assertArrayEquals(new double[] {1, 5, 3}, r.maxs());
         assertEquals(r, PerChannelMinMax.compute(DATA, SHAPE, -1, false));
+    }
+
+    @Test
+    void aBufferIsReadInPlaceFromItsPosition() {
+        // The values as a read-only little-endian view after two leading values, as a weight's bytes are read.
+        ByteBuffer bytes = ByteBuffer.allocate((DATA.length + 2) * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putFloat(100).putFloat(-100);
+        for (float v : DATA) {
+            bytes.putFloat(v);
+        }
+        FloatBuffer view = bytes.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        view.position(2);
+        for (int axis = 0; axis < 2; axis++) {
+            assertEquals(PerChannelMinMax.compute(DATA, SHAPE, axis, false),
+                    PerChannelMinMax.compute(view, SHAPE, axis, false));
+            assertEquals(PerChannelMinMax.compute(DATA, SHAPE, axis, true),
+                    PerChannelMinMax.compute(view, SHAPE, axis, true));
+        }
+        assertEquals(2, view.position(), "the buffer is not moved");
     }
 
     @Test

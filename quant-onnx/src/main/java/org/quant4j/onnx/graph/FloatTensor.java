@@ -1,33 +1,39 @@
 package org.quant4j.onnx.graph;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
  * An immutable dense float32 tensor: a shape and its values in row-major (C) order. Used for
  * initializers of a {@link Graph} and for the outputs of a model run.
+ *
+ * <p>The values are held as a read-only buffer: an array copied at construction, or, for an
+ * initializer ({@link TensorProtos#toFloatTensor}), a view of the tensor proto's little-endian
+ * {@code raw_data}, so that reading a weight decodes nothing and copies nothing. {@link #values()}
+ * gives that read-only view; {@link #data()} a copy.
  */
 public final class FloatTensor {
 
     private final long[] shape;
-    private final float[] data;
+    /** Read-only, position 0, limit the element count; never handed out without {@code duplicate()}. */
+    private final FloatBuffer values;
 
     /**
      * @param shape dimensions, each {@code >= 0}; an empty shape is a scalar with one value
      * @param data  {@code prod(shape)} values in row-major order (copied)
      */
     public FloatTensor(long[] shape, float[] data) {
-        this.shape = shape.clone();
-        long n = elementCount(this.shape);
-        if (n != data.length) {
-            throw new IllegalArgumentException("A tensor of shape " + Arrays.toString(shape) + " holds " + n
-                    + " values, got " + data.length);
-        }
-        this.data = data.clone();
+        this(shape, FloatBuffer.wrap(data.clone()));
     }
 
-    private FloatTensor(long[] shape, float[] data, boolean adopted) {
+    private FloatTensor(long[] shape, FloatBuffer values) {
         this.shape = shape.clone();
-        this.data = data;
+        long n = elementCount(this.shape);
+        if (n != values.remaining()) {
+            throw new IllegalArgumentException("A tensor of shape " + Arrays.toString(shape) + " holds " + n
+                    + " values, got " + values.remaining());
+        }
+        this.values = values.slice().asReadOnlyBuffer();
     }
 
     /**
@@ -35,12 +41,15 @@ public final class FloatTensor {
      * not twice); for arrays made for the tensor and not kept by the caller.
      */
     static FloatTensor adopt(long[] shape, float[] data) {
-        long n = elementCount(shape);
-        if (n != data.length) {
-            throw new IllegalArgumentException("A tensor of shape " + Arrays.toString(shape) + " holds " + n
-                    + " values, got " + data.length);
-        }
-        return new FloatTensor(shape, data, true);
+        return new FloatTensor(shape, FloatBuffer.wrap(data));
+    }
+
+    /**
+     * A tensor over the {@code remaining()} values of {@code values} without copying them; for
+     * buffers nobody writes to afterwards, such as the read-only view of a tensor proto's bytes.
+     */
+    static FloatTensor view(long[] shape, FloatBuffer values) {
+        return new FloatTensor(shape, values);
     }
 
     /** A scalar (rank 0) tensor. */
@@ -57,7 +66,7 @@ public final class FloatTensor {
     public static FloatTensor filled(float value, long... shape) {
         float[] d = new float[Math.toIntExact(elementCount(shape))];
         Arrays.fill(d, value);
-        return new FloatTensor(shape, d);
+        return adopt(shape, d);
     }
 
     /** Number of elements of a tensor of this shape; every dimension must be {@code >= 0}. */
@@ -87,27 +96,52 @@ public final class FloatTensor {
 
     /** Number of values. */
     public int size() {
-        return data.length;
+        return values.limit();
     }
 
     /** Value at flat (row-major) index {@code i}. */
     public float get(int i) {
-        return data[i];
+        return values.get(i);
+    }
+
+    /**
+     * The values in row-major order as a read-only buffer positioned at 0, without a copy: the way to
+     * read a large tensor (a weight) without allocating its size again. Writing through it throws
+     * {@link java.nio.ReadOnlyBufferException}.
+     */
+    public FloatBuffer values() {
+        return values.duplicate();
     }
 
     /** A copy of the values in row-major order. */
     public float[] data() {
-        return data.clone();
+        float[] copy = new float[size()];
+        values.get(0, copy);
+        return copy;
     }
 
+    /** Equal shapes and the same float bit patterns, as {@link Arrays#equals(float[], float[])} compares. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        if (!(o instanceof FloatTensor t) || !Arrays.equals(shape, t.shape)) {
+            return false;
+        }
+        for (int i = 0; i < size(); i++) {
+            if (Float.floatToIntBits(get(i)) != Float.floatToIntBits(t.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /** As {@link Arrays#hashCode(float[])} of the values, combined with the shape's. */
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        int h = 1;
+        for (int i = 0; i < size(); i++) {
+            h = 31 * h + Float.floatToIntBits(get(i));
+        }
+        return 31 * Arrays.hashCode(shape) + h;
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -43,7 +44,8 @@ public final class Graph {
     /** Producer name written into models created from scratch. */
     public static final String PRODUCER = "quant4j";
 
-    private final OnnxModel origin;
+    /** The file the model was read from, which writing never replaces; null when there is none. */
+    private final Path source;
     private final ModelProto.Builder modelFields;
     private final GraphProto graphFields;
     /** The enclosing graph of a subgraph, whose names the subgraph sees; null for the main graph. */
@@ -64,16 +66,16 @@ public final class Graph {
     private long nextOrder;
     private List<Node> sorted;
 
-    private Graph(OnnxModel origin, ModelProto model) {
-        this(origin, model.toBuilder().clearGraph().clearOpsetImport(), model.getGraph(), null, null, null);
+    private Graph(Path source, ModelProto model) {
+        this(source, model.toBuilder().clearGraph().clearOpsetImport(), model.getGraph(), null, null, null);
         for (OperatorSetIdProto id : model.getOpsetImportList()) {
             opsets.put(Node.normalizeDomain(id.getDomain()), id.getVersion());
         }
     }
 
-    private Graph(OnnxModel origin, ModelProto.Builder modelFields, GraphProto g, Graph parent, String owner,
+    private Graph(Path source, ModelProto.Builder modelFields, GraphProto g, Graph parent, String owner,
             String attribute) {
-        this.origin = origin;
+        this.source = source;
         this.modelFields = modelFields;
         this.parent = parent;
         this.owner = owner;
@@ -115,7 +117,7 @@ public final class Graph {
 
     /** A mutable copy of {@code model}'s graph. */
     public static Graph of(OnnxModel model) {
-        return new Graph(model, model.proto());
+        return new Graph(model.source().orElse(null), model.proto());
     }
 
     /**
@@ -486,6 +488,20 @@ public final class Graph {
         return false;
     }
 
+    /**
+     * Removes initializer {@code name} when nothing reads it, as {@link #removeInitializerIfUnused}
+     * does, and keeps its name taken so that {@link #uniqueName} never hands it out: for a rewrite
+     * that frees each tensor it replaces as it goes (a float weight once its int8 copy is in) and
+     * names what it adds as it would with the tensor still there.
+     */
+    public boolean releaseInitializerIfUnused(String name) {
+        if (removeInitializerIfUnused(name)) {
+            reserved.add(name);
+            return true;
+        }
+        return false;
+    }
+
     /** Declares {@code tensor} a graph output, with its known type and shape or as float32 of unknown shape. */
     public void addOutput(String tensor) {
         addOutput(tensorInfo(tensor).map(i -> i.withName(tensor))
@@ -776,7 +792,7 @@ public final class Graph {
     /** The graph as a validated model; a graph read from a file remembers it, so writing never overwrites it. */
     public OnnxModel toModel() {
         ModelProto proto = toProto();
-        return origin != null ? origin.derive(proto) : OnnxModel.of(proto);
+        return source != null ? OnnxModel.derived(proto, source) : OnnxModel.of(proto);
     }
 
     @Override

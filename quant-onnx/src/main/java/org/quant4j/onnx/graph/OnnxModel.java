@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,21 +55,25 @@ public final class OnnxModel {
         if (Files.isDirectory(abs)) {
             throw new InvalidInputException("Model path " + abs + " is a directory: give the path of an .onnx file");
         }
-        byte[] bytes;
         try {
             long size = Files.size(abs);
             if (size > MAX_BYTES) {
                 throw new InvalidInputException("Model file " + abs + " is " + size + " bytes, over the 2 GiB protobuf"
                         + " limit: quant4j does not read models with external data");
             }
-            bytes = Files.readAllBytes(abs);
+            // The tensors' bytes are parsed as slices of the file's array, not copied out of it: a model's
+            // weights are allocated once (the file), with no second copy and no garbage of their size.
+            // No one else holds the array, so it is as immutable as protobuf needs it for aliasing.
+            byte[] bytes = Files.readAllBytes(abs);
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            in.enableAliasing(true);
+            return parse(in, bytes.length, abs.toString(), abs);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("Model file " + abs + " does not exist: check the path", e);
         } catch (IOException e) {
             throw new InvalidInputException("Cannot read model file " + abs + ": " + e
                     + ". Check that it is readable", e);
         }
-        return parse(bytes, abs.toString(), abs);
     }
 
     /**
@@ -77,7 +82,11 @@ public final class OnnxModel {
      * @param description names the bytes in error messages, e.g. a URL or "resnet18 (generated)"
      */
     public static OnnxModel parse(byte[] bytes, String description) {
-        return parse(bytes, description, null);
+        try {
+            return parse(CodedInputStream.newInstance(bytes), bytes.length, description, null);
+        } catch (IOException e) {
+            throw new InvalidInputException("Model " + description + " could not be parsed: " + e, e);
+        }
     }
 
     /** Validates a model built in memory. */
@@ -86,18 +95,26 @@ public final class OnnxModel {
         return new OnnxModel(proto, null);
     }
 
-    /** A model derived from this one (e.g. rewritten), remembering the same source file. */
-    OnnxModel derive(ModelProto newProto) {
-        validate(newProto, describe());
+    /**
+     * A model derived from the one read from {@code source} (e.g. rewritten), remembering that file;
+     * a graph keeps the path, not the model, so that the weights it replaced can be freed.
+     */
+    static OnnxModel derived(ModelProto newProto, Path source) {
+        validate(newProto, source.toString());
         return new OnnxModel(newProto, source);
     }
 
-    private static OnnxModel parse(byte[] bytes, String description, Path source) {
-        if (bytes.length == 0) {
+    /**
+     * Parses {@code size} bytes from {@code in}.
+     *
+     * @throws IOException when the bytes cannot be read (not when they do not parse)
+     */
+    private static OnnxModel parse(CodedInputStream in, long size, String description, Path source)
+            throws IOException {
+        if (size == 0) {
             throw new InvalidInputException("Model " + description + " is empty (0 bytes): it is not an ONNX model");
         }
         ModelProto proto;
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
         // Large models nest deeply enough and hold big tensors; the default limits are for RPC messages.
         in.setRecursionLimit(1024);
         in.setSizeLimit(Integer.MAX_VALUE);
@@ -105,10 +122,8 @@ public final class OnnxModel {
             proto = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidInputException("Model " + description + " is not a valid ONNX protobuf: parsing failed at"
-                    + " byte " + in.getTotalBytesRead() + " of " + bytes.length + " (" + e.getMessage()
+                    + " byte " + in.getTotalBytesRead() + " of " + size + " (" + e.getMessage()
                     + "). The file is truncated or corrupt, or not an ONNX model: export or download it again", e);
-        } catch (IOException e) {
-            throw new InvalidInputException("Model " + description + " could not be parsed: " + e, e);
         }
         validate(proto, description);
         return new OnnxModel(proto, source);

@@ -5,7 +5,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
 import org.quant4j.api.ModelException;
@@ -19,13 +18,29 @@ public final class TensorProtos {
     private TensorProtos() {
     }
 
+    /** Value {@code index} (row-major) of a FLOAT tensor being written by {@link #floats(String, long[], FloatValues)}. */
+    @FunctionalInterface
+    public interface FloatValues {
+        float get(int index);
+    }
+
     /** A FLOAT tensor proto named {@code name} holding {@code tensor}. */
     public static TensorProto floats(String name, FloatTensor tensor) {
-        ByteBuffer buf = ByteBuffer.allocate(tensor.size() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < tensor.size(); i++) {
-            buf.putFloat(tensor.get(i));
+        return floats(name, tensor.shape(), tensor::get);
+    }
+
+    /**
+     * A FLOAT tensor proto named {@code name} of shape {@code dims} whose value {@code i} is
+     * {@code values.get(i)}, written straight into its {@code raw_data}: no float array of the
+     * tensor's size is made on the way (a rescaled weight is held once, as bytes).
+     */
+    public static TensorProto floats(String name, long[] dims, FloatValues values) {
+        int n = Math.toIntExact(FloatTensor.elementCount(dims));
+        ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(n, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            buf.putFloat(values.get(i));
         }
-        return raw(name, TensorProto.DataType.FLOAT_VALUE, tensor.shape(), buf.array(), Float.BYTES, true);
+        return raw(name, TensorProto.DataType.FLOAT_VALUE, dims, buf.array(), Float.BYTES, true);
     }
 
     /** An INT64 tensor proto named {@code name} of shape {@code dims} holding {@code values}. */
@@ -119,7 +134,9 @@ public final class TensorProtos {
     }
 
     /**
-     * The values of a FLOAT tensor proto, from {@code float_data} or {@code raw_data}.
+     * The values of a FLOAT tensor proto, from {@code float_data} or {@code raw_data}. Values in
+     * {@code raw_data} are not decoded: the tensor reads them through a read-only view of the
+     * proto's bytes, so a weight is never copied by reading it.
      *
      * @throws ModelException when the tensor is not FLOAT, keeps its data in an external file, or
      *                        holds a number of values that does not match its shape
@@ -132,22 +149,26 @@ public final class TensorProtos {
         }
         long[] dims = dims(t);
         int n = Math.toIntExact(FloatTensor.elementCount(dims));
-        float[] values;
         if (t.hasRawData()) {
-            FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            values = new float[fb.remaining()];
-            fb.get(values);
-        } else {
-            values = new float[t.getFloatDataCount()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = t.getFloatData(i);
+            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer();
+            if (raw.remaining() != (long) n * Float.BYTES) {
+                throw corrupt(t, dims, n, raw.remaining() / Float.BYTES);
             }
+            return FloatTensor.view(dims, raw.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+        }
+        float[] values = new float[t.getFloatDataCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = t.getFloatData(i);
         }
         if (values.length != n) {
-            throw new ModelException("Tensor '" + t.getName() + "' of shape " + Arrays.toString(dims) + " should hold "
-                    + n + " values but holds " + values.length + ": the model file is corrupt");
+            throw corrupt(t, dims, n, values.length);
         }
         return FloatTensor.adopt(dims, values);
+    }
+
+    private static ModelException corrupt(TensorProto t, long[] dims, long n, long holds) {
+        return new ModelException("Tensor '" + t.getName() + "' of shape " + Arrays.toString(dims) + " should hold "
+                + n + " values but holds " + holds + ": the model file is corrupt");
     }
 
     /**
@@ -180,6 +201,37 @@ public final class TensorProtos {
             }
         }
         return out;
+    }
+
+    /**
+     * The values of an INT8 tensor proto as a read-only buffer of its bytes, positioned at 0: a view
+     * of {@code raw_data} (no copy, so no int per weight), or bytes made from {@code int32_data}.
+     *
+     * @throws ModelException when the tensor is not INT8, keeps its data in an external file, or
+     *                        holds a number of values that does not match its shape
+     */
+    public static ByteBuffer toInt8Buffer(TensorProto t) {
+        requireInline(t);
+        if (t.getDataType() != TensorProto.DataType.INT8_VALUE) {
+            throw new ModelException("Tensor '" + t.getName() + "' has element type " + typeName(t.getDataType())
+                    + ", expected INT8");
+        }
+        long[] dims = dims(t);
+        long n = FloatTensor.elementCount(dims);
+        ByteBuffer values;
+        if (t.hasRawData()) {
+            values = t.getRawData().asReadOnlyByteBuffer();
+        } else {
+            byte[] b = new byte[t.getInt32DataCount()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) t.getInt32Data(i);
+            }
+            values = ByteBuffer.wrap(b).asReadOnlyBuffer();
+        }
+        if (values.remaining() != n) {
+            throw corrupt(t, dims, n, values.remaining());
+        }
+        return values.slice();
     }
 
     /**

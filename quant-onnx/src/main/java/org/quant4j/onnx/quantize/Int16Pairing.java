@@ -1,5 +1,7 @@
 package org.quant4j.onnx.quantize;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.quant4j.api.ChannelRanges;
 import org.quant4j.api.TensorRange;
@@ -100,14 +102,18 @@ public enum Int16Pairing {
         };
     }
 
-    /** The weight's values per output channel in K order: {@code [channels][K]}, row-major. */
-    public int[] ordered(int[] values, long[] dims) {
+    /**
+     * The int8 weight's values per output channel in K order: {@code [channels][K]}, row-major, read
+     * from {@code values}' position on (not moved).
+     */
+    public byte[] ordered(ByteBuffer values, long[] dims) {
+        ByteBuffer in = values.slice();
         int channels = channels(dims);
         int k = k(dims);
-        int[] out = new int[channels * k];
+        byte[] out = new byte[channels * k];
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < k; i++) {
-                out[c * k + i] = values[index(dims, c, i)];
+                out[c * k + i] = in.get(index(dims, c, i));
             }
         }
         return out;
@@ -119,6 +125,14 @@ public enum Int16Pairing {
      * the weights need and no wider than the int16 pair sums allow.
      */
     public ChannelRanges limitPairSums(ChannelRanges ranges, float[] values, long[] dims) {
+        return limitPairSums(ranges, FloatBuffer.wrap(values), dims);
+    }
+
+    /**
+     * As {@link #limitPairSums(ChannelRanges, float[], long[])}, reading the weight from a buffer
+     * (such as a read-only view of the tensor, {@code FloatTensor.values()}) in place.
+     */
+    public ChannelRanges limitPairSums(ChannelRanges ranges, FloatBuffer values, long[] dims) {
         double[] pairs = largestPairSums(values, dims);
         if (ranges.channels() != pairs.length) {
             throw new IllegalArgumentException("The weight has " + pairs.length + " output channels but "
@@ -143,7 +157,7 @@ public enum Int16Pairing {
     }
 
     /** One symmetric range for the whole weight, widened as {@link #limitPairSums(ChannelRanges, float[], long[])} does. */
-    public TensorRange limitPairSums(TensorRange range, float[] values, long[] dims) {
+    public TensorRange limitPairSums(TensorRange range, FloatBuffer values, long[] dims) {
         double amax = Math.max(-range.min(), range.max());
         for (double p : largestPairSums(values, dims)) {
             amax = Math.max(amax, p);
@@ -158,14 +172,20 @@ public enum Int16Pairing {
      * {@code [-128, 128]} after rounding, so that {@code 255 * 128 = 32640} never leaves int16.
      */
     public double[] largestPairSums(float[] values, long[] dims) {
+        return largestPairSums(FloatBuffer.wrap(values), dims);
+    }
+
+    /** As {@link #largestPairSums(float[], long[])}, reading the values from their buffer's position in place. */
+    public double[] largestPairSums(FloatBuffer buffer, long[] dims) {
         requireOrder();
+        FloatBuffer values = buffer.slice();
         int channels = channels(dims);
         int k = k(dims);
         double[] out = new double[channels];
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < k; i += 2) {
-                double a = values[index(dims, c, i)];
-                double b = i + 1 < k ? values[index(dims, c, i + 1)] : 0;
+                double a = values.get(index(dims, c, i));
+                double b = i + 1 < k ? values.get(index(dims, c, i + 1)) : 0;
                 double positive = Math.max(a, 0) + Math.max(b, 0);
                 double negative = Math.max(-a, 0) + Math.max(-b, 0);
                 out[c] = Math.max(out[c], Math.max(positive, negative));

@@ -137,9 +137,10 @@ final class QdqRewriter {
                 throw new InvalidInputException("Weight '" + name + "' of shape " + Arrays.toString(w.shape())
                         + " has no channel axis " + scheme.axis() + ": fix the scheme of its tensor override");
             }
-            ChannelRanges ranges = PerChannelMinMax.compute(w.data(), intShape(w), scheme.axis(), scheme.symmetric());
+            ChannelRanges ranges = PerChannelMinMax.compute(w.values(), intShape(w), scheme.axis(),
+                    scheme.symmetric());
             if (pairLimit.isPresent()) {
-                ranges = pairLimit.get().limitPairSums(ranges, w.data(), w.shape());
+                ranges = pairLimit.get().limitPairSums(ranges, w.values(), w.shape());
             }
             if (widening != null) {
                 double[] mins = ranges.mins();
@@ -154,7 +155,7 @@ final class QdqRewriter {
         }
         TensorRange range = plan.fixedRange(name).orElseGet(() -> wholeRange(w, scheme.symmetric()));
         if (pairLimit.isPresent()) {
-            range = pairLimit.get().limitPairSums(range, w.data(), w.shape());
+            range = pairLimit.get().limitPairSums(range, w.values(), w.shape());
         }
         if (widening != null) {
             range = new TensorRange(range.min() * widening[0], range.max() * widening[0]);
@@ -213,7 +214,7 @@ final class QdqRewriter {
         if (t.size() == 0) {
             return new TensorRange(0, 0);
         }
-        return PerChannelMinMax.compute(t.data(), new int[] {1, t.size()}, 0, symmetric).channel(0);
+        return PerChannelMinMax.compute(t.values(), new int[] {1, t.size()}, 0, symmetric).channel(0);
     }
 
     /** Stores {@code name} quantized with {@code q}; returns the DequantizeLinear output that replaces it. */
@@ -281,9 +282,14 @@ final class QdqRewriter {
         return output;
     }
 
-    /** Makes node {@code nodeName} read {@code replacement} instead of initializer {@code original}. */
+    /**
+     * Makes node {@code nodeName} read {@code replacement} instead of initializer {@code original},
+     * and drops {@code original} once no node reads it: weights are replaced one at a time, so the
+     * float weights and their int8 copies are not all held at once.
+     */
     private void use(String nodeName, String original, String replacement) {
         graph.replaceUse(nodeName, original, replacement);
+        graph.releaseInitializerIfUnused(original);
     }
 
     // ---------------------------------------------------------------- activations

@@ -1,6 +1,7 @@
 package org.quant4j.onnx.saturation;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
 import org.quant4j.onnx.graph.Graph;
@@ -20,14 +21,15 @@ import org.quant4j.onnx.quantize.Int16Pairing;
  *                      the layer is analysed from its weights only (DynamicQuantizeLSTM, whose uint8 input
  *                      is internal to the node; 1-D and 3-D Conv)
  * @param inputZeroPoint its zero point (the value Conv pads with)
- * @param weights       int8 levels, {@code channels x k}, row-major, in kernel order
+ * @param weights       int8 levels, {@code channels x k}, row-major, in kernel order (a byte each, not an int:
+ *                      the analysis of a large model's weights allocates their size, not four times it)
  * @param channels      output channels
  * @param k             length of the reduction
  * @param pairsInInt16  false for depthwise convolutions, which ONNX Runtime runs on a kernel that adds in int32
  * @param conv          the geometry of a convolution; null for Gemm and MatMul
  * @param transA        Gemm's transA
  */
-record QuantizedLayer(String node, String opType, String input, int inputZeroPoint, int[] weights, int channels,
+record QuantizedLayer(String node, String opType, String input, int inputZeroPoint, byte[] weights, int channels,
         int k, boolean pairsInInt16, ConvGeometry conv, boolean transA) {
 
     /** Kernel size, strides, pads, dilations and groups of a 2-D convolution. */
@@ -60,7 +62,7 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
             return Optional.empty();
         }
         int zeroPoint = TensorProtos.toInts(zpA.get())[0];
-        int[] values = TensorProtos.toInts(w.get());
+        ByteBuffer values = TensorProtos.toInt8Buffer(w.get());
         long[] dims = TensorProtos.dims(w.get());
         String input = dqA.get().input(0);
         if (n.is("Conv")) {
@@ -80,7 +82,7 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
             int kw = (int) dims[3];
             int group = (int) n.intAttribute("group", 1);
             int k = Int16Pairing.CONV.k(dims);
-            int[] ordered = Int16Pairing.CONV.ordered(values, dims);
+            byte[] ordered = Int16Pairing.CONV.ordered(values, dims);
             long[] strides = n.intsAttribute("strides").orElse(new long[] {1, 1});
             long[] pads = n.intsAttribute("pads").orElse(new long[] {0, 0, 0, 0});
             long[] dilations = n.intsAttribute("dilations").orElse(new long[] {1, 1});
@@ -98,7 +100,7 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
                 : Int16Pairing.COLUMNS;
         int k = pairing.k(dims);
         int cols = pairing.channels(dims);
-        int[] ordered = pairing.ordered(values, dims);
+        byte[] ordered = pairing.ordered(values, dims);
         boolean transA = n.is("Gemm") && n.intAttribute("transA", 0) != 0;
         return Optional.of(new QuantizedLayer(n.name(), n.opType(), input, zeroPoint, ordered, cols, k, true, null,
                 transA));
@@ -110,7 +112,7 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
         if (w.isEmpty() || w.get().getDataType() != TensorProto.DataType.INT8_VALUE) {
             return Optional.empty();
         }
-        int[] values = TensorProtos.toInts(w.get());
+        ByteBuffer values = TensorProtos.toInt8Buffer(w.get());
         long[] dims = TensorProtos.dims(w.get());
         if (!lstm) {
             if (dims.length != 2) {
@@ -126,10 +128,9 @@ record QuantizedLayer(String node, String opType, String input, int inputZeroPoi
         // W of DynamicQuantizeLSTM is [directions, input, 4 * hidden]: each direction a [K, channels] matrix.
         long[] one = {dims[1], dims[2]};
         int block = (int) (dims[1] * dims[2]);
-        int[] ordered = new int[values.length];
+        byte[] ordered = new byte[values.remaining()];
         for (int d = 0; d < dims[0]; d++) {
-            int[] part = Int16Pairing.COLUMNS.ordered(java.util.Arrays.copyOfRange(values, d * block, (d + 1) * block),
-                    one);
+            byte[] part = Int16Pairing.COLUMNS.ordered(values.slice(d * block, block), one);
             System.arraycopy(part, 0, ordered, d * block, block);
         }
         return Optional.of(new QuantizedLayer(n.name(), n.opType(), null, 0, ordered, (int) (dims[0] * dims[2]),

@@ -29,11 +29,14 @@ public final class SaturationAnalysis {
     private SaturationAnalysis() {
     }
 
-    /** The layers of {@code graph} that a uint8 x int8 kernel runs, with what their weights allow. */
+    /**
+     * The layers of {@code graph} that a uint8 x int8 kernel runs, with what their weights allow;
+     * one layer's weights are laid out at a time.
+     */
     public static SaturationReport ofWeights(Graph graph) {
         List<LayerSaturation> out = new ArrayList<>();
-        for (QuantizedLayer l : layers(graph)) {
-            out.add(fromWeights(l, Optional.empty()));
+        for (Node n : graph.topologicalSort()) {
+            QuantizedLayer.of(graph, n).ifPresent(l -> out.add(fromWeights(l, Optional.empty())));
         }
         return new SaturationReport(out, 0);
     }
@@ -226,6 +229,8 @@ public final class SaturationAnalysis {
 
     /** Running totals of one layer's emulated outputs. */
     static final class Counter {
+        /** The layer's weights as ints, as {@link PairedInt16Dot} takes them. */
+        private final int[] weights;
         private final long[] weightSums;
         private long pairs;
         private long saturatedPairs;
@@ -235,22 +240,26 @@ public final class SaturationAnalysis {
         private double magnitude;
 
         Counter(QuantizedLayer layer) {
+            weights = new int[layer.weights().length];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = layer.weights()[i];
+            }
             weightSums = new long[layer.channels()];
             for (int c = 0; c < layer.channels(); c++) {
                 for (int i = 0; i < layer.k(); i++) {
-                    weightSums[c] += layer.weights()[c * layer.k() + i];
+                    weightSums[c] += weights[c * layer.k() + i];
                 }
             }
         }
 
         /** Adds output {@code channel} for the uint8 levels {@code row[offset..offset + K)}. */
         void add(QuantizedLayer layer, int[] row, int offset, int channel) {
-            PairedInt16Dot.Dot dot = PairedInt16Dot.avx2(row, offset, layer.weights(), channel * layer.k(), layer.k());
+            PairedInt16Dot.Dot dot = PairedInt16Dot.avx2(row, offset, weights, channel * layer.k(), layer.k());
             outputs++;
             pairs += dot.pairs();
             long exact = dot.value();
             if (dot.saturated() > 0) {
-                exact = PairedInt16Dot.exact(row, offset, layer.weights(), channel * layer.k(), layer.k());
+                exact = PairedInt16Dot.exact(row, offset, weights, channel * layer.k(), layer.k());
                 saturatedPairs += dot.saturated();
                 affected++;
                 absoluteError += Math.abs(dot.value() - exact);

@@ -9,6 +9,7 @@ import org.quant4j.onnx.graph.Attributes;
 import org.quant4j.onnx.graph.FloatTensor;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
+import org.quant4j.onnx.graph.TensorProtos;
 import org.quant4j.onnx.ops.OpSpec;
 import org.quant4j.onnx.ops.OpTable;
 import org.slf4j.Logger;
@@ -124,15 +125,9 @@ public final class BatchNormFolding implements GraphTransform {
             throw new Skip("Conv '" + conv.name() + "' has weights " + w + ", not " + m + " output channels");
         }
         int per = w.size() / m;
-        float[] folded = new float[w.size()];
-        for (int c = 0; c < m; c++) {
-            for (int i = c * per; i < (c + 1) * per; i++) {
-                folded[i] = (float) (w.get(i) * s[c]);
-            }
-        }
         float[] bias = foldedBias(biasOrZero(graph, conv, bName, m, 1.0), s, beta, mean);
-        String newW = store(graph, conv, wName, new FloatTensor(w.shape(), folded));
-        String newB = store(graph, conv, bName.isEmpty() ? conv.name() + "_B" : bName, FloatTensor.vector(bias));
+        String newW = store(graph, conv, wName, w.shape(), i -> (float) (w.get(i) * s[i / per]));
+        String newB = store(graph, conv, bName.isEmpty() ? conv.name() + "_B" : bName, new long[] {m}, i -> bias[i]);
         return conv.withInput(spec.weightInput(), newW).withInput(spec.biasInput(), newB);
     }
 
@@ -149,14 +144,9 @@ public final class BatchNormFolding implements GraphTransform {
                     + "), not " + m + " output columns");
         }
         int cols = (int) b.dim(1);
-        float[] folded = new float[b.size()];
-        for (int i = 0; i < folded.length; i++) {
-            int channel = axis == 0 ? i / cols : i % cols;
-            folded[i] = (float) (b.get(i) * s[channel]);
-        }
         float[] bias = foldedBias(biasOrZero(graph, gemm, cName, m, spec.beta(gemm)), s, beta, mean);
-        String newB = store(graph, gemm, bName, new FloatTensor(b.shape(), folded));
-        String newC = store(graph, gemm, cName.isEmpty() ? gemm.name() + "_C" : cName, FloatTensor.vector(bias));
+        String newB = store(graph, gemm, bName, b.shape(), i -> (float) (b.get(i) * s[axis == 0 ? i / cols : i % cols]));
+        String newC = store(graph, gemm, cName.isEmpty() ? gemm.name() + "_C" : cName, new long[] {m}, i -> bias[i]);
         return gemm.withInput(spec.weightInput(), newB).withInput(spec.biasInput(), newC)
                 .withAttribute(Attributes.floating(spec.betaAttribute(), 1.0f));
     }
@@ -206,15 +196,18 @@ public final class BatchNormFolding implements GraphTransform {
     }
 
     /**
-     * Writes {@code value} for {@code node}: over the initializer {@code name} when only this node
-     * reads it, otherwise (or when it does not exist yet) under a fresh name. Returns the name used.
+     * Writes the values {@code values} of shape {@code dims} for {@code node}: over the initializer
+     * {@code name} when only this node reads it, otherwise (or when it does not exist yet) under a
+     * fresh name. Returns the name used. The values go straight into the new tensor's bytes (read
+     * from the old weight's view), so a folded weight is allocated once.
      */
-    private static String store(Graph graph, Node node, String name, FloatTensor value) {
+    private static String store(Graph graph, Node node, String name, long[] dims, TensorProtos.FloatValues values) {
         boolean ownedByNode = graph.isInitializer(name) && graph.consumers(name).size() == 1
                 && !graph.isGraphOutput(name);
         String target = ownedByNode ? name
                 : graph.uniqueName(graph.isInitializer(name) ? name + "_bnfolded" : name);
-        return graph.putInitializer(target, value);
+        graph.putInitializer(TensorProtos.floats(target, dims, values));
+        return target;
     }
 
     /** Why a BatchNormalization cannot be folded; caught per node, never escapes the transform. */

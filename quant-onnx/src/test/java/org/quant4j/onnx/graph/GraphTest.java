@@ -104,6 +104,28 @@ class GraphTest {
     }
 
     @Test
+    void releasedInitializerGoesOnlyWhenUnreadAndKeepsItsNameTaken() {
+        Graph g = Graph.create("scaled", 13);
+        g.addInput(TensorInfo.floatTensor("x", 2));
+        g.putInitializer("s", FloatTensor.vector(2f, 3f));
+        g.putInitializer("t", FloatTensor.vector(1f, 1f));
+        g.addNode(Node.of("mul", "Mul", List.of("x", "s"), List.of("y")));
+        g.addNode(Node.of("add", "Add", List.of("y", "s"), List.of("z")));
+        g.addOutput("z");
+        assertFalse(g.releaseInitializerIfUnused("s"), "two nodes read it");
+        g.replaceUse("mul", "s", "t");
+        assertFalse(g.releaseInitializerIfUnused("s"), "add still reads it");
+        g.replaceUse("add", "s", "t");
+        assertTrue(g.releaseInitializerIfUnused("s"));
+        assertFalse(g.isInitializer("s"));
+        // Removed the plain way, a name is free again; released, it stays taken.
+        assertEquals("s_1", g.uniqueName("s"));
+        g.putInitializer("u", FloatTensor.scalar(0f));
+        assertTrue(g.removeInitializerIfUnused("u"));
+        assertEquals("u", g.uniqueName("u"));
+    }
+
+    @Test
     void unnamedAndDuplicateNodesGetUniqueNamesOnLoad() {
         ModelProto m = diamondOutOfOrder().toProto();
         GraphProto.Builder gb = m.getGraph().toBuilder();

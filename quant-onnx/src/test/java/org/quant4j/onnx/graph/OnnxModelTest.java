@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantException;
+import org.quant4j.onnx.builder.ConvOptions;
+import org.quant4j.onnx.builder.GraphBuilder;
 import org.quant4j.onnx.builder.ReferenceGraphs;
 
 class OnnxModelTest {
@@ -37,6 +39,41 @@ class OnnxModelTest {
         assertEquals(file.toAbsolutePath().normalize(), read.source().orElseThrow());
         // Graph conversion is lossless for a model whose nodes are already in topological order.
         assertEquals(original, read.graph().toProto());
+    }
+
+    @Test
+    void largeWeightsAreReadWholeAsSlicesOfTheFile() {
+        // 300,000 values (1.2 MB), parsed as a slice of the file's array (aliasing); a small bias follows.
+        float[] w = new float[300_000];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        GraphBuilder b = GraphBuilder.create("big");
+        String x = b.input("input", -1, 100, 4, 4);
+        b.output(b.conv(x, new FloatTensor(new long[] {3000, 100, 1, 1}, w), FloatTensor.filled(0.5f, 3000),
+                ConvOptions.DEFAULT), "out");
+        ModelProto original = b.build();
+        Path file = dir.resolve("big.onnx");
+        OnnxModel.of(original).write(file);
+
+        OnnxModel read = OnnxModel.read(file);
+        assertEquals(original, read.proto());
+        Graph g = read.graph();
+        String weight = g.nodes().get(0).input(1);
+        assertArrayEquals(w, g.floatInitializer(weight).orElseThrow().data());
+        // The slices are the tensors' own bytes: writing the model again gives the file back.
+        Path again = dir.resolve("again.onnx");
+        g.toModel().write(again);
+        assertArrayEquals(readBytes(file), readBytes(again));
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -244,8 +244,10 @@ public final class ActivationCalibration {
          */
         private int samplesPerRun(NamedBatch batch) {
             if (perSample == null) {
+                // Runs of one sample pin their outputs, which the parts of every batch then reuse; the run
+                // of two only counts its outputs, so no buffers of twice the size are pinned and dropped.
                 Map<String, Integer> one = sizes(pinned.run(samples(batch, 0, 1)));
-                Map<String, Integer> two = sizes(pinned.run(samples(batch, 0, 2)));
+                Map<String, Integer> two = pinned.outputSizes(samples(batch, 0, 2));
                 boolean scales = one.keySet().equals(two.keySet())
                         && one.entrySet().stream().allMatch(e -> two.get(e.getKey()) == 2L * e.getValue());
                 perSample = scales ? one : Map.of();
@@ -318,6 +320,8 @@ public final class ActivationCalibration {
         private final List<String> modelOutputs;
         private final OrtRunner runner;
         private final PinnedOutputs pinned;
+        /** The values of a data input, for its calibrator: reused from batch to batch. */
+        private float[] inputValues = new float[0];
 
         private ExtremaPass(Set<String> inputs, ExtremaGraph extrema, List<String> modelOutputs, OrtRunner runner) {
             this.inputs = inputs;
@@ -364,9 +368,12 @@ public final class ActivationCalibration {
                 if (calibrators.containsKey(input) && isFloatInput(batch, input)) {
                     floats.add(input);
                     FloatBuffer values = batch.tensor(input).floats();
-                    float[] array = new float[values.remaining()];
-                    values.get(array);
-                    calibrators.get(input).observe(array, 0, array.length);
+                    int n = values.remaining();
+                    if (inputValues.length < n) {
+                        inputValues = new float[n];
+                    }
+                    values.get(inputValues, 0, n);
+                    calibrators.get(input).observe(inputValues, 0, n);
                 }
             }
             List<String> redo = new ArrayList<>();

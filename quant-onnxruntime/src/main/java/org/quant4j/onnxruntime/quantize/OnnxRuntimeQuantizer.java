@@ -123,10 +123,10 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         request.checkOutput();
         ProgressListener listener = request.listener();
         listener.onProgress(ProgressStages.PREPARE, 0, ProgressStages.PREPARE_STEPS);
-        OnnxModel model = OnnxModel.read(request.model());
+        Input input = read(request.model());
         listener.onProgress(ProgressStages.PREPARE, 1, ProgressStages.PREPARE_STEPS);
 
-        Graph graph = model.graph();
+        Graph graph = input.graph();
         Map<String, NodeDecision> transformDecisions = new HashMap<>();
         List<NodeDecision> decisions = new ArrayList<>();
         for (NodeDecision d : TransformPipeline.inference().apply(graph)) {
@@ -160,7 +160,7 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         }
         WeightSummary weights = census.after(graph, config.mode());
         OnnxModel quantized = graph.toModel();
-        checkSomethingGained(request, model, quantized, census, weights, decisions);
+        checkSomethingGained(request, input.bytes(), quantized, census, weights, decisions);
         List<String> warnings = new ArrayList<>(result.warnings());
         warnings.forEach(w -> LOG.warn("{}", w));
         if (beforeFp16 != null) {
@@ -195,13 +195,26 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
         return r;
     }
 
+    /** The graph of the model to quantize and the size of its serialized form. */
+    private record Input(Graph graph, long bytes) {
+    }
+
+    /**
+     * Reads {@code file} into a graph; the model itself is not kept, so that the float weights the
+     * graph replaces (BatchNormalization folding, then quantization) can be freed as it goes.
+     */
+    private static Input read(Path file) {
+        OnnxModel model = OnnxModel.read(file);
+        return new Input(model.graph(), model.proto().getSerializedSize());
+    }
+
     /**
      * Refuses an INT8 result that left every weight in float, and a result that left weights in float
      * and is larger than its input: both would be a model that only looks quantized.
      *
      * @throws ModelException with the first reason per op type and what to do
      */
-    private static void checkSomethingGained(QuantizationRequest request, OnnxModel model, OnnxModel quantized,
+    private static void checkSomethingGained(QuantizationRequest request, long inputBytes, OnnxModel quantized,
             WeightCensus census, WeightSummary weights, List<NodeDecision> decisions) {
         QuantizationMode mode = request.config().mode();
         String whatToDo = " Weights held in Constant nodes and constant subgraphs are folded before quantizing; a weight"
@@ -213,7 +226,6 @@ public final class OnnxRuntimeQuantizer implements Quantizer {
                     + census.computedWeights().size() + " op types with computed weights), so nothing is written."
                     + " First reason per op type: " + census.firstReasons(decisions) + "." + whatToDo);
         }
-        long inputBytes = model.proto().getSerializedSize();
         long outputBytes = quantized.proto().getSerializedSize();
         // A toy model whose every weight is int8 can still grow by the quantization nodes; the summary
         // states that size. Larger with weights left float means the conversion did not pay: refuse it.

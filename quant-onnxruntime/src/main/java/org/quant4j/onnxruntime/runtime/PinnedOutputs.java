@@ -128,6 +128,44 @@ public final class PinnedOutputs implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code batch} and returns the number of values of every float32 output, in model order,
+     * without pinning them: ONNX Runtime's own output tensors are counted and closed, no value is
+     * copied, and the buffers pinned for the current shapes stay (a run of another shape made only to
+     * measure does not replace them, nor leave buffers of its size behind).
+     *
+     * @throws InvalidInputException when an input is missing, unknown, or of the wrong type or shape
+     * @throws ModelException        when ONNX Runtime fails
+     */
+    public Map<String, Integer> outputSizes(NamedBatch batch) {
+        requireOpen();
+        Map<String, Tensor> given = batch.tensors();
+        runner.validate(given);
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : given.entrySet()) {
+                Tensor t = e.getValue();
+                ByteBuffer buffer = OrtTensors.direct(OrtTensors.bytes(t));
+                OrtTensors.copy(t, buffer);
+                feed.put(e.getKey(), OrtTensors.over(buffer, t.type(), t.shape()));
+            }
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            try (OrtSession.Result result = runner.session().run(feed)) {
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    if (e.getValue() instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
+                        sizes.put(e.getKey(), Math.toIntExact(tensor.getInfo().getNumElements()));
+                    }
+                }
+            }
+            return Collections.unmodifiableMap(sizes);
+        } catch (OrtException e) {
+            throw new ModelException("ONNX Runtime failed to run model " + runner.description() + ": " + e.getMessage(),
+                    e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
     /** Allocates a buffer for every float32 output of {@code result} and copies the values into it. */
     private void pin(OrtSession.Result result) throws OrtException {
         for (Map.Entry<String, OnnxValue> e : result) {

@@ -108,6 +108,37 @@ class OnnxRuntimeQuantizerTest {
     }
 
     @Test
+    void weightReadByTwoConvsIsQuantizedOnceAndItsFloatCopyDropped() throws IOException {
+        // Each float weight is dropped as soon as no node reads it: the first Conv's rewrite must leave
+        // the weight the second Conv still reads.
+        GraphBuilder b = GraphBuilder.create("shared_weight");
+        String x = b.input("input", -1, 2, 6, 6);
+        float[] w = new float[2 * 2 * 3 * 3];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (i % 7 - 3) / 10f;
+        }
+        String weight = b.initializer("W", new FloatTensor(new long[] {2, 2, 3, 3}, w));
+        String first = b.op("Conv", List.of(x, weight), Attributes.ints("pads", 1, 1, 1, 1));
+        String second = b.op("Conv", List.of(b.relu(first), weight), Attributes.ints("pads", 1, 1, 1, 1));
+        b.output(second, "out");
+        Path model = write(b.build(), dir.resolve("shared.onnx"));
+        Path out = dir.resolve("shared-int8.onnx");
+        run(request(model, out, new UniformNoiseDataset(8, new int[] {2, 6, 6}, 3, 0f, 1f)).batchSize(4).build());
+
+        Graph q = OnnxModel.read(out).graph();
+        assertFalse(q.isInitializer(weight), "the float weight is gone");
+        List<String> int8 = q.initializers().values().stream()
+                .filter(t -> t.getDataType() == ai.onnx.proto.OnnxMl.TensorProto.DataType.INT8_VALUE
+                        && t.getDimsCount() == 4)
+                .map(ai.onnx.proto.OnnxMl.TensorProto::getName).toList();
+        assertEquals(1, int8.size(), "one int8 copy for both: " + int8);
+        List<String> weightsRead = q.nodes().stream().filter(n -> n.is("Conv")).map(n -> n.input(1)).toList();
+        assertEquals(2, weightsRead.size());
+        assertEquals(weightsRead.get(0), weightsRead.get(1));
+        assertEquals(int8.get(0), q.producer(weightsRead.get(0)).orElseThrow().input(0));
+    }
+
+    @Test
     void modelWithoutQuantizableOpIsRefused() throws IOException {
         GraphBuilder b = GraphBuilder.create("softmax_only");
         b.output(b.softmax(b.input("input", -1, 10), 1), "probabilities");

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Batch;
+import org.quant4j.api.data.NamedBatch;
 import org.quant4j.onnxruntime.OrtTestSupport;
 import org.quant4j.onnx.builder.ConvOptions;
 import org.quant4j.onnx.builder.GraphBuilder;
@@ -57,6 +58,22 @@ class PinnedOutputsTest {
             Map<String, FloatBuffer> last = pinned.run(batch(2, -3, 0, 1));
             assertArrayEquals(new float[] {7, -8, 1, 4}, values(last.get("affine")));
             assertArrayEquals(new float[] {7, 0, 1, 4}, values(last.get("relu")));
+        }
+    }
+
+    @Test
+    void outputSizesCountARunWithoutReplacingThePinnedBuffers() {
+        try (OrtRunner runner = OrtRunner.open(affineRelu(), RunnerOptions.builder().intraOpThreads(1).build());
+                PinnedOutputs pinned = runner.pinnedOutputs()) {
+            Map<String, FloatBuffer> one = pinned.run(batch(0, 1, -1, 2));
+            FloatBuffer held = one.get("affine");
+            assertEquals(Map.of("affine", 12, "relu", 12), pinned.outputSizes(NamedBatch.of("input",
+                    batch(0, 1, -1, 2, 0, 0, 0, 0, 5, 5, 5, 5))));
+            // The counted run wrote nothing into the pinned buffers, which the next run of their shape fills.
+            assertArrayEquals(new float[] {1, 4, -2, 7}, values(held.duplicate()));
+            pinned.run(batch(1, 1, 1, 1));
+            assertArrayEquals(new float[] {4, 4, 4, 4}, values(held.duplicate()),
+                    "the same buffers are still pinned");
         }
     }
 
