@@ -210,7 +210,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
             LOG.debug("Did not calibrate {} tensors read only by an absorbed activation: {}", deferred.size(),
                     deferred.keySet());
         }
-        return new Planned(nested, scopes, samples, time, subgraphWarnings(scopes));
+        return new Planned(nested, scopes, samples, time, subgraphWarnings(scopes, config));
     }
 
     /**
@@ -232,8 +232,11 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         return scopes;
     }
 
-    /** What the user should know about subgraph nodes left in float. */
-    private static List<String> subgraphWarnings(List<Scope> scopes) {
+    /**
+     * What the user should know about subgraph nodes left in float: those the config did not exclude
+     * (an excluded node stays float because it was asked to, as the mixed-precision search's variants do).
+     */
+    private static List<String> subgraphWarnings(List<Scope> scopes, QuantizationConfig config) {
         long quantizable = 0;
         long quantized = 0;
         for (Scope s : scopes) {
@@ -241,7 +244,8 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
                 continue;
             }
             for (NodeDecision d : s.plan().decisions()) {
-                if (OpTable.get(d.opType()).qdq() == QdqRole.COMPUTE) {
+                if (OpTable.get(d.opType()).qdq() == QdqRole.COMPUTE
+                        && config.exclusionReason(d.nodeName(), d.opType()) == null) {
                     quantizable++;
                     quantized += d.action() == NodeDecision.Action.QUANTIZED ? 1 : 0;
                 }

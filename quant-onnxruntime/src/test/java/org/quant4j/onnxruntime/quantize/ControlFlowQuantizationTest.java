@@ -239,6 +239,36 @@ class ControlFlowQuantizationTest {
     }
 
     @Test
+    void aBranchThatNeverRanIsWarnedAboutUnlessItsNodesWereExcluded() {
+        // Every sample has a positive mean, so only the then branch runs: the else branch's Gemm and
+        // MatMul get no ranges and stay float, which the result warns about.
+        SplittableRandom r = new SplittableRandom(12);
+        float[][] rows = new float[32][16];
+        for (float[] row : rows) {
+            for (int j = 0; j < 16; j++) {
+                row[j] = (float) (2 * r.nextDouble() - 1) + 0.5f;
+            }
+        }
+        Path model = write(ifModel(), dir.resolve("if.onnx"));
+        QuantizationResult result = quantize(model, dir.resolve("then-only.onnx"), QuantizationConfig.builder().build(),
+                ArrayDataset.unlabelled(rows, 16));
+        List<String> notRun = result.decisions().stream().filter(d -> d.action() == NodeDecision.Action.SKIPPED
+                && d.reason().contains("did not run")).map(NodeDecision::nodeName).toList();
+        assertEquals(2, notRun.size(), result.decisions().toString());
+        assertTrue(result.warnings().stream().anyMatch(w -> w.startsWith("2 of 4 quantizable nodes inside If/Loop/Scan")),
+                result.warnings().toString());
+
+        // Excluded by the config (as the mixed-precision search's float choices are), the same nodes are
+        // float because they were asked to be: no warning.
+        QuantizationConfig.Builder excluding = QuantizationConfig.builder();
+        notRun.forEach(excluding::excludeNode);
+        QuantizationResult excluded = quantize(model, dir.resolve("else-excluded.onnx"), excluding.build(),
+                ArrayDataset.unlabelled(rows, 16));
+        assertTrue(excluded.warnings().stream().noneMatch(w -> w.contains("inside If/Loop/Scan")),
+                excluded.warnings().toString());
+    }
+
+    @Test
     void onnxRuntimeRunsTheQuantizedBranchesAsIntegerKernels() {
         Path out = dir.resolve("if-int8.onnx");
         quantizeIfModel(QuantizationConfig.builder().build(), out);
