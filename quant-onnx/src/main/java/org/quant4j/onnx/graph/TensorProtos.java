@@ -188,7 +188,7 @@ public final class TensorProtos {
         if (!t.hasRawData()) {
             return t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray();
         }
-        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
         int[] out;
         if (type == TensorProto.DataType.INT32_VALUE) {
             out = new int[raw.remaining() / Integer.BYTES];

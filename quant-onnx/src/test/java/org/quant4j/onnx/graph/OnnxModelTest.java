@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,34 @@ class OnnxModelTest {
         Path again = dir.resolve("again.onnx");
         g.toModel().write(again);
         assertArrayEquals(readBytes(file), readBytes(again));
+    }
+
+    @Test
+    void eightBitTensorsReadFromTheFilesSlicesHaveTheirOwnValues() {
+        // Each raw_data is a slice of the file's array (aliasing), so a reader must index from the
+        // slice's start, not the array's: the uint8 zero point 64 read as 8 (a byte of the file's header)
+        // before toInts did. A float weight precedes them so that their slices start far into the file.
+        ModelProto.Builder m = ModelProto.newBuilder(ReferenceGraphs.smallCnn(3));
+        m.getGraphBuilder().addInitializer(TensorProto.newBuilder().setName("zp_u8")
+                .setDataType(TensorProto.DataType.UINT8_VALUE).addDims(3)
+                .setRawData(ByteString.copyFrom(new byte[] {64, (byte) 200, 0})));
+        m.getGraphBuilder().addInitializer(TensorProto.newBuilder().setName("w_i8")
+                .setDataType(TensorProto.DataType.INT8_VALUE).addDims(2)
+                .setRawData(ByteString.copyFrom(new byte[] {-127, 5})));
+        m.getGraphBuilder().addInitializer(TensorProto.newBuilder().setName("b_i32")
+                .setDataType(TensorProto.DataType.INT32_VALUE).addDims(2)
+                .setRawData(ByteString.copyFrom(new byte[] {1, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                        (byte) 0xFF})));
+        Path file = dir.resolve("eight-bit.onnx");
+        OnnxModel.of(m.build()).write(file);
+
+        Graph g = OnnxModel.read(file).graph();
+        assertArrayEquals(new int[] {64, 200, 0}, TensorProtos.toInts(g.initializer("zp_u8").orElseThrow()));
+        assertArrayEquals(new int[] {-127, 5}, TensorProtos.toInts(g.initializer("w_i8").orElseThrow()));
+        assertArrayEquals(new int[] {1, -1}, TensorProtos.toInts(g.initializer("b_i32").orElseThrow()));
+        java.nio.ByteBuffer int8 = TensorProtos.toInt8Buffer(g.initializer("w_i8").orElseThrow());
+        assertEquals(-127, int8.get(0));
+        assertEquals(5, int8.get(1));
     }
 
     private static byte[] readBytes(Path file) {
