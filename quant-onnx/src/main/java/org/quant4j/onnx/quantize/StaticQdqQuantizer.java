@@ -257,8 +257,7 @@ public final class StaticQdqQuantizer implements GraphQuantizer {
         String warning = (quantizable - quantized) + " of " + quantizable + " quantizable nodes inside If/Loop/Scan"
                 + " subgraphs stay float32 (their decisions say why; a branch that never ran on the calibration"
                 + " data has no ranges)";
-        LOG.warn(warning);
-        return List.of(warning);
+        return List.of(warning); // the caller reports the result's warnings (OnnxRuntimeQuantizer, QatModel)
     }
 
     /** Checks the graph and config; returns the tensors the plan may need ranges of, in every graph of {@code graphs}. */

@@ -33,6 +33,8 @@ import org.quant4j.qat.train.EpochRecord;
 import org.quant4j.qat.train.InMemoryImages;
 import org.quant4j.qat.train.TrainedModel;
 import org.quant4j.qat.train.TrainingLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model after quantization-aware training: the simulated-INT8 DJL block (holding the parameters and
@@ -41,6 +43,8 @@ import org.quant4j.qat.train.TrainingLoop;
  * throws {@link IllegalStateException}.
  */
 public final class QatModel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QatModel.class);
 
     /**
      * The exported INT8 model.
@@ -173,6 +177,7 @@ public final class QatModel implements AutoCloseable {
                             options.training().threads(), ProgressListener.NONE)));
         }
         QuantizedGraphCompaction.apply(graph, original);
+        q.warnings().forEach(w -> LOG.warn("{}", w));
         decisions.addAll(q.decisions());
         if (!q.ranges().keySet().equals(ranges.keySet())) {
             Set<String> onlyExported = new TreeSet<>(q.ranges().keySet());
