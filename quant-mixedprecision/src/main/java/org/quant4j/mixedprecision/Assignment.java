@@ -74,7 +74,7 @@ public record Assignment(Map<String, LayerChoice> choices) {
     }
 
     /**
-     * The static INT8 config that builds this assignment from {@code base}: float layers excluded,
+     * The static INT8 config that builds this assignment from {@code base}: float and float16 layers excluded,
      * per-tensor layers listed as such; the kernel target and everything else stay {@code base}'s.
      *
      * @param base the config of the full INT8 model (per channel)
@@ -83,7 +83,7 @@ public record Assignment(Map<String, LayerChoice> choices) {
     public QuantizationConfig config(QuantizationConfig base) {
         QuantizationConfig.Builder b = base.toBuilder();
         choices.forEach((layer, c) -> {
-            if (c == LayerChoice.FLOAT) {
+            if (c == LayerChoice.FLOAT || c == LayerChoice.FP16) {
                 b.excludeNode(layer);
             } else if (c == LayerChoice.INT8_PER_TENSOR) {
                 b.perTensorNode(layer);
@@ -93,7 +93,7 @@ public record Assignment(Map<String, LayerChoice> choices) {
     }
 
     /**
-     * A short key: one letter per layer in graph order (c per channel, t per tensor, f float).
+     * A short key: one letter per layer in graph order (c per channel, t per tensor, f float, h float16).
      *
      * @return the key
      */
@@ -103,7 +103,27 @@ public record Assignment(Map<String, LayerChoice> choices) {
             case INT8_PER_CHANNEL -> 'c';
             case INT8_PER_TENSOR -> 't';
             case FLOAT -> 'f';
+            case FP16 -> 'h';
         }));
         return sb.toString();
+    }
+
+    /**
+     * How many layers are out of INT8 (float or float16).
+     *
+     * @return the count
+     */
+    public int outOfInt8() {
+        return count(LayerChoice.FLOAT) + count(LayerChoice.FP16);
+    }
+
+    /**
+     * The layers with {@code choice}, in graph order.
+     *
+     * @param choice a choice
+     * @return their names
+     */
+    public List<String> layers(LayerChoice choice) {
+        return choices.entrySet().stream().filter(e -> e.getValue() == choice).map(Map.Entry::getKey).toList();
     }
 }

@@ -5,16 +5,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.quant4j.api.ModelException;
 import org.quant4j.api.QuantizationConfig;
+import org.quant4j.api.QuantizationMode;
 import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.stats.ConfidenceInterval;
+import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.quantize.Fp16Converter;
+import org.quant4j.onnx.quantize.GraphQuantization;
+import org.quant4j.onnx.quantize.QuantizationContext;
 import org.quant4j.sensitivity.PreparedModel;
 import org.quant4j.sensitivity.TableCalibration;
 import org.quant4j.sensitivity.VariantScore;
@@ -39,20 +46,22 @@ final class AssignmentEvaluator {
     private final int validationSize;
     private final VariantScoring subset;
     private final int subsetSize;
-    private final LatencyProfiler profiler;
+    private final LatencyMeter profiler;
     private final Path dir;
     private final Path fp32;
     private final String allFloatKey;
     private final Map<String, Path> files = new HashMap<>();
-    private final Map<Path, LatencyProfiler.Timing> latency = new HashMap<>();
+    private final Map<Path, LatencyMeter.Timing> latency = new HashMap<>();
     private final Map<String, Assignment> effective = new HashMap<>();
     private final Map<String, Evaluated> full = new HashMap<>();
     private final Map<String, Evaluated> partial = new HashMap<>();
     private int built;
 
+    private static final Set<LayerChoice> INT8 = EnumSet.of(LayerChoice.INT8_PER_CHANNEL, LayerChoice.INT8_PER_TENSOR);
+
     AssignmentEvaluator(PreparedModel prepared, TableCalibration table, QuantizationConfig base,
             VariantScoring validation, int validationSize, VariantScoring subset, int subsetSize,
-            LatencyProfiler profiler, Path dir, Path fp32, List<String> layers) {
+            LatencyMeter profiler, Path dir, Path fp32, List<String> layers) {
         this.prepared = prepared;
         this.table = table;
         this.base = base;
@@ -80,24 +89,79 @@ final class AssignmentEvaluator {
         if (f != null) {
             return Optional.of(f);
         }
-        PreparedModel.Quantized q;
-        try {
-            q = prepared.quantized(a.config(base), table);
-        } catch (ModelException e) {
-            LOG.info("Assignment {} quantizes nothing: {}", key, e.getMessage());
+        Graph graph = null;
+        Assignment built = a;
+        if (a.count(LayerChoice.INT8_PER_CHANNEL) + a.count(LayerChoice.INT8_PER_TENSOR) > 0) {
+            try {
+                PreparedModel.Quantized q = prepared.quantized(a.config(base), table);
+                graph = q.graph();
+                built = effective(a, q.result().decisions(), INT8);
+            } catch (ModelException e) {
+                LOG.info("Assignment {} quantizes nothing: {}", key, e.getMessage());
+                if (a.count(LayerChoice.FP16) == 0) {
+                    return Optional.empty();
+                }
+                for (String l : a.layers(LayerChoice.INT8_PER_CHANNEL)) {
+                    built = built.with(l, LayerChoice.FLOAT);
+                }
+                for (String l : a.layers(LayerChoice.INT8_PER_TENSOR)) {
+                    built = built.with(l, LayerChoice.FLOAT);
+                }
+            }
+        }
+        if (graph == null) {
+            // Only float and float16 layers: nothing to quantize.
+            graph = prepared.copy();
+        }
+        if (built.count(LayerChoice.FP16) > 0) {
+            built = toFloat16(graph, built);
+        }
+        if (built.key().equals(allFloatKey)) {
+            files.put(key, fp32);
+            effective.put(key, built);
+            return Optional.of(fp32);
+        }
+        if (built.count(LayerChoice.INT8_PER_CHANNEL) + built.count(LayerChoice.INT8_PER_TENSOR)
+                + built.count(LayerChoice.FP16) == 0) {
+            // Asked for float16 or INT8 layers, but none could be built: nothing differs from the float model.
+            LOG.info("Assignment {} builds no INT8 or float16 layer", key);
             return Optional.empty();
         }
-        Assignment built = effective(a, q.result().decisions());
         effective.put(key, built);
         f = files.get(built.key());
         if (f == null) {
             f = dir.resolve("a" + this.built + ".onnx");
-            q.graph().toModel().write(f);
+            graph.toModel().write(f);
             this.built++;
             files.put(built.key(), f);
         }
         files.put(key, f);
         return Optional.of(f);
+    }
+
+    /**
+     * Converts the float16 layers of {@code a} in {@code graph} (quant-onnx's {@link Fp16Converter}
+     * with those layers alone included; graph inputs and outputs stay float32): each is computed in
+     * float16 between {@code Cast} nodes, its weights stored as float16. Ranges are not checked here
+     * (the converter would need every tensor's range); a layer whose values leave the float16 range
+     * shows as a large drop when the model is measured. A layer the converter keeps in float32 (an op
+     * on its block list) is float in the returned assignment.
+     */
+    private static Assignment toFloat16(Graph graph, Assignment a) {
+        QuantizationConfig.Builder only = QuantizationConfig.builder().mode(QuantizationMode.FP16);
+        a.layers(LayerChoice.FP16).forEach(only::includeNode);
+        GraphQuantization r;
+        try {
+            r = new Fp16Converter().quantize(graph, QuantizationContext.withoutData(only.build()));
+        } catch (ModelException e) {
+            LOG.info("No layer of {} converts to float16: {}", a.layers(LayerChoice.FP16), e.getMessage());
+            Assignment none = a;
+            for (String l : a.layers(LayerChoice.FP16)) {
+                none = none.with(l, LayerChoice.FLOAT);
+            }
+            return none;
+        }
+        return effective(a, r.decisions(), EnumSet.of(LayerChoice.FP16));
     }
 
     /**
@@ -113,10 +177,12 @@ final class AssignmentEvaluator {
         return file(a).map(f -> effective.get(a.key()));
     }
 
-    private static Assignment effective(Assignment a, List<NodeDecision> decisions) {
+    /** {@code a} with each layer of a choice in {@code asked} that {@code decisions} did not convert made float. */
+    private static Assignment effective(Assignment a, List<NodeDecision> decisions, Set<LayerChoice> asked) {
         Assignment e = a;
         for (NodeDecision d : decisions) {
-            if (a.choices().containsKey(d.nodeName()) && d.action() != NodeDecision.Action.QUANTIZED) {
+            if (a.choices().containsKey(d.nodeName()) && asked.contains(a.of(d.nodeName()))
+                    && d.action() != NodeDecision.Action.QUANTIZED) {
                 e = e.with(d.nodeName(), LayerChoice.FLOAT);
             }
         }
@@ -125,11 +191,11 @@ final class AssignmentEvaluator {
 
     /** The profiled latency of {@code a} in microseconds; empty when it cannot be built. */
     Optional<Double> latency(Assignment a) {
-        return timing(a).map(LatencyProfiler.Timing::micros);
+        return timing(a).map(LatencyMeter.Timing::micros);
     }
 
     /** The profile of {@code a}: latency and standalone boundaries, once per model; empty when it cannot be built. */
-    Optional<LatencyProfiler.Timing> timing(Assignment a) {
+    Optional<LatencyMeter.Timing> timing(Assignment a) {
         Optional<Path> f = file(a);
         if (f.isEmpty()) {
             return Optional.empty();
@@ -144,7 +210,20 @@ final class AssignmentEvaluator {
      */
     double[] wallClock(List<Assignment> assignments) {
         return profiler.wallClock(assignments.stream().map(a -> file(a).orElseThrow(
-                () -> new ModelException("Assignment " + a.key() + " quantizes nothing"))).toList());
+                () -> new ModelException("Assignment " + a.key() + " quantizes nothing"))).toList()).millis();
+    }
+
+    /**
+     * The drop of {@code a} on the first {@code samples} of the validation order, without its latency:
+     * the accuracy effect of one layer alone in float16, for the cost model. Empty when it cannot be built.
+     */
+    Optional<ConfidenceInterval> drop(Assignment a, int samples) {
+        Evaluated e = full.get(a.key());
+        if (e != null) {
+            return Optional.of(e.drop());
+        }
+        return file(a).map(f -> f.equals(fp32) ? ConfidenceInterval.exactly(0, 0.95)
+                : validation.score(f, Math.min(samples, validationSize)).drop());
     }
 
     /** {@code a} measured on the whole validation split. */

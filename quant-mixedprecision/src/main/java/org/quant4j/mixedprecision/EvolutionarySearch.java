@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * A seeded genetic search over assignments in which every individual is built and measured: its drop
  * on the first samples of the validation order and its latency from the profile. The first
  * generation holds the fastest INT8 model, the per-channel INT8 model, the weighted layers alone in INT8
- * ({@link SearchSpace#weightedInt8}), every layer in float, the assignments of the other
+ * ({@link SearchSpace#weightedInt8}), every layer in float, every layer at its fallback (float16 where
+ * the backend runs it fast), the assignments of the other
  * searches when given, and random assignments; each next generation keeps the Pareto front of drop
  * against latency and fills up with children (binary tournaments, uniform crossover, each layer
  * mutated with probability 1/layers). Individuals within budget are ranked by latency, the others by
@@ -42,6 +43,7 @@ final class EvolutionarySearch {
         first.add(space.perChannel());
         first.add(space.weightedInt8());
         first.add(space.allFloat());
+        first.add(space.allFallback());
         first.addAll(seeds);
         while (first.size() < population) {
             Assignment a = space.fastestInt8();

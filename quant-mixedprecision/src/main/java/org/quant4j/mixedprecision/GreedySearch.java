@@ -8,8 +8,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * NNCF-style accuracy control, from two starts. From the fastest INT8 model: order the layers by
- * predicted loss per microsecond that moving them to float costs (most loss for least time first),
+ * NNCF-style accuracy control, from two starts. A layer that leaves INT8 goes to its
+ * {@link SearchSpace#fallback}: float, or float16 where the latency backend runs it fast and its
+ * measured float16 drop alone is within budget. From the fastest INT8 model: order the layers by
+ * predicted loss per microsecond that moving them out of INT8 costs (most loss for least time first),
  * then find by binary search the shortest prefix of that order which, moved to float, measures within
  * the budget on the validation split (layers of equal predicted loss, cheapest float first). From the
  * weighted-layers start ({@link SearchSpace#weightedInt8}: only Conv/MatMul-like layers INT8, few
@@ -35,8 +37,8 @@ final class GreedySearch {
         List<LayerCost> order = new ArrayList<>(space.costs());
         // Layers whose predicted drop is the same (often all 0: single layers rarely move top-1 on a few
         // thousand samples) go cheapest float first.
-        order.sort(Comparator.comparingDouble((LayerCost c) -> -ratio(c, startAssignment.of(c.layer())))
-                .thenComparingDouble(c -> c.latency(LayerChoice.FLOAT) - c.latency(startAssignment.of(c.layer())))
+        order.sort(Comparator.comparingDouble((LayerCost c) -> -ratio(space, c, startAssignment.of(c.layer())))
+                .thenComparingDouble(c -> c.latency(space.fallback(c)) - c.latency(startAssignment.of(c.layer())))
                 .thenComparing(LayerCost::layer));
         List<Evaluated> tried = new ArrayList<>();
         int fromInt8 = shortestPrefix(space, startAssignment, order, tried);
@@ -44,7 +46,7 @@ final class GreedySearch {
         // The weighted-layers start: its INT8 layers go float largest one-on drop first.
         Assignment weighted = space.weightedInt8();
         List<LayerCost> weightedOrder = new ArrayList<>(space.costs().stream()
-                .filter(c -> weighted.of(c.layer()) != LayerChoice.FLOAT).toList());
+                .filter(c -> weighted.of(c.layer()) != space.fallback(c)).toList());
         weightedOrder.sort(Comparator.comparingDouble((LayerCost c) -> -c.drop(weighted.of(c.layer())))
                 .thenComparing(LayerCost::layer));
         int fromWeighted = weightedOrder.isEmpty() || weighted.equals(startAssignment) ? -1
@@ -65,9 +67,9 @@ final class GreedySearch {
             if (a.isPresent() && b.isPresent() && !a.get().assignment().equals(b.get().assignment())) {
                 double[] ms = space.evaluator().wallClock(List.of(a.get().assignment(), b.get().assignment()));
                 chosen = ms[1] < ms[0] ? b.get() : a.get();
-                timed = String.format(Locale.ROOT, "; the two starts' picks timed on the wall clock: %d float %.3f ms,"
-                        + " %d float %.3f ms (weighted start)", a.get().assignment().count(LayerChoice.FLOAT), ms[0],
-                        b.get().assignment().count(LayerChoice.FLOAT), ms[1]);
+                timed = String.format(Locale.ROOT, "; the two starts' picks timed on the wall clock: %d out of INT8 %.3f ms,"
+                        + " %d out of INT8 %.3f ms (weighted start)", a.get().assignment().outOfInt8(), ms[0],
+                        b.get().assignment().outOfInt8(), ms[1]);
             }
         }
         String what = "order of " + order.size() + " layers by predicted drop per microsecond of float, shortest"
@@ -76,8 +78,9 @@ final class GreedySearch {
                                 + " float), by one-on drop, shortest prefix within budget "
                                 + prefixText(fromWeighted, weightedOrder.size()))
                 + "; prefixes measured: " + tried.stream()
-                        .map(e -> String.valueOf(e.assignment().count(LayerChoice.FLOAT))).toList()
-                + " layers in float" + timed;
+                        .map(e -> String.valueOf(e.assignment().outOfInt8())).toList()
+                + " layers out of INT8 (float" + (space.costs().stream().anyMatch(c -> space.fallback(c)
+                        == LayerChoice.FP16) ? ", or float16 where the backend runs it fast" : "") + ")" + timed;
         return new SearchOutcome(SearchMethod.GREEDY, chosen, chosen.within(space.budget()),
                 space.evaluator().built() - before, AssignmentEvaluator.front(tried), what,
                 Duration.ofNanos(System.nanoTime() - start));
@@ -93,7 +96,7 @@ final class GreedySearch {
             List<Evaluated> tried) {
         int lo = -1;
         int hi = order.size();
-        Evaluated first = space.evaluator().onValidation(prefix(start, order, 0));
+        Evaluated first = space.evaluator().onValidation(prefix(space, start, order, 0));
         tried.add(first);
         if (first.within(space.budget())) {
             hi = 0;
@@ -102,7 +105,7 @@ final class GreedySearch {
         }
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
-            Evaluated e = space.evaluator().onValidation(prefix(start, order, mid));
+            Evaluated e = space.evaluator().onValidation(prefix(space, start, order, mid));
             tried.add(e);
             if (e.within(space.budget())) {
                 hi = mid;
@@ -125,7 +128,7 @@ final class GreedySearch {
             Assignment prefix = p;
             tried.stream().filter(e -> e.assignment().equals(prefix)).findFirst().ifPresent(fromStart::add);
             if (k < order.size()) {
-                p = p.with(order.get(k).layer(), LayerChoice.FLOAT);
+                p = p.with(order.get(k).layer(), space.fallback(order.get(k)));
             }
         }
         return fromStart.stream().filter(e -> e.within(space.budget()))
@@ -136,15 +139,19 @@ final class GreedySearch {
         return k == n ? "none (all " + n + " float)" : k + " of " + n;
     }
 
-    /** Predicted drop avoided per microsecond of latency the float choice adds (at least 1 us). */
-    private static double ratio(LayerCost c, LayerChoice from) {
-        return c.drop(from) / Math.max(1.0, c.latency(LayerChoice.FLOAT) - c.latency(from));
+    /**
+     * Predicted drop avoided per microsecond of latency the layer's {@link SearchSpace#fallback} adds
+     * (at least 1 us), less the fallback's own predicted drop.
+     */
+    private static double ratio(SearchSpace space, LayerCost c, LayerChoice from) {
+        LayerChoice to = space.fallback(c);
+        return (c.drop(from) - c.drop(to)) / Math.max(1.0, c.latency(to) - c.latency(from));
     }
 
-    private static Assignment prefix(Assignment start, List<LayerCost> order, int k) {
+    private static Assignment prefix(SearchSpace space, Assignment start, List<LayerCost> order, int k) {
         Assignment a = start;
         for (int i = 0; i < k; i++) {
-            a = a.with(order.get(i).layer(), LayerChoice.FLOAT);
+            a = a.with(order.get(i).layer(), space.fallback(order.get(i)));
         }
         return a;
     }

@@ -41,7 +41,8 @@ final class KnapsackSearch {
             }
             Evaluated e = space.evaluator().onValidation(a);
             tried.add(e);
-            budgets.add(String.format(Locale.ROOT, "%.5f (%d float)", budget, a.count(LayerChoice.FLOAT)));
+            budgets.add(String.format(Locale.ROOT, "%.5f (%d float, %d float16)", budget, a.count(LayerChoice.FLOAT),
+                    a.count(LayerChoice.FP16)));
             if (e.within(space.budget())) {
                 break;
             }

@@ -19,9 +19,10 @@ import org.quant4j.onnxruntime.runtime.RunnerOptions;
  * Summing node times leaves out the session's own overhead, which is the same for every variant,
  * and the per-node trace says where the time goes.
  */
-final class LatencyProfiler {
+final class LatencyProfiler implements LatencyMeter {
 
     private final NamedBatch batch;
+    private final int batchSize;
     private final int threads;
     private final int warmup;
     private final int runs;
@@ -43,6 +44,7 @@ final class LatencyProfiler {
         try (OrtRunner r = OrtRunner.open(probe, RunnerOptions.defaults())) {
             this.batch = r.batches(data, batchSize).next();
         }
+        this.batchSize = batchSize;
         this.threads = threads;
         this.warmup = warmup;
         this.runs = runs;
@@ -76,33 +78,35 @@ final class LatencyProfiler {
      * the mean time of each quantize/dequantize boundary it ran as a node of its own
      * ({@link OrtProfile#boundaryMicros}), in microseconds.
      */
-    Timing timing(Path model) {
+    @Override
+    public Timing timing(Path model) {
         OrtProfile p = profile(model);
         return new Timing(p.minNodeMicros(warmup), p.boundaryMicros(warmup));
     }
 
     /**
-     * One model's profiled time.
-     *
-     * @param micros     least summed node time of a run
-     * @param boundaries mean time of each standalone quantize/dequantize boundary, by tensor
-     */
-    record Timing(double micros, java.util.Map<String, Double> boundaries) {
-
-        Timing {
-            boundaries = java.util.Map.copyOf(boundaries);
-        }
-    }
-
-    /**
      * The least wall-clock milliseconds of one batch of each of {@code models}, timed side by side in
-     * interleaved rounds ({@link MixedPrecision#wallClock}) on this profiler's batch.
+     * interleaved rounds ({@link MixedPrecision#wallClock}): on noise of {@code batchSize} samples
+     * where the models' input can be made of noise, else on this profiler's batch of real samples.
      */
-    double[] wallClock(java.util.List<Path> models) {
-        return MixedPrecision.wallClock(models, batch.size(), threads, batch).millis();
+    @Override
+    public MixedPrecision.Timing wallClock(java.util.List<Path> models) {
+        return MixedPrecision.wallClock(models, batchSize, threads, batch);
     }
 
-    int batchSize() {
-        return batch.size();
+    /** INT8 only: ONNX Runtime's CPU provider runs float16 nodes as float32 between inserted casts. */
+    @Override
+    public java.util.Set<org.quant4j.api.Precision> accelerated() {
+        return java.util.Set.of(org.quant4j.api.Precision.INT8);
+    }
+
+    @Override
+    public String backend() {
+        return "onnxruntime";
+    }
+
+    /** Nothing to close: each profile opens and closes its own session. */
+    @Override
+    public void close() {
     }
 }

@@ -6,12 +6,11 @@ import java.util.Locale;
 import org.quant4j.api.InvalidInputException;
 
 /**
- * What one layer of a mixed-precision model runs in, among what ONNX Runtime's CPU execution
- * provider runs: its integer kernels (QLinearConv, MatLinear and friends, fused from the QDQ
- * groups) with weights per output channel or per tensor, or float32. FP16 is not a choice here:
- * ONNX Runtime's CPU provider runs most FP16 ops by casting to float32 and back, so an FP16 layer is
- * slower than a float32 one there; it is a choice only for a backend with fast FP16 kernels
- * (TensorRT), which this module does not search yet.
+ * What one layer of a mixed-precision model runs in. On ONNX Runtime's CPU execution provider: its
+ * integer kernels (QLinearConv, MatLinear and friends, fused from the QDQ groups) with weights per
+ * output channel or per tensor, or float32. {@link #FP16} is offered only when the latency backend
+ * runs float16 faster than float32 ({@code Evaluator#acceleratedPrecisions}, TensorRT): ONNX
+ * Runtime's CPU provider runs most FP16 ops by casting to float32 and back, slower than float32.
  */
 public enum LayerChoice {
     /** INT8 weights with one scale per output channel, uint8 activations (the default INT8). */
@@ -19,7 +18,12 @@ public enum LayerChoice {
     /** INT8 weights with one scale for the whole weight tensor. */
     INT8_PER_TENSOR("int8-per-tensor"),
     /** Float32: the layer is left out of quantization, with QuantizeLinear/DequantizeLinear around it. */
-    FLOAT("float");
+    FLOAT("float"),
+    /**
+     * Float16: the layer is left out of quantization and computed in float16 between {@code Cast}
+     * nodes, its weights stored as float16 (quant-onnx's {@code Fp16Converter} on that layer alone).
+     */
+    FP16("fp16");
 
     private final String id;
 

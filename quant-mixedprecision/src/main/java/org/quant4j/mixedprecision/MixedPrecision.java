@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.IntFunction;
 
 import org.quant4j.api.InvalidInputException;
+import org.quant4j.api.Precision;
 import org.quant4j.api.QuantizationConfig;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.NamedBatch;
@@ -29,6 +30,7 @@ import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
 import org.quant4j.onnx.ops.OpTable;
+import org.quant4j.onnx.quantize.Fp16Converter;
 import org.quant4j.onnx.quantize.QuantizedGraphCompaction;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
@@ -73,6 +75,12 @@ public final class MixedPrecision {
 
     private static final Logger LOG = LoggerFactory.getLogger(MixedPrecision.class);
 
+    /** The default latency backend, profiled node by node. */
+    static final String ORT = "onnxruntime";
+    /** Timed runs per model on another latency backend when the run count is automatic. */
+    static final int OTHER_BACKEND_RUNS = 20;
+    /** Validation samples that measure each layer's drop alone in float16, at most. */
+    static final int FP16_DROP_SAMPLES = 500;
     /** Profiled runs left out as warm-up. */
     static final int WARMUP = 3;
     /** Profiled runs of the float model that choose the run count when it is automatic. */
@@ -97,6 +105,22 @@ public final class MixedPrecision {
     public static MixedPrecisionResult run(MixedPrecisionRequest request) {
         long start = System.nanoTime();
         request.outputTarget().ifPresent(OutputTarget::checkNotInput);
+        // Another latency backend is looked up before anything else runs: one that cannot run here (TensorRT
+        // without a GPU) fails now with its typed error, not after the calibration.
+        EvaluatorLatency other = request.latencyBackend().equalsIgnoreCase(ORT) ? null
+                : new EvaluatorLatency(request.latencyBackend(), request.latencyBatch(), request.threads(), WARMUP,
+                        request.profileRuns() == MixedPrecisionRequest.AUTO_PROFILE_RUNS ? OTHER_BACKEND_RUNS
+                                : request.profileRuns());
+        try {
+            return run(request, other, start);
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+        }
+    }
+
+    private static MixedPrecisionResult run(MixedPrecisionRequest request, EvaluatorLatency other, long start) {
         PreparedModel prepared = PreparedModel.read(request.model());
         QuantizationConfig config = request.config();
         long t = System.nanoTime();
@@ -109,11 +133,12 @@ public final class MixedPrecision {
                 calibrationTime.toMillis());
 
         try (VariantDirectory dir = VariantDirectory.create("quant4j-mixed")) {
-            return search(request, prepared, table, calibrationTime, decisions, dir.path(), start);
+            return search(request, other, prepared, table, calibrationTime, decisions, dir.path(), start);
         }
     }
 
-    private static MixedPrecisionResult search(MixedPrecisionRequest request, PreparedModel prepared,
+    private static MixedPrecisionResult search(MixedPrecisionRequest request, EvaluatorLatency other,
+            PreparedModel prepared,
             TableCalibration table, Duration calibrationTime, List<NodeDecision> decisions, Path dir, long start) {
         Graph fp32Graph = prepared.graph();
         List<String> layers = decisions.stream().map(NodeDecision::nodeName).toList();
@@ -146,11 +171,21 @@ public final class MixedPrecision {
         Arrays.setAll(first, i -> i);
         VariantScoring subset = subsetSize == ordered.size() ? validation
                 : new VariantScoring(perChannel, fp32, Subset.of(ordered, first));
-        int runs = request.profileRuns() != MixedPrecisionRequest.AUTO_PROFILE_RUNS ? request.profileRuns()
-                : automaticRuns(new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
-                        request.threads(), WARMUP, PROBE_RUNS, dir).timing(fp32).micros());
-        LatencyProfiler profiler = new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
-                request.threads(), WARMUP, runs, dir);
+        int runs;
+        LatencyMeter profiler;
+        if (other != null) {
+            runs = request.profileRuns() == MixedPrecisionRequest.AUTO_PROFILE_RUNS ? OTHER_BACKEND_RUNS
+                    : request.profileRuns();
+            profiler = other;
+        } else {
+            runs = request.profileRuns() != MixedPrecisionRequest.AUTO_PROFILE_RUNS ? request.profileRuns()
+                    : automaticRuns(new LatencyProfiler(request.validation(), fp32, request.latencyBatch(),
+                            request.threads(), WARMUP, PROBE_RUNS, dir).timing(fp32).micros());
+            profiler = new LatencyProfiler(request.validation(), fp32, request.latencyBatch(), request.threads(),
+                    WARMUP, runs, dir);
+        }
+        boolean fp16 = profiler.accelerated().contains(Precision.FP16);
+        int fp16Samples = Math.min(FP16_DROP_SAMPLES, ordered.size());
         AssignmentEvaluator evaluator = new AssignmentEvaluator(prepared, table, request.config(), validation,
                 ordered.size(), subset, subsetSize, profiler, dir, fp32, layers);
 
@@ -184,17 +219,33 @@ public final class MixedPrecision {
             latency.put(LayerChoice.FLOAT, evaluator.latency(base.with(l, LayerChoice.FLOAT)).orElseThrow() - baseMicros);
             drop.put(LayerChoice.FLOAT, 0.0);
             bytes.put(LayerChoice.FLOAT, 4 * elements);
+            if (fp16 && !Fp16Converter.BLOCKED_OP_TYPES.contains(d.opType())) {
+                // Float16 where the backend runs it fast: its latency alone against INT8, and its drop alone
+                // against the float model (measured on the first samples of the validation order).
+                Assignment alone = base.with(l, LayerChoice.FP16);
+                boolean converts = evaluator.effective(alone).map(e -> e.of(l) == LayerChoice.FP16).orElse(false);
+                Optional<ConfidenceInterval> halfDrop = converts
+                        ? evaluator.drop(Assignment.uniform(layers, LayerChoice.FLOAT).with(l, LayerChoice.FP16),
+                                fp16Samples)
+                        : Optional.empty();
+                if (halfDrop.isPresent()) {
+                    latency.put(LayerChoice.FP16, evaluator.latency(alone).orElseThrow() - baseMicros);
+                    drop.put(LayerChoice.FP16, Math.max(0, halfDrop.get().estimate()));
+                    bytes.put(LayerChoice.FP16, 2 * elements);
+                }
+            }
             costs.add(new LayerCost(l, d.opType(), latency, drop, bytes));
             request.listener().onProgress("cost profile", i + 1, decisions.size());
         }
         // Pairs of float layers whose islands touch (a shared boundary or float layer): measured together.
         List<SharedBoundaries.Shared> shared = SharedBoundaries.find(layers, base, evaluator);
         Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("Costs of {} layers measured ({} models built, {} profiled runs each, per tensor profiled for {} of"
-                + " {} layers with a weight, {} pairs of touching float layers profiled together) in {} s",
-                layers.size(), evaluator.built(), runs,
+        LOG.info("Costs of {} layers measured on {} ({} models built, {} timed runs each, per tensor measured for {}"
+                + " of {} layers with a weight, float16 for {}, {} pairs of touching float layers measured together) in"
+                + " {} s", layers.size(), profiler.backend(), evaluator.built(), runs,
                 costs.stream().filter(c -> c.choices().contains(LayerChoice.INT8_PER_TENSOR)).count(), weighted.size(),
-                shared.size(), setupTime.toSeconds());
+                costs.stream().filter(c -> c.choices().contains(LayerChoice.FP16)).count(), shared.size(),
+                setupTime.toSeconds());
 
         // The searches.
         SearchSpace space = new SearchSpace(costs, shared, request.maxDrop(), evaluator, request.seed());
@@ -211,8 +262,9 @@ public final class MixedPrecision {
             };
             seeds.add(o.chosen().assignment());
             outcomes.add(o);
-            LOG.info("{}: {} float, {} per tensor, validation drop {} ({}), {} us profiled, in {} ms", m.id(),
-                    o.chosen().assignment().count(LayerChoice.FLOAT),
+            LOG.info("{}: {} float, {} float16, {} per tensor, validation drop {} ({}), {} us measured, in {} ms",
+                    m.id(), o.chosen().assignment().count(LayerChoice.FLOAT),
+                    o.chosen().assignment().count(LayerChoice.FP16),
                     o.chosen().assignment().count(LayerChoice.INT8_PER_TENSOR), o.chosen().drop().estimate(),
                     o.withinBudget() ? "within budget" : "over budget", o.chosen().latencyMicros(), o.time().toMillis());
         }
@@ -245,11 +297,7 @@ public final class MixedPrecision {
             delivered.put(e.assignment().key(), built.equals(fp32) ? fp32 : compacted(built, kept));
         }
         List<Path> files = distinct.stream().map(e -> delivered.get(e.assignment().key())).toList();
-        NamedBatch validationBatch;
-        try (OrtRunner r = OrtRunner.open(fp32, RunnerOptions.defaults())) {
-            validationBatch = r.batches(request.validation(), request.latencyBatch()).next();
-        }
-        Timing timing = wallClock(files, request.latencyBatch(), request.threads(), validationBatch);
+        Timing timing = profiler.wallClock(files);
         double[] millis = timing.millis();
         keepFastestStart(request.maxDrop(), names, chosen, outcomes, keys, millis);
         List<ConfidenceInterval> drops = new ArrayList<>();
@@ -291,7 +339,7 @@ public final class MixedPrecision {
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                request.output(), searchModels, timing.batch(), runs, setupTime,
+                request.output(), searchModels, timing.batch(), runs, profiler.backend(), setupTime,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -390,23 +438,28 @@ public final class MixedPrecision {
                 .orElse("");
         int floatLayers = best.assignment().count(LayerChoice.FLOAT);
         int all = best.assignment().choices().size();
+        int half = best.assignment().count(LayerChoice.FP16);
+        String halfText = half == 0 ? "" : ", " + half + " float16";
         if (!outcome.withinBudget()) {
             return "No assignment found within " + budget + " on the validation split; returning the one of smallest"
-                    + " drop (" + floatLayers + " of " + all + " layers float). " + measured + ". Tried: " + tried;
+                    + " drop (" + floatLayers + " of " + all + " layers float" + halfText + "). " + measured + ". Tried: " + tried;
         }
         if (best.speedup() <= 1) {
             return "The fastest assignment within " + budget + " (by " + outcome.method().id() + ", " + floatLayers
-                    + " of " + all + " layers float) is not faster than FP32 at batch " + batch
-                    + " on this CPU: " + measured + ". It is returned, but FP32 serves as well."
+                    + " of " + all + " layers float" + halfText + ") is not faster than FP32 at batch " + batch
+                    + " on " + (request.latencyBackend().equalsIgnoreCase(ORT) ? "this CPU" : request.latencyBackend())
+                    + ": " + measured + ". It is returned, but FP32 serves as well."
                     + testOverBudget(request, best, outcome.chosen().samples()) + " Tried: " + tried;
         }
         if (best.assignment().equals(int8.assignment())) {
             return "Within " + budget + " on the validation split, the plain per-channel INT8 model is the fastest"
-                    + " found (by " + outcome.method().id() + "): no float layer or per-tensor weight measured faster"
+                    + " found (by " + outcome.method().id() + "): no float layer, float16 layer or per-tensor weight"
+                    + " measured faster"
                     + " within the budget. " + measured + "." + testOverBudget(request, best, outcome.chosen().samples());
         }
         return "Within " + budget + " on the validation split, by " + outcome.method().id() + ": " + floatLayers + " of "
-                + all + " layers float, " + best.assignment().count(LayerChoice.INT8_PER_TENSOR) + " per tensor. "
+                + all + " layers float" + halfText + ", " + best.assignment().count(LayerChoice.INT8_PER_TENSOR)
+                + " per tensor. "
                 + measured + "." + testOverBudget(request, best, outcome.chosen().samples());
     }
 
@@ -478,13 +531,7 @@ public final class MixedPrecision {
                 timer.apply(3);
                 timers.add(timer);
             }
-            for (int r = 0; r < ROUNDS; r++) {
-                for (int i = 0; i < timers.size(); i++) {
-                    for (double ms : timers.get(i).apply(PER_ROUND)) {
-                        best[i] = Math.min(best[i], ms);
-                    }
-                }
-            }
+            best = interleaved(timers);
         } finally {
             for (AutoCloseable c : open) {
                 try {
@@ -495,6 +542,26 @@ public final class MixedPrecision {
             }
         }
         return new Timing(best, timed);
+    }
+
+    /**
+     * The least milliseconds of one batch of each timer, over {@value #ROUNDS} rounds in each of which
+     * every timer runs {@value #PER_ROUND} batches in turn (the timers are warmed up).
+     *
+     * @param timers each runs its model the given number of times and returns each run's milliseconds
+     * @return the least per timer
+     */
+    static double[] interleaved(List<IntFunction<double[]>> timers) {
+        double[] best = new double[timers.size()];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int i = 0; i < timers.size(); i++) {
+                for (double ms : timers.get(i).apply(PER_ROUND)) {
+                    best[i] = Math.min(best[i], ms);
+                }
+            }
+        }
+        return best;
     }
 
     /** Each layer's one-on drop estimate, at least 0. */

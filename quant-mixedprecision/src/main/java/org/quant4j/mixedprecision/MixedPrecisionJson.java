@@ -37,6 +37,7 @@ public final class MixedPrecisionJson {
         root.put("verdict", result.verdict());
         root.put("latencyBatch", result.latencyBatch());
         root.put("profileRuns", result.profileRuns());
+        root.put("latencyBackend", result.latencyBackend());
         root.put("setupSeconds", result.setupTime().toMillis() / 1000.0);
         root.put("totalSeconds", result.totalTime().toMillis() / 1000.0);
         root.put("chosenBy", result.best().name());
@@ -84,6 +85,9 @@ public final class MixedPrecisionJson {
                     + " channel; float would cost %s", pp(c.drop(LayerChoice.INT8_PER_TENSOR)),
                     c.latency(LayerChoice.INT8_PER_TENSOR), floatCost);
             case INT8_PER_CHANNEL -> "INT8 per channel: one-on drop " + dropPc + "; float would cost " + floatCost;
+            case FP16 -> String.format(Locale.ROOT, "float16: its INT8 alone drops %s (one-on, per channel), float16"
+                    + " alone %s; float16 costs %+.1f us against INT8, float %s", dropPc, pp(c.drop(LayerChoice.FP16)),
+                    c.latency(LayerChoice.FP16), floatCost);
         };
     }
 
@@ -92,6 +96,7 @@ public final class MixedPrecisionJson {
         n.put("name", m.name());
         n.put("floatLayers", m.assignment().count(LayerChoice.FLOAT));
         n.put("perTensorLayers", m.assignment().count(LayerChoice.INT8_PER_TENSOR));
+        n.put("fp16Layers", m.assignment().count(LayerChoice.FP16));
         n.set("validationDrop", interval(m.validationDrop()));
         n.put("testMetric", m.testMetric());
         n.set("testDrop", interval(m.testDrop()));

@@ -31,6 +31,7 @@ public final class MixedPrecisionRequest {
     private final Dataset test;
     private final QuantizationConfig config;
     private final String backend;
+    private final String latencyBackend;
     private final SensitivityRequest.Metric metric;
     private final double maxDrop;
     private final Set<SearchMethod> searches;
@@ -53,6 +54,7 @@ public final class MixedPrecisionRequest {
         test = b.test;
         config = b.config.toBuilder().perChannel(true).build();
         backend = b.backend;
+        latencyBackend = b.latencyBackend;
         metric = b.metric;
         maxDrop = b.maxDrop;
         searches = Set.copyOf(b.searches);
@@ -114,6 +116,17 @@ public final class MixedPrecisionRequest {
     /** The backend that calibrates and evaluates. */
     public String backend() {
         return backend;
+    }
+
+    /**
+     * The backend whose latency the search minimises: {@code onnxruntime} (default; ONNX Runtime's
+     * per-node CPU profile), or another evaluator that can time models, such as {@code tensorrt} (the
+     * wall clock of a strongly typed engine on the GPU; quant-tensorrt on the class path), which also
+     * offers float16 layers ({@link LayerChoice#FP16}) because it runs them faster than float32.
+     * Accuracy is always measured with {@link #backend()}.
+     */
+    public String latencyBackend() {
+        return latencyBackend;
     }
 
     /** The metric whose drop the budget bounds: top-1 on labelled data, agreement or noise on any. */
@@ -189,6 +202,7 @@ public final class MixedPrecisionRequest {
         private Dataset test;
         private QuantizationConfig config = QuantizationConfig.builder().build();
         private String backend = "onnxruntime";
+        private String latencyBackend = "onnxruntime";
         private SensitivityRequest.Metric metric = SensitivityRequest.Metric.AUTO;
         private double maxDrop = 0.005;
         private Set<SearchMethod> searches = EnumSet.allOf(SearchMethod.class);
@@ -257,6 +271,12 @@ public final class MixedPrecisionRequest {
 
         public Builder backend(String backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /** The backend whose latency is minimised ({@link MixedPrecisionRequest#latencyBackend()}). */
+        public Builder latencyBackend(String latencyBackend) {
+            this.latencyBackend = Objects.requireNonNull(latencyBackend, "latencyBackend").trim();
             return this;
         }
 
@@ -340,6 +360,10 @@ public final class MixedPrecisionRequest {
             if (!(maxDrop >= 0) || maxDrop >= 1) {
                 throw new InvalidInputException("The accuracy budget (max drop) must be at least 0 and below 1, as a"
                         + " fraction (0.005 for half a point), got " + maxDrop);
+            }
+            if (latencyBackend.isEmpty()) {
+                throw new InvalidInputException("The latency backend is empty: name an evaluator that can time models,"
+                        + " e.g. onnxruntime (the default) or tensorrt");
             }
             if (searches.isEmpty()) {
                 throw new InvalidInputException("No search chosen: pick greedy, dp, evolutionary or all");

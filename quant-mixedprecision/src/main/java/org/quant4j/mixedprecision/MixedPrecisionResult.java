@@ -33,13 +33,15 @@ import org.quant4j.sensitivity.SensitivityRequest;
  * @param latencyBatch   samples per batch of the latency measurements
  * @param profileRuns    profiled runs per model of the cost profile and the searches (after 3 warm-up
  *                       runs), as asked for or chosen automatically
+ * @param latencyBackend the backend whose latency was measured and minimised ({@code onnxruntime}, or e.g.
+ *                       {@code tensorrt}); accuracy is measured on ONNX Runtime either way
  * @param setupTime      calibration, sensitivity and cost profile (shared by the searches)
  * @param totalTime      the whole run
  */
 public record MixedPrecisionResult(String model, SensitivityRequest.Metric metric, double maxDrop,
         List<LayerCost> layers, ReportedModel fp32, ReportedModel int8, List<SearchOutcome> searches,
         List<ReportedModel> reported, ReportedModel best, boolean targetMet, String verdict, Optional<Path> output,
-        List<Path> searchModels, int latencyBatch, int profileRuns, Duration setupTime, Duration totalTime) {
+        List<Path> searchModels, int latencyBatch, int profileRuns, String latencyBackend, Duration setupTime, Duration totalTime) {
 
     public MixedPrecisionResult {
         Objects.requireNonNull(model, "model");
@@ -48,6 +50,7 @@ public record MixedPrecisionResult(String model, SensitivityRequest.Metric metri
         reported = List.copyOf(reported);
         Objects.requireNonNull(best, "best");
         Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(latencyBackend, "latencyBackend");
         Objects.requireNonNull(output, "output");
         searchModels = List.copyOf(searchModels);
     }

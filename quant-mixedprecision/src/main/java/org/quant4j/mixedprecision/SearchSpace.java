@@ -42,7 +42,7 @@ record SearchSpace(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, 
 
     /**
      * The layers with a weight (Conv, ConvTranspose, MatMul, Gemm) INT8 per channel, every other layer
-     * (elementwise ops, pools, Concat) float: few, large INT8 regions, each a weighted layer with one
+     * (elementwise ops, pools, Concat) at its {@link #fallback} (float, or float16 where offered): few, large INT8 regions, each a weighted layer with one
      * QuantizeLinear before it and one DequantizeLinear after it. On ONNX Runtime's CPU kernels this is
      * where INT8 speed comes from (the weighted layers) while the elementwise layers, cheap in float,
      * stay where a scattered INT8 island costs more in boundaries than it saves; on the OCR detector
@@ -52,8 +52,35 @@ record SearchSpace(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, 
         Assignment a = perChannel();
         for (LayerCost c : costs) {
             if (!c.hasWeight()) {
-                a = a.with(c.layer(), LayerChoice.FLOAT);
+                a = a.with(c.layer(), fallback(c));
             }
+        }
+        return a;
+    }
+
+    /**
+     * Where a layer goes when it leaves INT8: float16 when the backend runs it fast
+     * ({@link LayerChoice#FP16} measured for the layer), its measured float16 drop alone is within the
+     * budget and float16 measured cheaper than float; else float.
+     */
+    LayerChoice fallback(LayerCost c) {
+        if (c.choices().contains(LayerChoice.FP16) && c.drop(LayerChoice.FP16) <= budget
+                && c.latency(LayerChoice.FP16) < c.latency(LayerChoice.FLOAT)) {
+            return LayerChoice.FP16;
+        }
+        return LayerChoice.FLOAT;
+    }
+
+    /** The fallback of the layer named {@code layer}. */
+    LayerChoice fallback(String layer) {
+        return fallback(costs.stream().filter(c -> c.layer().equals(layer)).findFirst().orElseThrow());
+    }
+
+    /** Every layer at its {@link #fallback}: all float unless the backend offers float16. */
+    Assignment allFallback() {
+        Assignment a = allFloat();
+        for (LayerCost c : costs) {
+            a = a.with(c.layer(), fallback(c));
         }
         return a;
     }

@@ -70,13 +70,13 @@ final class SharedBoundaries {
      * @return the corrections, in graph order of their first layer
      */
     static List<Shared> find(List<String> layers, Assignment base, AssignmentEvaluator evaluator) {
-        LatencyProfiler.Timing baseTiming = evaluator.timing(base).orElseThrow();
+        LatencyMeter.Timing baseTiming = evaluator.timing(base).orElseThrow();
         Map<String, Map<String, Double>> own = new LinkedHashMap<>();
         Map<String, Set<String>> floats = new LinkedHashMap<>();
         Map<String, Double> cost = new LinkedHashMap<>();
         for (String l : layers) {
             Assignment alone = base.with(l, LayerChoice.FLOAT);
-            LatencyProfiler.Timing t = evaluator.timing(alone).orElseThrow();
+            LatencyMeter.Timing t = evaluator.timing(alone).orElseThrow();
             own.put(l, own(baseTiming.boundaries(), t.boundaries()));
             floats.put(l, floatLayers(evaluator.effective(alone).orElseThrow()));
             cost.put(l, t.micros() - baseTiming.micros());

@@ -63,8 +63,9 @@ class RequestValidationTest {
     void unknownNamesListTheKnownOnes() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> SearchMethod.of("annealing"));
         assertTrue(e.getMessage().contains("[greedy, dp, evolutionary]"), e.getMessage());
-        e = assertThrows(InvalidInputException.class, () -> LayerChoice.of("fp16"));
-        assertTrue(e.getMessage().contains("int8-per-tensor"), e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> LayerChoice.of("bf16"));
+        assertTrue(e.getMessage().contains("[int8-per-channel, int8-per-tensor, float, fp16]"), e.getMessage());
+        assertEquals(LayerChoice.FP16, LayerChoice.of("FP16"));
     }
 
     @Test

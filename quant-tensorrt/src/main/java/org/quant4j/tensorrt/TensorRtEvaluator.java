@@ -44,6 +44,16 @@ public final class TensorRtEvaluator implements Evaluator {
         return NAME;
     }
 
+    /**
+     * INT8 (explicit Q/DQ) and FP16: an ONNX model is built strongly typed ({@link #openTimed}), so a
+     * layer that the model computes in float16 (between casts) runs on FP16 kernels and a Q/DQ layer
+     * on INT8 kernels.
+     */
+    @Override
+    public java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
+        return java.util.Set.of(org.quant4j.api.Precision.INT8, org.quant4j.api.Precision.FP16);
+    }
+
     @Override
     public EvaluationResult evaluate(EvaluationRequest request) {
         requireOpen();
@@ -127,7 +137,13 @@ public final class TensorRtEvaluator implements Evaluator {
         };
     }
 
-    /** An engine file as it is, an ONNX model built (explicit INT8 with Q/DQ nodes, else FP32) for batches up to {@code batch}. */
+    /**
+     * An engine file as it is, an ONNX model built (explicit INT8 with Q/DQ nodes, else FP32) for
+     * batches up to {@code batch}. Both builds are strongly typed ({@link TensorRtOptions}' default
+     * for them): every layer runs in the type the model gives it, so the float16 layers of a
+     * mixed-precision model (between {@code Cast} nodes) run on FP16 kernels beside its INT8 and
+     * float32 layers.
+     */
     static EngineRunner open(Path model, int batch) {
         String file = model.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!file.endsWith(".onnx")) {

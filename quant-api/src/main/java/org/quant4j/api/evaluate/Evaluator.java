@@ -14,6 +14,19 @@ public interface Evaluator extends AutoCloseable {
     String name();
 
     /**
+     * The precisions below float32 that this backend runs faster than float32 layer by layer, so that a
+     * precision search ({@code quant-mixedprecision}) may offer them per layer: {@code INT8} where the
+     * backend has integer kernels for Q/DQ models, {@code FP16} where it has fast half-precision
+     * kernels (a GPU), nothing when it runs every model in float32. A precision left out may still run
+     * (ONNX Runtime's CPU provider runs a float16 model by casting to float32), just not faster.
+     *
+     * @return the accelerated precisions; empty by default
+     */
+    default java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Evaluates, streaming the data batch by batch.
      *
      * @param request the model, labelled data and settings

@@ -60,9 +60,11 @@ import picocli.CommandLine.Option;
                 + " [--assignment FILE] [OPTIONS]",
         description = {
             "Find the fastest model within an accuracy budget by choosing, per layer, INT8 per channel, INT8 per"
-                    + " tensor or float (FP16 is no choice on ONNX Runtime's CPU provider: it runs slower than"
-                    + " float there). Costs are measured: each choice's latency from ONNX Runtime's per-node"
-                    + " profile, its accuracy effect from the one-on sensitivity of each layer. Greedy, dynamic"
+                    + " tensor or float, and FP16 where the latency backend runs it fast (--latency-backend tensorrt,"
+                    + " on a GPU; FP16 is no choice on ONNX Runtime's CPU provider: it runs slower than float"
+                    + " there). Costs are measured: each choice's latency from ONNX Runtime's per-node profile (or"
+                    + " the latency backend's wall clock), its accuracy effect from the one-on sensitivity of each"
+                    + " layer. Greedy, dynamic"
                     + " programming and evolutionary search choose on a validation split; the chosen models are"
                     + " reported on a test split. A model is always written: when nothing beats FP32 within the"
                     + " budget, it says so with the measurements.",
@@ -151,6 +153,12 @@ public final class MixedCommand extends CliCommand {
             description = "Backend that calibrates and evaluates (default: ${DEFAULT-VALUE}).")
     private String backend;
 
+    @Option(names = "--latency-backend", paramLabel = "NAME", defaultValue = "onnxruntime",
+            description = "Backend whose latency is measured and minimised (default: ${DEFAULT-VALUE}, its per-node"
+                    + " CPU profile). tensorrt (quant-tensorrt, an NVIDIA GPU) times each variant as a strongly typed"
+                    + " engine and adds FP16 as a per-layer choice; accuracy is still measured with --backend.")
+    private String latencyBackend;
+
     @Override
     protected int run() {
         Path modelPath = model.path();
@@ -199,7 +207,7 @@ public final class MixedCommand extends CliCommand {
         backend = backend("--backend", backend, Evaluators.registry());
         MixedPrecisionRequest.Builder request = MixedPrecisionRequest.builder().model(modelPath).outputTarget(modelTarget)
                 .calibration(calibrationData).validation(validationData).test(testData).config(config)
-                .backend(backend).metric(metric).maxDrop(maxDrop).searches(searches).seed(calibration.seed())
+                .backend(backend).latencyBackend(latencyBackend).metric(metric).maxDrop(maxDrop).searches(searches).seed(calibration.seed())
                 .batchSize(calibration.batchSize()).latencyBatch(latencyBatch).threads(runtime.threads())
                 .profileRuns(profileRuns)
                 .population(population).generations(generations);
@@ -247,7 +255,7 @@ public final class MixedCommand extends CliCommand {
         out.println("Mixed precision of " + r.model() + ": fastest within " + pp(r.maxDrop()) + " of FP32 " + metricName
                 + " (chosen on " + Formats.count(validation) + " validation samples, reported on " + Formats.count(test)
                 + " test samples, latency at batch " + r.latencyBatch() + ")");
-        TextTable table = TextTable.withHeader("MODEL", "FLOAT", "PER-TENSOR", "VALID DROP", "TEST " + metricName
+        TextTable table = TextTable.withHeader("MODEL", "FLOAT", "FP16", "PER-TENSOR", "VALID DROP", "TEST " + metricName
                 .toUpperCase(Locale.ROOT), "TEST DROP [95% CI]", "LATENCY", "SPEEDUP", "SIZE", "SEARCH TIME");
         row(table, r.fp32(), null);
         row(table, r.int8(), null);
@@ -262,8 +270,8 @@ public final class MixedCommand extends CliCommand {
                 .row("returned", r.best().name() + " -> " + modelOut.toAbsolutePath().normalize())
                 .row("assignment", jsonOut.toAbsolutePath().normalize())
                 .row("setup", Formats.duration(r.setupTime()) + " (calibration once, sensitivity per channel and per"
-                        + " tensor, " + r.layers().size() + " layers profiled per choice, " + r.profileRuns()
-                        + " profiled runs per model)")
+                        + " tensor, " + r.layers().size() + " layers timed per choice on " + r.latencyBackend() + ", "
+                        + r.profileRuns() + " timed runs per model)")
                 .row("total", Formats.duration(r.totalTime()))
                 .row("data", data.description())
                 .print(out);
@@ -271,7 +279,8 @@ public final class MixedCommand extends CliCommand {
     }
 
     private static void row(TextTable table, ReportedModel m, SearchOutcome o) {
-        table.row(m.name(), m.assignment().count(LayerChoice.FLOAT), m.assignment().count(LayerChoice.INT8_PER_TENSOR),
+        table.row(m.name(), m.assignment().count(LayerChoice.FLOAT), m.assignment().count(LayerChoice.FP16),
+                m.assignment().count(LayerChoice.INT8_PER_TENSOR),
                 pp(m.validationDrop().estimate()) + (o != null && !o.withinBudget() ? " !" : ""),
                 String.format(Locale.ROOT, "%.4f", m.testMetric()),
                 pp(m.testDrop().estimate()) + " [" + pp(m.testDrop().lower()) + ", " + pp(m.testDrop().upper()) + "]",

@@ -88,6 +88,21 @@ class TensorRtBackendTest {
         assertEquals(before, files(), "nothing may be written");
     }
 
+    @Test
+    void mixedWithTensorrtLatencyExitsWithCodeFourBeforeCalibratingWritingNothing() throws Exception {
+        assumeTrue(driverAbsent, "this machine has the NVIDIA driver (libcuda.so.1)");
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(5), dir.resolve("small.onnx"));
+        Path data = TestFiles.npyUniform(dir.resolve("inputs.npy"), new int[] {96, 1, 28, 28}, 1);
+        Set<Path> before = files();
+
+        CliRun run = CliRun.of("mixed", "-m", model, "-d", data, "--latency-backend", "tensorrt", "-o",
+                dir.resolve("mixed.onnx"));
+
+        assertUnavailable(run, "Evaluator 'tensorrt' is on the classpath but unavailable: ");
+        assertEquals("", run.out());
+        assertEquals(before, files(), "nothing may be written");
+    }
+
     /** A file that starts with TensorRT's plan tag; not a real engine (none can be built here). */
     private Path planLike(String name) throws IOException {
         return Files.write(dir.resolve(name), "ftrt\u0000\u0000\u0000\u0001 plan".getBytes(StandardCharsets.ISO_8859_1));

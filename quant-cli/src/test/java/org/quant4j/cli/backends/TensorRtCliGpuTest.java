@@ -98,4 +98,33 @@ class TensorRtCliGpuTest {
         assertTrue(Math.abs(t.get("correctTop1").asInt() - o.get("correctTop1").asInt()) <= 1,
                 "TensorRT " + t.get("correctTop1") + " vs ONNX Runtime " + o.get("correctTop1") + " of 20");
     }
+
+    /**
+     * {@code mixed --latency-backend tensorrt}: every variant timed as a strongly typed engine, float16
+     * offered per layer, and the returned model a valid ONNX model whose JSON names the backend.
+     */
+    @Test
+    void mixedOnTensorrtTimesEveryVariantAndOffersFloat16() throws Exception {
+        Path model = TestFiles.model(ReferenceGraphs.smallCnn(5), dir.resolve("small.onnx"));
+        Path inputs = TestFiles.npyUniform(dir.resolve("inputs.npy"), new int[] {96, 1, 28, 28}, 1);
+        Path out = dir.resolve("mixed.onnx");
+        Path json = dir.resolve("mixed.json");
+
+        CliRun run = CliRun.of("mixed", "-m", model, "-d", inputs, "--latency-backend", "tensorrt", "--max-drop",
+                "0.02", "--search", "all", "--latency-batch", "8", "--profile-runs", "5", "-o", out,
+                "--assignment", json);
+
+        assertEquals(Quant4jCli.OK, run.exitCode(), run::toString);
+        JsonNode doc = JSON.readTree(json.toFile());
+        assertEquals("tensorrt", doc.get("latencyBackend").asText());
+        int withFp16 = 0;
+        for (JsonNode layer : doc.get("layers")) {
+            if (layer.get("choices").has("fp16")) {
+                withFp16++;
+            }
+        }
+        assertTrue(withFp16 > 0, "float16 is measured for the layers: " + doc);
+        assertTrue(java.nio.file.Files.size(out) > 0);
+        assertTrue(run.out().contains("FP16"), run::toString);
+    }
 }

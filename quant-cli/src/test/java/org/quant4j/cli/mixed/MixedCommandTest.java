@@ -54,6 +54,7 @@ class MixedCommandTest {
                 .startsWith("No assignment"), doc.toString());
         assertEquals(doc.get("layers").size(), doc.get("assignment").size());
         assertEquals(6, doc.get("profileRuns").asInt());
+        assertEquals("onnxruntime", doc.get("latencyBackend").asText());
 
         // Outputs that exist are never replaced without --overwrite.
         CliRun again = CliRun.of("mixed", "-m", model, "-d", data, "--search", "greedy", "-o", out,

@@ -69,6 +69,15 @@ public final class OrtEvaluator implements Evaluator {
         return NAME;
     }
 
+    /**
+     * INT8 only: the CPU provider's integer kernels run Q/DQ models faster than float32, while float16
+     * nodes run as float32 kernels between inserted casts, slower than float32 (docs/BENCHMARKS.md).
+     */
+    @Override
+    public java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
+        return java.util.Set.of(org.quant4j.api.Precision.INT8);
+    }
+
     @Override
     public org.quant4j.api.evaluate.TimedSession openTimed(java.nio.file.Path model, int threads) {
         if (closed.get()) {
