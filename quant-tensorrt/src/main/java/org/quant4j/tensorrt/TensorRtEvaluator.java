@@ -104,13 +104,20 @@ public final class TensorRtEvaluator implements Evaluator {
         return new EvaluationResult(predictions, predictions.metrics(), provenance);
     }
 
-    /** Times the engine (or the ONNX model built into one) on the GPU; {@code threads} does not apply. */
+    /**
+     * Times the engine (or the ONNX model built into one) on the GPU; {@code threads} does not apply.
+     * An ONNX model is built for batches up to {@link TensorRtOptions#DEFAULT_BATCH_SIZE} and built
+     * again, once, for a larger batch when {@link TimedSession#time} asks for one (the mixed-precision
+     * search times at batch 32); an engine file keeps the batches its profile allows.
+     */
     @Override
     public TimedSession openTimed(Path model, int threads) {
         requireOpen();
         TensorRtRuntime.require();
-        EngineRunner runner = open(model, TensorRtOptions.DEFAULT_BATCH_SIZE);
+        boolean onnx = model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        EngineRunner first = open(model, TensorRtOptions.DEFAULT_BATCH_SIZE);
         return new TimedSession() {
+            private EngineRunner runner = first;
             private boolean sessionClosed;
 
             @Override
@@ -123,6 +130,11 @@ public final class TensorRtEvaluator implements Evaluator {
             public double[] time(int batchSize, int warmup, int iterations) {
                 if (sessionClosed) {
                     throw new IllegalStateException("TensorRT TimedSession is closed");
+                }
+                if (onnx && batchSize > runner.maxBatch()) {
+                    EngineRunner larger = open(model, batchSize);
+                    runner.close();
+                    runner = larger;
                 }
                 return runner.time(batchSize, warmup, iterations);
             }
