@@ -79,6 +79,8 @@ public final class MixedPrecision {
     static final String ORT = "onnxruntime";
     /** Timed runs per model on another latency backend when the run count is automatic. */
     static final int OTHER_BACKEND_RUNS = 20;
+    /** Relative change of the INT8 model's time over the cost profile above which a warning says the costs are noisy. */
+    static final double DRIFT_WARNING = 0.10;
     /** Validation samples that measure each layer's drop alone in float16, at most. */
     static final int FP16_DROP_SAMPLES = 500;
     /** Profiled runs left out as warm-up. */
@@ -239,6 +241,18 @@ public final class MixedPrecision {
         }
         // Pairs of float layers whose islands touch (a shared boundary or float layer): measured together.
         List<SharedBoundaries.Shared> shared = SharedBoundaries.find(layers, base, evaluator);
+        // The INT8 model measured again now that every cost is measured: how far its time moved over the cost
+        // profile (other processes on shared cores) is the scale below which the costs do not order choices.
+        double baseAfter = profiler.timing(evaluator.file(base).orElseThrow()).micros();
+        double drift = Math.abs(baseAfter - baseMicros) / baseMicros;
+        String driftText = String.format(Locale.ROOT, "the INT8 model measured %.1f us before the cost profile and"
+                + " %.1f us after it (%.1f%%)", baseMicros, baseAfter, 100 * drift);
+        if (drift > DRIFT_WARNING) {
+            LOG.warn("The latency costs were measured under changing load: {}; latency differences of that size between"
+                    + " choices are noise. Measure on a quieter machine, or with more --profile-runs", driftText);
+        } else {
+            LOG.info("Cost profile drift: {}", driftText);
+        }
         Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Costs of {} layers measured on {} ({} models built, {} timed runs each, per tensor measured for {}"
                 + " of {} layers with a weight, float16 for {}, {} pairs of touching float layers measured together) in"
@@ -339,7 +353,8 @@ public final class MixedPrecision {
         }
         return new MixedPrecisionResult(request.model().getFileName().toString(), perChannel.resolvedMetric(),
                 request.maxDrop(), costs, fp32Report, int8Report, outcomes, reported, best, targetMet, verdict,
-                request.output(), searchModels, timing.batch(), runs, profiler.backend(), setupTime,
+                request.output(), searchModels, timing.batch(), runs, profiler.backend(), baseMicros, baseAfter,
+                setupTime,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 

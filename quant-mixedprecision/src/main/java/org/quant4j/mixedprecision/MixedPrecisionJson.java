@@ -38,6 +38,9 @@ public final class MixedPrecisionJson {
         root.put("latencyBatch", result.latencyBatch());
         root.put("profileRuns", result.profileRuns());
         root.put("latencyBackend", result.latencyBackend());
+        ObjectNode drift = root.putObject("costProfileDrift");
+        drift.put("int8MicrosBefore", result.baseMicrosBefore());
+        drift.put("int8MicrosAfter", result.baseMicrosAfter());
         root.put("setupSeconds", result.setupTime().toMillis() / 1000.0);
         root.put("totalSeconds", result.totalTime().toMillis() / 1000.0);
         root.put("chosenBy", result.best().name());

@@ -35,13 +35,17 @@ import org.quant4j.sensitivity.SensitivityRequest;
  *                       runs), as asked for or chosen automatically
  * @param latencyBackend the backend whose latency was measured and minimised ({@code onnxruntime}, or e.g.
  *                       {@code tensorrt}); accuracy is measured on ONNX Runtime either way
+ * @param baseMicrosBefore the INT8 model's measured time (microseconds) at the start of the cost profile,
+ *                       which every layer's cost is taken against
+ * @param baseMicrosAfter the same model measured again after the cost profile: how far the two differ is
+ *                       how much the load moved the costs while they were measured
  * @param setupTime      calibration, sensitivity and cost profile (shared by the searches)
  * @param totalTime      the whole run
  */
 public record MixedPrecisionResult(String model, SensitivityRequest.Metric metric, double maxDrop,
         List<LayerCost> layers, ReportedModel fp32, ReportedModel int8, List<SearchOutcome> searches,
         List<ReportedModel> reported, ReportedModel best, boolean targetMet, String verdict, Optional<Path> output,
-        List<Path> searchModels, int latencyBatch, int profileRuns, String latencyBackend, Duration setupTime, Duration totalTime) {
+        List<Path> searchModels, int latencyBatch, int profileRuns, String latencyBackend, double baseMicrosBefore, double baseMicrosAfter, Duration setupTime, Duration totalTime) {
 
     public MixedPrecisionResult {
         Objects.requireNonNull(model, "model");

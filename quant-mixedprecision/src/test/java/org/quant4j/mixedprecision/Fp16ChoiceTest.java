@@ -47,6 +47,9 @@ class Fp16ChoiceTest {
             assertTrue(o.withinBudget(), o.toString());
         }
         assertEquals(SyntheticGpuEvaluatorProvider.NAME, r.latencyBackend());
+        // The synthetic backend's times are fixed: the INT8 model measures the same before and after the cost profile.
+        assertTrue(r.baseMicrosBefore() > 0);
+        assertEquals(r.baseMicrosBefore(), r.baseMicrosAfter(), 1e-9);
         // The premise, measured: the classifier's INT8 drop is large, its float16 drop is nothing, and float16
         // costs less than float32 on this backend (2 units per weight against 4).
         LayerCost classifier = r.layers().stream().filter(c -> c.layer().equals(KnownOptimumTest.CLASSIFIER))

@@ -272,6 +272,9 @@ public final class MixedCommand extends CliCommand {
                 .row("setup", Formats.duration(r.setupTime()) + " (calibration once, sensitivity per channel and per"
                         + " tensor, " + r.layers().size() + " layers timed per choice on " + r.latencyBackend() + ", "
                         + r.profileRuns() + " timed runs per model)")
+                .row("cost drift", String.format(Locale.ROOT, "INT8 model %.1f us before the cost profile, %.1f us after"
+                        + " (%+.1f%%: latency differences of that size are noise)", r.baseMicrosBefore(),
+                        r.baseMicrosAfter(), 100 * (r.baseMicrosAfter() - r.baseMicrosBefore()) / r.baseMicrosBefore()))
                 .row("total", Formats.duration(r.totalTime()))
                 .row("data", data.description())
                 .print(out);

@@ -55,6 +55,9 @@ class MixedCommandTest {
         assertEquals(doc.get("layers").size(), doc.get("assignment").size());
         assertEquals(6, doc.get("profileRuns").asInt());
         assertEquals("onnxruntime", doc.get("latencyBackend").asText());
+        assertTrue(doc.get("costProfileDrift").get("int8MicrosBefore").asDouble() > 0, doc.toString());
+        assertTrue(doc.get("costProfileDrift").get("int8MicrosAfter").asDouble() > 0, doc.toString());
+        assertTrue(run.out().contains("cost drift"), run.out());
 
         // Outputs that exist are never replaced without --overwrite.
         CliRun again = CliRun.of("mixed", "-m", model, "-d", data, "--search", "greedy", "-o", out,
