@@ -106,44 +106,54 @@ public final class TensorRtEvaluator implements Evaluator {
 
     /**
      * Times the engine (or the ONNX model built into one) on the GPU; {@code threads} does not apply.
-     * An ONNX model is built for batches up to {@link TensorRtOptions#DEFAULT_BATCH_SIZE} and built
-     * again, once, for a larger batch when {@link TimedSession#time} asks for one (the mixed-precision
-     * search times at batch 32); an engine file keeps the batches its profile allows.
+     * An engine file is opened at once and keeps the batches its profile allows. An ONNX model is built
+     * when it is first needed, for batches up to the larger of the batch asked for and
+     * {@link TensorRtOptions#DEFAULT_BATCH_SIZE}, and built again for a larger batch when a later
+     * {@link TimedSession#time} asks for one (the mixed-precision search times every variant at
+     * batch 32: one build per variant).
      */
     @Override
     public TimedSession openTimed(Path model, int threads) {
         requireOpen();
         TensorRtRuntime.require();
         boolean onnx = model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
-        EngineRunner first = open(model, TensorRtOptions.DEFAULT_BATCH_SIZE);
+        EngineRunner first = onnx ? null : open(model, TensorRtOptions.DEFAULT_BATCH_SIZE);
         return new TimedSession() {
             private EngineRunner runner = first;
             private boolean sessionClosed;
 
+            private EngineRunner runner(int batchSize) {
+                if (sessionClosed) {
+                    throw new IllegalStateException("TensorRT TimedSession is closed");
+                }
+                if (runner == null || onnx && batchSize > runner.maxBatch()) {
+                    EngineRunner larger = open(model, Math.max(batchSize, TensorRtOptions.DEFAULT_BATCH_SIZE));
+                    if (runner != null) {
+                        runner.close();
+                    }
+                    runner = larger;
+                }
+                return runner;
+            }
+
             @Override
             public int[] sampleShape() {
-                long[] shape = runner.inputs().values().iterator().next();
+                long[] shape = runner(1).inputs().values().iterator().next();
                 return Arrays.stream(shape).skip(1).mapToInt(Math::toIntExact).toArray();
             }
 
             @Override
             public double[] time(int batchSize, int warmup, int iterations) {
-                if (sessionClosed) {
-                    throw new IllegalStateException("TensorRT TimedSession is closed");
-                }
-                if (onnx && batchSize > runner.maxBatch()) {
-                    EngineRunner larger = open(model, batchSize);
-                    runner.close();
-                    runner = larger;
-                }
-                return runner.time(batchSize, warmup, iterations);
+                return runner(batchSize).time(batchSize, warmup, iterations);
             }
 
             @Override
             public void close() {
                 if (!sessionClosed) {
                     sessionClosed = true;
-                    runner.close();
+                    if (runner != null) {
+                        runner.close();
+                    }
                 }
             }
         };
