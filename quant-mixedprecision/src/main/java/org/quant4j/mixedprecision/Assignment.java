@@ -74,7 +74,8 @@ public record Assignment(Map<String, LayerChoice> choices) {
     }
 
     /**
-     * The static INT8 config that builds this assignment from {@code base}: float and float16 layers excluded,
+     * The static INT8 config of this assignment from {@code base}, float and float16 layers excluded (the
+     * float16 layers are converted after quantization, by quant-onnx's {@code Fp16Converter}),
      * per-tensor layers listed as such; the kernel target and everything else stay {@code base}'s.
      *
      * @param base the config of the full INT8 model (per channel)

@@ -117,15 +117,10 @@ final class AssignmentEvaluator {
             built = toFloat16(graph, built);
         }
         if (built.key().equals(allFloatKey)) {
+            // Asked for float16 or INT8 layers, but none could be built: the float model itself.
             files.put(key, fp32);
             effective.put(key, built);
             return Optional.of(fp32);
-        }
-        if (built.count(LayerChoice.INT8_PER_CHANNEL) + built.count(LayerChoice.INT8_PER_TENSOR)
-                + built.count(LayerChoice.FP16) == 0) {
-            // Asked for float16 or INT8 layers, but none could be built: nothing differs from the float model.
-            LOG.info("Assignment {} builds no INT8 or float16 layer", key);
-            return Optional.empty();
         }
         effective.put(key, built);
         f = files.get(built.key());

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * measured runs; such a backend reports no per-node boundaries, so the cost model's corrections for
  * touching float islands come from shared float layers alone. The evaluator is looked up by name
  * when the meter is made: an unknown backend, or one that cannot run here (TensorRT without a GPU),
- * fails then, before any calibration, with the provider's typed error.
+ * fails then, before any calibration, with the provider's typed error. An evaluator that runs here
+ * but cannot time models at all fails at its first timing, with its {@code QuantException}.
  */
 final class EvaluatorLatency implements LatencyMeter {
 
@@ -44,7 +45,7 @@ final class EvaluatorLatency implements LatencyMeter {
      * @param runs      runs measured per variant
      * @throws org.quant4j.api.provider.UnknownProviderException when no evaluator has that name
      * @throws org.quant4j.api.provider.ProviderUnavailableException when it cannot run on this machine
-     * @throws InvalidInputException when the evaluator cannot time models
+     * @throws InvalidInputException when a count is out of range
      */
     EvaluatorLatency(String backend, int batchSize, int threads, int warmup, int runs) {
         if (runs <= 0 || warmup < 0 || batchSize <= 0) {

@@ -12,15 +12,18 @@ import java.util.Optional;
  * {@link SearchSpace#fallback}: float, or float16 where the latency backend runs it fast and its
  * measured float16 drop alone is within budget. From the fastest INT8 model: order the layers by
  * predicted loss per microsecond that moving them out of INT8 costs (most loss for least time first),
- * then find by binary search the shortest prefix of that order which, moved to float, measures within
- * the budget on the validation split (layers of equal predicted loss, cheapest float first). From the
+ * then find by binary search the shortest prefix of that order which, moved out of INT8, measures
+ * within the budget on the validation split (layers of equal predicted loss, cheapest fallback first).
+ * The whole order moved out is measured too when no shorter prefix holds (with float16 fallbacks
+ * their drops add up, so it may miss the budget); every layer float closes the list. From the
  * weighted-layers start ({@link SearchSpace#weightedInt8}: only Conv/MatMul-like layers INT8, few
  * boundaries): the same binary search over its INT8 layers ordered by one-on drop, largest first.
  * The second start matters when the budget keeps most layers float: the first start's costs are
  * measured one layer at a time against the all-INT8 model, and its prefixes leave INT8 islands of
  * cheap elementwise layers scattered among float ones, whose boundaries cost what they save (the OCR
  * detector of the corpus, docs/MODELS.md). The plain per-channel INT8 model is measured too. The drop
- * is taken to fall as a prefix grows; every prefix tried is measured, and the fastest one within
+ * is taken to fall as a prefix grows (exactly so for float fallbacks up to measurement noise; float16
+ * fallbacks add their own small drops); every prefix tried is measured, and the fastest one within
  * budget by profile is returned, except that when both starts have a pick within budget, the two
  * are timed side by side on the wall clock and the faster is returned (profiles taken minutes apart
  * under changing load ordered the detector's picks unlike the wall clock).
@@ -43,7 +46,7 @@ final class GreedySearch {
         List<Evaluated> tried = new ArrayList<>();
         int fromInt8 = shortestPrefix(space, startAssignment, order, tried);
 
-        // The weighted-layers start: its INT8 layers go float largest one-on drop first.
+        // The weighted-layers start: its INT8 layers go to their fallback, largest one-on drop first.
         Assignment weighted = space.weightedInt8();
         List<LayerCost> weightedOrder = new ArrayList<>(space.costs().stream()
                 .filter(c -> weighted.of(c.layer()) != space.fallback(c)).toList());
@@ -51,7 +54,7 @@ final class GreedySearch {
                 .thenComparing(LayerCost::layer));
         int fromWeighted = weightedOrder.isEmpty() || weighted.equals(startAssignment) ? -1
                 : shortestPrefix(space, weighted, weightedOrder, tried);
-        if (fromInt8 == order.size()) {
+        if (fromInt8 >= order.size() && tried.stream().noneMatch(e -> e.assignment().equals(space.allFloat()))) {
             tried.add(space.evaluator().onValidation(space.allFloat()));
         }
         if (!startAssignment.equals(space.perChannel())) {
@@ -72,25 +75,27 @@ final class GreedySearch {
                         b.get().assignment().outOfInt8(), ms[1]);
             }
         }
-        String what = "order of " + order.size() + " layers by predicted drop per microsecond of float, shortest"
+        boolean half = space.costs().stream().anyMatch(c -> space.fallback(c) == LayerChoice.FP16);
+        String what = "order of " + order.size() + " layers by predicted drop per microsecond out of INT8, shortest"
                 + " prefix within budget " + prefixText(fromInt8, order.size()) + (fromWeighted < 0 ? ""
                         : "; from the " + weightedOrder.size() + " layers with a weight INT8 (every other layer"
-                                + " float), by one-on drop, shortest prefix within budget "
+                                + (half ? " float or float16" : " float") + "), by one-on drop, shortest prefix within budget "
                                 + prefixText(fromWeighted, weightedOrder.size()))
                 + "; prefixes measured: " + tried.stream()
                         .map(e -> String.valueOf(e.assignment().outOfInt8())).toList()
-                + " layers out of INT8 (float" + (space.costs().stream().anyMatch(c -> space.fallback(c)
-                        == LayerChoice.FP16) ? ", or float16 where the backend runs it fast" : "") + ")" + timed;
+                + " layers out of INT8 (float" + (half ? ", or float16 where the backend runs it fast" : "") + ")"
+                + timed;
         return new SearchOutcome(SearchMethod.GREEDY, chosen, chosen.within(space.budget()),
                 space.evaluator().built() - before, AssignmentEvaluator.front(tried), what,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**
-     * The binary search over prefixes of {@code order} moved to float from {@code start}; every model
-     * measured is added to {@code tried}.
+     * The binary search over prefixes of {@code order} moved out of INT8 (each layer to its fallback)
+     * from {@code start}; every model measured is added to {@code tried}.
      *
-     * @return the length of the shortest prefix found within budget, {@code order.size()} when none is
+     * @return the length of the shortest prefix found within budget, {@code order.size() + 1} when none
+     *         is, the whole order included
      */
     private static int shortestPrefix(SearchSpace space, Assignment start, List<LayerCost> order,
             List<Evaluated> tried) {
@@ -113,12 +118,20 @@ final class GreedySearch {
                 lo = mid;
             }
         }
+        if (hi == order.size() && hi > 0) {
+            // The binary search took the whole order to hold without measuring it.
+            Evaluated all = space.evaluator().onValidation(prefix(space, start, order, hi));
+            tried.add(all);
+            if (!all.within(space.budget())) {
+                return hi + 1;
+            }
+        }
         return hi;
     }
 
     /**
      * The fastest by profile within budget of the measured prefixes of {@code order} from {@code start}
-     * (a prefix's models differ from the start only in layers of {@code order}, all float).
+     * (a prefix's models differ from the start only in layers of {@code order}, each at its fallback).
      */
     private static Optional<Evaluated> pick(SearchSpace space, List<Evaluated> tried, Assignment start,
             List<LayerCost> order) {
@@ -136,7 +149,7 @@ final class GreedySearch {
     }
 
     private static String prefixText(int k, int n) {
-        return k == n ? "none (all " + n + " float)" : k + " of " + n;
+        return k > n ? "none (all " + n + " moved out of INT8 measured over budget)" : k + " of " + n;
     }
 
     /**

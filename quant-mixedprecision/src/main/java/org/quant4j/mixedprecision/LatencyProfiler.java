@@ -8,6 +8,7 @@ import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.NamedBatch;
 import org.quant4j.onnxruntime.runtime.OptimizationLevel;
+import org.quant4j.onnxruntime.runtime.OrtEvaluator;
 import org.quant4j.onnxruntime.runtime.OrtRunner;
 import org.quant4j.onnxruntime.runtime.RunnerOptions;
 
@@ -94,10 +95,10 @@ final class LatencyProfiler implements LatencyMeter {
         return MixedPrecision.wallClock(models, batchSize, threads, batch);
     }
 
-    /** INT8 only: ONNX Runtime's CPU provider runs float16 nodes as float32 between inserted casts. */
+    /** As the {@code onnxruntime} evaluator says: INT8 ({@link OrtEvaluator#ACCELERATED}). */
     @Override
     public java.util.Set<org.quant4j.api.Precision> accelerated() {
-        return java.util.Set.of(org.quant4j.api.Precision.INT8);
+        return OrtEvaluator.ACCELERATED;
     }
 
     @Override

@@ -11,14 +11,17 @@ import java.util.Set;
  *
  * @param layer         the layer's node name
  * @param opType        its op type
- * @param latencyMicros per choice, the change of the model's summed node kernel time (ONNX Runtime's
- *                      profile, least of the profiled runs) when only this layer takes the choice
- *                      and every other layer stays INT8 per channel: 0 for per channel; for float it
- *                      includes the QuantizeLinear/DequantizeLinear nodes the float island adds
- * @param predictedDrop per choice, the one-on drop of quant-sensitivity (only this layer quantized,
- *                      so choice, against the float model), never below 0; 0 for float
- * @param weightBytes   per choice, the bytes of the layer's weight (float32, or int8 with its scales);
- *                      0 for a layer without a weight
+ * @param latencyMicros per choice, the change of the model's measured time when only this layer takes the
+ *                      choice and every other layer stays INT8 per channel (ONNX Runtime's profile: the
+ *                      least summed node kernel time of the profiled runs; another latency backend: the
+ *                      least wall-clock time of a batch): 0 for per channel; for float and float16 it
+ *                      includes the QuantizeLinear/DequantizeLinear (and Cast) nodes the island adds
+ * @param predictedDrop per choice, never below 0: for INT8 the one-on drop of quant-sensitivity (only this
+ *                      layer quantized, so choice, against the float model); for float16 the drop of the
+ *                      float model with only this layer in float16, on up to 500 validation samples; 0 for
+ *                      float
+ * @param weightBytes   per choice, the bytes of the layer's weight (float32, float16, or int8 with its
+ *                      scales); 0 for a layer without a weight
  */
 public record LayerCost(String layer, String opType, Map<LayerChoice, Double> latencyMicros,
         Map<LayerChoice, Double> predictedDrop, Map<LayerChoice, Long> weightBytes) {

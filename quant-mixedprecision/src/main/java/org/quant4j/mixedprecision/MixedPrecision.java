@@ -109,10 +109,12 @@ public final class MixedPrecision {
         request.outputTarget().ifPresent(OutputTarget::checkNotInput);
         // Another latency backend is looked up before anything else runs: one that cannot run here (TensorRT
         // without a GPU) fails now with its typed error, not after the calibration.
-        EvaluatorLatency other = request.latencyBackend().equalsIgnoreCase(ORT) ? null
-                : new EvaluatorLatency(request.latencyBackend(), request.latencyBatch(), request.threads(), WARMUP,
-                        request.profileRuns() == MixedPrecisionRequest.AUTO_PROFILE_RUNS ? OTHER_BACKEND_RUNS
-                                : request.profileRuns());
+        EvaluatorLatency other = null;
+        if (!request.latencyBackend().equalsIgnoreCase(ORT)) {
+            requireBatch(request);
+            other = new EvaluatorLatency(request.latencyBackend(), request.latencyBatch(), request.threads(), WARMUP,
+                    otherBackendRuns(request));
+        }
         try {
             return run(request, other, start);
         } finally {
@@ -176,8 +178,7 @@ public final class MixedPrecision {
         int runs;
         LatencyMeter profiler;
         if (other != null) {
-            runs = request.profileRuns() == MixedPrecisionRequest.AUTO_PROFILE_RUNS ? OTHER_BACKEND_RUNS
-                    : request.profileRuns();
+            runs = otherBackendRuns(request);
             profiler = other;
         } else {
             runs = request.profileRuns() != MixedPrecisionRequest.AUTO_PROFILE_RUNS ? request.profileRuns()
@@ -308,7 +309,10 @@ public final class MixedPrecision {
         Map<String, Path> delivered = new HashMap<>();
         for (Evaluated e : distinct) {
             Path built = evaluator.file(e.assignment()).orElseThrow();
-            delivered.put(e.assignment().key(), built.equals(fp32) ? fp32 : compacted(built, kept));
+            Path file = built.equals(fp32) ? fp32 : compacted(built, kept);
+            delivered.put(e.assignment().key(), file);
+            // Reported as built: a layer the quantizer (or the float16 converter) left float is float.
+            delivered.put(evaluator.effective(e.assignment()).orElse(e.assignment()).key(), file);
         }
         List<Path> files = distinct.stream().map(e -> delivered.get(e.assignment().key())).toList();
         Timing timing = profiler.wallClock(files);
@@ -324,7 +328,8 @@ public final class MixedPrecision {
             ConfidenceInterval drop = drops.get(i);
             double metricValue = perChannel.resolvedMetric() == SensitivityRequest.Metric.NOISE ? drop.estimate()
                     : test.baseline() - drop.estimate();
-            all.add(new ReportedModel(names.get(j), chosen.get(j).assignment(), chosen.get(j).drop(), metricValue,
+            Assignment built = evaluator.effective(chosen.get(j).assignment()).orElse(chosen.get(j).assignment());
+            all.add(new ReportedModel(names.get(j), built, chosen.get(j).drop(), metricValue,
                     drop, millis[i], millis[0] / millis[i], AssignmentEvaluator.size(files.get(i))));
         }
         ReportedModel fp32Report = all.get(0);
@@ -577,6 +582,27 @@ public final class MixedPrecision {
             }
         }
         return best;
+    }
+
+    /** Timed runs per model on a latency backend other than ONNX Runtime. */
+    private static int otherBackendRuns(MixedPrecisionRequest request) {
+        return request.profileRuns() == MixedPrecisionRequest.AUTO_PROFILE_RUNS ? OTHER_BACKEND_RUNS
+                : request.profileRuns();
+    }
+
+    /**
+     * A latency backend other than ONNX Runtime times noise batches of the latency batch size, which a
+     * model with a fixed batch dimension of another size cannot take: refused before any work.
+     */
+    private static void requireBatch(MixedPrecisionRequest request) {
+        List<org.quant4j.onnx.graph.TensorInfo> inputs = org.quant4j.onnx.graph.ModelInputs.read(request.model());
+        long[] shape = inputs.isEmpty() ? new long[0] : inputs.get(0).shape().orElse(new long[0]);
+        if (shape.length > 0 && shape[0] > 0 && shape[0] != request.latencyBatch()) {
+            throw new InvalidInputException("The batch dimension of " + request.model().getFileName() + " is fixed at "
+                    + shape[0] + ", so the " + request.latencyBackend() + " latency backend cannot time it at batch "
+                    + request.latencyBatch() + ": give a latency batch of " + shape[0] + " (--latency-batch "
+                    + shape[0] + ")");
+        }
     }
 
     /** Each layer's one-on drop estimate, at least 0. */

@@ -111,7 +111,7 @@ public final class MixedPrecisionJson {
             n.put("searchSeconds", o.time().toMillis() / 1000.0);
             n.put("modelsBuilt", o.evaluations());
             n.put("tried", o.tried());
-            n.put("assignment", o.chosen().assignment().key());
+            n.put("assignment", m.assignment().key());
             ArrayNode front = n.putArray("paretoFront");
             for (Evaluated e : o.front()) {
                 ObjectNode p = front.addObject();

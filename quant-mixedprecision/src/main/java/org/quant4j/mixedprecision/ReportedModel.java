@@ -9,7 +9,8 @@ import org.quant4j.api.stats.ConfidenceInterval;
  * interval, wall-clock latency at the latency batch and size.
  *
  * @param name          what it is ({@code fp32}, {@code int8}, or the search that chose it)
- * @param assignment    the choice per layer
+ * @param assignment    the choice per layer as the model was built: a layer the search asked for in INT8
+ *                      or float16 but the quantizer (or the float16 converter) left float is float
  * @param validationDrop the drop on the validation split (what the choice was made on)
  * @param testMetric    the metric on the test split (top-1 accuracy, or agreement with FP32)
  * @param testDrop      the drop on the test split against FP32

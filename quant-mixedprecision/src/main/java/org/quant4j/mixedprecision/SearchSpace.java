@@ -71,11 +71,6 @@ record SearchSpace(List<LayerCost> costs, List<SharedBoundaries.Shared> shared, 
         return LayerChoice.FLOAT;
     }
 
-    /** The fallback of the layer named {@code layer}. */
-    LayerChoice fallback(String layer) {
-        return fallback(costs.stream().filter(c -> c.layer().equals(layer)).findFirst().orElseThrow());
-    }
-
     /** Every layer at its {@link #fallback}: all float unless the backend offers float16. */
     Assignment allFallback() {
         Assignment a = allFloat();

@@ -13,9 +13,12 @@ import java.util.Set;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.provider.UnknownProviderException;
 import org.quant4j.calibration.data.UniformNoiseDataset;
+import org.quant4j.onnx.builder.GraphBuilder;
+import org.quant4j.onnx.builder.HeInitializer;
 import org.quant4j.onnx.graph.Graph;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
@@ -73,20 +76,26 @@ class Fp16ChoiceTest {
     }
 
     @Test
-    void onnxRuntimeOffersNoFloat16() {
-        try (LatencyProfiler p = new LatencyProfiler(noise(8, 1), KnownOptimumTest.model(dir), 8, 1, 0, 1, dir)) {
-            assertEquals(Set.of(org.quant4j.api.Precision.INT8), p.accelerated());
-            assertFalse(p.accelerated().contains(org.quant4j.api.Precision.FP16));
-        }
-    }
-
-    @Test
     void anUnknownLatencyBackendFailsBeforeAnythingRuns() {
         Path model = KnownOptimumTest.model(dir);
         Path out = dir.resolve("never.onnx");
         UnknownProviderException e = assertThrows(UnknownProviderException.class,
                 () -> MixedPrecision.run(request(model, "no-such-backend").output(out).build()));
         assertTrue(e.getMessage().contains("no-such-backend"), e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aFixedBatchOtherThanTheLatencyBatchIsRefusedBeforeAnythingRuns() {
+        GraphBuilder b = GraphBuilder.create("fixed_batch");
+        b.output(KnownOptimumTest.layers(b, b.input("input", 1, 32, 28, 28), new HeInitializer(11)), "logits");
+        Path model = dir.resolve("fixed.onnx");
+        OnnxModel.of(b.build()).write(model);
+        Path out = dir.resolve("never.onnx");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> MixedPrecision.run(request(model, SyntheticGpuEvaluatorProvider.NAME).output(out).build()));
+        assertTrue(e.getMessage().contains("fixed at 1") && e.getMessage().contains("--latency-batch 1"),
+                e.getMessage());
         assertFalse(Files.exists(out));
     }
 

@@ -19,6 +19,7 @@ import org.quant4j.api.evaluate.EvaluationResult;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Predictions;
 import org.quant4j.api.evaluate.TimedSession;
+import org.quant4j.onnx.graph.ModelInputs;
 import org.quant4j.tensorrt.engine.EngineBuilder;
 import org.quant4j.tensorrt.engine.EngineRunner;
 import org.quant4j.tensorrt.engine.SerializedEngine;
@@ -47,7 +48,9 @@ public final class TensorRtEvaluator implements Evaluator {
     /**
      * INT8 (explicit Q/DQ) and FP16: an ONNX model is built strongly typed ({@link #openTimed}), so a
      * layer that the model computes in float16 (between casts) runs on FP16 kernels and a Q/DQ layer
-     * on INT8 kernels.
+     * on INT8 kernels. Said of every GPU alike: on a GPU without fast FP16 (some Pascal-generation
+     * consumer cards run it at a fraction of FP32's rate) the mixed-precision search still measures
+     * each FP16 layer's time, so it chooses FP16 only where it measured faster.
      */
     @Override
     public java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
@@ -107,10 +110,10 @@ public final class TensorRtEvaluator implements Evaluator {
     /**
      * Times the engine (or the ONNX model built into one) on the GPU; {@code threads} does not apply.
      * An engine file is opened at once and keeps the batches its profile allows. An ONNX model is built
-     * when it is first needed, for batches up to the larger of the batch asked for and
-     * {@link TensorRtOptions#DEFAULT_BATCH_SIZE}, and built again for a larger batch when a later
-     * {@link TimedSession#time} asks for one (the mixed-precision search times every variant at
-     * batch 32: one build per variant).
+     * when it is first timed, for batches up to the larger of the batch asked for and
+     * {@link TensorRtOptions#DEFAULT_BATCH_SIZE}, and built again when a later {@link TimedSession#time}
+     * asks for a larger batch than it was built for (the mixed-precision search times every variant at
+     * batch 32: one build per variant). Its sample shape is read from the ONNX file, without a build.
      */
     @Override
     public TimedSession openTimed(Path model, int threads) {
@@ -120,25 +123,34 @@ public final class TensorRtEvaluator implements Evaluator {
         EngineRunner first = onnx ? null : open(model, TensorRtOptions.DEFAULT_BATCH_SIZE);
         return new TimedSession() {
             private EngineRunner runner = first;
+            private int builtFor;
             private boolean sessionClosed;
 
             private EngineRunner runner(int batchSize) {
                 if (sessionClosed) {
                     throw new IllegalStateException("TensorRT TimedSession is closed");
                 }
-                if (runner == null || onnx && batchSize > runner.maxBatch()) {
-                    EngineRunner larger = open(model, Math.max(batchSize, TensorRtOptions.DEFAULT_BATCH_SIZE));
-                    if (runner != null) {
-                        runner.close();
+                requireOpen();
+                if (runner == null || onnx && batchSize > builtFor) {
+                    int batch = Math.max(batchSize, TensorRtOptions.DEFAULT_BATCH_SIZE);
+                    EngineRunner old = runner;
+                    runner = open(model, batch);
+                    builtFor = batch;
+                    if (old != null) {
+                        old.close();
                     }
-                    runner = larger;
                 }
                 return runner;
             }
 
             @Override
             public int[] sampleShape() {
-                long[] shape = runner(1).inputs().values().iterator().next();
+                if (runner == null) {
+                    long[] shape = ModelInputs.read(model).get(0).shape().orElseThrow(() -> new ModelException(
+                            "The first input of " + model + " declares no shape: TensorRT needs one"));
+                    return Arrays.stream(shape).skip(1).mapToInt(Math::toIntExact).toArray();
+                }
+                long[] shape = runner.inputs().values().iterator().next();
                 return Arrays.stream(shape).skip(1).mapToInt(Math::toIntExact).toArray();
             }
 

@@ -125,6 +125,9 @@ class TensorRtCliGpuTest {
         }
         assertTrue(withFp16 > 0, "float16 is measured for the layers: " + doc);
         assertTrue(java.nio.file.Files.size(out) > 0);
-        assertTrue(run.out().contains("FP16"), run::toString);
+        for (JsonNode m : doc.get("models")) {
+            assertTrue(m.has("fp16Layers"), m::toString);
+        }
+        assertTrue(doc.get("costProfileDrift").get("int8MicrosBefore").asDouble() > 0, doc::toString);
     }
 }

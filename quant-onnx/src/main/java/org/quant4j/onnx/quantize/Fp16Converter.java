@@ -282,9 +282,15 @@ public final class Fp16Converter implements GraphQuantizer {
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED,
                         "reads and writes no float32 tensor, so there is nothing to convert" + where));
             } else if (p.kept().containsKey(n.name())) {
-                String reason = p.kept().get(n.name()) + "; computes in float32 with Cast nodes at its float16 inputs"
+                String why = p.kept().get(n.name());
+                String reason = why + "; computes in float32 with Cast nodes at its float16 inputs"
                         + " and outputs" + where;
-                LOG.info("Kept {} ({}) in float32: {}{}", n.name(), n.opType(), p.kept().get(n.name()), where);
+                if (why.startsWith("not in the include list")) {
+                    // A conversion of a few chosen layers (mixed precision) keeps every other node: not news.
+                    LOG.debug("Kept {} ({}) in float32: {}{}", n.name(), n.opType(), why, where);
+                } else {
+                    LOG.info("Kept {} ({}) in float32: {}{}", n.name(), n.opType(), why, where);
+                }
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.SKIPPED, reason));
             } else {
                 decisions.add(new NodeDecision(n.name(), n.opType(), Action.QUANTIZED, c.convertedReason(n) + where));

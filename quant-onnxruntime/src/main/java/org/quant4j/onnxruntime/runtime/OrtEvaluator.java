@@ -75,8 +75,12 @@ public final class OrtEvaluator implements Evaluator {
      */
     @Override
     public java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
-        return java.util.Set.of(org.quant4j.api.Precision.INT8);
+        return ACCELERATED;
     }
+
+    /** What {@link #acceleratedPrecisions} gives: INT8. */
+    public static final java.util.Set<org.quant4j.api.Precision> ACCELERATED = java.util.Set.of(
+            org.quant4j.api.Precision.INT8);
 
     @Override
     public org.quant4j.api.evaluate.TimedSession openTimed(java.nio.file.Path model, int threads) {
