@@ -23,6 +23,11 @@ import java.util.Set;
  * (from the profiles, {@link OrtProfile#boundaryMicros}) or have a float layer in common (from the
  * quantizer's decisions); the model with both float is then built and profiled, and the pair's
  * correction is its measured cost less the two single costs.
+ *
+ * <p>Only pairs of float layers are corrected. Two touching float16 layers (a latency backend with fast
+ * float16) share the Cast between them too, and their summed costs count it twice; such pairs are not
+ * measured, so the knapsack's prediction is high for contiguous float16 regions, and the measurement
+ * of each solution on the validation split is what corrects it.
  */
 final class SharedBoundaries {
 
