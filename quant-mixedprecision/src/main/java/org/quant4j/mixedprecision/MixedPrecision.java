@@ -192,20 +192,22 @@ public final class MixedPrecision {
         AssignmentEvaluator evaluator = new AssignmentEvaluator(prepared, table, request.config(), validation,
                 ordered.size(), subset, subsetSize, profiler, dir, fp32, layers);
 
-        // Latency cost of each choice of each layer, measured one layer at a time.
+        // Latency cost of each choice of each layer, measured one layer at a time: each variant's time now, the
+        // INT8 model's (the baseline) before and after them.
         Assignment base = Assignment.uniform(layers, LayerChoice.INT8_PER_CHANNEL);
         double baseMicros = evaluator.latency(base).orElseThrow();
-        List<LayerCost> costs = new ArrayList<>();
+        List<Map<LayerChoice, Double>> times = new ArrayList<>();
+        List<Map<LayerChoice, Double>> predicted = new ArrayList<>();
+        List<Map<LayerChoice, Long>> sizes = new ArrayList<>();
         for (int i = 0; i < decisions.size(); i++) {
             NodeDecision d = decisions.get(i);
             String l = d.nodeName();
-            Map<LayerChoice, Double> latency = new EnumMap<>(LayerChoice.class);
+            Map<LayerChoice, Double> time = new EnumMap<>(LayerChoice.class);
             Map<LayerChoice, Double> drop = new EnumMap<>(LayerChoice.class);
             Map<LayerChoice, Long> bytes = new EnumMap<>(LayerChoice.class);
             long[] shape = weightShape(prepared, l).orElse(new long[0]);
             long elements = shape.length == 0 ? 0 : Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             long channels = shape.length == 0 ? 0 : shape[0];
-            latency.put(LayerChoice.INT8_PER_CHANNEL, 0.0);
             drop.put(LayerChoice.INT8_PER_CHANNEL, dropPc.getOrDefault(l, 0.0));
             bytes.put(LayerChoice.INT8_PER_CHANNEL, elements == 0 ? 0 : elements + 5 * channels);
             // A per-tensor choice whose own predicted drop exceeds the budget is not profiled: the knapsack
@@ -214,12 +216,12 @@ public final class MixedPrecision {
             if (weighted.contains(l) && dropPt.getOrDefault(l, 0.0) <= request.maxDrop()) {
                 Optional<Double> pt = evaluator.latency(base.with(l, LayerChoice.INT8_PER_TENSOR));
                 if (pt.isPresent()) {
-                    latency.put(LayerChoice.INT8_PER_TENSOR, pt.get() - baseMicros);
+                    time.put(LayerChoice.INT8_PER_TENSOR, pt.get());
                     drop.put(LayerChoice.INT8_PER_TENSOR, dropPt.getOrDefault(l, 0.0));
                     bytes.put(LayerChoice.INT8_PER_TENSOR, elements + 5);
                 }
             }
-            latency.put(LayerChoice.FLOAT, evaluator.latency(base.with(l, LayerChoice.FLOAT)).orElseThrow() - baseMicros);
+            time.put(LayerChoice.FLOAT, evaluator.latency(base.with(l, LayerChoice.FLOAT)).orElseThrow());
             drop.put(LayerChoice.FLOAT, 0.0);
             bytes.put(LayerChoice.FLOAT, 4 * elements);
             if (fp16 && !Fp16Converter.BLOCKED_OP_TYPES.contains(d.opType())) {
@@ -232,28 +234,42 @@ public final class MixedPrecision {
                                 fp16Samples)
                         : Optional.empty();
                 if (halfDrop.isPresent()) {
-                    latency.put(LayerChoice.FP16, evaluator.latency(alone).orElseThrow() - baseMicros);
+                    time.put(LayerChoice.FP16, evaluator.latency(alone).orElseThrow());
                     drop.put(LayerChoice.FP16, Math.max(0, halfDrop.get().estimate()));
                     bytes.put(LayerChoice.FP16, 2 * elements);
                 }
             }
-            costs.add(new LayerCost(l, d.opType(), latency, drop, bytes));
+            times.add(time);
+            predicted.add(drop);
+            sizes.add(bytes);
             request.listener().onProgress("cost profile", i + 1, decisions.size());
         }
-        // Pairs of float layers whose islands touch (a shared boundary or float layer): measured together.
-        List<SharedBoundaries.Shared> shared = SharedBoundaries.find(layers, base, evaluator);
-        // The INT8 model measured again now that every cost is measured: how far its time moved over the cost
-        // profile (other processes on shared cores) is the scale below which the costs do not order choices.
-        double baseAfter = profiler.timing(evaluator.file(base).orElseThrow()).micros();
-        double drift = Math.abs(baseAfter - baseMicros) / baseMicros;
+        // The INT8 model measured again now that every variant is: how far its time moved over the cost profile
+        // (other processes on the shared cores, the JVM's own background work) is the scale below which the
+        // costs do not order choices. The baseline is the least of the two measurements, as each variant's time
+        // is the least of its runs; a baseline measured slow would make every variant look faster than INT8.
+        double baseAfter = evaluator.remeasure(base);
+        double baseline = Math.min(baseMicros, baseAfter);
+        double drift = Math.abs(baseAfter - baseMicros) / baseline;
         String driftText = String.format(Locale.ROOT, "the INT8 model measured %.1f us before the cost profile and"
-                + " %.1f us after it (%.1f%%)", baseMicros, baseAfter, 100 * drift);
+                + " %.1f us after it (%.1f%%); costs are taken against %.1f us", baseMicros, baseAfter, 100 * drift,
+                baseline);
         if (drift > DRIFT_WARNING) {
             LOG.warn("The latency costs were measured under changing load: {}; latency differences of that size between"
                     + " choices are noise. Measure on a quieter machine, or with more --profile-runs", driftText);
         } else {
             LOG.info("Cost profile drift: {}", driftText);
         }
+        List<LayerCost> costs = new ArrayList<>();
+        for (int i = 0; i < decisions.size(); i++) {
+            Map<LayerChoice, Double> latency = new EnumMap<>(LayerChoice.class);
+            latency.put(LayerChoice.INT8_PER_CHANNEL, 0.0);
+            times.get(i).forEach((c, micros) -> latency.put(c, micros - baseline));
+            costs.add(new LayerCost(decisions.get(i).nodeName(), decisions.get(i).opType(), latency, predicted.get(i),
+                    sizes.get(i)));
+        }
+        // Pairs of float layers whose islands touch (a shared boundary or float layer): measured together.
+        List<SharedBoundaries.Shared> shared = SharedBoundaries.find(layers, base, evaluator);
         Duration setupTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Costs of {} layers measured on {} ({} models built, {} timed runs each, per tensor measured for {}"
                 + " of {} layers with a weight, float16 for {}, {} pairs of touching float layers measured together) in"

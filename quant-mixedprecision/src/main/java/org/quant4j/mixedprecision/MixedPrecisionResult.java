@@ -35,10 +35,10 @@ import org.quant4j.sensitivity.SensitivityRequest;
  *                       runs), as asked for or chosen automatically
  * @param latencyBackend the backend whose latency was measured and minimised ({@code onnxruntime}, or e.g.
  *                       {@code tensorrt}); accuracy is measured on ONNX Runtime either way
- * @param baseMicrosBefore the INT8 model's measured time (microseconds) at the start of the cost profile,
- *                       which every layer's cost is taken against
- * @param baseMicrosAfter the same model measured again after the cost profile: how far the two differ is
- *                       how much the load moved the costs while they were measured
+ * @param baseMicrosBefore the INT8 model's measured time (microseconds) at the start of the cost profile
+ * @param baseMicrosAfter the same model measured again after every layer's variants: how far the two differ
+ *                       is how much the load moved the costs while they were measured; every layer's cost is
+ *                       taken against the smaller of the two
  * @param setupTime      calibration, sensitivity and cost profile (shared by the searches)
  * @param totalTime      the whole run
  */

@@ -75,6 +75,29 @@ class Fp16ChoiceTest {
         assertTrue(r.verdict().contains("1 float16"), r.verdict());
     }
 
+    /**
+     * The first model the backend times (the INT8 baseline) runs twice as slow as later ones. Taken
+     * against that first measurement, every variant would look faster than INT8 and the knapsack would
+     * move the convolution out of INT8; the baseline is the least of its two measurements, so the
+     * optimum stands.
+     */
+    @Test
+    void aBaselineMeasuredSlowFirstDoesNotMakeEveryChoiceLookFaster() {
+        Path model = KnownOptimumTest.model(dir);
+        MixedPrecisionResult r = MixedPrecision.run(request(model, ColdSyntheticGpuEvaluatorProvider.COLD)
+                .searches(EnumSet.allOf(SearchMethod.class)).build());
+
+        assertEquals(2 * r.baseMicrosAfter(), r.baseMicrosBefore(), 1e-6);
+        LayerCost conv = r.layers().stream().filter(c -> c.layer().equals(KnownOptimumTest.CONV)).findFirst()
+                .orElseThrow();
+        assertTrue(conv.latency(LayerChoice.FP16) > 0 && conv.latency(LayerChoice.FLOAT) > 0, conv.toString());
+        for (SearchOutcome o : r.searches()) {
+            Assignment a = o.chosen().assignment();
+            assertEquals(LayerChoice.FP16, a.of(KnownOptimumTest.CLASSIFIER), o.method() + ": " + a);
+            assertEquals(LayerChoice.INT8_PER_CHANNEL, a.of(KnownOptimumTest.CONV), o.method() + ": " + a);
+        }
+    }
+
     @Test
     void anUnknownLatencyBackendFailsBeforeAnythingRuns() {
         Path model = KnownOptimumTest.model(dir);
