@@ -250,7 +250,7 @@ public final class MixedPrecision {
         // is the least of its runs; a baseline measured slow would make every variant look faster than INT8.
         double baseAfter = evaluator.remeasure(base);
         double baseline = Math.min(baseMicros, baseAfter);
-        double drift = Math.abs(baseAfter - baseMicros) / baseline;
+        double drift = baseline > 0 ? Math.abs(baseAfter - baseMicros) / baseline : 0;
         String driftText = String.format(Locale.ROOT, "the INT8 model measured %.1f us before the cost profile and"
                 + " %.1f us after it (%.1f%%); costs are taken against %.1f us", baseMicros, baseAfter, 100 * drift,
                 baseline);

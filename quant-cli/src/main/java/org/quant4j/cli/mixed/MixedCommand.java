@@ -274,7 +274,8 @@ public final class MixedCommand extends CliCommand {
                         + r.profileRuns() + " timed runs per model)")
                 .row("cost drift", String.format(Locale.ROOT, "INT8 model %.1f us before the cost profile, %.1f us after"
                         + " (%+.1f%%: latency differences of that size are noise)", r.baseMicrosBefore(),
-                        r.baseMicrosAfter(), 100 * (r.baseMicrosAfter() - r.baseMicrosBefore()) / r.baseMicrosBefore()))
+                        r.baseMicrosAfter(), r.baseMicrosBefore() > 0
+                                ? 100 * (r.baseMicrosAfter() - r.baseMicrosBefore()) / r.baseMicrosBefore() : 0))
                 .row("total", Formats.duration(r.totalTime()))
                 .row("data", data.description())
                 .print(out);
