@@ -41,8 +41,9 @@ final class KnapsackSearch {
             }
             Evaluated e = space.evaluator().onValidation(a);
             tried.add(e);
-            budgets.add(String.format(Locale.ROOT, "%.5f (%d float, %d float16)", budget, a.count(LayerChoice.FLOAT),
-                    a.count(LayerChoice.FP16)));
+            budgets.add(String.format(Locale.ROOT, "%.5f (%d float, %d float16; predicted %+.1f us, measured %+.1f us"
+                    + " against INT8)", budget, a.count(LayerChoice.FLOAT), a.count(LayerChoice.FP16),
+                    space.predictedLatency(a), e.latencyMicros() - tried.get(0).latencyMicros()));
             if (e.within(space.budget())) {
                 break;
             }
