@@ -1,20 +1,16 @@
 package org.quant4j.mixedprecision;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.IntFunction;
 
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.Precision;
 import org.quant4j.api.evaluate.Evaluator;
 import org.quant4j.api.evaluate.Evaluators;
 import org.quant4j.api.evaluate.TimedSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Latency on a backend other than ONNX Runtime's CPU provider, from the wall clock of its timed
@@ -28,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * but cannot time models at all fails at its first timing, with its {@code QuantException}.
  */
 final class EvaluatorLatency implements LatencyMeter {
-
-    private static final Logger LOG = LoggerFactory.getLogger(EvaluatorLatency.class);
 
     private final Evaluator evaluator;
     private final int batchSize;
@@ -68,31 +62,13 @@ final class EvaluatorLatency implements LatencyMeter {
         }
     }
 
-    /**
-     * Every model opened, warmed up with 3 batches, then timed in {@value MixedPrecision#ROUNDS}
-     * interleaved rounds of {@value MixedPrecision#PER_ROUND} batches; the least of each.
-     */
+    /** Every model timed side by side ({@link MixedPrecision#interleaved}) on batches of noise. */
     @Override
     public MixedPrecision.Timing wallClock(List<Path> models) {
-        List<TimedSession> open = new ArrayList<>();
-        try {
-            List<IntFunction<double[]>> timers = new ArrayList<>();
-            for (Path m : models) {
-                TimedSession s = evaluator.openTimed(m, threads);
-                open.add(s);
-                s.time(batchSize, 3, 1);
-                timers.add(n -> s.time(batchSize, 0, n));
-            }
-            return new MixedPrecision.Timing(MixedPrecision.interleaved(timers), batchSize);
-        } finally {
-            for (TimedSession s : open) {
-                try {
-                    s.close();
-                } catch (RuntimeException e) {
-                    LOG.debug("Closing a timing session of {}: {}", evaluator.name(), e.getMessage());
-                }
-            }
-        }
+        return MixedPrecision.interleaved(models, m -> {
+            TimedSession s = evaluator.openTimed(m, threads);
+            return new MixedPrecision.TimedModel(n -> s.time(batchSize, 0, n), batchSize, s);
+        });
     }
 
     @Override

@@ -3,7 +3,10 @@ package org.quant4j.mixedprecision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
+import org.quant4j.api.Precision;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.data.Dataset;
 import org.quant4j.api.data.NamedBatch;
@@ -91,13 +94,13 @@ final class LatencyProfiler implements LatencyMeter {
      * where the models' input can be made of noise, else on this profiler's batch of real samples.
      */
     @Override
-    public MixedPrecision.Timing wallClock(java.util.List<Path> models) {
+    public MixedPrecision.Timing wallClock(List<Path> models) {
         return MixedPrecision.wallClock(models, batchSize, threads, batch);
     }
 
     /** As the {@code onnxruntime} evaluator says: INT8 ({@link OrtEvaluator#ACCELERATED}). */
     @Override
-    public java.util.Set<org.quant4j.api.Precision> accelerated() {
+    public Set<Precision> accelerated() {
         return OrtEvaluator.ACCELERATED;
     }
 

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import org.quant4j.api.InvalidInputException;
@@ -27,8 +28,10 @@ import org.quant4j.api.quantize.NodeDecision;
 import org.quant4j.api.stats.ConfidenceInterval;
 import org.quant4j.calibration.sampling.Subset;
 import org.quant4j.onnx.graph.Graph;
+import org.quant4j.onnx.graph.ModelInputs;
 import org.quant4j.onnx.graph.Node;
 import org.quant4j.onnx.graph.OnnxModel;
+import org.quant4j.onnx.graph.TensorInfo;
 import org.quant4j.onnx.ops.OpTable;
 import org.quant4j.onnx.quantize.Fp16Converter;
 import org.quant4j.onnx.quantize.QuantizedGraphCompaction;
@@ -542,62 +545,66 @@ public final class MixedPrecision {
      * profile said 192 ms where its wall clock measured 85 ms.)
      */
     static Timing wallClock(List<Path> models, int batch, int threads, NamedBatch validation) {
-        double[] best = new double[models.size()];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        List<AutoCloseable> open = new ArrayList<>();
-        List<IntFunction<double[]>> timers = new ArrayList<>();
-        int timed = batch;
-        try {
-            RunnerOptions options = RunnerOptions.builder().optimization(OptimizationLevel.ALL).intraOpThreads(threads)
-                    .interOpThreads(1).spinning(false).build();
-            for (Path model : models) {
-                IntFunction<double[]> timer;
-                try {
-                    OrtTimedSession s = OrtTimedSession.open(model, threads);
-                    open.add(s);
-                    timer = n -> s.time(batch, 0, n);
-                } catch (InvalidInputException e) {
-                    LOG.info("Latency of {} timed on {} validation samples: {}", model, validation.size(),
-                            e.getMessage());
-                    OrtRunner r = OrtRunner.open(model, options);
-                    open.add(r);
-                    timed = validation.size();
-                    timer = n -> OrtTimedSession.time(() -> r.run(validation), 0, n);
-                }
-                timer.apply(3);
-                timers.add(timer);
+        RunnerOptions options = RunnerOptions.builder().optimization(OptimizationLevel.ALL).intraOpThreads(threads)
+                .interOpThreads(1).spinning(false).build();
+        return interleaved(models, model -> {
+            try {
+                OrtTimedSession s = OrtTimedSession.open(model, threads);
+                return new TimedModel(n -> s.time(batch, 0, n), batch, s);
+            } catch (InvalidInputException e) {
+                LOG.info("Latency of {} timed on {} validation samples: {}", model, validation.size(), e.getMessage());
+                OrtRunner r = OrtRunner.open(model, options);
+                return new TimedModel(n -> OrtTimedSession.time(() -> r.run(validation), 0, n), validation.size(), r);
             }
-            best = interleaved(timers);
+        });
+    }
+
+    /**
+     * One model opened for timing.
+     *
+     * @param timer    runs the model the given number of times, returns each run's milliseconds
+     * @param batch    the samples of one run
+     * @param resource what to close when the timing is done
+     */
+    record TimedModel(IntFunction<double[]> timer, int batch, AutoCloseable resource) {
+    }
+
+    /**
+     * Opens every model with {@code open}, warms each up with 3 batches, then times them in
+     * {@value #ROUNDS} rounds in each of which every model runs {@value #PER_ROUND} batches in turn, so
+     * that a change of load falls on every model alike; closes them all, also on failure.
+     *
+     * @param models the model files
+     * @param open   opens one model for timing
+     * @return the least milliseconds of one batch per model, and the smallest batch timed
+     */
+    static Timing interleaved(List<Path> models, Function<Path, TimedModel> open) {
+        List<TimedModel> opened = new ArrayList<>();
+        try {
+            for (Path model : models) {
+                TimedModel t = open.apply(model);
+                opened.add(t);
+                t.timer().apply(3);
+            }
+            double[] best = new double[opened.size()];
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int i = 0; i < opened.size(); i++) {
+                    for (double ms : opened.get(i).timer().apply(PER_ROUND)) {
+                        best[i] = Math.min(best[i], ms);
+                    }
+                }
+            }
+            return new Timing(best, opened.stream().mapToInt(TimedModel::batch).min().orElse(0));
         } finally {
-            for (AutoCloseable c : open) {
+            for (TimedModel t : opened) {
                 try {
-                    c.close();
+                    t.resource().close();
                 } catch (Exception e) {
                     LOG.debug("Closing a timing session: {}", e.getMessage());
                 }
             }
         }
-        return new Timing(best, timed);
-    }
-
-    /**
-     * The least milliseconds of one batch of each timer, over {@value #ROUNDS} rounds in each of which
-     * every timer runs {@value #PER_ROUND} batches in turn (the timers are warmed up).
-     *
-     * @param timers each runs its model the given number of times and returns each run's milliseconds
-     * @return the least per timer
-     */
-    static double[] interleaved(List<IntFunction<double[]>> timers) {
-        double[] best = new double[timers.size()];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        for (int r = 0; r < ROUNDS; r++) {
-            for (int i = 0; i < timers.size(); i++) {
-                for (double ms : timers.get(i).apply(PER_ROUND)) {
-                    best[i] = Math.min(best[i], ms);
-                }
-            }
-        }
-        return best;
     }
 
     /** Timed runs per model on a latency backend other than ONNX Runtime. */
@@ -611,7 +618,7 @@ public final class MixedPrecision {
      * model with a fixed batch dimension of another size cannot take: refused before any work.
      */
     private static void requireBatch(MixedPrecisionRequest request) {
-        List<org.quant4j.onnx.graph.TensorInfo> inputs = org.quant4j.onnx.graph.ModelInputs.read(request.model());
+        List<TensorInfo> inputs = ModelInputs.read(request.model());
         long[] shape = inputs.isEmpty() ? new long[0] : inputs.get(0).shape().orElse(new long[0]);
         if (shape.length > 0 && shape[0] > 0 && shape[0] != request.latencyBatch()) {
             throw new InvalidInputException("The batch dimension of " + request.model().getFileName() + " is fixed at "

@@ -6,7 +6,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quant4j.api.Precision;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Provenance;
@@ -53,8 +55,8 @@ public final class TensorRtEvaluator implements Evaluator {
      * each FP16 layer's time, so it chooses FP16 only where it measured faster.
      */
     @Override
-    public java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
-        return java.util.Set.of(org.quant4j.api.Precision.INT8, org.quant4j.api.Precision.FP16);
+    public Set<Precision> acceleratedPrecisions() {
+        return Set.of(Precision.INT8, Precision.FP16);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.quant4j.api.evaluate;
 
+import java.util.Set;
+import org.quant4j.api.Precision;
+
 /**
  * Runs a model on labelled data and reports predictions and metrics ({@link #evaluate}), or
  * compares a model with its reference model on any data ({@link #fidelity}).
@@ -22,8 +25,8 @@ public interface Evaluator extends AutoCloseable {
      *
      * @return the accelerated precisions; empty by default
      */
-    default java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
-        return java.util.Set.of();
+    default Set<Precision> acceleratedPrecisions() {
+        return Set.of();
     }
 
     /**

@@ -133,6 +133,14 @@ public final class TensorProtos {
         return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
     }
 
+    /** Throws a {@link ModelException} naming both types unless {@code t} holds elements of {@code type}. */
+    private static void requireType(TensorProto t, int type) {
+        if (t.getDataType() != type) {
+            throw new ModelException("Tensor '" + t.getName() + "' has element type " + typeName(t.getDataType())
+                    + ", expected " + typeName(type));
+        }
+    }
+
     /**
      * The values of a FLOAT tensor proto, from {@code float_data} or {@code raw_data}. Values in
      * {@code raw_data} are not decoded: the tensor reads them through a read-only view of the
@@ -143,10 +151,7 @@ public final class TensorProtos {
      */
     public static FloatTensor toFloatTensor(TensorProto t) {
         requireInline(t);
-        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new ModelException("Tensor '" + t.getName() + "' has element type " + typeName(t.getDataType())
-                    + ", expected FLOAT");
-        }
+        requireType(t, TensorProto.DataType.FLOAT_VALUE);
         long[] dims = dims(t);
         int n = Math.toIntExact(FloatTensor.elementCount(dims));
         if (t.hasRawData()) {
@@ -212,10 +217,7 @@ public final class TensorProtos {
      */
     public static ByteBuffer toInt8Buffer(TensorProto t) {
         requireInline(t);
-        if (t.getDataType() != TensorProto.DataType.INT8_VALUE) {
-            throw new ModelException("Tensor '" + t.getName() + "' has element type " + typeName(t.getDataType())
-                    + ", expected INT8");
-        }
+        requireType(t, TensorProto.DataType.INT8_VALUE);
         long[] dims = dims(t);
         long n = FloatTensor.elementCount(dims);
         ByteBuffer values;
@@ -241,10 +243,7 @@ public final class TensorProtos {
      */
     public static long[] toLongs(TensorProto t) {
         requireInline(t);
-        if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
-            throw new ModelException("Tensor '" + t.getName() + "' has element type " + typeName(t.getDataType())
-                    + ", expected INT64");
-        }
+        requireType(t, TensorProto.DataType.INT64_VALUE);
         if (t.hasRawData()) {
             LongBuffer lb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
             long[] values = new long[lb.remaining()];

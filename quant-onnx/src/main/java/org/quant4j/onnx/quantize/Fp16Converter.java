@@ -233,12 +233,13 @@ public final class Fp16Converter implements GraphQuantizer {
 
     /** What becomes of the nodes of one graph: converted, kept in float32 (with the reason), or untouched. */
     private record ScopePlan(Graph scope, List<Node> nodes, Set<String> converted, Map<String, String> kept,
-            Set<String> untouched) {
+            Set<String> excluded, Set<String> untouched) {
     }
 
     private static ScopePlan plan(Graph scope, Set<String> floats, RangeCheck ranges, QuantizationContext context) {
         Map<String, String> kept = new LinkedHashMap<>();
         Set<String> converted = new LinkedHashSet<>();
+        Set<String> excluded = new HashSet<>();
         Set<String> untouched = new HashSet<>();
         List<Node> nodes = scope.nodes();
         for (Node n : nodes) {
@@ -252,11 +253,14 @@ public final class Fp16Converter implements GraphQuantizer {
                 untouched.add(n.name());
             } else if (reason != null) {
                 kept.put(n.name(), reason);
+                if (context.config().exclusionReason(n.name(), n.opType()) != null) {
+                    excluded.add(n.name());
+                }
             } else {
                 converted.add(n.name());
             }
         }
-        return new ScopePlan(scope, nodes, converted, kept, untouched);
+        return new ScopePlan(scope, nodes, converted, kept, excluded, untouched);
     }
 
     /** Converts one graph as planned; returns the decisions of its nodes. */
@@ -285,8 +289,8 @@ public final class Fp16Converter implements GraphQuantizer {
                 String why = p.kept().get(n.name());
                 String reason = why + "; computes in float32 with Cast nodes at its float16 inputs"
                         + " and outputs" + where;
-                if (why.startsWith("not in the include list")) {
-                    // A conversion of a few chosen layers (mixed precision) keeps every other node: not news.
+                if (p.excluded().contains(n.name())) {
+                    // Kept as the config asked (mixed precision converts a few chosen layers): not news.
                     LOG.debug("Kept {} ({}) in float32: {}{}", n.name(), n.opType(), why, where);
                 } else {
                     LOG.info("Kept {} ({}) in float32: {}{}", n.name(), n.opType(), why, where);

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.quant4j.api.Precision;
 import org.quant4j.api.InvalidInputException;
 import org.quant4j.api.ModelException;
 import org.quant4j.api.Provenance;
@@ -74,13 +76,12 @@ public final class OrtEvaluator implements Evaluator {
      * nodes run as float32 kernels between inserted casts, slower than float32 (docs/BENCHMARKS.md).
      */
     @Override
-    public java.util.Set<org.quant4j.api.Precision> acceleratedPrecisions() {
+    public Set<Precision> acceleratedPrecisions() {
         return ACCELERATED;
     }
 
     /** What {@link #acceleratedPrecisions} gives: INT8. */
-    public static final java.util.Set<org.quant4j.api.Precision> ACCELERATED = java.util.Set.of(
-            org.quant4j.api.Precision.INT8);
+    public static final Set<Precision> ACCELERATED = Set.of(Precision.INT8);
 
     @Override
     public org.quant4j.api.evaluate.TimedSession openTimed(java.nio.file.Path model, int threads) {
